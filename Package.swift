@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers point one way: ConsumptionCore <- AWS plumbing <- functions.
+// The core stays free of Foundation so the Lambda binaries that embed it stay small.
+let package = Package(
+    name: "DailyConsumption",
+    products: [
+        .library(name: "ConsumptionCore", targets: ["ConsumptionCore"]),
+        .executable(name: "consumption", targets: ["consumption"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "ConsumptionCore",
+            dependencies: ["CZlib"]
+        ),
+        .executableTarget(
+            name: "consumption",
+            dependencies: [
+                "ConsumptionCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ConsumptionCoreTests",
+            dependencies: ["ConsumptionCore", "CZlib"]
+        ),
+    ]
+)

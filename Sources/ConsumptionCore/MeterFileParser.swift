@@ -1,0 +1,134 @@
+/// Reads one meter file, fed in byte chunks of any size, into exact daily totals and a validation report.
+///
+/// The format is told by the content, never the name: gzip by its magic number, then the CSV format by its
+/// header. The parser goes on after errors so one report shows many; the caller decides what a file with errors
+/// is worth (`MeterFileResult.report.isValid`). Rows with errors are never counted.
+///
+/// Memory grows with the number of distinct days, plus 8 bytes per meter-day for refusing repeats (see
+/// `FingerprintSet`) and, for timestamped files, the meter-days gathered — never with the bytes of the file.
+public final class MeterFileParser {
+    private let output: ParseOutput
+    private var scanner = RecordScanner()
+    private var format: RecordFormat?
+    private var sawHeader = false
+    private var headerFailed = false
+    private var gzip: GzipInflater?
+    private var gzipFailed = false
+    /// The first bytes, held until there are two to compare with gzip's magic number.
+    private var head: [UInt8] = []
+    private var decided = false
+    private var inputBytes = 0
+    private var contentBytes = 0
+
+    /// - Parameter onMeterDay: called with each meter-day as soon as it is known, in file order (timestamped
+    ///   files: at the end, by date then meter). Leave it nil when only totals are wanted: it costs a String and an
+    ///   array per row.
+    public init(rules: ValidationRules, onMeterDay: ((MeterDay) -> Void)? = nil) {
+        output = ParseOutput(rules: rules, onMeterDay: onMeterDay)
+    }
+
+    /// Feeds the next bytes of the file.
+    public func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        inputBytes += bytes.count
+        guard decided else {
+            head.append(contentsOf: bytes)
+            if head.count >= 2 { decide() }
+            return
+        }
+        route(bytes)
+    }
+
+    public func feed(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { feed($0) }
+    }
+
+    /// Ends the file and returns what it held.
+    public func finish() -> MeterFileResult {
+        if !decided { decide() }
+        if let gzip, !gzipFailed {
+            do throws(GzipInflater.Failure) {
+                try gzip.finish()
+            } catch {
+                output.fail(.gzipTruncated, line: scanner.nextLine, column: nil, "the gzip stream ends early")
+            }
+        }
+        scanner.finish(handle)
+        format?.finish(into: output)
+        if !sawHeader && !gzipFailed {
+            output.fail(.missingHeader, line: 0, column: nil, "the file is empty")
+        } else if format != nil && output.dataRows == 0 {
+            output.fail(.noRows, line: 0, column: nil, "the file has a header but no rows")
+        }
+        return MeterFileResult(
+            totals: output.finishedTotals(), report: output.report, format: format?.format,
+            lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes)
+    }
+
+    private func decide() {
+        decided = true
+        if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { gzip = GzipInflater() }
+        let first = head
+        head = []
+        first.withUnsafeBufferPointer { route($0) }
+    }
+
+    private func route(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let gzip else { return scan(bytes) }
+        guard !gzipFailed else { return }
+        do throws(GzipInflater.Failure) {
+            try gzip.inflate(bytes) { scan($0) }
+        } catch {
+            gzipFailed = true
+            let detail = if case .corrupt(let message) = error { message } else { "truncated" }
+            output.fail(.gzipCorrupt, line: scanner.nextLine, column: nil, "the gzip stream is corrupt: \(detail)")
+        }
+    }
+
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+        contentBytes += bytes.count
+        scanner.scan(bytes, handle)
+    }
+
+    private func handle(_ event: RecordScanner.Event) {
+        switch event {
+        case .record(let record, let line):
+            if let format {
+                output.dataRows += 1
+                format.consume(record, line: line, into: output)
+            } else if !sawHeader {
+                sawHeader = true
+                format = RecordFormats.detect(header: Self.withoutBOM(record), line: line, into: output)
+                headerFailed = format == nil
+            }
+        // With no usable header, the rows cannot be read: the header's errors say why.
+        case .tooLong(let line):
+            if sawHeader && format == nil { return }
+            if !sawHeader { sawHeader = true }
+            output.fail(.recordTooLong, line: line, column: nil,
+                        "a record longer than \(RecordScanner.maxRecordBytes) bytes (an unclosed quote?)")
+        case .unterminatedQuote(let line):
+            if sawHeader && format == nil { return }
+            output.fail(.unterminatedQuote, line: line, column: nil, "a quoted field runs to the end of the file")
+        }
+    }
+
+    private static func withoutBOM(_ record: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard record.count >= 3, record[0] == 0xEF, record[1] == 0xBB, record[2] == 0xBF else { return record }
+        return UnsafeBufferPointer(rebasing: record[3...])
+    }
+}
+
+/// What one file held.
+public struct MeterFileResult: Sendable {
+    public var totals: DailyTotals
+    public var report: ValidationReport
+    /// Nil when the header could not be read.
+    public var format: MeterFileFormat?
+    public var lines: Int
+    /// Data records after the header, counted or not.
+    public var rows: Int
+    /// Bytes as fed (compressed, for gzip).
+    public var inputBytes: Int
+    /// Bytes of CSV text (after inflating).
+    public var contentBytes: Int
+}

@@ -1,0 +1,144 @@
+/// What a parse accumulates, shared by the record formats: totals, errors, repeats seen, and the caller's sink.
+final class ParseOutput {
+    let rules: ValidationRules
+    let onMeterDay: ((MeterDay) -> Void)?
+    var report = ValidationReport()
+    var dataRows = 0
+
+    private(set) var totals = DailyTotals()
+    private var fingerprints = FingerprintSet()
+    private let ceilingUnits: Int64
+    /// Rows of one file mostly share their date with the row before: sum them here, touch the dictionary once.
+    private var runDate: CalendarDate?
+    private var runSummary = DaySummary()
+
+    init(rules: ValidationRules, onMeterDay: ((MeterDay) -> Void)?) {
+        self.rules = rules
+        self.onMeterDay = onMeterDay
+        let ceiling = rules.intervalCeiling.units
+        ceilingUnits = ceiling > Int128(Int64.max) ? Int64.max : Int64(ceiling)
+    }
+
+    var wantsMeterDays: Bool { onMeterDay != nil }
+
+    func fail(_ code: ValidationErrorCode, line: Int, column: String?, field: UnsafeBufferPointer<UInt8>, _ message: String) {
+        let excerpt = ValidationError.excerpt(field, from: 0, to: field.count)
+        report.record(ValidationError(code: code, line: line, column: column, excerpt: excerpt, message: message))
+    }
+
+    func fail(_ code: ValidationErrorCode, line: Int, column: String?, _ message: String) {
+        report.record(ValidationError(code: code, line: line, column: column, excerpt: "", message: message))
+    }
+
+    /// Whether a parsed value may be counted: not negative unless allowed, not above the ceiling.
+    @inline(__always)
+    func isPlausible(_ units: Int64) -> Bool {
+        units <= ceilingUnits && (units >= 0 || rules.allowNegative) && -units <= ceilingUnits
+    }
+
+    /// The value of a field, or nil after recording why it is not one.
+    func value(of field: FieldCursor.Field, line: Int, column: String) -> Int64? {
+        guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
+        switch DecimalField.parse(bytes, from: 0, to: bytes.count) {
+        case .value(let units):
+            if units < 0 && !rules.allowNegative {
+                fail(.negativeValue, line: line, column: column, field: bytes, "negative values are not allowed")
+                return nil
+            }
+            guard isPlausible(units) else {
+                fail(.valueAboveCeiling, line: line, column: column, field: bytes,
+                     "above the ceiling of \(rules.intervalCeiling) kWh")
+                return nil
+            }
+            return units
+        case .invalid:
+            let message = bytes.isEmpty ? "empty value" : "not a plain decimal number"
+            fail(.invalidNumber, line: line, column: column, field: bytes, message)
+        case .tooManyDecimals:
+            fail(.tooManyDecimals, line: line, column: column, field: bytes,
+                 "more than \(ExactDecimal.fractionDigits) decimal places")
+        case .tooLarge:
+            fail(.valueAboveCeiling, line: line, column: column, field: bytes,
+                 "above the ceiling of \(rules.intervalCeiling) kWh")
+        }
+        return nil
+    }
+
+    /// The meter id of a field, or nil after recording why it is not one.
+    func meter(of field: FieldCursor.Field, line: Int, column: String) -> UnsafeBufferPointer<UInt8>? {
+        guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
+        guard let problem = MeterID.problem(bytes) else { return bytes }
+        let message: String
+        switch problem {
+        case .meterEmpty: message = "empty meter id"
+        case .meterTooLong: message = "meter id longer than \(MeterID.maxBytes) bytes"
+        case .meterInvalidUTF8: message = "meter id is not valid UTF-8"
+        default: message = "meter id contains a control character"
+        }
+        fail(problem, line: line, column: column, field: bytes, message)
+        return nil
+    }
+
+    /// The date of a `YYYY-MM-DD` field, or nil after recording why it is not one.
+    func date(of field: FieldCursor.Field, line: Int, column: String) -> CalendarDate? {
+        guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
+        guard bytes.count == 10, let date = CalendarDate.parse(bytes, at: 0) else {
+            fail(.invalidDate, line: line, column: column, field: bytes, "not a calendar date written YYYY-MM-DD")
+            return nil
+        }
+        return inWindow(date, line: line, column: column, field: bytes) ? date : nil
+    }
+
+    func inWindow(_ date: CalendarDate, line: Int, column: String, field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard date < rules.earliestDate || rules.latestDate < date else { return true }
+        fail(.dateOutOfRange, line: line, column: column, field: field,
+             "outside \(rules.earliestDate)...\(rules.latestDate)")
+        return false
+    }
+
+    private func malformed<T>(_ field: FieldCursor.Field, line: Int, column: String) -> T? {
+        if case .malformed(let bytes) = field {
+            fail(.malformedQuotes, line: line, column: column, field: bytes, "a quoted field must end with its quote")
+        }
+        return nil
+    }
+
+    /// Records a wrong number of fields.
+    func columnCount(line: Int, expected: Int, found: Int) {
+        fail(.columnCount, line: line, column: nil, "expected \(expected) fields, found \(found)")
+    }
+
+    /// False (after recording it) when `key` was given before in this file.
+    func isFirst(meter: UnsafeBufferPointer<UInt8>, key: Int, line: Int, code: ValidationErrorCode, column: String)
+        -> Bool
+    {
+        guard !fingerprints.insert(FingerprintSet.fingerprint(meter, key)) else { return true }
+        fail(code, line: line, column: column, field: meter,
+             code == .duplicateMeterDay ? "this meter and date appear earlier in the file"
+                : "this meter and timestamp appear earlier in the file")
+        return false
+    }
+
+    /// Counts one meter-day into the totals.
+    @inline(__always)
+    func count(_ value: Int128, intervals: Int, on date: CalendarDate) {
+        if date != runDate {
+            flushRun()
+            runDate = date
+        }
+        runSummary.add(ExactDecimal(units: value), intervals: intervals)
+    }
+
+    /// The totals, once every row has been counted.
+    func finishedTotals() -> DailyTotals {
+        flushRun()
+        return totals
+    }
+
+    private func flushRun() {
+        if let date = runDate, runSummary.meters > 0 {
+            totals.merge(date: date, runSummary)
+        }
+        runSummary = DaySummary()
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import ConsumptionCore
+
+/// `consumption`: check meter files and compute their exact daily totals, as the ingest function would.
+@main
+struct ConsumptionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consumption",
+        abstract: "Exact daily totals of energy-meter files, and their validation.",
+        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self]
+    )
+}
