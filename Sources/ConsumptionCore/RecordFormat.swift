@@ -22,7 +22,10 @@ enum RecordFormats {
         var names: [String] = []
         while !cursor.isAtEnd {
             switch cursor.next() {
-            case .text(let bytes): names.append(String(decoding: bytes, as: UTF8.self))
+            case .text(let bytes):
+                // Quoted or not, spaces around a header name are not part of it.
+                let name = FieldCursor.trimmingSpaces(bytes, 0, bytes.count)
+                names.append(String(decoding: name, as: UTF8.self))
             case .malformed(let bytes):
                 output.fail(.malformedQuotes, line: line, column: nil, field: bytes, "a quoted header name must end with its quote")
                 return nil

@@ -1,0 +1,48 @@
+# The three doors: `make test`, `make bench`, `make demo`. Each installs what it needs when it is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BENCH_VENV := .venv-bench
+BENCH_DATA := .bench-data
+BENCH_MEGABYTES ?= 1000
+SWIFT_JOBS ?= 2
+
+.PHONY: test bench demo build release system-packages
+
+system-packages:
+	@bash tools/ensure-system-packages.sh
+
+# A project-local virtualenv with the pinned test tools.
+$(VENV)/installed: tools/requirements/test.txt | system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tools/requirements/test.txt
+	touch $@
+
+$(BENCH_VENV)/installed: tools/requirements/bench.txt | system-packages
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r tools/requirements/bench.txt
+	touch $@
+
+build: system-packages
+	swift build -j $(SWIFT_JOBS) --build-tests
+
+release: system-packages
+	swift build -j $(SWIFT_JOBS) -c release
+
+## test: the Swift test suites, then the differential test against the Python oracle.
+test: build $(VENV)/installed
+	swift test -j $(SWIFT_JOBS) --skip-build
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential
+
+## bench: release build against DuckDB (threads=1) on a generated ~1 GB wide file.
+bench: release $(BENCH_VENV)/installed
+	@mkdir -p $(BENCH_DATA)
+	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
+		$(PYTHON) tools/meterfiles.py bench --out $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv --megabytes $(BENCH_MEGABYTES)
+	$(BENCH_VENV)/bin/python tools/bench_core.py --consumption .build/release/consumption \
+		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
+
+## demo: until the local AWS stack exists, the consumption tool on the sample files in samples/.
+demo: release
+	@bash tools/demo.sh .build/release/consumption samples
