@@ -28,7 +28,7 @@ build: system-packages
 	swift build -j $(SWIFT_JOBS) --build-tests
 
 release: system-packages
-	swift build -j $(SWIFT_JOBS) -c release
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
 ## test: the Swift test suites, then the differential test against the Python oracle.
 test: build $(VENV)/installed

@@ -1,12 +1,9 @@
-/// Remembers which (meter, date) or (meter, timestamp) keys a file has already given, to refuse repeats.
-///
-/// Exactness in one pass needs memory for every key seen (element distinctness has no sub-linear one-pass
-/// solution), so each key is kept as a 64-bit fingerprint: 8 bytes per key in an open-addressing table.
-/// Two distinct keys share a fingerprint with probability about n²/2^65 — 3 × 10^-7 for the 3.4 million
-/// meter-days of a 1 GB wide file — and such a collision can only flag a false repeat, never change a total.
+/// The keys a file has given so far, as 64-bit fingerprints in an open-addressing table: 8 bytes a slot.
+/// `RepeatGuard` uses it while a file is small and confirms every repeat it flags, so a shared fingerprint
+/// (probability about n²/2^65) costs a second look, never a false refusal.
 struct FingerprintSet {
     private var slots: [UInt64]
-    private var count = 0
+    private(set) var count = 0
 
     init(capacity: Int = 1 << 12) {
         slots = Array(repeating: 0, count: capacity)
@@ -29,6 +26,12 @@ struct FingerprintSet {
             index = (index + 1) & mask
         }
     }
+
+    /// Every fingerprint held.
+    var fingerprints: some Sequence<UInt64> { slots.lazy.filter { $0 != 0 } }
+
+    /// Bytes of memory the table holds.
+    var byteCount: Int { slots.count * MemoryLayout<UInt64>.stride }
 
     private mutating func grow() {
         let old = slots

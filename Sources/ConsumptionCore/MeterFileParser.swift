@@ -20,11 +20,19 @@ public final class MeterFileParser {
     private var inputBytes = 0
     private var contentBytes = 0
 
-    /// - Parameter onMeterDay: called with each meter-day as soon as it is known, in file order (timestamped
-    ///   files: at the end, by date then meter). Leave it nil when only totals are wanted: it costs a String and an
-    ///   array per row.
-    public init(rules: ValidationRules, onMeterDay: ((MeterDay) -> Void)? = nil) {
-        output = ParseOutput(rules: rules, onMeterDay: onMeterDay)
+    /// - Parameters:
+    ///   - repeatCheck: `.detect` for a first pass; see `MeterFileReading` for the passes that follow.
+    ///   - onMeterDay: called with each meter-day as soon as it is known, in file order (timestamped files: at the
+    ///     end, by date then meter). Leave it nil when only totals are wanted: it costs a String and an array a row.
+    public convenience init(
+        rules: ValidationRules, repeatCheck: RepeatCheck = .detect, onMeterDay: ((MeterDay) -> Void)? = nil
+    ) {
+        self.init(rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(), onMeterDay: onMeterDay)
+    }
+
+    /// With a repeat guard of another size (tests use a tiny one to exercise the filter).
+    init(rules: ValidationRules, repeatCheck: RepeatCheck, repeatGuard: RepeatGuard, onMeterDay: ((MeterDay) -> Void)?) {
+        output = ParseOutput(rules: rules, repeatCheck: repeatCheck, repeatGuard: repeatGuard, onMeterDay: onMeterDay)
     }
 
     /// Feeds the next bytes of the file.
@@ -54,13 +62,15 @@ public final class MeterFileParser {
         }
         scanner.finish(handle)
         format?.finish(into: output)
+        output.refuseUnconfirmableRepeats()
         if !sawHeader && !gzipFailed {
             output.fail(.missingHeader, line: 0, column: nil, "the file is empty")
         } else if format != nil && output.dataRows == 0 {
             output.fail(.noRows, line: 0, column: nil, "the file has a header but no rows")
         }
         return MeterFileResult(
-            totals: output.finishedTotals(), report: output.report, format: format?.format,
+            totals: output.finishedTotals(), report: output.report, repeatsToConfirm: output.repeatsToConfirm,
+            format: format?.format,
             lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes)
     }
 
@@ -122,6 +132,9 @@ public final class MeterFileParser {
 public struct MeterFileResult: Sendable {
     public var totals: DailyTotals
     public var report: ValidationReport
+    /// Set after a first pass that met possibly repeated keys: the result is provisional until a second pass
+    /// with `.confirm(repeatsToConfirm)` over the same bytes says whether they repeat.
+    public var repeatsToConfirm: RepeatConfirmation?
     /// Nil when the header could not be read.
     public var format: MeterFileFormat?
     public var lines: Int
@@ -131,4 +144,7 @@ public struct MeterFileResult: Sendable {
     public var inputBytes: Int
     /// Bytes of CSV text (after inflating).
     public var contentBytes: Int
+
+    /// Valid and final: no errors, and no repeat left to confirm.
+    public var isValid: Bool { report.isValid && repeatsToConfirm == nil }
 }

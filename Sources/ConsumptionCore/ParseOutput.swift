@@ -6,14 +6,20 @@ final class ParseOutput {
     var dataRows = 0
 
     private(set) var totals = DailyTotals()
-    private var fingerprints = FingerprintSet()
+    private let repeatCheck: RepeatCheck
+    private var repeatGuard: RepeatGuard
+    private var suspects: Set<RepeatKey> = []
+    private var suspectsOverflowed = false
+    private var suspectsSeen: Set<RepeatKey> = []
     private let ceilingUnits: Int64
     /// Rows of one file mostly share their date with the row before: sum them here, touch the dictionary once.
     private var runDate: CalendarDate?
     private var runSummary = DaySummary()
 
-    init(rules: ValidationRules, onMeterDay: ((MeterDay) -> Void)?) {
+    init(rules: ValidationRules, repeatCheck: RepeatCheck, repeatGuard: RepeatGuard, onMeterDay: ((MeterDay) -> Void)?) {
         self.rules = rules
+        self.repeatCheck = repeatCheck
+        self.repeatGuard = repeatGuard
         self.onMeterDay = onMeterDay
         let ceiling = rules.intervalCeiling.units
         ceilingUnits = ceiling > Int128(Int64.max) ? Int64.max : Int64(ceiling)
@@ -108,15 +114,47 @@ final class ParseOutput {
         fail(.columnCount, line: line, column: nil, "expected \(expected) fields, found \(found)")
     }
 
-    /// False (after recording it) when `key` was given before in this file.
+    /// False (after recording it) when the meter gave `key` before in this file. A first pass only suspects
+    /// repeats (and counts the row); the confirming pass refuses them.
     func isFirst(meter: UnsafeBufferPointer<UInt8>, key: Int, line: Int, code: ValidationErrorCode, column: String)
         -> Bool
     {
-        guard !fingerprints.insert(FingerprintSet.fingerprint(meter, key)) else { return true }
-        fail(code, line: line, column: column, field: meter,
-             code == .duplicateMeterDay ? "this meter and date appear earlier in the file"
-                : "this meter and timestamp appear earlier in the file")
-        return false
+        switch repeatCheck {
+        case .alreadyChecked:
+            return true
+        case .detect:
+            if repeatGuard.check(FingerprintSet.fingerprint(meter, key)) != .first {
+                if suspects.count < repeatGuard.suspectLimit {
+                    suspects.insert(RepeatKey(meter: MeterID.string(meter), key: key))
+                } else {
+                    suspectsOverflowed = true
+                }
+            }
+            return true
+        case .confirm(let confirmation):
+            let repeatKey = RepeatKey(meter: MeterID.string(meter), key: key)
+            guard confirmation.keys.contains(repeatKey), !suspectsSeen.insert(repeatKey).inserted else { return true }
+            fail(code, line: line, column: column, field: meter,
+                 code == .duplicateMeterDay ? "this meter and date appear earlier in the file"
+                    : "this meter and timestamp appear earlier in the file")
+            return false
+        }
+    }
+
+    /// The suspects a first pass leaves for a second, if any.
+    var repeatsToConfirm: RepeatConfirmation? {
+        guard case .detect = repeatCheck, !suspects.isEmpty else { return nil }
+        return RepeatConfirmation(keys: suspects, overflowed: suspectsOverflowed)
+    }
+
+    /// After a confirming pass over more suspects than were kept, none of which repeated: the file cannot be
+    /// cleared, so it is refused rather than trusted.
+    func refuseUnconfirmableRepeats() {
+        guard case .confirm(let confirmation) = repeatCheck, confirmation.overflowed else { return }
+        let repeats = report.countsByCode[.duplicateMeterDay, default: 0] + report.countsByCode[.duplicateReading, default: 0]
+        guard repeats == 0 else { return }
+        fail(.repeatCheckOverflow, line: 0, column: nil,
+             "more than \(repeatGuard.suspectLimit) rows may repeat earlier keys and none was confirmed: split the file")
     }
 
     /// Counts one meter-day into the totals.

@@ -32,6 +32,7 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     // Repeats.
     case duplicateMeterDay = "duplicate-meter-day"
     case duplicateReading = "duplicate-reading"
+    case repeatCheckOverflow = "repeat-check-overflow"
 }
 
 /// One refusal: what, where (line and column name), and a short excerpt of the offending field.

@@ -20,14 +20,14 @@ struct MetersCommand: ParsableCommand {
     func run() throws {
         let rules = try ruleOptions.rules()
         print(intervals ? "meter,date,value,intervals" : "meter,date,value")
-        let result = try FileReader.parse(file, rules: rules) { meterDay in
+        let result = try FileReader.read(file, rules: rules) { meterDay in
             var line = CSVText.field(meterDay.meter) + ",\(meterDay.date),\(meterDay.value)"
             if intervals {
                 line += "," + (meterDay.intervals ?? []).map(\.description).joined(separator: " ")
             }
             print(line)
         }
-        guard result.report.isValid else {
+        guard result.isValid else {
             printError(ReportText.render(file: file, result: result))
             throw ExitCode(1)
         }
@@ -38,6 +38,6 @@ enum CSVText {
     /// Quotes a field when it holds a comma, quote or line break (RFC 4180).
     static func field(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }

@@ -18,15 +18,15 @@ struct RuleOptions: ParsableArguments {
 
     func rules() throws -> ValidationRules {
         guard let ceilingValue = ExactDecimal(ceiling), ceilingValue >= .zero else {
-            throw ValidationError("--ceiling must be a plain non-negative decimal, got '\(ceiling)'")
+            throw ArgumentParser.ValidationError("--ceiling must be a plain non-negative decimal, got '\(ceiling)'")
         }
         guard let earliestDate = CalendarDate(earliest) else {
-            throw ValidationError("--earliest must be a date written YYYY-MM-DD, got '\(earliest)'")
+            throw ArgumentParser.ValidationError("--earliest must be a date written YYYY-MM-DD, got '\(earliest)'")
         }
         var latestDate: CalendarDate?
         if let latest {
             guard let parsed = CalendarDate(latest) else {
-                throw ValidationError("--latest must be a date written YYYY-MM-DD, got '\(latest)'")
+                throw ArgumentParser.ValidationError("--latest must be a date written YYYY-MM-DD, got '\(latest)'")
             }
             latestDate = parsed
         }

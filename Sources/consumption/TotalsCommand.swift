@@ -22,8 +22,8 @@ struct TotalsCommand: ParsableCommand {
         var totals = DailyTotals()
         var invalid = 0
         for file in files {
-            let result = try FileReader.parse(file, rules: rules)
-            if result.report.isValid {
+            let result = try FileReader.read(file, rules: rules)
+            if result.isValid {
                 totals.merge(result.totals)
             } else {
                 invalid += 1

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConsumptionCore
-import Foundation
 
 /// `consumption validate FILE...`: the validation report of each file.
 struct ValidateCommand: ParsableCommand {
@@ -21,45 +20,66 @@ struct ValidateCommand: ParsableCommand {
         let rules = try ruleOptions.rules()
         var reports: [FileReport] = []
         for file in files {
-            let result = try FileReader.parse(file, rules: rules)
+            let result = try FileReader.read(file, rules: rules)
             reports.append(FileReport(file: file, result: result))
             if !json { print(ReportText.render(file: file, result: result)) }
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
-        }
+        if json { print("[" + reports.map(\.json).joined(separator: ",\n") + "]") }
         if reports.contains(where: { !$0.valid }) { throw ExitCode(1) }
     }
 }
 
 /// One file's report, as `validate --json` prints it.
-struct FileReport: Encodable {
-    var file: String
-    var valid: Bool
-    var format: String?
-    var lines: Int
-    var rows: Int
-    var bytes: Int
-    var days: Int
-    var meterDays: Int
-    var errorCount: Int
-    var errorsByCode: [String: Int]
-    var errors: [ConsumptionCore.ValidationError]
+struct FileReport {
+    let file: String
+    let result: MeterFileResult
 
-    init(file: String, result: MeterFileResult) {
-        self.file = file
-        valid = result.report.isValid
-        format = result.format?.description
-        lines = result.lines
-        rows = result.rows
-        bytes = result.inputBytes
-        days = result.totals.byDate.count
-        meterDays = result.totals.meterDayCount
-        errorCount = result.report.errorCount
-        errorsByCode = Dictionary(uniqueKeysWithValues: result.report.countsByCode.map { ($0.key.rawValue, $0.value) })
-        errors = result.report.errors
+    var valid: Bool { result.isValid }
+
+    var json: String {
+        let report = result.report
+        let counts = report.countsByCode.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\(JSONText.string($0.key.rawValue)): \($0.value)" }
+        let errors = report.errors.map { error in
+            "{\"code\": \(JSONText.string(error.code.rawValue)), \"line\": \(error.line), "
+                + "\"column\": \(error.column.map(JSONText.string) ?? "null"), "
+                + "\"excerpt\": \(JSONText.string(error.excerpt)), \"message\": \(JSONText.string(error.message))}"
+        }
+        let fields = [
+            "\"file\": \(JSONText.string(file))",
+            "\"valid\": \(valid)",
+            "\"format\": \(result.format.map { JSONText.string($0.description) } ?? "null")",
+            "\"lines\": \(result.lines)",
+            "\"rows\": \(result.rows)",
+            "\"bytes\": \(result.inputBytes)",
+            "\"days\": \(result.totals.byDate.count)",
+            "\"meterDays\": \(result.totals.meterDayCount)",
+            "\"errorCount\": \(report.errorCount)",
+            "\"errorsByCode\": {\(counts.joined(separator: ", "))}",
+            "\"errors\": [\(errors.joined(separator: ",\n    "))]",
+        ]
+        return "{\n  " + fields.joined(separator: ",\n  ") + "\n}"
+    }
+}
+
+/// JSON string literals, escaped by hand: the CLI stays free of Foundation, which would double its memory.
+enum JSONText {
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
 

@@ -17,17 +17,30 @@ struct Parsed {
     var errors: [ValidationError] { result.report.errors }
 }
 
-/// Parses `bytes` fed in chunks of `chunkSize`, collecting meter-days.
+/// Parses `bytes` fed in chunks of `chunkSize`, collecting meter-days — a second time, confirming, when the first
+/// pass leaves repeats to confirm — so rows of invalid files are seen too (`MeterFileReading` would hide them).
 func parse(_ bytes: [UInt8], rules: ValidationRules = testRules, chunkSize: Int = 1 << 20) -> Parsed {
+    var parsed = pass(bytes, rules: rules, chunkSize: chunkSize, check: .detect)
+    if let suspects = parsed.result.repeatsToConfirm {
+        parsed = pass(bytes, rules: rules, chunkSize: chunkSize, check: .confirm(suspects))
+    }
+    return parsed
+}
+
+func pass(_ bytes: [UInt8], rules: ValidationRules = testRules, chunkSize: Int = 1 << 20, check: RepeatCheck) -> Parsed {
     var meterDays: [MeterDay] = []
-    let parser = MeterFileParser(rules: rules) { meterDays.append($0) }
+    let parser = MeterFileParser(rules: rules, repeatCheck: check) { meterDays.append($0) }
+    feed(bytes, to: parser, chunkSize: chunkSize)
+    return Parsed(result: parser.finish(), meterDays: meterDays)
+}
+
+func feed(_ bytes: [UInt8], to parser: MeterFileParser, chunkSize: Int) {
     var start = 0
     while start < bytes.count {
         let end = min(bytes.count, start + chunkSize)
         parser.feed(Array(bytes[start..<end]))
         start = end
     }
-    return Parsed(result: parser.finish(), meterDays: meterDays)
 }
 
 func parse(_ text: String, rules: ValidationRules = testRules, chunkSize: Int = 1 << 20) -> Parsed {

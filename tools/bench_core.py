@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""`make bench` for the core: `consumption totals` on one core against DuckDB read_csv + GROUP BY with threads=1,
+on the same generated wide file, in the same run. Prints MB/s, rows/s, the ratio and each one's peak RSS, and checks
+that both computed the same totals (DuckDB's doubles rounded to the file's 3 decimals)."""
+import argparse
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+DUCKDB_SCRIPT = r"""
+import sys, duckdb
+path = sys.argv[1]
+con = duckdb.connect()
+con.execute("SET threads=1")
+columns = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM read_csv('{path}', header=true)").fetchall()]
+intervals = " + ".join(f'"{c}"' for c in columns[2:])
+rows = con.execute(
+    f"SELECT \"Date\", sum({intervals}) FROM read_csv('{path}', header=true) GROUP BY 1 ORDER BY 1").fetchall()
+print("date,total")
+for date, total in rows:
+    print(f"{date},{total:.3f}")
+"""
+
+
+def measure(command):
+    """Runs `command`, returning (seconds, peak RSS in MiB, stdout)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"{command[0]} failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def totals(text):
+    lines = text.strip().splitlines()[1:]
+    return {line.split(",")[0]: Decimal(line.split(",")[1]) for line in lines}
+
+
+def best_of(runs, command):
+    results = [measure(command) for _ in range(runs)]
+    return min(results, key=lambda result: result[0])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--consumption", required=True)
+    parser.add_argument("--file", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    size = os.path.getsize(args.file)
+    with open(args.file, "rb") as handle:
+        rows = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1
+
+    ours = best_of(args.runs, ["taskset", "-c", "0", args.consumption, "totals", args.file])
+    duck = best_of(args.runs, ["taskset", "-c", "0", sys.executable, "-c", DUCKDB_SCRIPT, args.file])
+    ours_totals, duck_totals = totals(ours[2]), totals(duck[2])
+    agree = ours_totals.keys() == duck_totals.keys() and all(
+        ours_totals[d].quantize(Decimal("0.001")) == duck_totals[d] for d in ours_totals)
+
+    mb = size / 1e6
+    print(f"file: {args.file}: {mb:.0f} MB, {rows:,} rows, {len(ours_totals)} days; best of {args.runs} runs, one core")
+    print(f"{'':28} {'seconds':>8} {'MB/s':>8} {'rows/s':>12} {'peak RSS':>10}")
+    for name, (seconds, rss, _) in [("consumption totals", ours), ("DuckDB read_csv threads=1", duck)]:
+        print(f"{name:28} {seconds:8.2f} {mb / seconds:8.0f} {rows / seconds:12,.0f} {rss:8.1f} MB")
+    print(f"ratio: consumption is {duck[0] / ours[0]:.2f}x DuckDB threads=1 (goal: 5x)")
+    print(f"totals agree with DuckDB: {'yes' if agree else 'NO'}")
+    if not agree:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
