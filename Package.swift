@@ -18,9 +18,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CPrefetch"),
         .target(
             name: "ConsumptionCore",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "CPrefetch"]
         ),
         .executableTarget(
             name: "consumption",

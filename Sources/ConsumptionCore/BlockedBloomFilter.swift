@@ -1,5 +1,9 @@
-/// A split-block Bloom filter: each key sets one bit in each of the 8 words of one 64-byte block, so a lookup or an
+import CPrefetch
+
+/// A split-block Bloom filter: each key sets two bits in each of the 8 words of one 64-byte block, so a lookup or an
 /// insert touches one cache line. It answers "certainly new" or "maybe seen"; `RepeatGuard` confirms the maybes.
+/// Two bits a word (16 a key) rather than the usual one: at the 30 bits a key this project gives it, that makes a
+/// false "maybe" about 15 times rarer (5 × 10^-7 when full) for the same memory.
 struct BlockedBloomFilter {
     private var words: [UInt64]
     private let blockCount: UInt64
@@ -11,19 +15,34 @@ struct BlockedBloomFilter {
         blockCount = UInt64(blocks)
     }
 
+    /// Lemire's fast range: the high bits choose the block, without a division.
+    @inline(__always)
+    private func blockStart(_ fingerprint: UInt64) -> Int {
+        Int(((fingerprint >> 32) &* blockCount) >> 32) &* 8
+    }
+
+    /// Starts loading the block of `fingerprint`, so that a later `insert` finds it in cache.
+    @inline(__always)
+    func prefetch(_ fingerprint: UInt64) {
+        words.withUnsafeBufferPointer { cprefetch_read($0.baseAddress.map { $0 + blockStart(fingerprint) }) }
+    }
+
     /// Adds `fingerprint`; false when every bit was already set (the key may have been seen).
     @inline(__always)
     mutating func insert(_ fingerprint: UInt64) -> Bool {
-        // Lemire's fast range: the high bits choose the block, without a division.
-        let block = Int((fingerprint >> 32) &* blockCount >> 32) &* 8
-        var bits = fingerprint &* 0x9E37_79B9_7F4A_7C15
+        let block = blockStart(fingerprint)
+        // 16 positions of 6 bits, from the high bits of two products (a product's low bits depend only on the
+        // factors' low bits).
+        let first = fingerprint &* 0x9E37_79B9_7F4A_7C15
+        let second = (fingerprint ^ (fingerprint >> 29)) &* 0xBF58_476D_1CE4_E5B9
         var isNew = false
         for word in 0..<8 {
-            let mask: UInt64 = 1 << (bits >> 58)
-            bits = bits &<< 6 | bits >> 58
-            if words[block &+ word] & mask == 0 {
+            let shift = 58 &- UInt64(word) &* 6
+            let mask: UInt64 = 1 << ((first >> shift) & 63) | 1 << ((second >> shift) & 63)
+            let index = block &+ word
+            if words[index] & mask != mask {
                 isNew = true
-                words[block &+ word] |= mask
+                words[index] |= mask
             }
         }
         return isNew

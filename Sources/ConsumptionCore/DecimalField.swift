@@ -74,6 +74,41 @@ enum DecimalField {
         return (.value(negative ? -units : units), index)
     }
 
+    /// The common case of a wide file, inlined into its loop: a non-negative `digits[.digits]` (at most 12 whole
+    /// and 6 fraction digits) ending at `terminator` or at `end`. Nil sends the caller to the full parser.
+    @inline(__always)
+    static func plainValue(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, terminator: UInt8)
+        -> (units: Int64, next: Int)?
+    {
+        var index = start
+        var whole: Int64 = 0
+        while index < end {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            if digit > 9 { break }
+            whole = whole &* 10 &+ Int64(digit)
+            index &+= 1
+        }
+        let wholeDigits = index &- start
+        guard wholeDigits > 0, wholeDigits <= maxWholeDigits else { return nil }
+        var units = whole &* 1_000_000
+        if index < end && bytes[index] == UInt8(ascii: ".") {
+            index &+= 1
+            let fractionStart = index
+            var fraction: Int64 = 0
+            while index < end {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                if digit > 9 { break }
+                fraction = fraction &* 10 &+ Int64(digit)
+                index &+= 1
+            }
+            let fractionDigits = index &- fractionStart
+            guard fractionDigits > 0, fractionDigits <= ExactDecimal.fractionDigits else { return nil }
+            units &+= fraction &* scaleFactor(fractionDigits)
+        }
+        guard index == end || bytes[index] == terminator else { return nil }
+        return (units, index &+ 1)
+    }
+
     @inline(__always)
     private static func scaleFactor(_ fractionDigits: Int) -> Int64 {
         switch fractionDigits {

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The keys a file has given so far, as 64-bit fingerprints in an open-addressing table: 8 bytes a slot.
 /// `RepeatGuard` uses it while a file is small and confirms every repeat it flags, so a shared fingerprint
 /// (probability about n²/2^65) costs a second look, never a false refusal.
@@ -25,6 +27,13 @@ struct FingerprintSet {
             if slot == key { return false }
             index = (index + 1) & mask
         }
+    }
+
+    /// Starts loading the slot where `fingerprint` would go.
+    @inline(__always)
+    func prefetch(_ fingerprint: UInt64) {
+        let index = Int(truncatingIfNeeded: fingerprint == 0 ? 1 : fingerprint) & (slots.count - 1)
+        slots.withUnsafeBufferPointer { cprefetch_read($0.baseAddress.map { $0 + index }) }
     }
 
     /// Every fingerprint held.

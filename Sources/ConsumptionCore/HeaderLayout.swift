@@ -65,6 +65,13 @@ struct HeaderLayout {
     let roles: [ColumnRole]
     let names: [String]
 
+    /// Where the interval columns stand (side by side, as the header check makes sure).
+    var intervalColumns: Range<Int> {
+        let first = roles.firstIndex(where: \.isInterval) ?? roles.count
+        let last = roles.lastIndex(where: \.isInterval).map { $0 + 1 } ?? first
+        return first..<last
+    }
+
     /// The header's own name for the meter column, for error reports.
     var meterColumnName: String { names[roles.firstIndex(of: .meter) ?? 0] }
 
@@ -97,6 +104,10 @@ struct HeaderLayout {
                 problems.append(HeaderProblem(.unknownColumn, "Value", "a wide file has interval columns only, besides meter and date"))
             }
             if let problem = intervalProblem(intervalMinutes) { problems.append(HeaderProblem(.intervalsIncomplete, nil, problem)) }
+            let first = roles.firstIndex(where: \.isInterval) ?? 0
+            if !roles[first..<first + intervalMinutes.count].allSatisfy(\.isInterval) {
+                problems.append(HeaderProblem(.intervalsIncomplete, nil, "interval columns must stand side by side"))
+            }
         } else if has(.timestamp) {
             format = .timestamped
             if has(.date) { problems.append(HeaderProblem(.unknownColumn, "Date", "a file has either a Date or a Timestamp column")) }

@@ -11,7 +11,7 @@ final class ParseOutput {
     private var suspects: Set<RepeatKey> = []
     private var suspectsOverflowed = false
     private var suspectsSeen: Set<RepeatKey> = []
-    private let ceilingUnits: Int64
+    let ceilingUnits: Int64
     /// Rows of one file mostly share their date with the row before: sum them here, touch the dictionary once.
     private var runDate: CalendarDate?
     private var runSummary = DaySummary()
@@ -114,10 +114,18 @@ final class ParseOutput {
         fail(.columnCount, line: line, column: nil, "expected \(expected) fields, found \(found)")
     }
 
+    /// Starts loading what `isFirst(meter:key:...)` will read, for a caller with other work to do meanwhile.
+    @inline(__always)
+    func prefetchRepeatCheck(meter: UnsafeBufferPointer<UInt8>, key: Int) {
+        if case .detect = repeatCheck { repeatGuard.prefetch(FingerprintSet.fingerprint(meter, key)) }
+    }
+
     /// False (after recording it) when the meter gave `key` before in this file. A first pass only suspects
     /// repeats (and counts the row); the confirming pass refuses them.
-    func isFirst(meter: UnsafeBufferPointer<UInt8>, key: Int, line: Int, code: ValidationErrorCode, column: String)
-        -> Bool
+    func isFirst(
+        meter: UnsafeBufferPointer<UInt8>, key: Int, line: Int, code: ValidationErrorCode,
+        column: @autoclosure () -> String
+    ) -> Bool
     {
         switch repeatCheck {
         case .alreadyChecked:
@@ -134,7 +142,7 @@ final class ParseOutput {
         case .confirm(let confirmation):
             let repeatKey = RepeatKey(meter: MeterID.string(meter), key: key)
             guard confirmation.keys.contains(repeatKey), !suspectsSeen.insert(repeatKey).inserted else { return true }
-            fail(code, line: line, column: column, field: meter,
+            fail(code, line: line, column: column(), field: meter,
                  code == .duplicateMeterDay ? "this meter and date appear earlier in the file"
                     : "this meter and timestamp appear earlier in the file")
             return false

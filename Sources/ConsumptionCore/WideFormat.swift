@@ -3,6 +3,11 @@ final class WideFormat: RecordFormat {
     let layout: HeaderLayout
     let delimiter: UInt8
     let format: MeterFileFormat
+    private let intervalColumns: Range<Int>
+    // Copied out of `layout` so the per-row code reads them without retaining the layout's arrays.
+    private let roles: [ColumnRole]
+    private let names: [String]
+    private let meterColumnName: String
     private let scratch = FieldScratch()
     private var intervalValues: [ExactDecimal] = []
 
@@ -10,70 +15,109 @@ final class WideFormat: RecordFormat {
         self.layout = layout
         self.delimiter = delimiter
         self.format = layout.format
+        intervalColumns = layout.intervalColumns
+        roles = layout.roles
+        names = layout.names
+        meterColumnName = layout.meterColumnName
     }
 
+    /// The row in three runs: the columns before the intervals, the intervals, the columns after them.
     func consume(_ record: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) {
-        var cursor = FieldCursor(record: record, delimiter: delimiter, scratch: scratch.buffer)
-        let keepIntervals = output.wantsMeterDays
-        if keepIntervals { intervalValues.removeAll(keepingCapacity: true) }
-        var meter: UnsafeBufferPointer<UInt8>?
-        var date: CalendarDate?
-        var sum: Int128 = 0
-        var intervals = 0
-        var valid = true
-        for (column, role) in layout.roles.enumerated() {
-            guard !cursor.isAtEnd else {
-                output.columnCount(line: line, expected: layout.roles.count, found: column)
-                return
-            }
-            switch role {
-            case .interval:
-                // The fast path: an unquoted, plain, non-negative value below the ceiling, read in one pass.
-                let start = cursor.position
-                if start < record.count && record[start] != UInt8(ascii: "\"") {
-                    let (parsed, stop) = DecimalField.parsePrefix(record, from: start, to: record.count)
-                    if stop == record.count || record[stop] == delimiter,
-                        case .value(let units) = parsed, units >= 0, output.isPlausible(units)
-                    {
-                        sum &+= Int128(units)
-                        intervals &+= 1
-                        if keepIntervals { intervalValues.append(ExactDecimal(units: Int128(units))) }
-                        cursor.advance(pastFieldEndingAt: stop)
-                        continue
-                    }
-                }
-                if let units = output.value(of: cursor.next(), line: line, column: layout.names[column]) {
-                    sum &+= Int128(units)
-                    intervals &+= 1
-                    if keepIntervals { intervalValues.append(ExactDecimal(units: Int128(units))) }
-                } else {
-                    valid = false
-                }
-            case .meter:
-                meter = output.meter(of: cursor.next(), line: line, column: layout.names[column])
-                valid = valid && meter != nil
-            case .date:
-                date = output.date(of: cursor.next(), line: line, column: layout.names[column])
-                valid = valid && date != nil
-            case .timestamp, .value:
-                _ = cursor.next()  // a wide layout has none
-            }
+        var row = Row(record: record, delimiter: delimiter, scratch: scratch.buffer)
+        if output.wantsMeterDays { intervalValues.removeAll(keepingCapacity: true) }
+        for column in 0..<intervalColumns.lowerBound {
+            guard keyColumn(column, of: &row, line: line, output: output) else { return }
         }
-        guard cursor.isAtEnd else {
-            output.columnCount(line: line, expected: layout.roles.count, found: layout.roles.count + cursor.remainingFieldCount())
+        if let meter = row.meter, let date = row.date {
+            output.prefetchRepeatCheck(meter: meter, key: date.daysSinceEpoch)  // a cache miss, hidden by the sums
+        }
+        guard sumIntervals(of: &row, line: line, output: output) else { return }
+        for column in intervalColumns.upperBound..<roles.count {
+            guard keyColumn(column, of: &row, line: line, output: output) else { return }
+        }
+        guard row.cursor.isAtEnd else {
+            output.columnCount(line: line, expected: roles.count,
+                               found: roles.count + row.cursor.remainingFieldCount())
             return
         }
-        guard valid, let meter, let date else { return }
+        guard row.valid, let meter = row.meter, let date = row.date else { return }
         guard
             output.isFirst(meter: meter, key: date.daysSinceEpoch, line: line, code: .duplicateMeterDay,
-                           column: layout.meterColumnName)
+                           column: meterColumnName)
         else { return }
-        output.count(sum, intervals: intervals, on: date)
+        output.count(row.sum, intervals: intervalColumns.count, on: date)
         if let sink = output.onMeterDay {
-            sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: sum),
+            sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
                           intervals: intervalValues, line: line))
         }
     }
 
     func finish(into output: ParseOutput) {}
+
+    /// What one row has given so far.
+    private struct Row {
+        var cursor: FieldCursor
+        var meter: UnsafeBufferPointer<UInt8>?
+        var date: CalendarDate?
+        var sum: Int128 = 0
+        var valid = true
+
+        init(record: UnsafeBufferPointer<UInt8>, delimiter: UInt8, scratch: UnsafeMutableBufferPointer<UInt8>) {
+            cursor = FieldCursor(record: record, delimiter: delimiter, scratch: scratch)
+        }
+    }
+
+    /// Reads the meter or the date column; false when the row has run out of fields.
+    private func keyColumn(_ column: Int, of row: inout Row, line: Int, output: ParseOutput) -> Bool {
+        guard !row.cursor.isAtEnd else {
+            output.columnCount(line: line, expected: roles.count, found: column)
+            return false
+        }
+        let field = row.cursor.next()
+        switch roles[column] {
+        case .meter:
+            row.meter = output.meter(of: field, line: line, column: names[column])
+            row.valid = row.valid && row.meter != nil
+        case .date:
+            row.date = output.date(of: field, line: line, column: names[column])
+            row.valid = row.valid && row.date != nil
+        case .timestamp, .value, .interval:
+            break  // a wide layout has none outside its interval block
+        }
+        return true
+    }
+
+    /// Sums the interval block; false when the row has run out of fields. The loop every byte of a wide file
+    /// goes through: plain values are read inline in one pass, anything else by the full parser with its errors.
+    private func sumIntervals(of row: inout Row, line: Int, output: ParseOutput) -> Bool {
+        let record = row.cursor.record
+        guard let bytes = record.baseAddress else { return true }
+        let end = record.count
+        let keepIntervals = output.wantsMeterDays
+        let ceiling = output.ceilingUnits
+        var sum: Int128 = 0
+        for column in intervalColumns {
+            let start = row.cursor.position
+            guard start <= end else {
+                output.columnCount(line: line, expected: roles.count, found: column)
+                return false
+            }
+            if let (units, next) = DecimalField.plainValue(bytes, from: start, to: end, terminator: delimiter),
+                units <= ceiling
+            {
+                sum &+= Int128(units)
+                if keepIntervals { intervalValues.append(ExactDecimal(units: Int128(units))) }
+                row.cursor.position = next
+                continue
+            }
+            if let units = output.value(of: row.cursor.next(), line: line, column: names[column]) {
+                sum &+= Int128(units)
+                if keepIntervals { intervalValues.append(ExactDecimal(units: Int128(units))) }
+            } else {
+                row.valid = false
+            }
+        }
+        row.sum = sum
+        return true
+    }
 }
