@@ -44,14 +44,12 @@ final class DailyValuesFormat: RecordFormat {
         }
         guard valid, let meter, let date, let value else { return }
         guard
-            output.isFirst(meter: meter, key: date.daysSinceEpoch, line: line, code: .duplicateMeterDay,
-                           column: meterColumnName)
+            output.countMeterDay(meter: meter, date: date, value: Int128(value), intervals: 1, line: line,
+                                 column: meterColumnName),
+            let sink = output.onMeterDay
         else { return }
-        output.count(Int128(value), intervals: 1, on: date)
-        if let sink = output.onMeterDay {
-            sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: Int128(value)),
-                          intervals: nil, line: line))
-        }
+        sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: Int128(value)),
+                      intervals: nil, line: line))
     }
 
     func finish(into output: ParseOutput) {}

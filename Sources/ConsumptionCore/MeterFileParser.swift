@@ -62,6 +62,7 @@ public final class MeterFileParser {
         }
         scanner.finish(handle)
         format?.finish(into: output)
+        output.finishRows()
         output.refuseUnconfirmableRepeats()
         if !sawHeader && !gzipFailed {
             output.fail(.missingHeader, line: 0, column: nil, "the file is empty")
@@ -69,7 +70,7 @@ public final class MeterFileParser {
             output.fail(.noRows, line: 0, column: nil, "the file has a header but no rows")
         }
         return MeterFileResult(
-            totals: output.finishedTotals(), report: output.report, repeatsToConfirm: output.repeatsToConfirm,
+            totals: output.totals, report: output.report, repeatsToConfirm: output.repeatsToConfirm,
             format: format?.format,
             lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes)
     }

@@ -5,10 +5,14 @@ final class ParseOutput {
     var report = ValidationReport()
     var dataRows = 0
 
+    /// Final once `finishRows()` has run.
     private(set) var totals = DailyTotals()
     private let repeatCheck: RepeatCheck
     private var repeatGuard: RepeatGuard
     private var suspects: Set<RepeatKey> = []
+    /// A first pass with no sink checks repeats a batch at a time (see `MeterDayBatch`).
+    private let batchesRepeatChecks: Bool
+    private var batch = MeterDayBatch()
     private var suspectsOverflowed = false
     private var suspectsSeen: Set<RepeatKey> = []
     let ceilingUnits: Int64
@@ -21,6 +25,7 @@ final class ParseOutput {
         self.repeatCheck = repeatCheck
         self.repeatGuard = repeatGuard
         self.onMeterDay = onMeterDay
+        if case .detect = repeatCheck, onMeterDay == nil { batchesRepeatChecks = true } else { batchesRepeatChecks = false }
         let ceiling = rules.intervalCeiling.units
         ceilingUnits = ceiling > Int128(Int64.max) ? Int64.max : Int64(ceiling)
     }
@@ -114,10 +119,41 @@ final class ParseOutput {
         fail(.columnCount, line: line, column: nil, "expected \(expected) fields, found \(found)")
     }
 
-    /// Starts loading what `isFirst(meter:key:...)` will read, for a caller with other work to do meanwhile.
-    @inline(__always)
-    func prefetchRepeatCheck(meter: UnsafeBufferPointer<UInt8>, key: Int) {
-        if case .detect = repeatCheck { repeatGuard.prefetch(FingerprintSet.fingerprint(meter, key)) }
+    /// Counts a meter-day unless its meter and date came earlier in the file. True when it was counted at once,
+    /// so the caller may hand it on; a first pass with no sink counts it a little later, in a batch.
+    func countMeterDay(
+        meter: UnsafeBufferPointer<UInt8>, date: CalendarDate, value: Int128, intervals: Int, line: Int,
+        column: @autoclosure () -> String
+    ) -> Bool {
+        let key = date.daysSinceEpoch
+        guard !batchesRepeatChecks else {
+            let fingerprint = FingerprintSet.fingerprint(meter, key)
+            repeatGuard.prefetch(fingerprint)
+            batch.append(meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals)
+            if batch.isFull { checkBatch() }
+            return false
+        }
+        guard isFirst(meter: meter, key: key, line: line, code: .duplicateMeterDay, column: column()) else { return false }
+        count(value, intervals: intervals, on: date)
+        return true
+    }
+
+    private func checkBatch() {
+        for entry in batch.entries {
+            if repeatGuard.check(entry.fingerprint) != .first {
+                suspect(RepeatKey(meter: batch.meter(of: entry), key: entry.key))
+            }
+            count(entry.value, intervals: entry.intervals, on: entry.date)
+        }
+        batch.removeAll()
+    }
+
+    private func suspect(_ key: RepeatKey) {
+        if suspects.count < repeatGuard.suspectLimit {
+            suspects.insert(key)
+        } else {
+            suspectsOverflowed = true
+        }
     }
 
     /// False (after recording it) when the meter gave `key` before in this file. A first pass only suspects
@@ -132,11 +168,7 @@ final class ParseOutput {
             return true
         case .detect:
             if repeatGuard.check(FingerprintSet.fingerprint(meter, key)) != .first {
-                if suspects.count < repeatGuard.suspectLimit {
-                    suspects.insert(RepeatKey(meter: MeterID.string(meter), key: key))
-                } else {
-                    suspectsOverflowed = true
-                }
+                suspect(RepeatKey(meter: MeterID.string(meter), key: key))
             }
             return true
         case .confirm(let confirmation):
@@ -165,7 +197,7 @@ final class ParseOutput {
              "more than \(repeatGuard.suspectLimit) rows may repeat earlier keys and none was confirmed: split the file")
     }
 
-    /// Counts one meter-day into the totals.
+    /// Counts one meter-day into the totals (formats that gather meter-days check repeats themselves).
     @inline(__always)
     func count(_ value: Int128, intervals: Int, on date: CalendarDate) {
         if date != runDate {
@@ -175,10 +207,10 @@ final class ParseOutput {
         runSummary.add(ExactDecimal(units: value), intervals: intervals)
     }
 
-    /// The totals, once every row has been counted.
-    func finishedTotals() -> DailyTotals {
+    /// Counts what is still held back; call once, after the last row.
+    func finishRows() {
+        checkBatch()
         flushRun()
-        return totals
     }
 
     private func flushRun() {

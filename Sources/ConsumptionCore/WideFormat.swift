@@ -28,9 +28,6 @@ final class WideFormat: RecordFormat {
         for column in 0..<intervalColumns.lowerBound {
             guard keyColumn(column, of: &row, line: line, output: output) else { return }
         }
-        if let meter = row.meter, let date = row.date {
-            output.prefetchRepeatCheck(meter: meter, key: date.daysSinceEpoch)  // a cache miss, hidden by the sums
-        }
         guard sumIntervals(of: &row, line: line, output: output) else { return }
         for column in intervalColumns.upperBound..<roles.count {
             guard keyColumn(column, of: &row, line: line, output: output) else { return }
@@ -42,14 +39,12 @@ final class WideFormat: RecordFormat {
         }
         guard row.valid, let meter = row.meter, let date = row.date else { return }
         guard
-            output.isFirst(meter: meter, key: date.daysSinceEpoch, line: line, code: .duplicateMeterDay,
-                           column: meterColumnName)
+            output.countMeterDay(meter: meter, date: date, value: row.sum, intervals: intervalColumns.count, line: line,
+                                 column: meterColumnName),
+            let sink = output.onMeterDay
         else { return }
-        output.count(row.sum, intervals: intervalColumns.count, on: date)
-        if let sink = output.onMeterDay {
-            sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
-                          intervals: intervalValues, line: line))
-        }
+        sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
+                      intervals: intervalValues, line: line))
     }
 
     func finish(into output: ParseOutput) {}
