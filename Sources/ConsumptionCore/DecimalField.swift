@@ -93,6 +93,17 @@ enum DecimalField {
         var units = whole &* 1_000_000
         if index < end && bytes[index] == UInt8(ascii: ".") {
             index &+= 1
+            // Three decimals (watt-hours) is what most meters write: read them without a loop.
+            if index &+ 3 < end {
+                let first = bytes[index] &- UInt8(ascii: "0")
+                let second = bytes[index &+ 1] &- UInt8(ascii: "0")
+                let third = bytes[index &+ 2] &- UInt8(ascii: "0")
+                let after = bytes[index &+ 3]
+                if first <= 9, second <= 9, third <= 9, after == terminator {
+                    units &+= (Int64(first) &* 100 &+ Int64(second) &* 10 &+ Int64(third)) &* 1_000
+                    return (units, index &+ 4)
+                }
+            }
             let fractionStart = index
             var fraction: Int64 = 0
             while index < end {
