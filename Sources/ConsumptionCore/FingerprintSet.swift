@@ -3,16 +3,22 @@ import CPrefetch
 /// The keys a file has given so far, as 64-bit fingerprints in an open-addressing table: 8 bytes a slot.
 /// `RepeatGuard` uses it while a file is small and confirms every repeat it flags, so a shared fingerprint
 /// (probability about n²/2^65) costs a second look, never a false refusal.
-struct FingerprintSet {
-    private var slots: [UInt64]
+final class FingerprintSet {
+    /// Manually managed, so the per-row paths touch no reference counts and no copy-on-write checks.
+    private var slots: UnsafeMutableBufferPointer<UInt64>
     private(set) var count = 0
 
     init(capacity: Int = 1 << 12) {
-        slots = Array(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0)
+    }
+
+    deinit {
+        slots.deallocate()
     }
 
     /// Adds `fingerprint`; false when it was already there.
-    mutating func insert(_ fingerprint: UInt64) -> Bool {
+    func insert(_ fingerprint: UInt64) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         let key = fingerprint == 0 ? 1 : fingerprint  // 0 marks an empty slot
         let mask = slots.count - 1
@@ -33,18 +39,17 @@ struct FingerprintSet {
     @inline(__always)
     func prefetch(_ fingerprint: UInt64) {
         let index = Int(truncatingIfNeeded: fingerprint == 0 ? 1 : fingerprint) & (slots.count - 1)
-        slots.withUnsafeBufferPointer { cprefetch_read($0.baseAddress.map { $0 + index }) }
+        cprefetch_read(slots.baseAddress.map { $0 + index })
     }
 
     /// Every fingerprint held.
     var fingerprints: some Sequence<UInt64> { slots.lazy.filter { $0 != 0 } }
 
-    /// Bytes of memory the table holds.
-    var byteCount: Int { slots.count * MemoryLayout<UInt64>.stride }
-
-    private mutating func grow() {
+    private func grow() {
         let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
+        defer { old.deallocate() }
+        slots = .allocate(capacity: old.count * 2)
+        slots.initialize(repeating: 0)
         count = 0
         for key in old where key != 0 { _ = insert(key) }
     }

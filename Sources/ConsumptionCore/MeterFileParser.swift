@@ -27,12 +27,15 @@ public final class MeterFileParser {
     public convenience init(
         rules: ValidationRules, repeatCheck: RepeatCheck = .detect, onMeterDay: ((MeterDay) -> Void)? = nil
     ) {
-        self.init(rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(), onMeterDay: onMeterDay)
+        self.init(rules: rules, repeatCheck: repeatCheck, repeatLimits: RepeatGuard.Limits(), onMeterDay: onMeterDay)
     }
 
-    /// With a repeat guard of another size (tests use a tiny one to exercise the filter).
-    init(rules: ValidationRules, repeatCheck: RepeatCheck, repeatGuard: RepeatGuard, onMeterDay: ((MeterDay) -> Void)?) {
-        output = ParseOutput(rules: rules, repeatCheck: repeatCheck, repeatGuard: repeatGuard, onMeterDay: onMeterDay)
+    /// With repeat limits of another size (tests use a tiny one to exercise the filter).
+    init(
+        rules: ValidationRules, repeatCheck: RepeatCheck, repeatLimits: RepeatGuard.Limits, onMeterDay: ((MeterDay) -> Void)?
+    ) {
+        output = ParseOutput(rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(limits: repeatLimits),
+                             onMeterDay: onMeterDay)
     }
 
     /// Feeds the next bytes of the file.

@@ -12,17 +12,17 @@ public enum MeterFileReading {
         onMeterDay: ((MeterDay) -> Void)? = nil,
         feedFile: (MeterFileParser) throws(Failure) -> Void
     ) throws(Failure) -> MeterFileResult {
-        try read(rules: rules, repeatGuard: RepeatGuard(), onMeterDay: onMeterDay, feedFile: feedFile)
+        try read(rules: rules, repeatLimits: RepeatGuard.Limits(), onMeterDay: onMeterDay, feedFile: feedFile)
     }
 
     static func read<Failure: Error>(
         rules: ValidationRules,
-        repeatGuard: RepeatGuard,
+        repeatLimits: RepeatGuard.Limits,
         onMeterDay: ((MeterDay) -> Void)?,
         feedFile: (MeterFileParser) throws(Failure) -> Void
     ) throws(Failure) -> MeterFileResult {
         func pass(_ check: RepeatCheck, _ sink: ((MeterDay) -> Void)?) throws(Failure) -> MeterFileResult {
-            let parser = MeterFileParser(rules: rules, repeatCheck: check, repeatGuard: repeatGuard, onMeterDay: sink)
+            let parser = MeterFileParser(rules: rules, repeatCheck: check, repeatLimits: repeatLimits, onMeterDay: sink)
             try feedFile(parser)
             return parser.finish()
         }

@@ -8,7 +8,7 @@ final class ParseOutput {
     /// Final once `finishRows()` has run.
     private(set) var totals = DailyTotals()
     private let repeatCheck: RepeatCheck
-    private var repeatGuard: RepeatGuard
+    private let repeatGuard: RepeatGuard
     private var suspects: Set<RepeatKey> = []
     /// A first pass with no sink checks repeats a batch at a time (see `MeterDayBatch`).
     private let batchesRepeatChecks: Bool
@@ -149,7 +149,7 @@ final class ParseOutput {
     }
 
     private func suspect(_ key: RepeatKey) {
-        if suspects.count < repeatGuard.suspectLimit {
+        if suspects.count < repeatGuard.limits.suspects {
             suspects.insert(key)
         } else {
             suspectsOverflowed = true
@@ -194,7 +194,7 @@ final class ParseOutput {
         let repeats = report.countsByCode[.duplicateMeterDay, default: 0] + report.countsByCode[.duplicateReading, default: 0]
         guard repeats == 0 else { return }
         fail(.repeatCheckOverflow, line: 0, column: nil,
-             "more than \(repeatGuard.suspectLimit) rows may repeat earlier keys and none was confirmed: split the file")
+             "more than \(repeatGuard.limits.suspects) rows may repeat earlier keys and none was confirmed: split the file")
     }
 
     /// Counts one meter-day into the totals (formats that gather meter-days check repeats themselves).

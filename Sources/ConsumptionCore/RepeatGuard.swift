@@ -4,7 +4,7 @@
 /// answer), so a large file takes a second pass instead: the first pass keeps the keys in a fixed-size filter that
 /// answers "certainly new" or "maybe seen", and lists the maybes; the second (`RepeatConfirmation`) checks only
 /// those, exactly. Small files (up to `exactKeyLimit` keys) need no second pass: their fingerprints fit in a table.
-struct RepeatGuard {
+final class RepeatGuard {
     enum Verdict {
         case first
         case repeated
@@ -12,49 +12,43 @@ struct RepeatGuard {
         case suspected
     }
 
-    /// Keys held in the exact table before switching to the filter (2 MB of slots at most).
-    static let exactKeyLimit = 196_608
-    /// The filter's size: 40 bits a key for the 3.3 million meter-days of a 1 GB wide file, where a false "maybe"
-    /// (which costs a second pass) then turns up in about one file in ten.
-    static let filterBytes = 16 << 20
+    /// How much memory a guard may use, in keys and bytes.
+    struct Limits: Sendable {
+        /// Keys held in the exact table before switching to the filter (2 MB of slots at most).
+        var exactKeys = 196_608
+        /// The filter's size: 40 bits a key for the 3.3 million meter-days of a 1 GB wide file, where a false
+        /// "maybe" (which costs a second pass) then turns up in about one file in ten.
+        var filterBytes = 16 << 20
+        /// Suspects kept at most: 100,000 keys is a few MB; a file with more suspects repeats itself for real.
+        var suspects = 100_000
+    }
 
-    /// Suspects kept at most: 100,000 keys is a few MB; a file with more suspects repeats itself for real.
-    static let suspectLimit = 100_000
+    let limits: Limits
+    private var exact: FingerprintSet? = FingerprintSet()
+    private var filter: BlockedBloomFilter?
 
-    let suspectLimit: Int
-    private var exact = FingerprintSet()
-    private var filter = BlockedBloomFilter(byteCount: 0)
-    private var usesFilter = false
-    private let exactKeyLimit: Int
-    private let filterBytes: Int
-
-    init(
-        exactKeyLimit: Int = RepeatGuard.exactKeyLimit, filterBytes: Int = RepeatGuard.filterBytes,
-        suspectLimit: Int = RepeatGuard.suspectLimit
-    ) {
-        self.exactKeyLimit = exactKeyLimit
-        self.filterBytes = filterBytes
-        self.suspectLimit = suspectLimit
+    init(limits: Limits = Limits()) {
+        self.limits = limits
     }
 
     /// Starts loading what `check(fingerprint)` will read.
     @inline(__always)
     func prefetch(_ fingerprint: UInt64) {
-        if usesFilter { filter.prefetch(fingerprint) } else { exact.prefetch(fingerprint) }
+        if let filter { filter.prefetch(fingerprint) } else { exact?.prefetch(fingerprint) }
     }
 
     @inline(__always)
-    mutating func check(_ fingerprint: UInt64) -> Verdict {
-        if usesFilter { return filter.insert(fingerprint) ? .first : .suspected }
-        if exact.count >= exactKeyLimit { switchToFilter() }
-        if usesFilter { return filter.insert(fingerprint) ? .first : .suspected }
+    func check(_ fingerprint: UInt64) -> Verdict {
+        if let filter { return filter.insert(fingerprint) ? .first : .suspected }
+        guard let exact, exact.count < limits.exactKeys else { return switchToFilter().insert(fingerprint) ? .first : .suspected }
         return exact.insert(fingerprint) ? .first : .repeated
     }
 
-    private mutating func switchToFilter() {
-        filter = BlockedBloomFilter(byteCount: filterBytes)
-        for fingerprint in exact.fingerprints { _ = filter.insert(fingerprint) }
-        exact = FingerprintSet(capacity: 1)
-        usesFilter = true
+    private func switchToFilter() -> BlockedBloomFilter {
+        let filter = BlockedBloomFilter(byteCount: limits.filterBytes)
+        if let exact { for fingerprint in exact.fingerprints { _ = filter.insert(fingerprint) } }
+        exact = nil
+        self.filter = filter
+        return filter
     }
 }
