@@ -67,6 +67,26 @@ struct FormatTests {
         ])
     }
 
+    @Test("quoted header names are trimmed too, and meter and date may follow the intervals")
+    func quotedHeaderAndColumnOrder() {
+        let labels = (0..<24).map { "\($0):00" }.joined(separator: ",")
+        let text = labels + ",\" Meter \",\"DATE \"\n" + Array(repeating: "1.5", count: 24).joined(separator: ",")
+            + ",A,2019-01-01\n"
+        let parsed = parse(text)
+        #expect(parsed.result.report.isValid)
+        #expect(parsed.totals == ["2019-01-01": "36"])
+    }
+
+    @Test("values of every shape sum exactly, whatever path reads them", arguments: [
+        ("0.123", "5.904"), ("0.1234", "5.9232"), ("12", "576"), ("3.5", "168"), ("0.000001", "0.000048"),
+        ("999.999", "47999.952"), ("\"2.125\"", "102"), (" 1.25 ", "60"), ("007.100", "340.8"),
+    ])
+    func valueShapes(value: String, total: String) {
+        let parsed = parse(wideHeader() + "\n" + wideRow("A", "2019-01-01", value) + "\n")
+        #expect(parsed.result.report.isValid)
+        #expect(parsed.totals == ["2019-01-01": total])
+    }
+
     @Test("semicolon and tab delimiters are taken from the header")
     func delimiters() {
         for delimiter in [";", "\t"] {
