@@ -4,10 +4,8 @@
 /// Rows of one meter-day may be anywhere in the file (files are often ordered by time, then meter), so the
 /// meter-days are gathered in memory and counted at the end: memory grows with the file's meter-days here.
 final class TimestampedFormat: RecordFormat {
-    let layout: HeaderLayout
-    let delimiter: UInt8
     let format = MeterFileFormat.timestamped
-    private let scratch = FieldScratch()
+    private let reader: LongRowReader
     private let meterColumnName: String
     private var meterDays: [MeterDayKey: Gathered] = [:]
 
@@ -17,55 +15,31 @@ final class TimestampedFormat: RecordFormat {
     }
 
     private struct Gathered {
-        var value: Int128
-        var readings: Int
-        var firstLine: Int
+        var value: Int128 = 0
+        var readings = 0
+        let firstLine: Int
+
+        mutating func add(_ units: Int64) {
+            value += Int128(units)
+            readings += 1
+        }
     }
 
     init(layout: HeaderLayout, delimiter: UInt8) {
-        self.layout = layout
-        self.delimiter = delimiter
+        reader = LongRowReader(layout: layout, delimiter: delimiter)
         meterColumnName = layout.meterColumnName
     }
 
     func consume(_ record: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) {
-        var cursor = FieldCursor(record: record, delimiter: delimiter, scratch: scratch.buffer)
-        var meter: UnsafeBufferPointer<UInt8>?
-        var stamp: Timestamp?
-        var value: Int64?
-        var valid = true
-        for (column, role) in layout.roles.enumerated() {
-            guard !cursor.isAtEnd else {
-                output.columnCount(line: line, expected: layout.roles.count, found: column)
-                return
-            }
-            let name = layout.names[column]
-            switch role {
-            case .meter:
-                meter = output.meter(of: cursor.next(), line: line, column: name)
-                valid = valid && meter != nil
-            case .timestamp:
-                stamp = timestamp(of: cursor.next(), line: line, column: name, output: output)
-                valid = valid && stamp != nil
-            case .value:
-                value = output.value(of: cursor.next(), line: line, column: name)
-                valid = valid && value != nil
-            case .date, .interval:
-                _ = cursor.next()  // a timestamped layout has none
-            }
-        }
-        guard cursor.isAtEnd else {
-            output.columnCount(line: line, expected: layout.roles.count, found: layout.roles.count + cursor.remainingFieldCount())
+        guard let row = reader.read(record, line: line, into: output), case .timestamp(let stamp) = row.time else {
             return
         }
-        guard valid, let meter, let stamp, let value else { return }
         let second = stamp.date.daysSinceEpoch * 86_400 + stamp.secondOfDay
         guard
-            output.isFirst(meter: meter, key: second, line: line, code: .duplicateReading, column: meterColumnName)
+            output.isFirst(meter: row.meter, key: second, line: line, code: .duplicateReading, column: meterColumnName)
         else { return }
-        let key = MeterDayKey(meter: MeterID.string(meter), date: stamp.date)
-        meterDays[key, default: Gathered(value: 0, readings: 0, firstLine: line)].value += Int128(value)
-        meterDays[key]?.readings += 1
+        let key = MeterDayKey(meter: MeterID.string(row.meter), date: stamp.date)
+        meterDays[key, default: Gathered(firstLine: line)].add(row.value)
     }
 
     func finish(into output: ParseOutput) {
@@ -76,21 +50,6 @@ final class TimestampedFormat: RecordFormat {
                                         intervals: nil, line: gathered.firstLine))
         }
         meterDays = [:]
-    }
-
-    private func timestamp(of field: FieldCursor.Field, line: Int, column: String, output: ParseOutput) -> Timestamp? {
-        guard case .text(let bytes) = field else {
-            if case .malformed(let raw) = field {
-                output.fail(.malformedQuotes, line: line, column: column, field: raw, "a quoted field must end with its quote")
-            }
-            return nil
-        }
-        guard let stamp = Timestamp.parse(bytes) else {
-            output.fail(.invalidTimestamp, line: line, column: column, field: bytes,
-                        "not a local time written YYYY-MM-DD HH:MM[:SS]")
-            return nil
-        }
-        return output.inWindow(stamp.date, line: line, column: column, field: bytes) ? stamp : nil
     }
 }
 
