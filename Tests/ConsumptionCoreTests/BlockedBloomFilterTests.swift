@@ -7,27 +7,14 @@ struct BlockedBloomFilterTests {
     func falsePositiveRate() {
         let filter = BlockedBloomFilter(byteCount: 1 << 20)
         let keys = (1 << 23) / 30
-        var generator = SplitMix64(seed: 42)
+        var generator = TestRandom(seed: 42)
         var falseMaybes = 0
         for _ in 0..<keys where !filter.insert(generator.next()) { falseMaybes += 1 }
         var laterFalseMaybes = 0
         for _ in 0..<100_000 where !filter.insert(generator.next()) { laterFalseMaybes += 1 }
         #expect(falseMaybes < keys / 10_000)
         #expect(laterFalseMaybes < 10)
-        var generatorAgain = SplitMix64(seed: 42)
+        var generatorAgain = TestRandom(seed: 42)
         #expect((0..<1000).allSatisfy { _ in !filter.insert(generatorAgain.next()) })  // every inserted key is "seen"
-    }
-}
-
-/// A small deterministic generator of well-mixed 64-bit values.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
