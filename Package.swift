@@ -7,6 +7,7 @@ let package = Package(
     name: "DailyConsumption",
     products: [
         .library(name: "ConsumptionCore", targets: ["ConsumptionCore"]),
+        .library(name: "JSON", targets: ["JSON"]),
         .executable(name: "consumption", targets: ["consumption"]),
     ],
     dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
             name: "ConsumptionCore",
             dependencies: ["CZlib", "CPrefetch"]
         ),
+        .target(name: "JSON"),
         .executableTarget(
             name: "consumption",
             dependencies: [
@@ -33,6 +35,10 @@ let package = Package(
         .testTarget(
             name: "ConsumptionCoreTests",
             dependencies: ["ConsumptionCore", "CZlib"]
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"]
         ),
     ]
 )
