@@ -25,6 +25,15 @@ let package = Package(
             dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(name: "JSON"),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "AWSSigV4",
+            dependencies: ["COpenSSL"]
+        ),
         .executableTarget(
             name: "consumption",
             dependencies: [
@@ -39,6 +48,10 @@ let package = Package(
         .testTarget(
             name: "JSONTests",
             dependencies: ["JSON"]
+        ),
+        .testTarget(
+            name: "AWSSigV4Tests",
+            dependencies: ["AWSSigV4", "JSON"]
         ),
     ]
 )
