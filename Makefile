@@ -30,9 +30,12 @@ build: system-packages
 release: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
-## test: the Swift test suites, then the differential test against the Python oracle.
+## test: the Swift test suites (with SigV4 vectors botocore signs afresh), then the differential test against the
+## Python oracle.
 test: build $(VENV)/installed
-	swift test -j $(SWIFT_JOBS) --skip-build
+	@mkdir -p .build/test-vectors
+	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
+	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential
 
 ## bench: release build against DuckDB (threads=1) on a generated ~1 GB wide file.
