@@ -34,6 +34,15 @@ let package = Package(
             name: "AWSSigV4",
             dependencies: ["COpenSSL"]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CurlHTTP",
+            dependencies: ["CCurl"]
+        ),
         .executableTarget(
             name: "consumption",
             dependencies: [
@@ -48,6 +57,14 @@ let package = Package(
         .testTarget(
             name: "JSONTests",
             dependencies: ["JSON"]
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP", "JSON", "TestSupport"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

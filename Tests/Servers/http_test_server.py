@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""A local HTTP/1.1 server for the HTTP client's tests, on 127.0.0.1 and a free port (printed as the first line of
+standard output). It counts connections and concurrent requests so keep-alive and parallelism can be checked.
+
+  GET  /echo            -> JSON: method, path, headers, body (also for POST/PUT/DELETE; HEAD gets headers only)
+  GET  /bytes?n=N       -> N bytes of a repeating pattern, sent in 64 KiB pieces
+  GET  /slow?ms=M       -> waits M ms, then answers
+  GET  /status?code=C   -> answers with status C
+  GET  /reset           -> closes the connection without answering
+  GET  /stats           -> JSON: connections accepted, most requests in flight at once
+"""
+import json
+import signal
+import socketserver
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+LOCK = threading.Lock()
+STATS = {"connections": 0, "inFlight": 0, "maxInFlight": 0}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATS["connections"] += 1
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, body=b"", content_type="application/json"):
+        if status in (204, 304):
+            body = b""  # these statuses carry no body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _handle(self):
+        with LOCK:
+            STATS["inFlight"] += 1
+            STATS["maxInFlight"] = max(STATS["maxInFlight"], STATS["inFlight"])
+        try:
+            self._route()
+        finally:
+            with LOCK:
+                STATS["inFlight"] -= 1
+
+    def _route(self):
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if url.path == "/echo":
+            echo = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
+                    "body": body.decode("utf-8", "replace")}
+            self._answer(200, json.dumps(echo).encode())
+        elif url.path == "/bytes":
+            total = int(query.get("n", "0"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(total))
+            self.end_headers()
+            piece = bytes(range(256)) * 256
+            sent = 0
+            while sent < total:
+                chunk = piece[: min(len(piece), total - sent)]
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        elif url.path == "/slow":
+            time.sleep(int(query.get("ms", "1000")) / 1000)
+            self._answer(200, b"{}")
+        elif url.path == "/status":
+            self._answer(int(query.get("code", "200")), b'{"status":"as asked"}')
+        elif url.path == "/reset":
+            self.close_connection = True
+            self.connection.shutdown(2)
+        elif url.path == "/stats":
+            with LOCK:
+                self._answer(200, json.dumps(STATS).encode())
+        else:
+            self._answer(404, b'{"error":"no such path"}')
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    # A parent's threads may have blocked SIGTERM; the test harness stops this server with it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    server = Server(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    # Stops by itself after a while, should its parent forget it.
+    threading.Timer(float(sys.argv[1]) if len(sys.argv) > 1 else 600, server.shutdown).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
