@@ -43,6 +43,10 @@ let package = Package(
             name: "CurlHTTP",
             dependencies: ["CCurl"]
         ),
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["CurlHTTP", "JSON"]
+        ),
         .executableTarget(
             name: "consumption",
             dependencies: [
@@ -65,6 +69,10 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "JSON", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "JSON"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",
