@@ -44,6 +44,10 @@ let package = Package(
             dependencies: ["CCurl"]
         ),
         .target(
+            name: "LambdaEvents",
+            dependencies: ["JSON"]
+        ),
+        .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", "JSON"]
         ),
@@ -69,6 +73,10 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "JSON", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LambdaEventsTests",
+            dependencies: ["LambdaEvents", "JSON"]
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
