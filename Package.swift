@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ConsumptionCore", targets: ["ConsumptionCore"]),
         .library(name: "JSON", targets: ["JSON"]),
         .executable(name: "consumption", targets: ["consumption"]),
+        .executable(name: "runtime-probe", targets: ["RuntimeProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -25,6 +26,10 @@ let package = Package(
             dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(name: "JSON"),
+        .executableTarget(
+            name: "RuntimeProbe",
+            dependencies: ["LambdaRuntime", "JSON"]
+        ),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
@@ -80,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "JSON"]
+            dependencies: ["LambdaRuntime", "JSON", "CurlHTTP", "TestSupport"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",
