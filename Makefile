@@ -36,15 +36,18 @@ test: build $(VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
-	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries
 
-## bench: release build against DuckDB (threads=1) on a generated ~1 GB wide file.
-bench: release $(BENCH_VENV)/installed
+## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
+## trip under the emulator next to a shell runtime.
+bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
 		$(PYTHON) tools/meterfiles.py bench --out $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv --megabytes $(BENCH_MEGABYTES)
 	$(BENCH_VENV)/bin/python tools/bench_core.py --consumption .build/release/consumption \
 		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
+	$(VENV)/bin/python tools/bench_runtime.py
 
 ## demo: until the local AWS stack exists, the consumption tool on the sample files in samples/.
 demo: release

@@ -28,16 +28,17 @@ let package = Package(
         .target(name: "JSON"),
         .executableTarget(
             name: "RuntimeProbe",
-            dependencies: ["LambdaRuntime", "JSON"]
+            dependencies: ["LambdaRuntime", "JSON", "CSystem"]
         ),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(name: "CSystem"),
         .target(
             name: "AWSSigV4",
-            dependencies: ["COpenSSL"]
+            dependencies: ["COpenSSL", "CSystem"]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -54,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", "JSON"]
+            dependencies: ["CurlHTTP", "JSON", "CSystem"]
         ),
         .executableTarget(
             name: "consumption",

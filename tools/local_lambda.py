@@ -22,6 +22,7 @@ import queue
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -66,14 +67,22 @@ class Function:
                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", "AWS_REGION": "us-east-1", "_HANDLER": "bootstrap",
                "LAMBDA_TASK_ROOT": os.path.dirname(os.path.abspath(self.bootstrap)), "TZ": ":UTC"}
         env.update(self.env)
+        # A new queue for the new process: a poll left hanging by a killed one must not take its invocations.
+        self.pending = queue.Queue()
         self.first_poll.clear()
         self.init_error = None
         self.spawned_at = time.monotonic()
-        self.process = subprocess.Popen([self.bootstrap], env=env)
+        # The function's log lines go to our standard error: standard output carries only the port.
+        self.process = subprocess.Popen([self.bootstrap], env=env, stdout=sys.stderr, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
+        """Kills the bootstrap and everything it started (its process group), as Lambda discards an environment."""
+        if self.process:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.process.wait()
 
     def invoke(self, event, trace_id):
@@ -214,6 +223,9 @@ def make_handler(function):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        pass  # a killed bootstrap drops its connection mid-request: expected here, not worth a traceback
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -234,7 +246,9 @@ def main():
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
-    threading.Timer(args.max_seconds, shut_down).start()
+    limit = threading.Timer(args.max_seconds, shut_down)
+    limit.daemon = True  # it must not keep the process alive once the server has stopped
+    limit.start()
     print(server.server_address[1], flush=True)
     server.serve_forever()
     function.stop()

@@ -1,4 +1,4 @@
-import Glibc
+import CSystem
 
 /// A signing time, written the two ways SigV4 needs: `20150830T123600Z` and `20150830`.
 public struct AmzDate: Sendable, Equatable {

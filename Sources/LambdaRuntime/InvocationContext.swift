@@ -1,4 +1,4 @@
-import Glibc
+import CSystem
 
 /// What Lambda says about one invocation, read from the `next` response's headers at the edge: a request id and
 /// a deadline are required, so nothing later fails for want of them.

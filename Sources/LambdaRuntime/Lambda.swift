@@ -1,5 +1,5 @@
 import CurlHTTP
-import Glibc
+import CSystem
 
 /// A handler: an invocation's event bytes in, response bytes out. Throwing reports the error to Lambda; the loop
 /// goes on with the next invocation.
@@ -82,7 +82,7 @@ public enum Lambda {
 public enum Environment {
     public static func current() -> [String: String] {
         var result: [String: String] = [:]
-        var pointer = environ
+        guard var pointer = csystem_environ() else { return [:] }
         while let entry = pointer.pointee {
             let text = String(cString: entry)
             if let equals = text.firstIndex(of: "=") {

@@ -1,4 +1,4 @@
-import Glibc
+import CSystem
 import JSON
 
 /// Log lines on standard output, where Lambda collects them: plain text, or one JSON object a line when
@@ -86,7 +86,7 @@ public struct LambdaLogger: Sendable {
             var offset = 0
             let length = strlen(pointer)
             while offset < length {
-                let written = Glibc.write(STDOUT_FILENO, pointer + offset, length - offset)
+                let written = CSystem.write(STDOUT_FILENO, pointer + offset, length - offset)
                 if written <= 0 { break }
                 offset += written
             }
