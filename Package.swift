@@ -50,6 +50,10 @@ let package = Package(
             dependencies: ["CCurl"]
         ),
         .target(
+            name: "AWSServices",
+            dependencies: ["AWSSigV4", "CurlHTTP", "JSON", "CSystem"]
+        ),
+        .target(
             name: "LambdaEvents",
             dependencies: ["JSON"]
         ),
@@ -87,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: ["LambdaRuntime", "JSON", "CurlHTTP", "TestSupport"]
+        ),
+        .testTarget(
+            name: "AWSServicesTests",
+            dependencies: ["AWSServices", "AWSSigV4", "CurlHTTP", "JSON", "TestSupport"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

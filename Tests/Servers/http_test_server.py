@@ -8,6 +8,8 @@ standard output). It counts connections and concurrent requests so keep-alive an
   GET  /status?code=C   -> answers with status C
   GET  /reset           -> closes the connection without answering
   GET  /stats           -> JSON: connections accepted, most requests in flight at once
+  ANY  /flaky?key=K&fail=N&code=C&body=B -> the first N requests for K fail (status C with a canned AWS error
+                           body B, or B=reset: the connection is closed), the rest answer 200 {"ok":true}
 """
 import json
 import signal
@@ -20,6 +22,16 @@ from urllib.parse import parse_qs, urlsplit
 
 LOCK = threading.Lock()
 STATS = {"connections": 0, "inFlight": 0, "maxInFlight": 0}
+FLAKY = {}  # key -> failures served so far
+FAULT_BODIES = {
+    "throttle": b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}',
+    "throughput": b'{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow"}',
+    "validation": b'{"__type":"com.amazon.coral.validate#ValidationException","message":"bad request"}',
+    "conditional": b'{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"no"}',
+    "slowdown": b'<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+    "internal": b'<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>',
+    "garbage": b'\x00\xffnot an error body',
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -82,6 +94,19 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == "/reset":
             self.close_connection = True
             self.connection.shutdown(2)
+        elif url.path.startswith("/flaky"):
+            key = query.get("key", "")
+            with LOCK:
+                served = FLAKY.get(key, 0)
+                FLAKY[key] = served + 1
+            if served < int(query.get("fail", "0")):
+                if query.get("body") == "reset":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                self._answer(int(query.get("code", "500")), FAULT_BODIES.get(query.get("body", ""), b""))
+            else:
+                self._answer(200, json.dumps({"ok": True, "attempt": served + 1}).encode())
         elif url.path == "/stats":
             with LOCK:
                 self._answer(200, json.dumps(STATS).encode())

@@ -1,0 +1,133 @@
+import AWSSigV4
+import CurlHTTP
+
+/// One signed AWS call: what to send, and how.
+public struct AWSRequest: Sendable {
+    public var service: String
+    public var method: String
+    /// For S3 the decoded path (`/bucket/my key.csv`), encoded once here; for other services the path as sent.
+    public var path: String
+    public var query: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// S3 may skip hashing the body (`UNSIGNED-PAYLOAD`); other services always sign it.
+    public var signsPayload: Bool
+    /// Wall-clock milliseconds after which no retry is started (an invocation's deadline, less a margin).
+    public var deadlineMilliseconds: Int?
+
+    public init(
+        service: String, method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: [UInt8] = [], signsPayload: Bool = true,
+        deadlineMilliseconds: Int? = nil
+    ) {
+        self.service = service
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.signsPayload = signsPayload
+        self.deadlineMilliseconds = deadlineMilliseconds
+    }
+}
+
+/// Signs, sends and retries AWS calls over one keep-alive HTTP client.
+public final class AWSClient {
+    public let configuration: AWSConfiguration
+    public let http: CurlHTTPClient
+    public var retryPolicy: RetryPolicy
+    private var random = SystemRandomNumberGenerator()
+    /// Attempts made so far, retries included (for tests and metrics).
+    public private(set) var attempts = 0
+
+    public init(configuration: AWSConfiguration, http: CurlHTTPClient, retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.configuration = configuration
+        self.http = http
+        self.retryPolicy = retryPolicy
+    }
+
+    /// Sends `request`, retrying what is worth retrying; a 2xx answer comes back, anything else throws.
+    /// With `onBody`, the body streams to it, and a call is retried only if nothing reached it yet.
+    public func send(_ request: AWSRequest, onBody: ((UnsafeRawBufferPointer) -> Bool)? = nil) throws(AWSError)
+        -> HTTPResponse
+    {
+        let started = MonotonicClock.nowMilliseconds()
+        var attempt = 0
+        var delivered = false
+        while true {
+            attempt += 1
+            attempts += 1
+            let httpRequest = signed(request)
+            let outcome: Result<HTTPResponse, HTTPError>
+            do throws(HTTPError) {
+                var status = 0
+                if let onBody {
+                    var errorBody: [UInt8] = []
+                    var response = try http.send(
+                        httpRequest, onHead: { code, _ in status = code },
+                        onBody: { piece in
+                            // Error bodies are kept for decoding; only a success's body is the caller's.
+                            guard (200..<300).contains(status) else {
+                                errorBody.append(contentsOf: piece)
+                                return true
+                            }
+                            delivered = true
+                            return onBody(piece)
+                        })
+                    if !response.isSuccess { response.body = errorBody }
+                    outcome = .success(response)
+                } else {
+                    outcome = .success(try http.send(httpRequest))
+                }
+            } catch {
+                outcome = .failure(error)
+            }
+            let lastError: String
+            switch outcome {
+            case .success(let response):
+                if response.isSuccess { return response }
+                let error = ErrorDecoding.decode(response)
+                guard error.isRetryable else { throw .service(error) }
+                lastError = "\(error.code) (HTTP \(error.status))"
+            case .failure(.transport(let transport)):
+                guard transport.isRetryable && !delivered else { throw .transport(transport) }
+                lastError = transport.description
+            case .failure(.aborted):
+                throw .invalidResponse("the body consumer stopped the transfer")
+            }
+            guard attempt < retryPolicy.maxAttempts else { throw .outOfTime(lastError: lastError) }
+            let delay = retryPolicy.delayMilliseconds(afterAttempt: attempt, using: &random)
+            let spent = MonotonicClock.nowMilliseconds() - started
+            if spent + delay > retryPolicy.maxTotalMilliseconds { throw .outOfTime(lastError: lastError) }
+            if let deadline = request.deadlineMilliseconds, MonotonicClock.wallMilliseconds() + delay >= deadline {
+                throw .outOfTime(lastError: lastError)
+            }
+            MonotonicClock.sleep(milliseconds: delay)
+        }
+    }
+
+    /// The HTTP request for `request`, signed now (a retry is signed afresh).
+    func signed(_ request: AWSRequest) -> HTTPRequest {
+        let endpoint = configuration.endpoint(for: request.service)
+        let host = Self.authority(of: endpoint)
+        let isS3 = request.service == "s3"
+        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region,
+                                 service: request.service)
+        let payloadHash = request.signsPayload ? SHA256.hexHash(request.body) : SigV4Header.unsignedPayload
+        var headers = request.headers
+        headers.append(("host", host))
+        let signing = SigningRequest(method: request.method, path: request.path, query: request.query,
+                                     headers: headers, payloadHash: payloadHash)
+        headers += signer.signatureHeaders(for: signing, date: AmzDate.now(), includeContentHash: isS3)
+        let path = isS3 ? URIEncoding.encode(request.path, keepingSlashes: true) : request.path
+        let query = signer.canonicalQuery(request.query)
+        let url = endpoint + path + (query.isEmpty ? "" : "?" + query)
+        return HTTPRequest(method: request.method, url: url, headers: headers, body: request.body)
+    }
+
+    /// `host[:port]` of a URL.
+    static func authority(of url: String) -> String {
+        let afterScheme = url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first
+        return afterScheme.map(String.init) ?? url
+    }
+}

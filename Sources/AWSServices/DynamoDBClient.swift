@@ -1,0 +1,117 @@
+import JSON
+
+/// DynamoDB's JSON 1.0 protocol (`X-Amz-Target: DynamoDB_20120810.<Operation>`). Items travel as JSON values in
+/// DynamoDB's attribute-value form; numbers stay strings (`{"N": "12.5"}`), never Doubles.
+public final class DynamoDBClient {
+    public let client: AWSClient
+    /// BatchWriteItem takes 25 items a call, BatchGetItem 100 keys, TransactWriteItems 100 actions.
+    public static let batchWriteLimit = 25
+    public static let batchGetLimit = 100
+    public static let transactionLimit = 100
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// One operation: its JSON request in, its JSON answer out.
+    public func call(_ operation: String, _ payload: JSONValue, deadlineMilliseconds: Int? = nil) throws(AWSError) -> JSONValue {
+        let response = try client.send(AWSRequest(
+            service: "dynamodb", method: "POST", path: "/",
+            headers: [("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)")],
+            body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds))
+        do throws(JSONSyntaxError) {
+            return try JSONParser.parse(response.body)
+        } catch {
+            throw .invalidResponse("\(operation): \(error)")
+        }
+    }
+
+    public func getItem(table: String, key: JSONValue, consistent: Bool = false) throws(AWSError) -> JSONValue? {
+        let answer = try call("GetItem", ["TableName": .string(table), "Key": key, "ConsistentRead": .bool(consistent)])
+        return answer["Item"]
+    }
+
+    public func putItem(table: String, item: JSONValue, condition: JSONValue? = nil) throws(AWSError) {
+        var payload: [String: JSONValue] = ["TableName": .string(table), "Item": item]
+        if case .object(let extra)? = condition { payload.merge(extra) { _, new in new } }
+        _ = try call("PutItem", .object(payload))
+    }
+
+    /// UpdateItem with the caller's expression members (`UpdateExpression`, `ConditionExpression`, names, values).
+    public func updateItem(table: String, key: JSONValue, expression: [String: JSONValue]) throws(AWSError) -> JSONValue {
+        var payload = expression
+        payload["TableName"] = .string(table)
+        payload["Key"] = key
+        return try call("UpdateItem", .object(payload))
+    }
+
+    public func deleteItem(table: String, key: JSONValue) throws(AWSError) {
+        _ = try call("DeleteItem", ["TableName": .string(table), "Key": key])
+    }
+
+    /// Every item a query matches, following `LastEvaluatedKey` page after page (at most `maxPages`).
+    public func query(table: String, parameters: [String: JSONValue], maxPages: Int = 10_000) throws(AWSError) -> [JSONValue] {
+        var items: [JSONValue] = []
+        var payload = parameters
+        payload["TableName"] = .string(table)
+        for _ in 0..<maxPages {
+            let answer = try call("Query", .object(payload))
+            items += answer["Items"]?.arrayValue ?? []
+            guard let last = answer["LastEvaluatedKey"], last != .null else { return items }
+            payload["ExclusiveStartKey"] = last
+        }
+        throw .invalidResponse("Query returned more than \(maxPages) pages")
+    }
+
+    /// Writes `requests` (`{"PutRequest": ...}` or `{"DeleteRequest": ...}`) 25 at a time, retrying
+    /// UnprocessedItems with backoff until all are written or the retry policy gives up.
+    public func batchWrite(table: String, requests: [JSONValue]) throws(AWSError) {
+        var start = 0
+        while start < requests.count {
+            var pending = Array(requests[start..<min(requests.count, start + Self.batchWriteLimit)])
+            start += Self.batchWriteLimit
+            try untilProcessed { () throws(AWSError) -> Bool in
+                let answer = try call("BatchWriteItem", ["RequestItems": .object([table: .array(pending)])])
+                pending = answer["UnprocessedItems"]?[table]?.arrayValue ?? []
+                return pending.isEmpty
+            }
+        }
+    }
+
+    /// Reads items by key, 100 keys a call, retrying UnprocessedKeys; items come back in no particular order.
+    public func batchGet(table: String, keys: [JSONValue], consistent: Bool = false) throws(AWSError) -> [JSONValue] {
+        var items: [JSONValue] = []
+        var start = 0
+        while start < keys.count {
+            var pending = Array(keys[start..<min(keys.count, start + Self.batchGetLimit)])
+            start += Self.batchGetLimit
+            try untilProcessed { () throws(AWSError) -> Bool in
+                let request: JSONValue = ["Keys": .array(pending), "ConsistentRead": .bool(consistent)]
+                let answer = try call("BatchGetItem", ["RequestItems": .object([table: request])])
+                items += answer["Responses"]?[table]?.arrayValue ?? []
+                pending = answer["UnprocessedKeys"]?[table]?["Keys"]?.arrayValue ?? []
+                return pending.isEmpty
+            }
+        }
+        return items
+    }
+
+    /// All or nothing; a cancelled transaction throws `TransactionCanceledException` with one reason per action.
+    public func transactWrite(_ actions: [JSONValue]) throws(AWSError) {
+        guard actions.count <= Self.transactionLimit else {
+            throw .configuration("TransactWriteItems takes at most \(Self.transactionLimit) actions, got \(actions.count)")
+        }
+        _ = try call("TransactWriteItems", ["TransactItems": .array(actions)])
+    }
+
+    /// Runs `attempt` until it says everything was processed, backing off between tries like any retry.
+    private func untilProcessed(_ attempt: () throws(AWSError) -> Bool) throws(AWSError) {
+        var random = SystemRandomNumberGenerator()
+        let policy = client.retryPolicy
+        for round in 1...policy.maxAttempts {
+            if try attempt() { return }
+            MonotonicClock.sleep(milliseconds: policy.delayMilliseconds(afterAttempt: round, using: &random))
+        }
+        throw .outOfTime(lastError: "items still unprocessed after \(policy.maxAttempts) rounds")
+    }
+}

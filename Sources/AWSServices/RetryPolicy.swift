@@ -1,0 +1,48 @@
+import CSystem
+
+/// Exponential backoff with full jitter (the AWS Architecture Blog's "full jitter"), bounded in attempts and in
+/// total time, and never past the caller's deadline.
+public struct RetryPolicy: Sendable {
+    public var maxAttempts: Int
+    public var baseDelayMilliseconds: Int
+    public var maxDelayMilliseconds: Int
+    /// The most time one call may spend, retries included.
+    public var maxTotalMilliseconds: Int
+
+    public init(maxAttempts: Int = 6, baseDelayMilliseconds: Int = 50, maxDelayMilliseconds: Int = 5_000,
+                maxTotalMilliseconds: Int = 30_000) {
+        self.maxAttempts = maxAttempts
+        self.baseDelayMilliseconds = baseDelayMilliseconds
+        self.maxDelayMilliseconds = maxDelayMilliseconds
+        self.maxTotalMilliseconds = maxTotalMilliseconds
+    }
+
+    /// The wait before attempt `attempt + 1`: uniform in 0...min(cap, base × 2^(attempt-1)).
+    public func delayMilliseconds(afterAttempt attempt: Int, using random: inout some RandomNumberGenerator) -> Int {
+        let exponent = min(attempt - 1, 20)
+        let ceiling = min(maxDelayMilliseconds, baseDelayMilliseconds << exponent)
+        return Int.random(in: 0...max(0, ceiling), using: &random)
+    }
+}
+
+/// Monotonic time and sleeping, for retries.
+enum MonotonicClock {
+    static func nowMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
+    }
+
+    static func wallMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
+    }
+
+    static func sleep(milliseconds: Int) {
+        guard milliseconds > 0 else { return }
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
+    }
+}

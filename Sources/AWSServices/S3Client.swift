@@ -1,0 +1,126 @@
+import AWSSigV4
+import CurlHTTP
+
+/// What S3 says of an object.
+public struct S3ObjectHead: Sendable, Equatable {
+    public var eTag: String
+    public var versionID: String?
+    /// As S3 writes it (`Sun, 22 Nov 2026 01:02:03 GMT`): whole seconds.
+    public var lastModified: String
+    public var size: Int
+}
+
+public struct S3ObjectSummary: Sendable, Equatable {
+    public var key: String
+    public var size: Int
+    public var eTag: String
+    public var lastModified: String
+}
+
+/// S3's REST API: objects streamed, listed by page, signed once per request with the key encoded once.
+public final class S3Client {
+    public let client: AWSClient
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// Path-style addressing (`/bucket/key`): what endpoint overrides need, and what S3 still answers.
+    private func path(_ bucket: String, _ key: String = "") -> String {
+        "/\(bucket)/\(key)"
+    }
+
+    /// Stores `body` under `key`; with `onlyIfAbsent`, fails with `PreconditionFailed` when the key exists.
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: [UInt8], contentType: String? = nil, onlyIfAbsent: Bool = false,
+        deadlineMilliseconds: Int? = nil
+    ) throws(AWSError) -> S3ObjectHead {
+        var headers: [(name: String, value: String)] = []
+        if let contentType { headers.append(("content-type", contentType)) }
+        if onlyIfAbsent { headers.append(("if-none-match", "*")) }
+        let response = try client.send(AWSRequest(
+            service: "s3", method: "PUT", path: path(bucket, key), headers: headers, body: body,
+            deadlineMilliseconds: deadlineMilliseconds))
+        return S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
+                            lastModified: response.header("last-modified") ?? "", size: body.count)
+    }
+
+    /// Streams the object (or `range`, as `bytes=0-99`) to `onBody`, never holding it whole; returns its head.
+    @discardableResult
+    public func getObject(
+        bucket: String, key: String, versionID: String? = nil, range: String? = nil, deadlineMilliseconds: Int? = nil,
+        onBody: @escaping (UnsafeRawBufferPointer) -> Bool
+    ) throws(AWSError) -> S3ObjectHead {
+        var query: [(name: String, value: String)] = []
+        if let versionID { query.append(("versionId", versionID)) }
+        let response = try client.send(
+            AWSRequest(service: "s3", method: "GET", path: path(bucket, key), query: query,
+                       headers: range.map { [("range", $0)] } ?? [], signsPayload: true,
+                       deadlineMilliseconds: deadlineMilliseconds),
+            onBody: onBody)
+        return Self.head(of: response)
+    }
+
+    /// The whole object, for small ones.
+    public func getObject(bucket: String, key: String) throws(AWSError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try getObject(bucket: bucket, key: key) { piece in
+            bytes.append(contentsOf: piece)
+            return true
+        }
+        return bytes
+    }
+
+    /// The object's head, or nil when there is no such object (or version).
+    public func headObject(bucket: String, key: String, versionID: String? = nil) throws(AWSError) -> S3ObjectHead? {
+        var query: [(name: String, value: String)] = []
+        if let versionID { query.append(("versionId", versionID)) }
+        do throws(AWSError) {
+            return Self.head(of: try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket, key), query: query)))
+        } catch {
+            if case .service(let failure) = error, failure.status == 404 { return nil }
+            throw error
+        }
+    }
+
+    public func deleteObject(bucket: String, key: String) throws(AWSError) {
+        _ = try client.send(AWSRequest(service: "s3", method: "DELETE", path: path(bucket, key)))
+    }
+
+    public func copyObject(bucket: String, from source: String, to destination: String) throws(AWSError) {
+        let copySource = "/\(bucket)/\(source)"
+        _ = try client.send(AWSRequest(
+            service: "s3", method: "PUT", path: path(bucket, destination),
+            headers: [("x-amz-copy-source", URIEncoding.encode(copySource, keepingSlashes: true))]))
+    }
+
+    /// One page of keys under `prefix`, and the token for the next page when there is one.
+    public func listObjects(bucket: String, prefix: String, continuationToken: String? = nil, maxKeys: Int = 1000)
+        throws(AWSError) -> (objects: [S3ObjectSummary], nextToken: String?)
+    {
+        var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        let response = try client.send(AWSRequest(service: "s3", method: "GET", path: path(bucket), query: query))
+        return try ListBucketResult.parse(response.bodyText)
+    }
+
+    /// Every key under `prefix`, page after page (at most `maxPages`).
+    public func listAllObjects(bucket: String, prefix: String, maxPages: Int = 10_000) throws(AWSError) -> [S3ObjectSummary] {
+        var objects: [S3ObjectSummary] = []
+        var token: String?
+        for _ in 0..<maxPages {
+            let page = try listObjects(bucket: bucket, prefix: prefix, continuationToken: token)
+            objects += page.objects
+            guard let next = page.nextToken else { return objects }
+            token = next
+        }
+        throw .invalidResponse("more than \(maxPages) pages under \(prefix)")
+    }
+
+    private static func head(of response: HTTPResponse) -> S3ObjectHead {
+        S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
+                     lastModified: response.header("last-modified") ?? "",
+                     size: response.header("content-length").flatMap(Int.init) ?? 0)
+    }
+}
