@@ -118,6 +118,25 @@ public final class S3Client {
         throw .invalidResponse("more than \(maxPages) pages under \(prefix)")
     }
 
+    /// A presigned URL for GET or PUT of `key`, valid `expires` seconds (at most 7 days) from `date`.
+    public func presignedURL(method: String, bucket: String, key: String, expires: Int, date: AmzDate = .now())
+        throws(AWSError) -> String
+    {
+        let configuration = client.configuration
+        let endpoint = configuration.endpoint(for: "s3")
+        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
+        let objectPath = path(bucket, key)
+        let request = SigningRequest(method: method, path: objectPath, headers: [("host", AWSClient.authority(of: endpoint))],
+                                     payloadHash: SigV4Header.unsignedPayload)
+        let query: [(name: String, value: String)]
+        do throws(PresignError) {
+            query = try signer.presignedQuery(for: request, date: date, expires: expires)
+        } catch {
+            throw .configuration("a presigned URL lives 1 second to 7 days; asked for \(expires) seconds")
+        }
+        return endpoint + URIEncoding.encode(objectPath, keepingSlashes: true) + "?" + signer.canonicalQuery(query)
+    }
+
     private static func head(of response: HTTPResponse) -> S3ObjectHead {
         S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
                      lastModified: response.header("last-modified") ?? "",

@@ -126,6 +126,19 @@ final class MotoTests {
         }
     }
 
+    @Test("presigned URLs carry botocore's query layout and refuse lifetimes over 7 days")
+    func presign() throws {
+        let s3 = S3Client(client: try moto.client())
+        let url = try s3.presignedURL(method: "GET", bucket: "meter-drop", key: "incoming/a b.csv", expires: 3600,
+                                      date: AmzDate(unixSeconds: 1_795_222_923))
+        #expect(url.hasPrefix(moto.server.baseURL + "/meter-drop/incoming/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&"))
+        #expect(url.contains("X-Amz-Expires=3600") && url.contains("X-Amz-SignedHeaders=host"))
+        #expect(url.contains("X-Amz-Signature="))
+        #expect(throws: AWSError.self) {
+            try s3.presignedURL(method: "PUT", bucket: "b", key: "k", expires: 7 * 24 * 3600 + 1)
+        }
+    }
+
     @Test("a wrong secret is refused by both services")
     func wrongSecret() throws {
         let client = try moto.client(secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")

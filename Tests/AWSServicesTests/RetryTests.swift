@@ -35,6 +35,7 @@ final class RetryTests {
 
     @Test("throttling, SlowDown, 5xx and dropped connections are retried until they pass", arguments: [
         (503, "slowdown"), (400, "throttle"), (400, "throughput"), (500, "internal"), (502, "garbage"), (0, "reset"),
+        (200, "truncate"),
     ])
     func transientFaults(code: Int, body: String) throws {
         let client = try faultyClient(server, policy: quickPolicy)

@@ -104,6 +104,15 @@ class Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                if query.get("body") == "truncate":  # promises 100 bytes, sends 10, hangs up
+                    self.send_response(200)
+                    self.send_header("Content-Length", "100")
+                    self.end_headers()
+                    self.wfile.write(b"0123456789")
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 self._answer(int(query.get("code", "500")), FAULT_BODIES.get(query.get("body", ""), b""))
             else:
                 self._answer(200, json.dumps({"ok": True, "attempt": served + 1}).encode())
