@@ -65,16 +65,17 @@ let package = Package(
             name: "consumption",
             dependencies: [
                 "ConsumptionCore",
+                "JSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "ConsumptionCoreTests",
-            dependencies: ["ConsumptionCore", "CZlib"]
+            dependencies: ["ConsumptionCore", "CZlib", "TestSupport"]
         ),
         .testTarget(
             name: "JSONTests",
-            dependencies: ["JSON"]
+            dependencies: ["JSON", "TestSupport"]
         ),
         .target(
             name: "TestSupport",

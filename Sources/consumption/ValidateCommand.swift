@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsumptionCore
+import JSON
 
 /// `consumption validate FILE...`: the validation report of each file.
 struct ValidateCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
             reports.append(FileReport(file: file, result: result))
             if !json { print(ReportText.render(file: file, result: result)) }
         }
-        if json { print("[" + reports.map(\.json).joined(separator: ",\n") + "]") }
+        if json { print(JSONValue.array(reports.map(\.json)).serialized) }
         if reports.contains(where: { !$0.valid }) { throw ExitCode(1) }
     }
 }
@@ -36,50 +37,21 @@ struct FileReport {
 
     var valid: Bool { result.isValid }
 
-    var json: String {
+    var json: JSONValue {
         let report = result.report
-        let counts = report.countsByCode.sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { "\(JSONText.string($0.key.rawValue)): \($0.value)" }
-        let errors = report.errors.map { error in
-            "{\"code\": \(JSONText.string(error.code.rawValue)), \"line\": \(error.line), "
-                + "\"column\": \(error.column.map(JSONText.string) ?? "null"), "
-                + "\"excerpt\": \(JSONText.string(error.excerpt)), \"message\": \(JSONText.string(error.message))}"
+        let errors: [JSONValue] = report.errors.map { error in
+            ["code": .string(error.code.rawValue), "line": .integer(error.line),
+             "column": error.column.map(JSONValue.string) ?? .null, "excerpt": .string(error.excerpt),
+             "message": .string(error.message)]
         }
-        let fields = [
-            "\"file\": \(JSONText.string(file))",
-            "\"valid\": \(valid)",
-            "\"format\": \(result.format.map { JSONText.string($0.description) } ?? "null")",
-            "\"lines\": \(result.lines)",
-            "\"rows\": \(result.rows)",
-            "\"bytes\": \(result.inputBytes)",
-            "\"days\": \(result.totals.byDate.count)",
-            "\"meterDays\": \(result.totals.meterDayCount)",
-            "\"errorCount\": \(report.errorCount)",
-            "\"errorsByCode\": {\(counts.joined(separator: ", "))}",
-            "\"errors\": [\(errors.joined(separator: ",\n    "))]",
+        return [
+            "file": .string(file), "valid": .bool(valid), "format": result.format.map { .string($0.description) } ?? .null,
+            "lines": .integer(result.lines), "rows": .integer(result.rows), "bytes": .integer(result.inputBytes),
+            "days": .integer(result.totals.byDate.count), "meterDays": .integer(result.totals.meterDayCount),
+            "errorCount": .integer(report.errorCount),
+            "errorsByCode": .object(Dictionary(uniqueKeysWithValues: report.countsByCode.map { ($0.key.rawValue, .integer($0.value)) })),
+            "errors": .array(errors),
         ]
-        return "{\n  " + fields.joined(separator: ",\n  ") + "\n}"
-    }
-}
-
-/// JSON string literals, escaped by hand: the CLI stays free of Foundation, which would double its memory.
-enum JSONText {
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

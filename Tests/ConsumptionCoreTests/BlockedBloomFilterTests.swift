@@ -1,4 +1,5 @@
 @testable import ConsumptionCore
+import TestSupport
 import Testing
 
 @Suite("BlockedBloomFilter: one cache line a key, rare false maybes")

@@ -1,4 +1,5 @@
 import JSON
+import TestSupport
 import Testing
 
 @Suite("JSONParser: strict RFC 8259, numbers kept exact")
@@ -66,7 +67,7 @@ struct JSONSerializerTests {
 
     @Test("parse(serialize(v)) == v on 2,000 random values")
     func roundTrip() throws {
-        var random = SplitMix(seed: 99)
+        var random = TestRandom(seed: 99)
         for _ in 0..<2000 {
             let value = randomValue(depth: 0, random: &random)
             #expect(try JSONParser.parse(value.serialized) == value)
@@ -75,7 +76,7 @@ struct JSONSerializerTests {
 
     @Test("mutated texts never trap: each parses or throws")
     func mutations() {
-        var random = SplitMix(seed: 5)
+        var random = TestRandom(seed: 5)
         let alphabet = Array("{}[],:\"\\/ u0123456789abcdefeE+-.tnl\u{0}\u{1F}".utf8) + [0xC3, 0xA9, 0xFF, 0xED]
         for _ in 0..<3000 {
             var bytes = randomValue(depth: 0, random: &random).serializedBytes
@@ -92,7 +93,7 @@ struct JSONSerializerTests {
     }
 }
 
-private func randomValue(depth: Int, random: inout SplitMix) -> JSONValue {
+private func randomValue(depth: Int, random: inout TestRandom) -> JSONValue {
     let choice = Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &random)
     switch choice {
     case 0: return .null
@@ -109,17 +110,5 @@ private func randomValue(depth: Int, random: inout SplitMix) -> JSONValue {
             members["k\(index)\(["", "é", "\""].randomElement(using: &random) ?? "")"] = randomValue(depth: depth + 1, random: &random)
         }
         return .object(members)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
