@@ -117,8 +117,14 @@ final class MotoTests {
             #expect(failure.cancellationReasons == ["None", "ConditionalCheckFailed"])
         }
         #expect(try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#c"], "sk": ["S": "x"]]) == nil)
+        let updated = try dynamo.updateItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]], expression: [
+            "UpdateExpression": "SET meters = :m", "ExpressionAttributeValues": [":m": ["N": "3"]], "ReturnValues": "ALL_NEW",
+        ])
+        #expect(updated["Attributes"]?["meters"]?["N"] == "3")
+        try dynamo.deleteItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]])
+        #expect(try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]]) == nil)
         do {
-            try dynamo.putItem(table: "consumption", item: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]],
+            try dynamo.putItem(table: "consumption", item: ["pk": ["S": "t#b"], "sk": ["S": "m#00"]],
                                condition: ["ConditionExpression": "attribute_not_exists(pk)"])
             Issue.record("expected ConditionalCheckFailedException")
         } catch {

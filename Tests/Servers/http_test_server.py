@@ -70,7 +70,10 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if url.path == "/echo":
+        target = self.headers.get("X-Amz-Target", "")
+        if self.command == "POST" and url.path == "/" and target.startswith("DynamoDB_20120810."):
+            self._fake_dynamodb(target.split(".", 1)[1], json.loads(body or b"{}"))
+        elif url.path == "/echo":
             echo = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
                     "body": body.decode("utf-8", "replace")}
             self._answer(200, json.dumps(echo).encode())
@@ -121,6 +124,29 @@ class Handler(BaseHTTPRequestHandler):
                 self._answer(200, json.dumps(STATS).encode())
         else:
             self._answer(404, b'{"error":"no such path"}')
+
+    def _fake_dynamodb(self, operation, request):
+        """Batch operations that leave half their items unprocessed on every first try, as a throttled table does."""
+        with LOCK:
+            STATS.setdefault("calls", {}).setdefault(operation, 0)
+            STATS["calls"][operation] += 1
+            STATS.setdefault("sizes", {}).setdefault(operation, []).append(
+                sum(len(v) if isinstance(v, list) else len(v.get("Keys", [])) for v in request["RequestItems"].values()))
+        (table, items), = request["RequestItems"].items()
+        entries = items if operation == "BatchWriteItem" else items["Keys"]
+        # The first half of the entries never seen before stays unprocessed; an entry seen before goes through.
+        with LOCK:
+            fresh = [e for e in entries[: len(entries) // 2] if json.dumps(e, sort_keys=True) not in FLAKY]
+            for entry in entries:
+                FLAKY[json.dumps(entry, sort_keys=True)] = 1
+        leftover_ids = {json.dumps(e, sort_keys=True) for e in fresh}
+        served = [e for e in entries if json.dumps(e, sort_keys=True) not in leftover_ids]
+        if operation == "BatchWriteItem":
+            answer = {"UnprocessedItems": {table: fresh} if fresh else {}}
+        else:
+            answer = {"Responses": {table: [dict(k, v={"N": "1"}) for k in served]},
+                      "UnprocessedKeys": {table: {"Keys": fresh}} if fresh else {}}
+        self._answer(200, json.dumps(answer).encode(), "application/x-amz-json-1.0")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
