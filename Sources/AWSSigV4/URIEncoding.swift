@@ -31,34 +31,4 @@ public enum URIEncoding {
         }
         return String(decoding: output, as: UTF8.self)
     }
-
-    /// Decodes `%XX` sequences (and, with `plusAsSpace`, `+` as a space, as S3 event keys and HTML forms write
-    /// them). Nil when a `%` is not followed by two hex digits or the result is not UTF-8.
-    public static func decode(_ text: String, plusAsSpace: Bool = false) -> String? {
-        var output = [UInt8]()
-        output.reserveCapacity(text.utf8.count)
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = bytes.next().flatMap(hexValue), let low = bytes.next().flatMap(hexValue) else {
-                    return nil
-                }
-                output.append(high << 4 | low)
-            } else if plusAsSpace && byte == UInt8(ascii: "+") {
-                output.append(UInt8(ascii: " "))
-            } else {
-                output.append(byte)
-            }
-        }
-        return String(validating: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
 }

@@ -28,8 +28,8 @@ struct RawRequest {
         if parts.count > 1 {
             query = parts[1].split(separator: "&").map { pair in
                 let nameValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = URIEncoding.decode(String(nameValue[0])) ?? String(nameValue[0])
-                let value = nameValue.count > 1 ? (URIEncoding.decode(String(nameValue[1])) ?? String(nameValue[1])) : ""
+                let name = String(nameValue[0]).removingPercentEncoding ?? String(nameValue[0])
+                let value = nameValue.count > 1 ? (String(nameValue[1]).removingPercentEncoding ?? String(nameValue[1])) : ""
                 return (name, value)
             }
         }
