@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "JSON", targets: ["JSON"]),
         .executable(name: "consumption", targets: ["consumption"]),
         .executable(name: "runtime-probe", targets: ["RuntimeProbe"]),
+        .executable(name: "local-lambda", targets: ["LocalLambda"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,6 +27,7 @@ let package = Package(
             dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(name: "JSON"),
+        .executableTarget(name: "LocalLambda"),
         .executableTarget(
             name: "RuntimeProbe",
             dependencies: ["LambdaRuntime", "JSON", "CSystem"]

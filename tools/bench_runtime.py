@@ -22,7 +22,7 @@ def post(url, body=b"{}"):
 
 
 def measure(bootstrap, cold_starts, warm_invocations):
-    emulator = subprocess.Popen([sys.executable, os.path.join(ROOT, "tools/local_lambda.py"), "--bootstrap", bootstrap,
+    emulator = subprocess.Popen([os.path.join(ROOT, ".build/release/local-lambda"), "--bootstrap", bootstrap,
                                  "--timeout-ms", "10000", "--max-seconds", "600"], stdout=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{emulator.stdout.readline().strip()}"

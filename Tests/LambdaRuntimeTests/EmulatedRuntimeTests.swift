@@ -6,6 +6,7 @@ import Testing
 
 /// The real `runtime-probe` binary, a function on our runtime, run by the project's Runtime API emulator.
 private let probe = repositoryRoot.appendingPathComponent(".build/debug/runtime-probe").path
+private let emulatorBinary = repositoryRoot.appendingPathComponent(".build/debug/local-lambda").path
 
 private final class EmulatedFunction {
     let emulator: ServerProcess
@@ -13,7 +14,7 @@ private final class EmulatedFunction {
 
     init(timeoutMilliseconds: Int = 1500, environment: [String] = []) throws {
         emulator = try ServerProcess(
-            [testPython, "tools/local_lambda.py", "--bootstrap", probe, "--timeout-ms", "\(timeoutMilliseconds)",
+            [emulatorBinary, "--bootstrap", probe, "--timeout-ms", "\(timeoutMilliseconds)",
              "--max-seconds", "120"] + environment.flatMap { ["--env", $0] })
         http = try CurlHTTPClient()
     }
@@ -35,7 +36,8 @@ private final class EmulatedFunction {
 }
 
 @Suite("The runtime, as a real binary under the Runtime API emulator", .serialized, .timeLimit(.minutes(2)),
-       .enabled(if: FileManager.default.isExecutableFile(atPath: probe), "build runtime-probe first (make test does)"))
+       .enabled(if: FileManager.default.isExecutableFile(atPath: probe) && FileManager.default.isExecutableFile(atPath: emulatorBinary),
+                "build runtime-probe and local-lambda first (make test does)"))
 struct EmulatedRuntimeTests {
     @Test("a response, a thrown error and a malformed event, all from one process that survives them")
     func outcomes() throws {

@@ -34,14 +34,17 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Stops the server by its PID and waits for it: SIGTERM, then SIGKILL after two seconds.
+    /// Stops the server by its PID: SIGTERM, then SIGKILL after two seconds, waiting at most five in all (a
+    /// bounded wait, never an unbounded `waitUntilExit`).
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        let start = Date()
+        while process.isRunning && Date().timeIntervalSince(start) < 5 {
+            if Date().timeIntervalSince(start) > 2 { kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
     }
 
     private static func readLine(_ handle: FileHandle, timeout: Double) throws -> String {
