@@ -37,6 +37,8 @@ public final class AWSClient {
     public let http: CurlHTTPClient
     public var retryPolicy: RetryPolicy
     private var random = SystemRandomNumberGenerator()
+    /// One signer per service, so each keeps its day's signing key instead of deriving it per request.
+    private var signers: [String: SigV4Signer] = [:]
     /// Attempts made so far, retries included (for tests and metrics).
     public private(set) var attempts = 0
 
@@ -111,8 +113,7 @@ public final class AWSClient {
         let endpoint = configuration.endpoint(for: request.service)
         let host = Self.authority(of: endpoint)
         let isS3 = request.service == "s3"
-        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region,
-                                 service: request.service)
+        let signer = signer(for: request.service)
         let payloadHash = request.signsPayload ? SHA256.hexHash(request.body) : SigV4Header.unsignedPayload
         var headers = request.headers
         headers.append(("host", host))
@@ -123,6 +124,13 @@ public final class AWSClient {
         let query = signer.canonicalQuery(request.query)
         let url = endpoint + path + (query.isEmpty ? "" : "?" + query)
         return HTTPRequest(method: request.method, url: url, headers: headers, body: request.body)
+    }
+
+    private func signer(for service: String) -> SigV4Signer {
+        if let signer = signers[service] { return signer }
+        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: service)
+        signers[service] = signer
+        return signer
     }
 
     /// `host[:port]` of a URL.
