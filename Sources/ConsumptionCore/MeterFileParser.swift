@@ -11,7 +11,6 @@ public final class MeterFileParser {
     private var scanner = RecordScanner()
     private var format: RecordFormat?
     private var sawHeader = false
-    private var headerFailed = false
     private var gzip: GzipInflater?
     private var gzipFailed = false
     /// The first bytes, held until there are two to compare with gzip's magic number.
@@ -112,7 +111,6 @@ public final class MeterFileParser {
             } else if !sawHeader {
                 sawHeader = true
                 format = RecordFormats.detect(header: Self.withoutBOM(record), line: line, into: output)
-                headerFailed = format == nil
             }
         // With no usable header, the rows cannot be read: the header's errors say why.
         case .tooLong(let line):

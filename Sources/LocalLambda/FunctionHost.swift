@@ -60,7 +60,7 @@ final class FunctionHost: @unchecked Sendable {
         while invocation.handedOutAt == nil {
             if let problem = problem() { return abandon(invocation, problem) }
             if Date() > startBy { return abandon(invocation, ["outcome": "init-timeout"]) }
-            condition.wait(until: Date().addingTimeInterval(0.01))
+            _ = condition.wait(until: Date().addingTimeInterval(0.01))
         }
         let finishBy = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1000)
         while invocation.result == nil {
@@ -68,7 +68,7 @@ final class FunctionHost: @unchecked Sendable {
             if Date() > finishBy {
                 return abandon(invocation, ["outcome": "timeout", "durationMs": timeoutMilliseconds])
             }
-            condition.wait(until: Date().addingTimeInterval(0.01))
+            _ = condition.wait(until: Date().addingTimeInterval(0.01))
         }
         invocations += 1
         return invocation.result ?? [:]
