@@ -1,22 +1,6 @@
 import AWSSigV4
 import CurlHTTP
 
-/// What S3 says of an object.
-public struct S3ObjectHead: Sendable, Equatable {
-    public var eTag: String
-    public var versionID: String?
-    /// As S3 writes it (`Sun, 22 Nov 2026 01:02:03 GMT`): whole seconds.
-    public var lastModified: String
-    public var size: Int
-}
-
-public struct S3ObjectSummary: Sendable, Equatable {
-    public var key: String
-    public var size: Int
-    public var eTag: String
-    public var lastModified: String
-}
-
 /// S3's REST API: objects streamed, listed by page, signed once per request with the key encoded once.
 public final class S3Client {
     public let client: AWSClient

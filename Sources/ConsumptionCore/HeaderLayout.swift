@@ -1,21 +1,3 @@
-/// The kind of meter file, as told by its header.
-public enum MeterFileFormat: Sendable, Equatable, CustomStringConvertible {
-    /// `Meter,Date,0:00,...`: one row per meter per day, one column per interval.
-    case wide(intervalsPerDay: Int)
-    /// `Meter,Date,Value`: one value per meter per day.
-    case dailyValues
-    /// `Meter,Timestamp,Value`: one reading per row, summed into its calendar day.
-    case timestamped
-
-    public var description: String {
-        switch self {
-        case .wide(let intervals): return "wide-\(intervals)"
-        case .dailyValues: return "daily-values"
-        case .timestamped: return "timestamped"
-        }
-    }
-}
-
 /// What each column of a CSV header holds. Names match case-insensitively, surrounding spaces ignored.
 enum ColumnRole: Equatable {
     case meter

@@ -1,0 +1,17 @@
+/// The kind of meter file, as told by its header.
+public enum MeterFileFormat: Sendable, Equatable, CustomStringConvertible {
+    /// `Meter,Date,0:00,...`: one row per meter per day, one column per interval.
+    case wide(intervalsPerDay: Int)
+    /// `Meter,Date,Value`: one value per meter per day.
+    case dailyValues
+    /// `Meter,Timestamp,Value`: one reading per row, summed into its calendar day.
+    case timestamped
+
+    public var description: String {
+        switch self {
+        case .wide(let intervals): return "wide-\(intervals)"
+        case .dailyValues: return "daily-values"
+        case .timestamped: return "timestamped"
+        }
+    }
+}
