@@ -8,10 +8,14 @@ enum ErrorDecoding {
     static func decode(_ response: HTTPResponse) -> AWSServiceError {
         let requestID = response.header("x-amzn-requestid") ?? response.header("x-amz-request-id")
         if let json = try? JSONParser.parse(response.body), let fields = try? JSONFields(json) {
-            let type = (try? fields.optionalString("__type")) ?? (try? fields.optionalString("code")) ?? nil
-            let message = (try? fields.optionalString("message")) ?? (try? fields.optionalString("Message")) ?? nil
-            let reasons = ((try? fields.objects("CancellationReasons")) ?? []).map {
-                (try? $0.optionalString("Code")) ?? nil ?? "None"
+            // The first of `keys` present as a string (AWS spells some members two ways).
+            func text(_ keys: String...) -> String? {
+                keys.lazy.compactMap { fields.members[$0]?.stringValue }.first
+            }
+            let type = text("__type", "code")
+            let message = text("message", "Message")
+            let reasons = (fields.members["CancellationReasons"]?.arrayValue ?? []).map {
+                $0["Code"]?.stringValue ?? "None"
             }
             if let type {
                 return AWSServiceError(status: response.status, code: bareCode(type), message: message ?? "",

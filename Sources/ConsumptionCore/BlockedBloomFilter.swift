@@ -3,7 +3,7 @@ import CPrefetch
 /// A split-block Bloom filter: each key sets two bits in each of the 8 words of one 64-byte block, so a lookup or an
 /// insert touches one cache line. It answers "certainly new" or "maybe seen"; `RepeatGuard` confirms the maybes.
 /// Two bits a word (16 a key) rather than the usual one: at the 30 bits a key this project gives it, that makes a
-/// false "maybe" about 15 times rarer (5 × 10^-7 when full) for the same memory.
+/// false "maybe" about 15 times rarer by the standard estimate (5 × 10^-7 when full) for the same memory.
 final class BlockedBloomFilter {
     /// Manually managed, so the per-row paths touch no reference counts and no copy-on-write checks.
     private let words: UnsafeMutableBufferPointer<UInt64>

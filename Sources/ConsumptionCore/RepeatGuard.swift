@@ -17,7 +17,7 @@ final class RepeatGuard {
         /// Keys held in the exact table before switching to the filter (2 MB of slots at most).
         var exactKeys = 196_608
         /// The filter's size: 40 bits a key for the 3.24 million meter-days of the 1 GB benchmark file, which
-        /// then gets no false "maybe" (each would cost a second pass); with 12 MB it got one.
+        /// then got no false "maybe" (each would cost a second pass); 12 MB with one bit a word got one.
         var filterBytes = 16 << 20
         /// Suspects kept at most: 100,000 keys is a few MB; a file with more suspects repeats itself for real.
         var suspects = 100_000
