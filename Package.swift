@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "consumption", targets: ["consumption"]),
         .executable(name: "runtime-probe", targets: ["RuntimeProbe"]),
         .executable(name: "local-lambda", targets: ["LocalLambda"]),
+        .executable(name: "ingest", targets: ["IngestFunction"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -62,6 +63,14 @@ let package = Package(
         .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", "JSON", "CSystem"]
+        ),
+        .target(
+            name: "Ingest",
+            dependencies: ["ConsumptionCore", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"]
+        ),
+        .executableTarget(
+            name: "IngestFunction",
+            dependencies: ["Ingest", "AWSServices", "CurlHTTP", "LambdaRuntime"]
         ),
         .executableTarget(
             name: "consumption",

@@ -36,11 +36,11 @@ public final class AWSClient {
     public let configuration: AWSConfiguration
     public let http: CurlHTTPClient
     public var retryPolicy: RetryPolicy
-    private var random = SystemRandomNumberGenerator()
+    var random = SystemRandomNumberGenerator()
     /// One signer per service, so each keeps its day's signing key instead of deriving it per request.
     private var signers: [String: SigV4Signer] = [:]
     /// Attempts made so far, retries included (for tests and metrics).
-    public private(set) var attempts = 0
+    public internal(set) var attempts = 0
 
     public init(configuration: AWSConfiguration, http: CurlHTTPClient, retryPolicy: RetryPolicy = RetryPolicy()) {
         self.configuration = configuration

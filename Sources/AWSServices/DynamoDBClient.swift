@@ -63,17 +63,44 @@ public final class DynamoDBClient {
         throw .invalidResponse("Query returned more than \(maxPages) pages")
     }
 
-    /// Writes `requests` (`{"PutRequest": ...}` or `{"DeleteRequest": ...}`) 25 at a time, retrying
-    /// UnprocessedItems with backoff until all are written or the retry policy gives up.
-    public func batchWrite(table: String, requests: [JSONValue]) throws(AWSError) {
-        var start = 0
-        while start < requests.count {
-            var pending = Array(requests[start..<min(requests.count, start + Self.batchWriteLimit)])
-            start += Self.batchWriteLimit
-            try untilProcessed { () throws(AWSError) -> Bool in
-                let answer = try call("BatchWriteItem", ["RequestItems": .object([table: .array(pending)])])
-                pending = answer["UnprocessedItems"]?[table]?.arrayValue ?? []
-                return pending.isEmpty
+    /// Writes `requests` (`{"PutRequest": ...}` or `{"DeleteRequest": ...}`) 25 to a call, `maxInFlight` calls at
+    /// a time, retrying UnprocessedItems with backoff until all are written or the retry policy gives up.
+    public func batchWrite(
+        table: String, requests: [JSONValue], maxInFlight: Int = 1, deadlineMilliseconds: Int? = nil
+    ) throws(AWSError) {
+        var pending = requests
+        try untilProcessed { () throws(AWSError) -> Bool in
+            let chunks = stride(from: 0, to: pending.count, by: Self.batchWriteLimit).map {
+                Array(pending[$0..<min(pending.count, $0 + Self.batchWriteLimit)])
+            }
+            let payloads: [JSONValue] = chunks.map { ["RequestItems": .object([table: .array($0)])] }
+            var unprocessed: [JSONValue] = []
+            for answer in callAll("BatchWriteItem", payloads, maxInFlight: maxInFlight,
+                                  deadlineMilliseconds: deadlineMilliseconds) {
+                unprocessed += try answer.get()["UnprocessedItems"]?[table]?.arrayValue ?? []
+            }
+            pending = unprocessed
+            return pending.isEmpty
+        }
+    }
+
+    /// The same operation with many payloads, `maxInFlight` at a time; each answer in payload order.
+    public func callAll(
+        _ operation: String, _ payloads: [JSONValue], maxInFlight: Int, deadlineMilliseconds: Int? = nil
+    ) -> [Result<JSONValue, AWSError>] {
+        let requests = payloads.map { payload in
+            AWSRequest(
+                service: "dynamodb", method: "POST", path: "/",
+                headers: [("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)")],
+                body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds)
+        }
+        return client.sendAll(requests, maxInFlight: maxInFlight).map { outcome in
+            outcome.flatMap { response in
+                do throws(JSONSyntaxError) {
+                    return .success(try JSONParser.parse(response.body))
+                } catch {
+                    return .failure(.invalidResponse("\(operation): \(error)"))
+                }
             }
         }
     }

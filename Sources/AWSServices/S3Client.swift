@@ -31,16 +31,20 @@ public final class S3Client {
     }
 
     /// Streams the object (or `range`, as `bytes=0-99`) to `onBody`, never holding it whole; returns its head.
+    /// With `ifMatch` (an ETag), S3 answers `PreconditionFailed` if the object has changed since.
     @discardableResult
     public func getObject(
-        bucket: String, key: String, versionID: String? = nil, range: String? = nil, deadlineMilliseconds: Int? = nil,
-        onBody: @escaping (UnsafeRawBufferPointer) -> Bool
+        bucket: String, key: String, versionID: String? = nil, range: String? = nil, ifMatch: String? = nil,
+        deadlineMilliseconds: Int? = nil, onBody: @escaping (UnsafeRawBufferPointer) -> Bool
     ) throws(AWSError) -> S3ObjectHead {
         var query: [(name: String, value: String)] = []
         if let versionID { query.append(("versionId", versionID)) }
+        var headers: [(name: String, value: String)] = []
+        if let range { headers.append(("range", range)) }
+        if let ifMatch { headers.append(("if-match", ifMatch)) }
         let response = try client.send(
             AWSRequest(service: "s3", method: "GET", path: path(bucket, key), query: query,
-                       headers: range.map { [("range", $0)] } ?? [], signsPayload: true,
+                       headers: headers, signsPayload: true,
                        deadlineMilliseconds: deadlineMilliseconds),
             onBody: onBody)
         return Self.head(of: response)
@@ -80,11 +84,13 @@ public final class S3Client {
     }
 
     /// One page of keys under `prefix`, and the token for the next page when there is one.
-    public func listObjects(bucket: String, prefix: String, continuationToken: String? = nil, maxKeys: Int = 1000)
-        throws(AWSError) -> (objects: [S3ObjectSummary], nextToken: String?)
-    {
+    /// With `startAfter`, the listing begins after that key.
+    public func listObjects(
+        bucket: String, prefix: String, continuationToken: String? = nil, startAfter: String? = nil, maxKeys: Int = 1000
+    ) throws(AWSError) -> (objects: [S3ObjectSummary], nextToken: String?) {
         var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        if let startAfter { query.append(("start-after", startAfter)) }
         let response = try client.send(AWSRequest(service: "s3", method: "GET", path: path(bucket), query: query))
         return try ListBucketResult.parse(response.bodyText)
     }

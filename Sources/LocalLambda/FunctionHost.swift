@@ -83,7 +83,9 @@ final class FunctionHost: @unchecked Sendable {
     var stats: [String: Any] {
         condition.lock()
         defer { condition.unlock() }
-        return ["starts": initMilliseconds.count, "initMs": initMilliseconds, "invocations": invocations]
+        // The bootstrap's pid lets a test kill it at a moment of its choosing, as a crash would.
+        return ["starts": initMilliseconds.count, "initMs": initMilliseconds, "invocations": invocations,
+                "pid": Int(process)]
     }
 
     // MARK: The Runtime API side

@@ -1,0 +1,53 @@
+import CurlHTTP
+
+extension AWSClient {
+    /// Sends every request, at most `maxInFlight` at a time, and returns each outcome in request order. Requests
+    /// that fail for a retryable reason go again in the next round, after one backoff for the whole round, within
+    /// the same bounds as `send`: attempts, total time, and each request's deadline.
+    public func sendAll(_ requests: [AWSRequest], maxInFlight: Int) -> [Result<HTTPResponse, AWSError>] {
+        var results = [Result<HTTPResponse, AWSError>?](repeating: nil, count: requests.count)
+        var pending = Array(requests.indices)
+        var lastErrors: [Int: String] = [:]
+        let started = MonotonicClock.nowMilliseconds()
+        for round in 1...retryPolicy.maxAttempts where !pending.isEmpty {
+            attempts += pending.count
+            let outcomes = http.sendAll(pending.map { signed(requests[$0]) }, maxInFlight: maxInFlight)
+            var retry: [Int] = []
+            for (index, outcome) in zip(pending, outcomes) {
+                switch outcome {
+                case .success(let response) where response.isSuccess:
+                    results[index] = .success(response)
+                case .success(let response):
+                    let error = ErrorDecoding.decode(response)
+                    if error.isRetryable {
+                        retry.append(index)
+                        lastErrors[index] = "\(error.code) (HTTP \(error.status))"
+                    } else {
+                        results[index] = .failure(.service(error))
+                    }
+                case .failure(.transport(let transport)) where transport.isRetryable:
+                    retry.append(index)
+                    lastErrors[index] = transport.description
+                case .failure(.transport(let transport)):
+                    results[index] = .failure(.transport(transport))
+                case .failure(.aborted):
+                    results[index] = .failure(.invalidResponse("the transfer was stopped"))
+                }
+            }
+            pending = retry
+            guard !pending.isEmpty, round < retryPolicy.maxAttempts else { break }
+            let delay = retryPolicy.delayMilliseconds(afterAttempt: round, using: &random)
+            let spent = MonotonicClock.nowMilliseconds() - started
+            if spent + delay > retryPolicy.maxTotalMilliseconds { break }
+            let now = MonotonicClock.wallMilliseconds()
+            let overdue = pending.filter { index in
+                requests[index].deadlineMilliseconds.map { now + delay >= $0 } ?? false
+            }
+            for index in overdue { results[index] = .failure(.outOfTime(lastError: lastErrors[index] ?? "")) }
+            pending.removeAll { overdue.contains($0) }
+            MonotonicClock.sleep(milliseconds: delay)
+        }
+        for index in pending { results[index] = .failure(.outOfTime(lastError: lastErrors[index] ?? "")) }
+        return results.map { $0 ?? .failure(.outOfTime(lastError: "not sent")) }
+    }
+}

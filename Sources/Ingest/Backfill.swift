@@ -1,0 +1,103 @@
+import AWSServices
+import JSON
+import LambdaRuntime
+
+/// `{"backfill": {"bucket": "...", "prefix": "...", "startAfter": "..."}}`: ingest every object under a prefix,
+/// in key order, as if each had just arrived.
+public struct BackfillRequest: Sendable, Equatable {
+    public var bucket: String
+    public var prefix: String
+    /// Resume after this key (the `continuation` of an earlier answer).
+    public var startAfter: String?
+
+    public init(bucket: String, prefix: String, startAfter: String? = nil) {
+        self.bucket = bucket
+        self.prefix = prefix
+        self.startAfter = startAfter
+    }
+
+    public init(json: JSONValue) throws(JSONDecodingError) {
+        let fields = try JSONFields(json)
+        bucket = try fields.string("bucket")
+        prefix = try fields.optionalString("prefix") ?? ""
+        startAfter = try fields.optionalString("startAfter")
+    }
+
+    public var event: JSONValue {
+        var body: [String: JSONValue] = ["bucket": .string(bucket), "prefix": .string(prefix)]
+        if let startAfter { body["startAfter"] = .string(startAfter) }
+        return ["backfill": .object(body)]
+    }
+}
+
+/// What a backfill invocation did; `continuation` is set when it stopped for the deadline, and sending it back as
+/// the next event resumes after the last key finished.
+public struct BackfillSummary: Sendable, Equatable {
+    public var processed = 0
+    public var outcomes: [String: Int] = [:]
+    public var failures: [(key: String, error: String)] = []
+    public var continuation: BackfillRequest?
+
+    public static func == (lhs: BackfillSummary, rhs: BackfillSummary) -> Bool {
+        lhs.processed == rhs.processed && lhs.outcomes == rhs.outcomes && lhs.continuation == rhs.continuation
+            && lhs.failures.map(\.key) == rhs.failures.map(\.key) && lhs.failures.map(\.error) == rhs.failures.map(\.error)
+    }
+
+    /// The failures shown in the answer; the rest are counted.
+    static let maxListedFailures = 20
+
+    public var json: JSONValue {
+        [
+            "done": .bool(continuation == nil),
+            "processed": .integer(processed),
+            "outcomes": .object(outcomes.mapValues { .integer($0) }),
+            "failed": .integer(failures.count),
+            "failures": .array(failures.prefix(Self.maxListedFailures).map { ["key": .string($0.key), "error": .string($0.error)] }),
+            "continuation": continuation?.event ?? .null,
+        ]
+    }
+}
+
+struct BackfillRunner {
+    let s3: S3Client
+    let ingestor: ObjectIngestor
+    let logger: LambdaLogger
+    let reporter: OutcomeReporter
+
+    func run(_ request: BackfillRequest, deadline: Int) throws(IngestFailure) -> BackfillSummary {
+        var summary = BackfillSummary()
+        var token: String?
+        var lastDone = request.startAfter
+        for _ in 0..<1_000_000 {
+            let page: (objects: [S3ObjectSummary], nextToken: String?)
+            do throws(AWSError) {
+                page = try s3.listObjects(bucket: request.bucket, prefix: request.prefix, continuationToken: token,
+                                          startAfter: token == nil ? request.startAfter : nil)
+            } catch {
+                throw .aws(error)
+            }
+            for object in page.objects {
+                guard WallClock.nowMilliseconds() < deadline else {
+                    summary.continuation = BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: lastDone)
+                    return summary
+                }
+                do throws(IngestFailure) {
+                    let outcome = try ingestor.reconcile(bucket: request.bucket, key: object.key, deadline: deadline)
+                    reporter.report(outcome)
+                    summary.outcomes[outcome.kind.rawValue, default: 0] += 1
+                } catch .deadlineNear {
+                    summary.continuation = BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: lastDone)
+                    return summary
+                } catch {
+                    logger.error("backfill: object failed", ["key": .string(object.key), "error": .string(error.description)])
+                    summary.failures.append((object.key, error.description))
+                }
+                summary.processed += 1
+                lastDone = object.key
+            }
+            guard let next = page.nextToken else { return summary }
+            token = next
+        }
+        return summary
+    }
+}

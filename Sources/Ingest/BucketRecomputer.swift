@@ -1,0 +1,164 @@
+import AWSServices
+import ConsumptionCore
+import JSON
+import LambdaRuntime
+
+/// Recomputes day bucket sums from the readings, under a generation guard.
+///
+/// For each bucket: bump its generation counter, then read every reading in it (consistently), keep those whose
+/// version is the one its source item says counts, let the best-ranked source win per meter (rule d), and store the
+/// sum only if no recompute with a newer generation has stored one. A recompute that starts after a change has
+/// seen it, and the last generation to store started after every change, so the stored sum is exact whatever the
+/// interleaving; a crash before storing is repaired by the retry of the work that made the change.
+struct BucketRecomputer {
+    let dynamo: DynamoDBClient
+    let table: String
+    let tenant: String
+    let sources: SourceStore
+    let parallelism: Int
+    let deadline: Int
+    /// Buckets handled per round of parallel requests.
+    private let groupSize = 32
+
+    struct Outcome {
+        var buckets = 0
+        var readingsRead = 0
+        var readingsDeleted = 0
+    }
+
+    /// Recomputes `pairs`; readings of `deadVersions` (version tags of `deadKey`) are deleted on the way.
+    func recompute(_ pairs: [(date: CalendarDate, bucket: Int)], deadKey: String, deadVersions: Set<String>, now: String)
+        throws(IngestFailure) -> Outcome
+    {
+        var outcome = Outcome()
+        var start = 0
+        while start < pairs.count {
+            guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+            let group = Array(pairs[start..<min(pairs.count, start + groupSize)])
+            start += groupSize
+            try recomputeGroup(group, deadKey: deadKey, deadVersions: deadVersions, now: now, outcome: &outcome)
+        }
+        return outcome
+    }
+
+    private func recomputeGroup(
+        _ group: [(date: CalendarDate, bucket: Int)], deadKey: String, deadVersions: Set<String>, now: String,
+        outcome: inout Outcome
+    ) throws(IngestFailure) {
+        let totals = TableKeys.totalsPartition(tenant: tenant)
+        let bumps: [JSONValue] = group.map { pair in
+            ["TableName": .string(table), "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
+             "UpdateExpression": "ADD generation :one", "ReturnValues": "UPDATED_NEW",
+             "ExpressionAttributeValues": [":one": AttributeValues.number(1)]]
+        }
+        var generations: [Int] = []
+        for answer in dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline) {
+            guard let generation = AttributeValues.integer(try answer.orIngestFailure()["Attributes"] ?? .null, "generation") else {
+                throw .corruptItem("UpdateItem returned no generation")
+            }
+            generations.append(generation)
+        }
+
+        let readings = try readAll(group)
+        var keys = Set<String>()
+        for items in readings { for item in items { if let key = AttributeValues.string(item, "key") { keys.insert(key) } } }
+        let counting = try sources.countingVersions(of: Array(keys))
+
+        var stores: [JSONValue] = []
+        var deletions: [JSONValue] = []
+        let deadSource = TableKeys.sourceID(ofKey: deadKey)
+        for (index, pair) in group.enumerated() {
+            var winners: [String: (rank: SourceRank, value: ExactDecimal)] = [:]
+            for item in readings[index] {
+                outcome.readingsRead += 1
+                guard let key = AttributeValues.string(item, "key"), let version = AttributeValues.string(item, "version"),
+                    let meter = AttributeValues.string(item, "meter"), let value = AttributeValues.decimal(item, "value"),
+                    let lastModified = AttributeValues.integer(item, "lastModified"),
+                    let eTag = AttributeValues.string(item, "eTag")
+                else { throw .corruptItem("a reading in \(TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))") }
+                guard counting[key] == version else {
+                    if key == deadKey && deadVersions.contains(version) {
+                        deletions.append(["DeleteRequest": ["Key": TableKeys.key(
+                            TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket),
+                            TableKeys.readingSort(source: deadSource, version: version, meter: meter))]])
+                        deletions.append(["DeleteRequest": ["Key": TableKeys.key(
+                            TableKeys.meterPartition(tenant: tenant, meter: meter),
+                            TableKeys.meterSort(date: pair.date, source: deadSource, version: version))]])
+                    }
+                    continue
+                }
+                let rank = SourceRank(lastModified: lastModified, key: key, eTag: eTag)
+                if let best = winners[meter], !(best.rank < rank) { continue }
+                winners[meter] = (rank, value)
+            }
+            var total = ExactDecimal.zero
+            for winner in winners.values { total += winner.value }
+            stores.append([
+                "TableName": .string(table),
+                "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
+                "UpdateExpression": "SET #total = :total, meters = :meters, computedGeneration = :generation, #date = :date, updatedAt = :now",
+                "ConditionExpression": "attribute_not_exists(computedGeneration) OR computedGeneration < :generation",
+                "ExpressionAttributeNames": ["#total": "total", "#date": "date"],
+                "ExpressionAttributeValues": [
+                    ":total": AttributeValues.number(total), ":meters": AttributeValues.number(winners.count),
+                    ":generation": AttributeValues.number(generations[index]),
+                    ":date": AttributeValues.string(pair.date.description), ":now": AttributeValues.string(now),
+                ],
+            ])
+        }
+        for answer in dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadlineMilliseconds: deadline) {
+            // A newer generation stored first: its sum has seen everything this one saw.
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
+            _ = try answer.orIngestFailure()
+        }
+        outcome.buckets += group.count
+        if !deletions.isEmpty {
+            do throws(AWSError) {
+                try dynamo.batchWrite(table: table, requests: deletions, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            } catch {
+                throw .aws(error)
+            }
+            outcome.readingsDeleted += deletions.count / 2
+        }
+    }
+
+    /// Every reading of each bucket, page by page, the buckets' queries in parallel.
+    private func readAll(_ group: [(date: CalendarDate, bucket: Int)]) throws(IngestFailure) -> [[JSONValue]] {
+        var items = [[JSONValue]](repeating: [], count: group.count)
+        var queries: [Int: [String: JSONValue]] = [:]
+        for (index, pair) in group.enumerated() {
+            queries[index] = [
+                "TableName": .string(table), "ConsistentRead": true,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": [":pk": AttributeValues.string(
+                    TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))],
+            ]
+        }
+        for _ in 0..<100_000 where !queries.isEmpty {
+            let order = queries.keys.sorted()
+            let answers = dynamo.callAll("Query", order.map { JSONValue.object(queries[$0] ?? [:]) },
+                                         maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            for (index, answer) in zip(order, answers) {
+                let page = try answer.orIngestFailure()
+                items[index] += page["Items"]?.arrayValue ?? []
+                if let last = page["LastEvaluatedKey"], last != .null {
+                    queries[index]?["ExclusiveStartKey"] = last
+                } else {
+                    queries[index] = nil
+                }
+            }
+        }
+        guard queries.isEmpty else { throw .corruptItem("a bucket query did not end after 100,000 pages") }
+        return items
+    }
+}
+
+extension Result where Failure == AWSError {
+    /// The value, or the AWS error as an ingest failure.
+    func orIngestFailure() throws(IngestFailure) -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error): throw .aws(error)
+        }
+    }
+}

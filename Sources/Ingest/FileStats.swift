@@ -1,0 +1,48 @@
+import ConsumptionCore
+import JSON
+
+/// What reading one object version found: the counts for the ledger, the log line and the metrics.
+public struct FileStats: Sendable, Equatable {
+    public var rows = 0
+    public var meterDays = 0
+    public var days = 0
+    public var bytes = 0
+    public var durationMilliseconds = 0
+    public var format: String?
+    public var errorCount = 0
+    /// `3 errors: invalid-number 2, negative-value 1; first: line 4, column 0:30: ...`
+    public var errorSummary: String?
+    public var reportKey: String?
+
+    init(result: MeterFileResult, meterDays: Int) {
+        rows = result.rows
+        self.meterDays = meterDays
+        days = result.totals.byDate.count
+        bytes = result.inputBytes
+        format = result.format.map { "\($0)" }
+        errorCount = result.report.errorCount
+        if !result.report.isValid { errorSummary = Self.summary(of: result.report) }
+    }
+
+    static func summary(of report: ValidationReport) -> String {
+        let counts = report.countsByCode.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+        var text = "\(report.errorCount) error\(report.errorCount == 1 ? "" : "s"): \(counts)"
+        if let first = report.errors.first {
+            text += "; first: line \(first.line)" + (first.column.map { ", column \($0)" } ?? "") + ": \(first.message)"
+        }
+        return text
+    }
+
+    var ledgerAttributes: [String: JSONValue] {
+        var attributes: [String: JSONValue] = [
+            "rows": AttributeValues.number(rows), "meterDays": AttributeValues.number(meterDays),
+            "days": AttributeValues.number(days), "bytes": AttributeValues.number(bytes),
+            "durationMs": AttributeValues.number(durationMilliseconds), "errorCount": AttributeValues.number(errorCount),
+        ]
+        if let format { attributes["format"] = AttributeValues.string(format) }
+        if let errorSummary { attributes["errorSummary"] = AttributeValues.string(errorSummary) }
+        if let reportKey { attributes["reportKey"] = AttributeValues.string(reportKey) }
+        return attributes
+    }
+}

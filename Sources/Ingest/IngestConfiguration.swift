@@ -1,0 +1,96 @@
+import ConsumptionCore
+import LambdaRuntime
+
+/// The ingest function's settings, read from its environment once at start-up. Anything missing or malformed is
+/// an init error, so a misconfigured function never takes a message.
+public struct IngestConfiguration: Sendable, Equatable {
+    public var tableName: String
+    /// Objects under this prefix are meter files: `<incomingPrefix><tenant>/...`, or directly under it for the
+    /// default tenant.
+    public var incomingPrefix: String
+    /// Rejection reports go to `<reportsPrefix><tenant>/<key>.<version>.json`.
+    public var reportsPrefix: String
+    public var defaultTenant: String
+    public var allowNegative: Bool
+    public var intervalCeiling: ExactDecimal
+    public var earliestDate: CalendarDate
+    /// Nil: a year after the day the file is read.
+    public var latestDate: CalendarDate?
+    /// DynamoDB requests in flight at once.
+    public var writeParallelism: Int
+    /// The size of each ranged read while writing (the validation pass streams the object in one request).
+    public var readChunkBytes: Int
+    /// Work stops this long before the invocation's deadline, so the message can be failed cleanly.
+    public var deadlineMarginMilliseconds: Int
+
+    public static let variableNames = [
+        "TABLE_NAME", "INCOMING_PREFIX", "REPORTS_PREFIX", "DEFAULT_TENANT", "ALLOW_NEGATIVE", "INTERVAL_CEILING_KWH",
+        "EARLIEST_DATE", "LATEST_DATE", "WRITE_PARALLELISM", "READ_CHUNK_BYTES", "DEADLINE_MARGIN_MS",
+    ]
+
+    public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> IngestConfiguration {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            return text
+        }
+        func invalid(_ name: String, _ expected: String) -> LambdaError {
+            LambdaError(errorType: RuntimeErrorType.invalidConfiguration,
+                        errorMessage: "\(name)=\(environment[name] ?? "") is not valid: expected \(expected)")
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(LambdaError) -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw invalid(name, "an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        func date(_ name: String) throws(LambdaError) -> CalendarDate? {
+            guard let text = value(name) else { return nil }
+            guard let parsed = CalendarDate(text) else { throw invalid(name, "a date as YYYY-MM-DD") }
+            return parsed
+        }
+        func prefix(_ name: String, default fallback: String) throws(LambdaError) -> String {
+            let text = value(name) ?? fallback
+            guard text.hasSuffix("/"), !text.hasPrefix("/") else { throw invalid(name, "a key prefix ending in '/'") }
+            return text
+        }
+
+        guard let tableName = value("TABLE_NAME") else {
+            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "TABLE_NAME must be set")
+        }
+        let incoming = try prefix("INCOMING_PREFIX", default: "incoming/")
+        let reports = try prefix("REPORTS_PREFIX", default: "reports/")
+        // Reports written under the incoming prefix would be read back as meter files, forever.
+        guard !reports.hasPrefix(incoming), !incoming.hasPrefix(reports) else {
+            throw invalid("REPORTS_PREFIX", "a prefix that neither contains nor lies inside INCOMING_PREFIX")
+        }
+        let tenant = value("DEFAULT_TENANT") ?? "default"
+        guard Tenancy.isValidTenant(tenant) else { throw invalid("DEFAULT_TENANT", Tenancy.tenantRule) }
+        let allowNegative: Bool
+        switch value("ALLOW_NEGATIVE") ?? "false" {
+        case "true": allowNegative = true
+        case "false": allowNegative = false
+        default: throw invalid("ALLOW_NEGATIVE", "true or false")
+        }
+        var ceiling = ValidationRules.defaultIntervalCeiling
+        if let text = value("INTERVAL_CEILING_KWH") {
+            guard let parsed = ExactDecimal(text), parsed > .zero else { throw invalid("INTERVAL_CEILING_KWH", "a positive decimal") }
+            ceiling = parsed
+        }
+        let earliest = try date("EARLIEST_DATE") ?? ValidationRules.defaultEarliestDate
+        let latest = try date("LATEST_DATE")
+        if let latest, latest < earliest { throw invalid("LATEST_DATE", "a date not before EARLIEST_DATE") }
+        return IngestConfiguration(
+            tableName: tableName, incomingPrefix: incoming, reportsPrefix: reports, defaultTenant: tenant,
+            allowNegative: allowNegative, intervalCeiling: ceiling, earliestDate: earliest, latestDate: latest,
+            writeParallelism: try integer("WRITE_PARALLELISM", default: 8, range: 1...16),
+            readChunkBytes: try integer("READ_CHUNK_BYTES", default: 8 << 20, range: (64 << 10)...(64 << 20)),
+            deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000))
+    }
+
+    /// The core's rules as of `today`.
+    public func rules(today: CalendarDate) -> ValidationRules {
+        ValidationRules(today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
+                        earliestDate: earliestDate, latestDate: latestDate)
+    }
+}

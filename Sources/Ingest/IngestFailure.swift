@@ -1,0 +1,38 @@
+import AWSServices
+import LambdaRuntime
+
+/// Why an object could not be taken to a final state this time. Each is worth a retry through the queue: a bad
+/// file is not a failure (it is rejected and reported), so what remains here is transient or needs an operator.
+public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStringConvertible {
+    case aws(AWSError)
+    /// The invocation is about to end; the message comes back and the work resumes (it is idempotent).
+    case deadlineNear
+    /// The object kept changing while it was read.
+    case objectChanging(String)
+    /// S3 answered HEAD with a Last-Modified we cannot read.
+    case unreadableHead(String)
+    case corruptItem(String)
+
+    public var description: String {
+        switch self {
+        case .aws(let error): return error.description
+        case .deadlineNear: return "stopped before the invocation deadline; the message will be retried"
+        case .objectChanging(let key): return "\(key) changed again and again while it was read"
+        case .unreadableHead(let detail): return "unreadable object head: \(detail)"
+        case .corruptItem(let detail): return "corrupt table item: \(detail)"
+        }
+    }
+
+    public var lambdaError: LambdaError {
+        let type: String
+        switch self {
+        case .aws(let error):
+            type = error.code == "AccessDenied" ? "Ingest.AccessDenied" : "Ingest.AWSError"
+        case .deadlineNear: type = "Ingest.DeadlineNear"
+        case .objectChanging: type = "Ingest.ObjectChanging"
+        case .unreadableHead: type = "Ingest.UnreadableHead"
+        case .corruptItem: type = "Ingest.CorruptItem"
+        }
+        return LambdaError(errorType: type, errorMessage: description)
+    }
+}

@@ -1,0 +1,97 @@
+import AWSServices
+import JSON
+import LambdaEvents
+import LambdaRuntime
+
+/// The function's entry: tells the event's kind (SQS batch, direct S3 notification, backfill) and answers as
+/// Lambda expects for it.
+public final class IngestHandler {
+    private let configuration: IngestConfiguration
+    private let ingestor: ObjectIngestor
+    private let s3: S3Client
+    private let metrics: MetricsEmitter
+
+    public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, metrics: MetricsEmitter) {
+        self.configuration = configuration
+        self.s3 = s3
+        ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo)
+        self.metrics = metrics
+    }
+
+    public func handle(_ context: LambdaContext, _ event: [UInt8]) throws -> [UInt8] {
+        let json: JSONValue
+        do throws(JSONSyntaxError) {
+            json = try JSONParser.parse(event)
+        } catch {
+            throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "the event is not JSON: \(error)")
+        }
+        let deadline = context.metadata.deadlineMilliseconds - configuration.deadlineMarginMilliseconds
+        if let backfill = json["backfill"] {
+            let request: BackfillRequest
+            do throws(JSONDecodingError) {
+                request = try BackfillRequest(json: backfill)
+            } catch {
+                throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "backfill: \(error)")
+            }
+            let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger,
+                                        reporter: OutcomeReporter(logger: context.logger, metrics: metrics))
+            return try runner.run(request, deadline: deadline).json.serializedBytes
+        }
+        let records = json["Records"]?.arrayValue ?? []
+        if records.first?["eventSource"]?.stringValue == "aws:sqs" {
+            return try handleQueueBatch(json, context: context, deadline: deadline).json.serializedBytes
+        }
+        let notification: S3Notification
+        do throws(JSONDecodingError) {
+            notification = try S3Notification(json: json)
+        } catch {
+            throw LambdaError(errorType: "Ingest.InvalidEvent",
+                              errorMessage: "neither an SQS batch, an S3 notification nor a backfill: \(error)")
+        }
+        // A direct S3 invocation is asynchronous: throwing makes Lambda retry it, then send it to its DLQ.
+        try handle(notification, context: context, deadline: deadline)
+        return Array("{}".utf8)
+    }
+
+    /// Each message on its own: one that fails is listed in `batchItemFailures` and comes back alone.
+    private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Int) throws -> SQSBatchResponse {
+        let batch: SQSEvent
+        do throws(JSONDecodingError) {
+            batch = try SQSEvent(json: json)
+        } catch {
+            throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "SQS batch: \(error)")
+        }
+        var failed: [String] = []
+        for message in batch.records {
+            // Past the deadline the rest go back untouched rather than half done.
+            guard WallClock.nowMilliseconds() < deadline else {
+                failed.append(message.messageID)
+                continue
+            }
+            do {
+                let body = try JSONParser.parse(Array(message.body.utf8))
+                try handle(try S3Notification(json: body), context: context, deadline: deadline)
+            } catch {
+                context.logger.error("message failed", [
+                    "messageId": .string(message.messageID), "receiveCount": .integer(message.receiveCount),
+                    "error": .string(String(describing: error)),
+                ])
+                failed.append(message.messageID)
+            }
+        }
+        return SQSBatchResponse(failedMessageIDs: failed)
+    }
+
+    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Int) throws(IngestFailure) {
+        switch notification {
+        case .testEvent(let bucket):
+            context.logger.info("S3 test event skipped", ["bucket": .string(bucket)])
+        case .records(let records):
+            for record in records where record.isCreated || record.isRemoved {
+                let outcome = try ingestor.reconcile(bucket: record.bucket, key: record.key, deadline: deadline)
+                OutcomeReporter(logger: context.logger, metrics: metrics).report(outcome)
+            }
+        }
+    }
+
+}

@@ -1,0 +1,53 @@
+import JSON
+
+/// What reconciling one key did, for the log line, the metrics and the caller.
+public struct ObjectOutcome: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case ingested, rejected, deleted
+        /// Already up to date: a duplicate or stale event.
+        case unchanged
+        /// Not a meter file of any tenant (outside the incoming prefix, a folder, or a bad tenant name).
+        case ignored
+    }
+
+    public var kind: Kind
+    public var tenant: String?
+    public var key: String
+    public var version: ObjectVersion?
+    public var stats: FileStats?
+    public var bucketsRecomputed = 0
+    public var durationMilliseconds = 0
+    public var detail: String?
+
+    init(kind: Kind, tenant: String?, key: String, version: ObjectVersion? = nil, detail: String? = nil) {
+        self.kind = kind
+        self.tenant = tenant
+        self.key = key
+        self.version = version
+        self.detail = detail
+    }
+
+    /// The per-object log line's fields.
+    public var logFields: [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "outcome": .string(kind.rawValue), "key": .string(key), "durationMs": .integer(durationMilliseconds),
+            "bucketsRecomputed": .integer(bucketsRecomputed),
+        ]
+        if let tenant { fields["tenant"] = .string(tenant) }
+        if let version {
+            fields["version"] = .string(version.versionID ?? version.tag)
+            fields["eTag"] = .string(version.eTag)
+        }
+        if let stats {
+            fields["rows"] = .integer(stats.rows)
+            fields["meterDays"] = .integer(stats.meterDays)
+            fields["days"] = .integer(stats.days)
+            fields["bytes"] = .integer(stats.bytes)
+            if durationMilliseconds > 0 { fields["bytesPerSecond"] = .integer(stats.bytes * 1000 / durationMilliseconds) }
+            if let summary = stats.errorSummary { fields["errors"] = .string(summary) }
+            if let report = stats.reportKey { fields["report"] = .string(report) }
+        }
+        if let detail { fields["detail"] = .string(detail) }
+        return fields
+    }
+}

@@ -1,0 +1,55 @@
+import AWSServices
+import AWSSigV4
+
+/// One version of one object as HEAD saw it: what identifies it, and what ranks it against other objects.
+public struct ObjectVersion: Sendable, Equatable {
+    public var key: String
+    /// Nil in an unversioned bucket (S3 reports the literal `null` there, which names no version either).
+    public var versionID: String?
+    public var eTag: String
+    /// Whole seconds since the epoch: S3's resolution.
+    public var lastModified: Int
+    public var size: Int
+
+    public init(key: String, versionID: String?, eTag: String, lastModified: Int, size: Int) {
+        self.key = key
+        self.versionID = versionID == "null" ? nil : versionID
+        self.eTag = eTag
+        self.lastModified = lastModified
+        self.size = size
+    }
+
+    init?(key: String, head: S3ObjectHead) {
+        guard let seconds = HTTPDate.epochSeconds(head.lastModified) else { return nil }
+        self.init(key: key, versionID: head.versionID, eTag: head.eTag, lastModified: seconds, size: head.size)
+    }
+
+    /// A short, fixed-length name for this version inside table keys: from the VersionId when the bucket has
+    /// versioning, else from the ETag and LastModified (an overwrite changes at least one of them).
+    public var tag: String {
+        String(SHA256.hexHash(Array((versionID ?? "\(eTag)|\(lastModified)").utf8)).prefix(16))
+    }
+
+    /// Rule (d): the later LastModified wins; then the greater key in byte order; then the greater ETag.
+    public var rank: SourceRank { SourceRank(lastModified: lastModified, key: key, eTag: eTag) }
+}
+
+/// How readings of the same meter and day from different objects are ordered; the greatest counts.
+public struct SourceRank: Comparable, Sendable {
+    public var lastModified: Int
+    public var key: String
+    public var eTag: String
+
+    public init(lastModified: Int, key: String, eTag: String) {
+        self.lastModified = lastModified
+        self.key = key
+        self.eTag = eTag
+    }
+
+    public static func < (lhs: SourceRank, rhs: SourceRank) -> Bool {
+        if lhs.lastModified != rhs.lastModified { return lhs.lastModified < rhs.lastModified }
+        // Byte order, not Swift's String order (which compares Unicode scalars after normalisation).
+        if lhs.key != rhs.key { return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8) }
+        return lhs.eTag.utf8.lexicographicallyPrecedes(rhs.eTag.utf8)
+    }
+}

@@ -1,0 +1,113 @@
+import AWSServices
+import ConsumptionCore
+import LambdaRuntime
+
+/// Reads one version of an object, as often as the passes need, never holding a large one in memory. Every read is
+/// pinned to the version HEAD saw (by VersionId, or by If-Match on the ETag in an unversioned bucket), so the
+/// passes cannot read two different objects; a change shows as `ReadOutcome.changed`.
+final class PinnedObjectReader {
+    private let s3: S3Client
+    private let bucket: String
+    private let version: ObjectVersion
+    private let chunkBytes: Int
+    private let deadline: Int
+    /// A small object, read once and kept for the later passes.
+    private var whole: [UInt8]?
+    /// Bytes handed to the parser at a time while writing, so the writer can flush between them.
+    private let sliceBytes = 256 << 10
+
+    init(s3: S3Client, bucket: String, version: ObjectVersion, chunkBytes: Int, deadline: Int) {
+        self.s3 = s3
+        self.bucket = bucket
+        self.version = version
+        self.chunkBytes = chunkBytes
+        self.deadline = deadline
+    }
+
+    /// The validation passes: a small object from memory, a large one streamed in one request per pass.
+    func validate(rules: ValidationRules) throws(IngestFailure) -> MeterFileResult {
+        try MeterFileReading.read(rules: rules) { (parser: MeterFileParser) throws(IngestFailure) in
+            if version.size <= chunkBytes {
+                parser.feed(try small())
+                return
+            }
+            var late = false
+            let deadline = self.deadline
+            do throws(AWSError) {
+                try s3.getObject(bucket: bucket, key: version.key, versionID: version.versionID,
+                                 ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline) {
+                    piece in
+                    guard WallClock.nowMilliseconds() < deadline else {
+                        late = true
+                        return false
+                    }
+                    parser.feed(piece.bindMemory(to: UInt8.self))
+                    return true
+                }
+            } catch {
+                throw late ? .deadlineNear : Self.failure(error)
+            }
+        }
+    }
+
+    /// The writing pass over a file the validation passes found valid: ranged reads of `chunkBytes`, fed to the
+    /// parser a slice at a time with `afterSlice` (the writer's flush) in between.
+    func write(rules: ValidationRules, onMeterDay: @escaping (MeterDay) -> Void, afterSlice: () throws(IngestFailure) -> Void)
+        throws(IngestFailure) -> MeterFileResult
+    {
+        let parser = MeterFileParser(rules: rules, repeatCheck: .alreadyChecked, onMeterDay: onMeterDay)
+        func feed(_ bytes: [UInt8]) throws(IngestFailure) {
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + sliceBytes)
+                bytes[start..<end].withUnsafeBufferPointer { parser.feed($0) }
+                start = end
+                try afterSlice()
+                guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+            }
+        }
+        if version.size <= chunkBytes {
+            try feed(try small())
+        } else {
+            var offset = 0
+            while offset < version.size {
+                let last = min(version.size, offset + chunkBytes) - 1
+                try feed(try read(range: "bytes=\(offset)-\(last)"))
+                offset = last + 1
+            }
+        }
+        let result = parser.finish()
+        try afterSlice()
+        return result
+    }
+
+    private func small() throws(IngestFailure) -> [UInt8] {
+        if let whole { return whole }
+        let bytes = try read(range: nil)
+        whole = bytes
+        return bytes
+    }
+
+    private func read(range: String?) throws(IngestFailure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        do throws(AWSError) {
+            try s3.getObject(bucket: bucket, key: version.key, versionID: version.versionID, range: range,
+                             ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline) {
+                piece in
+                bytes.append(contentsOf: piece)
+                return true
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+        return bytes
+    }
+
+    /// The version is gone or was replaced mid-read: `ObjectIngestor` starts over from a fresh HEAD.
+    static func failure(_ error: AWSError) -> IngestFailure {
+        if case .service(let failure) = error, failure.status == 404 || failure.status == 412 {
+            return .objectChanging(failure.code)
+        }
+        return .aws(error)
+    }
+}

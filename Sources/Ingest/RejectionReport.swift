@@ -1,0 +1,44 @@
+import ConsumptionCore
+import JSON
+
+/// The report of a rejected file, stored beside the data so whoever dropped the file can see what to fix.
+struct RejectionReport {
+    let tenant: String
+    let bucket: String
+    let version: ObjectVersion
+    let result: MeterFileResult
+    let createdAt: String
+
+    /// `<reportsPrefix><tenant>/<path under the tenant>.<version tag>.json`.
+    static func key(for version: ObjectVersion, tenant: String, configuration: IngestConfiguration) -> String {
+        var path = version.key.dropFirst(configuration.incomingPrefix.count)
+        if path.hasPrefix("\(tenant)/") { path = path.dropFirst(tenant.count + 1) }
+        return "\(configuration.reportsPrefix)\(tenant)/\(path).\(version.tag).json"
+    }
+
+    var json: JSONValue {
+        var counts: [String: JSONValue] = [:]
+        for (code, count) in result.report.countsByCode { counts[code.rawValue] = .integer(count) }
+        let errors: [JSONValue] = result.report.errors.map { error in
+            ["line": .integer(error.line), "column": error.column.map(JSONValue.string) ?? .null,
+             "code": .string(error.code.rawValue), "excerpt": .string(error.excerpt), "message": .string(error.message)]
+        }
+        return [
+            "status": "rejected",
+            "tenant": .string(tenant),
+            "object": [
+                "bucket": .string(bucket), "key": .string(version.key),
+                "versionId": version.versionID.map(JSONValue.string) ?? .null, "eTag": .string(version.eTag),
+                "lastModified": .integer(version.lastModified), "size": .integer(version.size),
+            ],
+            "format": result.format.map { JSONValue.string("\($0)") } ?? .null,
+            "lines": .integer(result.lines),
+            "rows": .integer(result.rows),
+            "errorCount": .integer(result.report.errorCount),
+            "countsByCode": .object(counts),
+            "errors": .array(errors),
+            "errorsShown": .integer(errors.count),
+            "createdAt": .string(createdAt),
+        ]
+    }
+}

@@ -1,0 +1,37 @@
+/// Which tenant an object belongs to: the first path segment after the incoming prefix, or the default tenant for
+/// objects directly under it. Tenant names are restricted so they can sit inside table keys unescaped.
+public enum Tenancy {
+    public static let tenantRule = "1 to 64 characters from A-Z a-z 0-9 . _ -"
+
+    public static func isValidTenant(_ name: String) -> Bool {
+        guard (1...64).contains(name.utf8.count), name != ".", name != ".." else { return false }
+        return name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    public enum Placement: Equatable, Sendable {
+        case tenant(String)
+        /// Not under the incoming prefix: not a meter file (a report, or anything else in the bucket).
+        case outsideIncoming
+        /// Under the prefix, but the tenant segment breaks the naming rule.
+        case invalidTenant(String)
+        /// A "folder" placeholder (`incoming/acme/`): nothing to read.
+        case folder
+    }
+
+    public static func place(key: String, incomingPrefix: String, defaultTenant: String) -> Placement {
+        guard key.hasPrefix(incomingPrefix) else { return .outsideIncoming }
+        let rest = key.dropFirst(incomingPrefix.count)
+        if rest.isEmpty || rest.hasSuffix("/") { return .folder }
+        guard let slash = rest.firstIndex(of: "/") else { return .tenant(defaultTenant) }
+        let segment = String(rest[..<slash])
+        return isValidTenant(segment) ? .tenant(segment) : .invalidTenant(segment)
+    }
+}

@@ -1,0 +1,23 @@
+import AWSServices
+import CurlHTTP
+import Ingest
+import LambdaRuntime
+
+// The ingest function: S3 objects (through SQS, directly, or by backfill) into exact daily totals in DynamoDB.
+// Configuration is read and checked here, once; a bad one fails the init instead of every message.
+Lambda.run { logger in
+    let environment = Environment.current()
+    let configuration = try IngestConfiguration.fromEnvironment(environment)
+    let aws: AWSConfiguration
+    do throws(AWSError) {
+        aws = try AWSConfiguration.fromEnvironment(environment)
+    } catch {
+        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
+    }
+    let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
+    let handler = IngestHandler(
+        configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),
+        metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))
+    logger.info("ingest ready", ["table": .string(configuration.tableName), "incomingPrefix": .string(configuration.incomingPrefix)])
+    return handler.handle
+}

@@ -1,0 +1,27 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stack import Function, Moto, Stack  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory):
+    server = Moto(tmp_path_factory.mktemp("moto"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stack(moto):
+    return Stack(moto)
+
+
+@pytest.fixture
+def function(moto):
+    started = Function(moto)
+    yield started
+    started.stop()

@@ -1,0 +1,80 @@
+"""What the table must say, computed independently from the objects as they stand in the bucket: Python's csv and
+decimal, rule (d) for overlaps, nothing shared with the Swift code."""
+import csv
+import gzip
+import io
+from decimal import Decimal, InvalidOperation
+
+INTERVALS = [f"{h}:{m:02d}" for h in range(24) for m in (0, 30)]
+
+
+def wide_file(rows, header=True):
+    """A canonical wide CSV: rows of (meter, date, [48 values])."""
+    lines = ["Meter,Date," + ",".join(INTERVALS)] if header else []
+    for meter, date, values in rows:
+        assert len(values) == 48
+        lines.append(",".join([meter, date] + [str(v) for v in values]))
+    return "\n".join(lines) + "\n"
+
+
+def meter_days(data):
+    """(meter, date) -> day value, or None when the file is not valid (the tests' bad files break a number)."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    rows = [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if row]
+    if not rows or [name.strip() for name in rows[0][2:]] != INTERVALS:
+        return None
+    days = {}
+    for row in rows[1:]:
+        if len(row) != 50 or (row[0], row[1]) in days:
+            return None
+        try:
+            values = [Decimal(field) for field in row[2:]]
+        except InvalidOperation:
+            return None
+        if any(value < 0 for value in values):
+            return None
+        days[(row[0], row[1])] = sum(values)
+    return days or None
+
+
+def tenant_of(key, incoming="incoming/", default="default"):
+    rest = key[len(incoming):]
+    return rest.split("/", 1)[0] if "/" in rest else default
+
+
+def expected_totals(s3, bucket, incoming="incoming/"):
+    """tenant -> date -> (total, meters), from every current object under the incoming prefix."""
+    winners = {}
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=incoming):
+        for summary in page.get("Contents", []):
+            key = summary["Key"]
+            head = s3.head_object(Bucket=bucket, Key=key)
+            days = meter_days(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+            if days is None:
+                continue
+            rank = (int(head["LastModified"].timestamp()), key.encode(), head["ETag"].encode())
+            tenant = tenant_of(key, incoming)
+            for (meter, date), value in days.items():
+                slot = (tenant, meter, date)
+                if slot not in winners or winners[slot][0] < rank:
+                    winners[slot] = (rank, value)
+    totals = {}
+    for (tenant, meter, date), (_, value) in winners.items():
+        total, meters = totals.setdefault(tenant, {}).get(date, (Decimal(0), 0))
+        totals[tenant][date] = (total + value, meters + 1)
+    return totals
+
+
+def table_totals(dynamodb, tenant, query_all):
+    """date -> (total, meters) as the table's bucket sums give them; days with no meter left are no data."""
+    days = {}
+    for item in query_all(dynamodb, KeyConditionExpression="pk = :pk",
+                          ExpressionAttributeValues={":pk": {"S": f"T#{tenant}#TOTALS"}}):
+        if "total" not in item:
+            continue
+        date = item["sk"]["S"].split("#")[0]
+        total, meters = days.get(date, (Decimal(0), 0))
+        days[date] = (total + Decimal(item["total"]["N"]), meters + int(Decimal(item["meters"]["N"])))
+    return {date: value for date, value in days.items() if value[1] > 0}

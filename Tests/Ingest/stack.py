@@ -1,0 +1,171 @@
+"""The local stack the ingest tests drive: moto (signatures checked) and the real `ingest` bootstrap under the
+project's Runtime API emulator. boto3 plays the user and the S3 -> SQS wiring; the function itself talks to moto
+only through its own SigV4 client."""
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("SWIFT_BIN_DIR", ROOT / ".build" / "debug"))
+SERVERS = ROOT / "Tests" / "Servers"
+TABLE = "consumption"
+INCOMING = "incoming/"
+
+
+class Process:
+    """A helper process that prints its port first; stopped by its PID, bounded in time."""
+
+    def __init__(self, args, env=None, timeout=30):
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                        start_new_session=True)
+        deadline = time.monotonic() + timeout
+        line = ""
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if line.strip().isdigit():
+                break
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{args[0]} exited: {self.process.stderr.read()[-2000:]}")
+        self.port = int(line)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+class Moto:
+    def __init__(self, tmp_path):
+        credentials = tmp_path / "moto-credentials.json"
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "moto_server.py"), str(credentials),
+                              "1500"])
+        keys = json.loads(credentials.read_text())
+        self.access_key, self.secret_key = keys["accessKeyId"], keys["secretAccessKey"]
+        self.endpoint = f"http://127.0.0.1:{self.server.port}"
+
+    def client(self, service, endpoint=None):
+        return boto3.client(service, endpoint_url=endpoint or self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
+                            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
+
+    def stop(self):
+        self.server.stop()
+
+
+class Function:
+    """One `ingest` bootstrap under `local-lambda`; `invoke` blocks until it answers."""
+
+    def __init__(self, moto, endpoint=None, timeout_ms=60000, **settings):
+        env = {"TABLE_NAME": TABLE, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
+               "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
+        env.update({name: str(value) for name, value in settings.items()})
+        args = [str(BIN / "local-lambda"), "--bootstrap", str(BIN / "ingest"), "--timeout-ms", str(timeout_ms),
+                "--max-seconds", "1500"]
+        for name, value in env.items():
+            args += ["--env", f"{name}={value}"]
+        self.server = Process(args)
+        self.base = f"http://127.0.0.1:{self.server.port}"
+
+    def invoke(self, event, timeout=300):
+        body = json.dumps(event).encode()
+        request = urllib.request.Request(self.base + "/invoke", data=body, method="POST")
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            result = json.loads(answer.read())
+        if result.get("outcome") == "ok":
+            result["json"] = json.loads(result["body"]) if result.get("body") else None
+        return result
+
+    def stats(self):
+        with urllib.request.urlopen(self.base + "/stats", timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def stop(self):
+        self.server.stop()
+
+
+class Stack:
+    """A bucket with S3 -> SQS notifications for the incoming prefix, the table, and the clients to use them."""
+
+    def __init__(self, moto, versioned=True):
+        self.moto = moto
+        self.s3 = moto.client("s3")
+        self.sqs = moto.client("sqs")
+        self.dynamodb = moto.client("dynamodb")
+        self.bucket = f"meters-{uuid.uuid4().hex[:10]}"
+        self.s3.create_bucket(Bucket=self.bucket)
+        if versioned:
+            self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
+        self.queue_url = self.sqs.create_queue(QueueName=self.bucket)["QueueUrl"]
+        self.queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        self.s3.put_bucket_notification_configuration(Bucket=self.bucket, NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": self.queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+                                     "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": INCOMING}]}}}]})
+        ensure_table(self.dynamodb)
+
+    def put(self, key, text):
+        body = text.encode() if isinstance(text, str) else text
+        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
+
+    def delete(self, key):
+        self.s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def messages(self):
+        """Everything waiting in the queue, deleted from it, as Lambda's SQS event source would hand it over."""
+        records = []
+        for _ in range(1000):
+            answer = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
+                                              AttributeNames=["All"], WaitTimeSeconds=0)
+            batch = answer.get("Messages", [])
+            if not batch:
+                break
+            for message in batch:
+                records.append(sqs_record(message, self.queue_arn))
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return records
+
+
+def ensure_table(dynamodb):
+    if TABLE in dynamodb.list_tables()["TableNames"]:
+        return
+    dynamodb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                {"AttributeName": "sk", "AttributeType": "S"}],
+                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
+
+
+def sqs_record(message, queue_arn):
+    return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"], "body": message["Body"],
+            "attributes": message.get("Attributes", {}), "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
+            "awsRegion": "us-east-1"}
+
+
+def sqs_event(records):
+    return {"Records": records}
+
+
+def query_all(dynamodb, **arguments):
+    items, start = [], None
+    for _ in range(10000):
+        if start:
+            arguments["ExclusiveStartKey"] = start
+        page = dynamodb.query(TableName=TABLE, ConsistentRead=True, **arguments)
+        items += page["Items"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
+    raise RuntimeError("too many pages")
