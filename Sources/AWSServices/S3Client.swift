@@ -72,6 +72,18 @@ public final class S3Client {
         }
     }
 
+    /// Whether the bucket exists (and the caller may see it); a 404 on HEAD of a key cannot tell a missing key
+    /// from a missing bucket, since HEAD answers have no body.
+    public func bucketExists(_ bucket: String) throws(AWSError) -> Bool {
+        do throws(AWSError) {
+            _ = try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket)))
+            return true
+        } catch {
+            if case .service(let failure) = error, failure.status == 404 { return false }
+            throw error
+        }
+    }
+
     public func deleteObject(bucket: String, key: String) throws(AWSError) {
         _ = try client.send(AWSRequest(service: "s3", method: "DELETE", path: path(bucket, key)))
     }

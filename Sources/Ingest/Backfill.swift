@@ -2,18 +2,21 @@ import AWSServices
 import JSON
 import LambdaRuntime
 
-/// `{"backfill": {"bucket": "...", "prefix": "...", "startAfter": "..."}}`: ingest every object under a prefix,
-/// in key order, as if each had just arrived.
+/// `{"backfill": {"bucket": "...", "prefix": "...", "startAfter": "...", "limit": 1000}}`: ingest every object under
+/// a prefix, in key order, as if each had just arrived; at most `limit` objects per invocation.
 public struct BackfillRequest: Sendable, Equatable {
     public var bucket: String
     public var prefix: String
     /// Resume after this key (the `continuation` of an earlier answer).
     public var startAfter: String?
+    /// The most objects one invocation takes on; the rest come in its continuation.
+    public var limit: Int?
 
-    public init(bucket: String, prefix: String, startAfter: String? = nil) {
+    public init(bucket: String, prefix: String, startAfter: String? = nil, limit: Int? = nil) {
         self.bucket = bucket
         self.prefix = prefix
         self.startAfter = startAfter
+        self.limit = limit
     }
 
     public init(json: JSONValue) throws(JSONDecodingError) {
@@ -21,11 +24,14 @@ public struct BackfillRequest: Sendable, Equatable {
         bucket = try fields.string("bucket")
         prefix = try fields.optionalString("prefix") ?? ""
         startAfter = try fields.optionalString("startAfter")
+        limit = try fields.optionalInt("limit")
+        if let limit, limit < 1 { throw JSONDecodingError(path: "\(fields.path).limit", reason: "must be at least 1") }
     }
 
     public var event: JSONValue {
         var body: [String: JSONValue] = ["bucket": .string(bucket), "prefix": .string(prefix)]
         if let startAfter { body["startAfter"] = .string(startAfter) }
+        if let limit { body["limit"] = .integer(limit) }
         return ["backfill": .object(body)]
     }
 }
@@ -65,6 +71,9 @@ struct BackfillRunner {
     let reporter: OutcomeReporter
 
     func run(_ request: BackfillRequest, deadline: Int) throws(IngestFailure) -> BackfillSummary {
+        func continuation(_ after: String?) -> BackfillRequest {
+            BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: after, limit: request.limit)
+        }
         var summary = BackfillSummary()
         var token: String?
         var lastDone = request.startAfter
@@ -77,8 +86,8 @@ struct BackfillRunner {
                 throw .aws(error)
             }
             for object in page.objects {
-                guard WallClock.nowMilliseconds() < deadline else {
-                    summary.continuation = BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: lastDone)
+                guard WallClock.nowMilliseconds() < deadline, summary.processed < request.limit ?? Int.max else {
+                    summary.continuation = continuation(lastDone)
                     return summary
                 }
                 do throws(IngestFailure) {
@@ -86,7 +95,7 @@ struct BackfillRunner {
                     reporter.report(outcome)
                     summary.outcomes[outcome.kind.rawValue, default: 0] += 1
                 } catch .deadlineNear {
-                    summary.continuation = BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: lastDone)
+                    summary.continuation = continuation(lastDone)
                     return summary
                 } catch {
                     logger.error("backfill: object failed", ["key": .string(object.key), "error": .string(error.description)])

@@ -155,6 +155,10 @@ public final class ObjectIngestor {
         let head: S3ObjectHead?
         do throws(AWSError) {
             head = try s3.headObject(bucket: bucket, key: key)
+            // A key that is gone is no failure, but a bucket that is gone (or never was) is a wrong event.
+            if head == nil, try !s3.bucketExists(bucket) {
+                throw AWSError.service(AWSServiceError(status: 404, code: "NoSuchBucket", message: "no bucket \(bucket)"))
+            }
         } catch {
             throw .aws(error)
         }

@@ -5,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stack import Function, Moto, Stack  # noqa: E402
+from stack import Moto, Stack  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def stack(moto):
 
 
 @pytest.fixture
-def function(moto):
-    started = Function(moto)
+def function(stack):
+    started = stack.function()
     yield started
     started.stop()

@@ -67,10 +67,10 @@ def expected_totals(s3, bucket, incoming="incoming/"):
     return totals
 
 
-def table_totals(dynamodb, tenant, query_all):
+def table_totals(dynamodb, table, tenant, query_all):
     """date -> (total, meters) as the table's bucket sums give them; days with no meter left are no data."""
     days = {}
-    for item in query_all(dynamodb, KeyConditionExpression="pk = :pk",
+    for item in query_all(dynamodb, table, KeyConditionExpression="pk = :pk",
                           ExpressionAttributeValues={":pk": {"S": f"T#{tenant}#TOTALS"}}):
         if "total" not in item:
             continue

@@ -5,7 +5,9 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -16,7 +18,6 @@ from botocore.config import Config
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("SWIFT_BIN_DIR", ROOT / ".build" / "debug"))
 SERVERS = ROOT / "Tests" / "Servers"
-TABLE = "consumption"
 INCOMING = "incoming/"
 
 
@@ -24,7 +25,9 @@ class Process:
     """A helper process that prints its port first; stopped by its PID, bounded in time."""
 
     def __init__(self, args, env=None, timeout=30):
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # Logs go to a file: a pipe nobody reads would fill up and stall the process.
+        self.log = tempfile.NamedTemporaryFile(prefix=Path(args[0]).name + "-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
                                         start_new_session=True)
         deadline = time.monotonic() + timeout
         line = ""
@@ -33,7 +36,7 @@ class Process:
             if line.strip().isdigit():
                 break
             if self.process.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited: {self.process.stderr.read()[-2000:]}")
+                raise RuntimeError(f"{args[0]} exited: {Path(self.log.name).read_text()[-2000:]}")
         self.port = int(line)
 
     def stop(self):
@@ -67,8 +70,8 @@ class Moto:
 class Function:
     """One `ingest` bootstrap under `local-lambda`; `invoke` blocks until it answers."""
 
-    def __init__(self, moto, endpoint=None, timeout_ms=60000, **settings):
-        env = {"TABLE_NAME": TABLE, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
+    def __init__(self, moto, table, endpoint=None, timeout_ms=60000, **settings):
+        env = {"TABLE_NAME": table, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
         env.update({name: str(value) for name, value in settings.items()})
         args = [str(BIN / "local-lambda"), "--bootstrap", str(BIN / "ingest"), "--timeout-ms", str(timeout_ms),
@@ -105,6 +108,7 @@ class Stack:
         self.dynamodb = moto.client("dynamodb")
         self.bucket = f"meters-{uuid.uuid4().hex[:10]}"
         self.s3.create_bucket(Bucket=self.bucket)
+        self.versioned = versioned
         if versioned:
             self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
         self.queue_url = self.sqs.create_queue(QueueName=self.bucket)["QueueUrl"]
@@ -113,7 +117,14 @@ class Stack:
         self.s3.put_bucket_notification_configuration(Bucket=self.bucket, NotificationConfiguration={
             "QueueConfigurations": [{"QueueArn": self.queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
                                      "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": INCOMING}]}}}]})
-        ensure_table(self.dynamodb)
+        # S3 announces the configuration with an s3:TestEvent; tests that want it send their own.
+        self.messages()
+        # A table per stack keeps tests apart (and moto's queries fast: their cost grows with the table).
+        self.table = self.bucket
+        create_table(self.dynamodb, self.table)
+
+    def function(self, **settings):
+        return Function(self.moto, self.table, **settings)
 
     def put(self, key, text):
         body = text.encode() if isinstance(text, str) else text
@@ -121,6 +132,16 @@ class Stack:
 
     def delete(self, key):
         self.s3.delete_object(Bucket=self.bucket, Key=key)
+        if self.versioned:
+            # moto 5.2.5 sends no notification for a delete marker; S3 sends ObjectRemoved:DeleteMarkerCreated.
+            # Queue what S3 would, so the test exercises the path the deployed system takes.
+            record = {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+                      "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                      "eventName": "ObjectRemoved:DeleteMarkerCreated",
+                      "s3": {"s3SchemaVersion": "1.0", "configurationId": "incoming",
+                             "bucket": {"name": self.bucket, "arn": f"arn:aws:s3:::{self.bucket}"},
+                             "object": {"key": urllib.parse.quote_plus(key), "sequencer": "0"}}}
+            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"Records": [record]}))
 
     def messages(self):
         """Everything waiting in the queue, deleted from it, as Lambda's SQS event source would hand it over."""
@@ -137,10 +158,8 @@ class Stack:
         return records
 
 
-def ensure_table(dynamodb):
-    if TABLE in dynamodb.list_tables()["TableNames"]:
-        return
-    dynamodb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+def create_table(dynamodb, table):
+    dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                                 {"AttributeName": "sk", "AttributeType": "S"}],
                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
@@ -158,12 +177,12 @@ def sqs_event(records):
     return {"Records": records}
 
 
-def query_all(dynamodb, **arguments):
+def query_all(dynamodb, table, **arguments):
     items, start = [], None
     for _ in range(10000):
         if start:
             arguments["ExclusiveStartKey"] = start
-        page = dynamodb.query(TableName=TABLE, ConsistentRead=True, **arguments)
+        page = dynamodb.query(TableName=table, ConsistentRead=True, **arguments)
         items += page["Items"]
         start = page.get("LastEvaluatedKey")
         if not start:

@@ -1,0 +1,259 @@
+"""The ingest function's correctness contract, point by point: the real bootstrap under the Runtime API emulator,
+events as moto's S3 -> SQS notifications deliver them, the table read back and held against an oracle computed from
+the objects as they stand."""
+import json
+import threading
+import time
+from decimal import Decimal
+
+from oracle import expected_totals, table_totals, wide_file
+from stack import Stack, create_table, query_all, sqs_event
+
+
+def day(meter, date, value):
+    return (meter, date, [value] * 48)
+
+
+def totals(stack, tenant):
+    return table_totals(stack.dynamodb, stack.table, tenant, query_all)
+
+
+def ingest_queue(stack, function):
+    answer = function.invoke(sqs_event(stack.messages()))
+    assert answer["outcome"] == "ok", answer
+    assert answer["json"] == {"batchItemFailures": []}
+    return answer
+
+
+def assert_matches_bucket(stack, *tenants):
+    expected = expected_totals(stack.s3, stack.bucket)
+    for tenant in tenants:
+        assert totals(stack, tenant) == expected.get(tenant, {}), tenant
+
+
+def test_a_file_gives_exact_daily_totals_and_meter_counts(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "0.001"), day("m2", "2024-05-01", "1.5"),
+                                                 day("m1", "2024-05-02", "2")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("72.048"), 2), "2024-05-02": (Decimal("96"), 1)}
+
+
+def test_a_redelivered_version_changes_nothing_sequentially_or_concurrently(stack, moto):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1"), day("m2", "2024-05-01", "2")]))
+    records = stack.messages()
+    functions = [stack.function() for _ in range(3)]
+    try:
+        for _ in range(3):
+            assert functions[0].invoke(sqs_event(records))["outcome"] == "ok"
+        answers = []
+        threads = [threading.Thread(target=lambda f=f: answers.append(f.invoke(sqs_event(records * 3))))
+                   for f in functions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        for started in functions:
+            started.stop()
+    assert [answer["outcome"] for answer in answers] == ["ok"] * 3
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 2)}
+
+
+def test_an_overwrite_counts_only_the_current_version_and_drops_what_it_no_longer_holds(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1"), day("m2", "2024-05-02", "1")]))
+    ingest_queue(stack, function)
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "3")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 1)}
+    assert_matches_bucket(stack, "acme")
+
+
+def test_an_event_for_an_old_version_counts_the_current_one(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "2")]))
+    records = stack.messages()
+    function.invoke(sqs_event(records[:1]))
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1)}
+    function.invoke(sqs_event(records))
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1)}
+
+
+def test_a_deleted_object_stops_counting_and_what_it_superseded_counts_again(stack, function):
+    stack.put("incoming/acme/old.csv", wide_file([day("m1", "2024-05-01", "1"), day("m2", "2024-05-01", "1")]))
+    time.sleep(1.1)  # a later LastModified, to the second
+    stack.put("incoming/acme/new.csv", wide_file([day("m1", "2024-05-01", "5")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("288"), 2)}
+    stack.delete("incoming/acme/new.csv")
+    ingest_queue(stack, function)
+    # Every source's reading is kept, so the superseded one is restored: stronger than the issue's (c) asks.
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 2)}
+    stack.delete("incoming/acme/old.csv")
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {}
+
+
+def test_a_delete_processed_before_its_create_means_the_object_never_counts(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    stack.delete("incoming/acme/a.csv")
+    created, removed = stack.messages()
+    function.invoke(sqs_event([removed]))
+    function.invoke(sqs_event([created]))
+    assert totals(stack, "acme") == {}
+
+
+def test_an_overlap_is_won_by_the_later_object_whatever_the_processing_order(stack):
+    stack.put("incoming/acme/first.csv", wide_file([day("m1", "2024-05-01", "1"), day("m2", "2024-05-01", "1")]))
+    time.sleep(1.1)
+    stack.put("incoming/acme/second.csv", wide_file([day("m1", "2024-05-01", "2")]))
+    first, second = stack.messages()
+    for index, order in enumerate(([first, second], [second, first])):
+        table = f"{stack.table}-{index}"
+        create_table(stack.dynamodb, table)
+        started = stack.function(TABLE_NAME=table)
+        try:
+            for record in order:
+                assert started.invoke(sqs_event([record]))["json"] == {"batchItemFailures": []}
+        finally:
+            started.stop()
+        assert table_totals(stack.dynamodb, table, "acme", query_all) == {"2024-05-01": (Decimal("144"), 2)}
+
+
+def test_an_overlap_within_one_second_is_won_by_the_greater_key(stack, function):
+    for _ in range(5):
+        a = stack.put("incoming/acme/b.csv", wide_file([day("m1", "2024-05-01", "1")]))
+        b = stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "7")]))
+        heads = [stack.s3.head_object(Bucket=stack.bucket, Key=k)["LastModified"] for k in ("incoming/acme/a.csv",
+                                                                                           "incoming/acme/b.csv")]
+        if heads[0] == heads[1]:
+            break
+    assert a and b and heads[0] == heads[1], "could not put two objects within one second"
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("48"), 1)}
+
+
+def test_tenants_never_see_each_others_data(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    stack.put("incoming/globex/a.csv", wide_file([day("m1", "2024-05-01", "2")]))
+    stack.put("incoming/top.csv", wide_file([day("m1", "2024-05-01", "3")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("48"), 1)}
+    assert totals(stack, "globex") == {"2024-05-01": (Decimal("96"), 1)}
+    assert totals(stack, "default") == {"2024-05-01": (Decimal("144"), 1)}
+
+
+def test_keys_are_decoded_as_s3_encodes_them(stack, function):
+    key = "incoming/acme/May 2024/meter+a%b.csv"
+    stack.put(key, wide_file([day("m1", "2024-05-01", "1")]))
+    records = stack.messages()
+    assert "%2F" in records[0]["body"] or "+" in records[0]["body"]
+    ingest_queue_records = function.invoke(sqs_event(records))
+    assert ingest_queue_records["json"] == {"batchItemFailures": []}
+    ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
+    assert [item["objectKey"]["S"] for item in ledger] == [key]
+    assert ledger[0]["status"]["S"] == "ingested"
+
+
+def test_a_bad_file_writes_nothing_is_reported_and_the_invocation_succeeds(stack, function):
+    good = wide_file([day("m1", "2024-05-01", "1")])
+    stack.put("incoming/acme/a.csv", good)
+    ingest_queue(stack, function)
+    bad = wide_file([day("m1", "2024-05-01", "2"), day("m2", "2024-05-01", "x")])
+    stack.put("incoming/acme/a.csv", bad)
+    stack.put("incoming/acme/b.csv", wide_file([day("m3", "2024-05-02", "-1")]))
+    answer = ingest_queue(stack, function)
+    # The rejected version replaced the good one, so the key holds nothing that counts.
+    assert totals(stack, "acme") == {}
+    readings = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                         ExpressionAttributeValues={":pk": {"S": "T#acme#M#m2"}})
+    assert readings == []
+    ledger = {item["objectKey"]["S"] + "@" + item["status"]["S"]: item for item in query_all(
+        stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})}
+    rejected = ledger["incoming/acme/b.csv@rejected"]
+    assert "negative-value" in rejected["errorSummary"]["S"]
+    report = json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=rejected["reportKey"]["S"])["Body"].read())
+    assert rejected["reportKey"]["S"].startswith("reports/acme/b.csv.")
+    assert report["countsByCode"] == {"negative-value": 48}
+    assert report["errors"][0]["line"] == 2 and report["errors"][0]["code"] == "negative-value"
+    assert report["errors"][0]["column"] == "0:00" and report["errors"][0]["excerpt"] == "-1"
+    assert report["object"]["key"] == "incoming/acme/b.csv"
+    assert "incoming/acme/a.csv@rejected" in ledger
+    assert answer["json"] == {"batchItemFailures": []}
+
+
+def test_only_the_failing_messages_of_a_batch_come_back(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    records = stack.messages()
+    junk = dict(records[0], messageId="junk", body="not an S3 event")
+    foreign = dict(records[0], messageId="foreign", body=records[0]["body"].replace(stack.bucket, "no-such-bucket"))
+    answer = function.invoke(sqs_event([junk, records[0], foreign]))
+    assert answer["outcome"] == "ok"
+    assert answer["json"] == {"batchItemFailures": [{"itemIdentifier": "junk"}, {"itemIdentifier": "foreign"}]}
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("48"), 1)}
+
+
+def test_an_s3_test_event_and_a_vanished_object_are_not_failures(stack, function):
+    test_event = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": "2026-11-22T00:00:00Z", "Bucket": stack.bucket}
+    stack.put("incoming/acme/gone.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    stack.s3.delete_objects(Bucket=stack.bucket, Delete={"Objects": [{"Key": "incoming/acme/gone.csv"}]})
+    records = [r for r in stack.messages() if "ObjectCreated" in r["body"]]
+    records.append(dict(records[0], messageId="test", body=json.dumps(test_event)))
+    answer = function.invoke(sqs_event(records))
+    assert answer["json"] == {"batchItemFailures": []}
+    assert totals(stack, "acme") == {}
+
+
+def test_a_direct_s3_event_is_handled_too(stack, function):
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+    body = json.loads(stack.messages()[0]["body"])
+    answer = function.invoke(body)
+    assert answer["outcome"] == "ok"
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("48"), 1)}
+
+
+def test_a_gzip_file_and_a_bucket_without_versioning(moto):
+    import gzip
+    plain = Stack(moto, versioned=False)
+    function = plain.function()
+    plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m1", "2024-05-01", "0.25")]).encode()))
+    ingest_queue(plain, function)
+    plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m2", "2024-05-02", "0.5")]).encode()))
+    ingest_queue(plain, function)
+    assert_matches_bucket(plain, "acme")
+    function.stop()
+    assert totals(plain, "acme") == {"2024-05-02": (Decimal("24"), 1)}
+
+
+def test_backfill_ingests_a_prefix_and_resumes_from_its_continuation(stack, moto):
+    for index in range(6):
+        stack.put(f"incoming/acme/{index}.csv", wide_file([day(f"m{index}", "2024-05-01", "1")]))
+    stack.messages()  # the backfill, not the queue, brings them in
+    started = stack.function()
+    try:
+        event = {"backfill": {"bucket": stack.bucket, "prefix": "incoming/acme/", "limit": 4}}
+        answers = []
+        for _ in range(40):
+            answer = started.invoke(event)
+            assert answer["outcome"] == "ok", answer
+            answers.append(answer["json"])
+            if answer["json"]["done"]:
+                break
+            event = answer["json"]["continuation"]
+    finally:
+        started.stop()
+    assert [a["done"] for a in answers] == [False, True]
+    assert answers[0]["continuation"]["backfill"]["startAfter"] == "incoming/acme/3.csv"
+    assert sum(a["processed"] for a in answers) == 6
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("288"), 6)}
+
+
+def test_a_missing_table_name_is_an_init_error(stack):
+    started = stack.function(TABLE_NAME="")
+    try:
+        answer = started.invoke({"Records": []})
+    finally:
+        started.stop()
+    assert answer["outcome"] == "init-error"
+    assert answer["errorType"] == "Runtime.InvalidConfiguration"
+    assert "TABLE_NAME" in answer["errorMessage"]
