@@ -22,11 +22,11 @@ def meter_days(data):
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     rows = [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if row]
-    if not rows or [name.strip() for name in rows[0][2:]] != INTERVALS:
+    if not rows or [name.strip() for name in rows[0]] != ["Meter", "Date"] + INTERVALS:
         return None
     days = {}
     for row in rows[1:]:
-        if len(row) != 50 or (row[0], row[1]) in days:
+        if len(row) != 50 or (row[0], row[1]) in days or any(ord(c) < 32 for c in row[0]):
             return None
         try:
             values = [Decimal(field) for field in row[2:]]

@@ -188,3 +188,24 @@ def query_all(dynamodb, table, **arguments):
         if not start:
             return items
     raise RuntimeError("too many pages")
+
+
+class FaultProxy:
+    """Tests/Servers/fault_proxy.py in front of moto: throttling and crashes on cue."""
+
+    def __init__(self, moto):
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "fault_proxy.py"), moto.endpoint,
+                               "1500"])
+        self.endpoint = f"http://127.0.0.1:{self.server.port}"
+
+    def configure(self, **config):
+        request = urllib.request.Request(self.endpoint + "/__proxy/config", data=json.dumps(config).encode(),
+                                         method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def stats(self):
+        with urllib.request.urlopen(self.endpoint + "/__proxy/stats", timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def stop(self):
+        self.server.stop()

@@ -1,0 +1,147 @@
+"""Contract point (e) and the failure paths: several processes in random order, kill -9 between any two requests,
+and throttling — each ends in exactly the state the objects as they stand define."""
+import random
+import threading
+import time
+
+import pytest
+from oracle import expected_totals, table_totals, wide_file
+from stack import FaultProxy, create_table, query_all, sqs_event
+
+TENANTS = ["acme", "globex"]
+
+
+@pytest.fixture
+def proxy(moto):
+    started = FaultProxy(moto)
+    yield started
+    started.stop()
+
+
+def random_file(rng, meters=12, dates=("2024-05-01", "2024-05-02", "2024-05-03")):
+    rows = []
+    for meter in rng.sample(range(meters), rng.randint(1, 6)):
+        for date in rng.sample(dates, rng.randint(1, len(dates))):
+            rows.append((f"m{meter}", date, [f"{rng.randint(0, 999)}.{rng.randint(0, 999):03d}" for _ in range(48)]))
+    return wide_file(rows)
+
+
+def populate(stack, rng, objects=14):
+    """Overlapping files across tenants and seconds, some overwritten, one deleted, one malformed."""
+    keys = [f"incoming/{rng.choice(TENANTS)}/file-{index}.csv" for index in range(objects)]
+    for index, key in enumerate(keys):
+        stack.put(key, random_file(rng))
+        if index % 5 == 4:
+            time.sleep(1.05)  # spread LastModified over a few seconds, leaving ties within each
+    for key in rng.sample(keys, 3):
+        stack.put(key, random_file(rng))
+    stack.delete(keys[0])
+    stack.put(keys[1], random_file(rng).replace("m", "m\x01", 1).replace(",", ",x", 1))
+
+
+def assert_final_state(stack, table=None):
+    expected = expected_totals(stack.s3, stack.bucket)
+    for tenant in TENANTS:
+        assert table_totals(stack.dynamodb, table or stack.table, tenant, query_all) == expected.get(tenant, {}), tenant
+
+
+def test_several_processes_in_random_order_with_duplicates_match_the_oracle(stack):
+    rng = random.Random(7)
+    populate(stack, rng)
+    records = stack.messages()
+    deliveries = records + rng.sample(records, len(records) // 2)
+    rng.shuffle(deliveries)
+    functions = [stack.function(WRITE_PARALLELISM=rng.choice([1, 4])) for _ in range(3)]
+    failures = []
+
+    def worker(function, share):
+        for start in range(0, len(share), 3):
+            answer = function.invoke(sqs_event(share[start:start + 3]))
+            if answer["outcome"] != "ok" or answer["json"]["batchItemFailures"]:
+                failures.append(answer)
+
+    threads = [threading.Thread(target=worker, args=(function, deliveries[index::3]))
+               for index, function in enumerate(functions)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+    finally:
+        for function in functions:
+            function.stop()
+    assert failures == []
+    assert_final_state(stack)
+
+
+def test_a_kill_between_any_two_requests_then_redelivery_ends_exact(stack, proxy):
+    rng = random.Random(3)
+    stack.put("incoming/acme/base.csv", random_file(rng))
+    baseline = stack.messages()
+    time.sleep(1.05)
+    stack.put("incoming/acme/base.csv", random_file(rng))
+    stack.put("incoming/acme/other.csv", random_file(rng))
+    stack.put("incoming/acme/gone.csv", random_file(rng))
+    stack.delete("incoming/acme/gone.csv")
+    changes = stack.messages()
+
+    def run(table, kill_at=None):
+        create_table(stack.dynamodb, table)
+        function = stack.function(TABLE_NAME=table, AWS_ENDPOINT_URL=proxy.endpoint)
+        try:
+            proxy.configure()
+            assert function.invoke(sqs_event(baseline))["json"] == {"batchItemFailures": []}
+            proxy.configure(killAt=kill_at, killPid=function.stats()["pid"])
+            first = function.invoke(sqs_event(changes))
+            requests = proxy.stats()["requests"]
+            proxy.configure()
+            # Lambda starts a fresh environment; SQS hands the unfinished messages out again.
+            again = function.invoke(sqs_event(changes))
+            assert again["json"] == {"batchItemFailures": []}, again
+        finally:
+            function.stop()
+        return first, requests
+
+    clean, total = run(f"{stack.table}-clean")
+    assert clean["outcome"] == "ok"
+    assert_final_state(stack, f"{stack.table}-clean")
+    assert total > 10
+    for kill_at in range(1, total + 1):
+        table = f"{stack.table}-kill-{kill_at}"
+        first, _ = run(table, kill_at)
+        assert first["outcome"] == "crashed", (kill_at, first)
+        assert_final_state(stack, table)
+
+
+def test_throttling_is_retried_and_changes_nothing(stack, proxy):
+    rng = random.Random(5)
+    for index in range(4):
+        stack.put(f"incoming/acme/{index}.csv", random_file(rng))
+    function = stack.function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        proxy.configure(throttleEvery=3)
+        answer = function.invoke(sqs_event(stack.messages()))
+    finally:
+        function.stop()
+    assert answer["json"] == {"batchItemFailures": []}
+    assert proxy.stats()["throttled"] > 5
+    assert_final_state(stack)
+
+
+def test_throttling_that_outlasts_the_retries_fails_the_message_and_the_ledger_says_why(stack, proxy):
+    stack.put("incoming/acme/a.csv", random_file(random.Random(1)))
+    records = stack.messages()
+    function = stack.function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        proxy.configure(throttleEvery=1, throttleTargets=["BatchWriteItem"])
+        answer = function.invoke(sqs_event(records))
+        assert answer["json"] == {"batchItemFailures": [{"itemIdentifier": records[0]["messageId"]}]}
+        ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                           ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
+        assert [item["status"]["S"] for item in ledger] == ["processing"]
+        assert "ThrottlingException" in ledger[0]["lastError"]["S"]
+        proxy.configure()
+        assert function.invoke(sqs_event(records))["json"] == {"batchItemFailures": []}
+    finally:
+        function.stop()
+    assert_final_state(stack)

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy in front of moto, for the ingest function's throttling and crash tests.
+
+  fault_proxy.py UPSTREAM_URL [MAX_SECONDS]
+
+Prints its port as the first line. Requests are forwarded unchanged (the Host header too, so SigV4 signatures made
+for the proxy's address still verify upstream). Control, under /__proxy/:
+  POST /__proxy/config  {"throttleEvery": N, "throttleTargets": ["BatchWriteItem", ...] | null,
+                         "killPid": PID, "killAt": K}
+    throttleEvery: every N-th matching request is refused as AWS throttles (DynamoDB 400 ThrottlingException,
+    S3 503 SlowDown); throttleTargets limits that to those DynamoDB operations (null: every request).
+    killAt: the K-th request from now is not forwarded; PID gets SIGKILL instead (a crash between two requests).
+  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool}
+Stops after MAX_SECONDS (default 900) or on SIGTERM.
+"""
+import http.client
+import json
+import os
+import signal
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+UPSTREAM = urlparse(sys.argv[1])
+LOCK = threading.Lock()
+STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0}
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+class Proxy(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_):
+        pass
+
+    def reply(self, status, body, content_type="application/json", close=False):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if close:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def control(self, body):
+        if self.command == "POST" and self.path == "/__proxy/config":
+            with LOCK:
+                STATE["config"] = json.loads(body or b"{}")
+                STATE["requests"] = STATE["throttled"] = STATE["matching"] = 0
+                STATE["killed"] = False
+            return self.reply(200, b"{}")
+        with LOCK:
+            stats = {name: STATE[name] for name in ("requests", "throttled", "killed")}
+        return self.reply(200, json.dumps(stats).encode())
+
+    def fault(self):
+        """What to do instead of forwarding, if anything."""
+        target = (self.headers.get("x-amz-target") or "").split(".")[-1]
+        with LOCK:
+            STATE["requests"] += 1
+            config = STATE["config"]
+            if config.get("killAt") and STATE["requests"] == config["killAt"]:
+                STATE["killed"] = True
+                return "kill"
+            every = config.get("throttleEvery")
+            targets = config.get("throttleTargets")
+            if every and (targets is None or target in targets):
+                STATE["matching"] += 1
+                if STATE["matching"] % every == 0:
+                    STATE["throttled"] += 1
+                    return "throttle-dynamodb" if target else "throttle-s3"
+        return None
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/__proxy/"):
+            return self.control(body)
+        fault = self.fault()
+        if fault == "kill":
+            os.kill(STATE["config"]["killPid"], signal.SIGKILL)
+            return self.reply(500, b"", close=True)
+        if fault == "throttle-dynamodb":
+            return self.reply(400, json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                                               "message": "Rate of requests exceeds the allowed throughput."}).encode(),
+                              "application/x-amz-json-1.0")
+        if fault == "throttle-s3":
+            return self.reply(503, b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                                   b"<Message>Please reduce your request rate.</Message></Error>", "application/xml")
+        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
+        try:
+            headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
+            upstream.request(self.command, self.path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            for name, value in answer.getheaders():
+                # A HEAD answer's Content-Length is the object's size, not this body's.
+                if name.lower() not in HOP_BY_HOP and (name.lower() != "content-length" or self.command == "HEAD"):
+                    self.send_header(name, value)
+            if self.command != "HEAD":
+                self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        finally:
+            upstream.close()
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+
+def main():
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait(float(sys.argv[2]) if len(sys.argv) > 2 else 900)
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
