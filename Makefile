@@ -30,14 +30,15 @@ build: system-packages
 release: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
-## test: the Swift test suites (with SigV4 vectors botocore signs afresh), then the differential test against the
-## Python oracle.
+## test: the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
+## Python oracle, the release binaries' checks, and the ingest function's contract against moto.
 test: build $(VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
-	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product ingest
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries Tests/Ingest
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime.

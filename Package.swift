@@ -109,6 +109,10 @@ let package = Package(
             dependencies: ["AWSServices", "AWSSigV4", "CurlHTTP", "JSON", "TestSupport"]
         ),
         .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "AWSServices", "ConsumptionCore", "LambdaRuntime"]
+        ),
+        .testTarget(
             name: "AWSSigV4Tests",
             dependencies: ["AWSSigV4", "JSON"]
         ),

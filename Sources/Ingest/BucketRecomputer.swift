@@ -17,8 +17,9 @@ struct BucketRecomputer {
     let sources: SourceStore
     let parallelism: Int
     let deadline: Int
-    /// Buckets handled per round of parallel requests.
-    private let groupSize = 32
+    /// Buckets handled per round of parallel requests: small enough that a round ends soon after the deadline
+    /// check before it.
+    private var groupSize: Int { max(4, parallelism * 2) }
 
     struct Outcome {
         var buckets = 0
@@ -26,17 +27,20 @@ struct BucketRecomputer {
         var readingsDeleted = 0
     }
 
-    /// Recomputes `pairs`; readings of `deadVersions` (version tags of `deadKey`) are deleted on the way.
-    func recompute(_ pairs: [(date: CalendarDate, bucket: Int)], deadKey: String, deadVersions: Set<String>, now: String)
-        throws(IngestFailure) -> Outcome
-    {
+    /// Recomputes `pairs` from index `start`, reporting each finished round's end to `onProgress`; readings of
+    /// `deadVersions` (version tags of `deadKey`) are deleted on the way.
+    func recompute(
+        _ pairs: [(date: CalendarDate, bucket: Int)], from start: Int, deadKey: String, deadVersions: Set<String>,
+        now: String, onProgress: (Int) throws(IngestFailure) -> Void
+    ) throws(IngestFailure) -> Outcome {
         var outcome = Outcome()
-        var start = 0
-        while start < pairs.count {
+        var next = start
+        while next < pairs.count {
             guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
-            let group = Array(pairs[start..<min(pairs.count, start + groupSize)])
-            start += groupSize
+            let group = Array(pairs[next..<min(pairs.count, next + groupSize)])
             try recomputeGroup(group, deadKey: deadKey, deadVersions: deadVersions, now: now, outcome: &outcome)
+            next += group.count
+            try onProgress(next)
         }
         return outcome
     }

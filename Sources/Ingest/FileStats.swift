@@ -7,7 +7,6 @@ public struct FileStats: Sendable, Equatable {
     public var meterDays = 0
     public var days = 0
     public var bytes = 0
-    public var durationMilliseconds = 0
     public var format: String?
     public var errorCount = 0
     /// `3 errors: invalid-number 2, negative-value 1; first: line 4, column 0:30: ...`
@@ -38,7 +37,7 @@ public struct FileStats: Sendable, Equatable {
         var attributes: [String: JSONValue] = [
             "rows": AttributeValues.number(rows), "meterDays": AttributeValues.number(meterDays),
             "days": AttributeValues.number(days), "bytes": AttributeValues.number(bytes),
-            "durationMs": AttributeValues.number(durationMilliseconds), "errorCount": AttributeValues.number(errorCount),
+            "errorCount": AttributeValues.number(errorCount),
         ]
         if let format { attributes["format"] = AttributeValues.string(format) }
         if let errorSummary { attributes["errorSummary"] = AttributeValues.string(errorSummary) }

@@ -16,13 +16,34 @@ struct LedgerStore {
         TableKeys.key(TableKeys.ledgerPartition(tenant: tenant), TableKeys.ledgerSort(key: objectKey, version: tag))
     }
 
-    func status(of version: ObjectVersion) throws(IngestFailure) -> Status? {
+    /// What the ledger holds of a version: its status, and how far an attempt cut short got.
+    struct Entry {
+        var status: Status?
+        /// The file passed validation in an earlier attempt (the same bytes: the version is the same).
+        var validated = false
+        /// Meter-days an earlier attempt wrote, in the parser's order.
+        var writtenMeterDays = 0
+    }
+
+    func entry(of version: ObjectVersion) throws(IngestFailure) -> Entry {
         do throws(AWSError) {
-            let item = try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true)
-            return item.flatMap { AttributeValues.string($0, "status") }.flatMap(Status.init)
+            guard let item = try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true) else {
+                return Entry()
+            }
+            return Entry(status: AttributeValues.string(item, "status").flatMap(Status.init),
+                         validated: item["validated"]?["BOOL"]?.boolValue ?? false,
+                         writtenMeterDays: AttributeValues.integer(item, "writtenMeterDays") ?? 0)
         } catch {
             throw .aws(error)
         }
+    }
+
+    /// Where an attempt stopped for the deadline, so the next one resumes there instead of starting over.
+    func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, now: String) throws(IngestFailure) {
+        try update(version.key, version.tag, "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now",
+                   [":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
+                    ":error": AttributeValues.string(IngestFailure.deadlineNear.description),
+                    ":now": AttributeValues.string(now)])
     }
 
     func start(_ version: ObjectVersion, now: String) throws(IngestFailure) {
@@ -41,20 +62,26 @@ struct LedgerStore {
         try update(version.key, version.tag, "SET \(set) ADD attempts :one REMOVE finishedAt", values)
     }
 
-    /// The final word on a version: its counts and, for a rejected file, what was wrong and where the report is.
-    func finish(_ version: ObjectVersion, status: Status, stats: FileStats?, now: String) throws(IngestFailure) {
-        var values: [String: JSONValue] = [
-            ":status": AttributeValues.string(status.rawValue), ":now": AttributeValues.string(now),
-        ]
-        var set = ["#status = :status", "finishedAt = :now"]
+    /// The counts of a version's file, once read in full: kept even if the attempt is then cut short.
+    func recordStats(_ version: ObjectVersion, _ stats: FileStats) throws(IngestFailure) {
+        var values: [String: JSONValue] = [:]
+        var set: [String] = []
         var names: [String: JSONValue] = [:]
         // Through placeholders: several natural names (rows, days, bytes, format) are DynamoDB reserved words.
-        for (name, value) in stats?.ledgerAttributes ?? [:] {
+        for (name, value) in stats.ledgerAttributes {
             values[":\(name)"] = value
             names["#\(name)"] = .string(name)
             set.append("#\(name) = :\(name)")
         }
-        try update(version.key, version.tag, "SET \(set.joined(separator: ", ")) REMOVE lastError", values, names: names)
+        try update(version.key, version.tag, "SET \(set.joined(separator: ", "))", values, names: names)
+    }
+
+    /// The final word on a version.
+    func finish(_ version: ObjectVersion, status: Status, durationMilliseconds: Int, now: String) throws(IngestFailure) {
+        try update(version.key, version.tag,
+                   "SET #status = :status, finishedAt = :now, durationMs = :duration REMOVE lastError, validated, writtenMeterDays",
+                   [":status": AttributeValues.string(status.rawValue), ":now": AttributeValues.string(now),
+                    ":duration": AttributeValues.number(durationMilliseconds)])
     }
 
     /// Why the last attempt failed; the status stays `processing`, so a version stuck in the DLQ says why.

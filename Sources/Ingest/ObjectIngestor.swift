@@ -70,7 +70,7 @@ public final class ObjectIngestor {
         var outcome = ObjectOutcome(kind: target == nil ? .deleted : .ingested, tenant: tenant, key: key, version: target)
         if state.version == tag {
             if let target {
-                let status = try ledger.status(of: target)
+                let status = try ledger.entry(of: target).status
                 if !state.hasStaleWork, status == .ingested || status == .rejected {
                     return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key, version: target)
                 }
@@ -82,61 +82,86 @@ public final class ObjectIngestor {
         } else {
             var buckets = DayBuckets()
             if let target {
+                let progress = try ledger.entry(of: target)
                 try ledger.start(target, now: now())
-                let (stats, written) = try readAndWrite(bucket: bucket, tenant: tenant, version: target, deadline: deadline)
+                let (stats, written) = try readAndWrite(bucket: bucket, tenant: tenant, version: target, progress: progress,
+                                                        ledger: ledger, deadline: deadline)
                 outcome.stats = stats
                 outcome.kind = stats.errorCount == 0 ? .ingested : .rejected
                 buckets = written
+                try ledger.recordStats(target, stats)
             }
             state = try switchSource(key: key, sources: sources, to: target, buckets: buckets)
         }
         // A slow process must not leave an old version counting: check the key still holds what was switched to.
         guard try head(bucket: bucket, key: key)?.tag == tag else { throw .objectChanging(key) }
 
-        var pairs = state.buckets
-        pairs.formUnion(state.staleBuckets)
         let recomputer = BucketRecomputer(dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
                                           parallelism: configuration.writeParallelism, deadline: deadline)
-        let recomputed = try recomputer.recompute(pairs.pairs, deadKey: key, deadVersions: Set(state.staleVersions), now: now())
+        let switched = state
+        let recomputed = try recomputer.recompute(
+            state.pairsToRecompute, from: state.recomputedPairs, deadKey: key, deadVersions: Set(state.staleVersions),
+            now: now()
+        ) { (done: Int) throws(IngestFailure) in
+            try sources.recordRecomputed(key: key, state: switched, count: done)
+        }
         outcome.bucketsRecomputed = recomputed.buckets
         try sources.clearStale(key: key, state: state)
         for stale in state.staleVersions { try ledger.markDeleted(key: key, tag: stale, now: now()) }
         if let target {
-            outcome.stats?.durationMilliseconds = WallClock.nowMilliseconds() - started
-            try ledger.finish(target, status: outcome.kind == .rejected ? .rejected : .ingested, stats: outcome.stats, now: now())
+            try ledger.finish(target, status: outcome.kind == .rejected ? .rejected : .ingested,
+                              durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
         }
         return outcome
     }
 
     /// Validates, then (for a valid file) writes every reading; returns the counts and where the readings are.
-    private func readAndWrite(bucket: String, tenant: String, version: ObjectVersion, deadline: Int)
-        throws(IngestFailure) -> (FileStats, DayBuckets)
-    {
+    /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
+    private func readAndWrite(
+        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
+        deadline: Int
+    ) throws(IngestFailure) -> (FileStats, DayBuckets) {
         let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
         let rules = configuration.rules(today: today)
         let reader = PinnedObjectReader(s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
                                         deadline: deadline)
-        let checked = try reader.validate(rules: rules)
-        guard checked.isValid else {
-            var stats = FileStats(result: checked, meterDays: 0)
-            let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
-            let report = RejectionReport(tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
-            do throws(AWSError) {
-                try s3.putObject(bucket: bucket, key: reportKey, body: report.json.serializedBytes,
-                                 contentType: "application/json", deadlineMilliseconds: deadline)
-            } catch {
-                throw .aws(error)
+        if !progress.validated {
+            let checked = try reader.validate(rules: rules)
+            if !checked.isValid {
+                return (try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline), DayBuckets())
             }
-            stats.reportKey = reportKey
-            return (stats, DayBuckets())
         }
         let writer = ReadingWriter(dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version,
-                                   parallelism: configuration.writeParallelism, deadline: deadline)
-        let written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
-            try writer.flushIfFull()
+                                   parallelism: configuration.writeParallelism, deadline: deadline,
+                                   alreadyWritten: progress.writtenMeterDays)
+        let written: MeterFileResult
+        do throws(IngestFailure) {
+            written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
+                try writer.flushIfFull()
+            }
+            try writer.flush()
+        } catch .deadlineNear {
+            try ledger.recordProgress(version, writtenMeterDays: writer.writtenMeterDays, now: now())
+            throw .deadlineNear
         }
-        try writer.flush()
         return (FileStats(result: written, meterDays: writer.meterDays), writer.buckets)
+    }
+
+    /// Stores the report of a file that failed validation; nothing of it is written to the table.
+    private func reject(_ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Int)
+        throws(IngestFailure) -> FileStats
+    {
+        var stats = FileStats(result: checked, meterDays: 0)
+        let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
+        let report = RejectionReport(tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
+        do throws(AWSError) {
+            try s3.putObject(bucket: bucket, key: reportKey, body: report.json.serializedBytes,
+                             contentType: "application/json", deadlineMilliseconds: deadline)
+        } catch {
+            throw .aws(error)
+        }
+        stats.reportKey = reportKey
+        return stats
     }
 
     /// Makes `version` (nil: none) the key's counting version, retrying when another switch lands first.

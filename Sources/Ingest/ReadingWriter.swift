@@ -1,6 +1,7 @@
 import AWSServices
 import ConsumptionCore
 import JSON
+import LambdaRuntime
 
 /// Writes one object version's meter-days as it reads them: two items each (the reading in its day bucket, and
 /// the meter's copy with the interval values), 25 to a BatchWriteItem, `parallelism` calls at a time. Plain puts
@@ -16,12 +17,20 @@ final class ReadingWriter {
     private let deadline: Int
     private var pending: [MeterDay] = []
     private(set) var buckets = DayBuckets()
+    /// Meter-days seen, in the order the parser gives them (the same order on every read of the same bytes).
     private(set) var meterDays = 0
+    /// Meter-days known to be in the table: an attempt cut short by the deadline resumes after them.
+    private(set) var writtenMeterDays: Int
 
     /// Enough meter-days to keep every connection busy for a round.
     private var flushThreshold: Int { DynamoDBClient.batchWriteLimit * parallelism * 2 }
 
-    init(dynamo: DynamoDBClient, table: String, tenant: String, version: ObjectVersion, parallelism: Int, deadline: Int) {
+    /// `alreadyWritten`: how many meter-days an earlier attempt wrote; they are counted, not written again.
+    init(
+        dynamo: DynamoDBClient, table: String, tenant: String, version: ObjectVersion, parallelism: Int, deadline: Int,
+        alreadyWritten: Int = 0
+    ) {
+        writtenMeterDays = alreadyWritten
         self.dynamo = dynamo
         self.table = table
         self.tenant = tenant
@@ -33,28 +42,36 @@ final class ReadingWriter {
     }
 
     func add(_ day: MeterDay) {
-        pending.append(day)
         buckets.insert(date: day.date, bucket: TableKeys.bucket(ofMeter: day.meter))
         meterDays += 1
+        if meterDays > writtenMeterDays { pending.append(day) }
     }
 
     func flushIfFull() throws(IngestFailure) {
         if pending.count >= flushThreshold { try flush() }
     }
 
+    /// Writes what is pending, a round of `flushThreshold` meter-days at a time, stopping between rounds when the
+    /// deadline is near (what was written is counted in `writtenMeterDays`).
     func flush() throws(IngestFailure) {
-        guard !pending.isEmpty else { return }
-        var requests: [JSONValue] = []
-        requests.reserveCapacity(pending.count * 2)
-        for day in pending {
-            requests.append(["PutRequest": ["Item": readingItem(day)]])
-            requests.append(["PutRequest": ["Item": meterItem(day)]])
-        }
-        pending.removeAll(keepingCapacity: true)
-        do throws(AWSError) {
-            try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
-        } catch {
-            throw .aws(error)
+        var start = 0
+        defer { pending.removeFirst(start) }
+        while start < pending.count {
+            guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+            let round = pending[start..<min(pending.count, start + flushThreshold)]
+            var requests: [JSONValue] = []
+            requests.reserveCapacity(round.count * 2)
+            for day in round {
+                requests.append(["PutRequest": ["Item": readingItem(day)]])
+                requests.append(["PutRequest": ["Item": meterItem(day)]])
+            }
+            do throws(AWSError) {
+                try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            } catch {
+                throw .aws(error)
+            }
+            start += round.count
+            writtenMeterDays += round.count
         }
     }
 

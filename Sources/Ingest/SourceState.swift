@@ -1,4 +1,5 @@
 import AWSServices
+import ConsumptionCore
 import JSON
 
 /// What the table says about one key: which version of it counts now, where that version's readings are, and
@@ -19,13 +20,24 @@ struct SourceState: Equatable {
     /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's
     /// stale work.
     var switchCount = 0
+    /// How many of this switch's bucket recomputes (`pairsToRecompute`, in order) are done: a recompute cut short by
+    /// the deadline resumes after them instead of starting over, so it always gets further.
+    var recomputedPairs = 0
 
     var hasStaleWork: Bool { !staleBuckets.isEmpty || !staleVersions.isEmpty }
+
+    /// Every bucket whose sum this switch may have changed, in a fixed order.
+    var pairsToRecompute: [(date: CalendarDate, bucket: Int)] {
+        var all = buckets
+        all.formUnion(staleBuckets)
+        return all.pairs
+    }
 
     init() {}
 
     init?(item: JSONValue) {
         switchCount = AttributeValues.integer(item, "switchCount") ?? 0
+        recomputedPairs = AttributeValues.integer(item, "recomputedPairs") ?? 0
         version = AttributeValues.string(item, "version")
         versionID = AttributeValues.string(item, "versionId")
         eTag = AttributeValues.string(item, "eTag")
@@ -61,6 +73,7 @@ struct SourceState: Equatable {
             "pk": AttributeValues.string(TableKeys.sourcePartition(tenant: tenant)),
             "sk": AttributeValues.string(key),
             "switchCount": AttributeValues.number(switchCount),
+            "recomputedPairs": AttributeValues.number(recomputedPairs),
             "updatedAt": AttributeValues.string(updatedAt),
         ]
         if let version { item["version"] = AttributeValues.string(version) }

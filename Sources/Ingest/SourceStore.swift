@@ -45,9 +45,27 @@ struct SourceStore {
             _ = try dynamo.updateItem(
                 table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
                 expression: [
-                    "UpdateExpression": "REMOVE staleBuckets, staleVersions",
+                    "UpdateExpression": "REMOVE staleBuckets, staleVersions SET recomputedPairs = :zero",
                     "ConditionExpression": "switchCount = :mine",
-                    "ExpressionAttributeValues": [":mine": AttributeValues.number(state.switchCount)],
+                    "ExpressionAttributeValues": [":mine": AttributeValues.number(state.switchCount),
+                                                  ":zero": AttributeValues.number(0)],
+                ])
+        } catch {
+            if error.code == "ConditionalCheckFailedException" { return }
+            throw .aws(error)
+        }
+    }
+
+    /// Records that the first `count` recomputes of `state`'s switch are done, unless another switch came since.
+    func recordRecomputed(key: String, state: SourceState, count: Int) throws(IngestFailure) {
+        do throws(AWSError) {
+            _ = try dynamo.updateItem(
+                table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
+                expression: [
+                    "UpdateExpression": "SET recomputedPairs = :count",
+                    "ConditionExpression": "switchCount = :mine",
+                    "ExpressionAttributeValues": [":mine": AttributeValues.number(state.switchCount),
+                                                  ":count": AttributeValues.number(count)],
                 ])
         } catch {
             if error.code == "ConditionalCheckFailedException" { return }

@@ -29,12 +29,16 @@ final class BatchTests {
         return stats
     }
 
-    @Test("60 writes go 25 at a time, and each batch's unprocessed half is written again")
-    func batchWrite() throws {
-        let requests = (0..<60).map { index -> JSONValue in ["PutRequest": ["Item": ["pk": ["S": .string("k\(index)")]]]] }
-        try dynamo.batchWrite(table: "t", requests: requests)
+    @Test("60 writes go 25 at a time, in parallel, and the unprocessed halves are packed into new batches",
+          arguments: [1, 4])
+    func batchWrite(maxInFlight: Int) throws {
+        let requests = (0..<60).map { index -> JSONValue in
+            ["PutRequest": ["Item": ["pk": ["S": .string("k\(maxInFlight)-\(index)")]]]]
+        }
+        try dynamo.batchWrite(table: "t", requests: requests, maxInFlight: maxInFlight)
         let stats = try calls()
-        #expect(stats["calls"]?["BatchWriteItem"] == 6)  // 3 batches (25, 25, 10), each retried once
+        // Round 1: 25, 25, 10, leaving 12 + 12 + 5 unprocessed; round 2: those 29 as 25 and 4.
+        #expect(stats["calls"]?["BatchWriteItem"] == 5)
         #expect(stats["sizes"]?["BatchWriteItem"]?.arrayValue?.compactMap(\.intValue).max() == 25)
     }
 

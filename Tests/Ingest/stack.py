@@ -16,7 +16,9 @@ import boto3
 from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(os.environ.get("SWIFT_BIN_DIR", ROOT / ".build" / "debug"))
+# The emulator is a dev tool (debug build is fine); the function is the release binary that ships.
+EMULATOR = Path(os.environ.get("LOCAL_LAMBDA_BIN", ROOT / ".build" / "debug" / "local-lambda"))
+INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 SERVERS = ROOT / "Tests" / "Servers"
 INCOMING = "incoming/"
 
@@ -74,7 +76,7 @@ class Function:
         env = {"TABLE_NAME": table, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
         env.update({name: str(value) for name, value in settings.items()})
-        args = [str(BIN / "local-lambda"), "--bootstrap", str(BIN / "ingest"), "--timeout-ms", str(timeout_ms),
+        args = [str(EMULATOR), "--bootstrap", str(INGEST), "--timeout-ms", str(timeout_ms),
                 "--max-seconds", "1500"]
         for name, value in env.items():
             args += ["--env", f"{name}={value}"]

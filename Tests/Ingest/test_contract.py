@@ -257,3 +257,28 @@ def test_a_missing_table_name_is_an_init_error(stack):
     assert answer["outcome"] == "init-error"
     assert answer["errorType"] == "Runtime.InvalidConfiguration"
     assert "TABLE_NAME" in answer["errorMessage"]
+
+
+def test_a_file_too_big_for_one_invocation_resumes_where_it_stopped(stack):
+    rows = [(f"m{meter}", f"2024-05-{day:02d}", [f"{meter % 7}.{day:03d}"] * 48) for meter in range(300) for day in (1, 2, 3)]
+    stack.put("incoming/acme/big.csv", wide_file(rows))
+    records = stack.messages()
+    # 1.5 s per invocation, work stops 1 s before: far too little for 900 meter-days against moto.
+    function = stack.function(timeout_ms=1500, DEADLINE_MARGIN_MS="1000", WRITE_PARALLELISM="1")
+    answers = []
+    try:
+        for _ in range(60):
+            answers.append(function.invoke(sqs_event(records)))
+            assert answers[-1]["outcome"] == "ok", answers[-1]
+            if answers[-1]["json"] == {"batchItemFailures": []}:
+                break
+    finally:
+        function.stop()
+    # No invocation could do it all, so finishing at all shows each one resumed where the last stopped.
+    assert len(answers) > 2
+    assert all(a["json"] == {"batchItemFailures": [{"itemIdentifier": records[0]["messageId"]}]} for a in answers[:-1])
+    assert_matches_bucket(stack, "acme")
+    ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
+    assert ledger[0]["status"]["S"] == "ingested" and ledger[0]["meterDays"]["N"] == "900"
+    assert "lastError" not in ledger[0] and "writtenMeterDays" not in ledger[0]

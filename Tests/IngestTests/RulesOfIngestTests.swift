@@ -1,0 +1,127 @@
+import AWSServices
+import ConsumptionCore
+import LambdaRuntime
+import Testing
+
+@testable import Ingest
+
+@Suite struct TenancyTests {
+    @Test(arguments: [
+        ("incoming/acme/2024/a.csv", Tenancy.Placement.tenant("acme")),
+        ("incoming/a.csv", .tenant("default")),
+        ("incoming/acme/", .folder),
+        ("incoming/", .folder),
+        ("reports/acme/a.csv.json", .outsideIncoming),
+        ("incoming/ac#me/a.csv", .invalidTenant("ac#me")),
+        ("incoming/../a.csv", .invalidTenant("..")),
+    ])
+    func theTenantIsTheFirstSegmentUnderTheIncomingPrefix(_ key: String, _ placement: Tenancy.Placement) {
+        #expect(Tenancy.place(key: key, incomingPrefix: "incoming/", defaultTenant: "default") == placement)
+    }
+}
+
+@Suite struct SourceRankTests {
+    @Test func laterLastModifiedThenGreaterKeyInByteOrderThenGreaterETagWins() {
+        let base = SourceRank(lastModified: 100, key: "b", eTag: "\"1\"")
+        #expect(base < SourceRank(lastModified: 101, key: "a", eTag: "\"0\""))
+        #expect(base < SourceRank(lastModified: 100, key: "c", eTag: "\"0\""))
+        #expect(base < SourceRank(lastModified: 100, key: "b", eTag: "\"2\""))
+        // Byte order: "Z" (0x5A) sorts before "a" (0x61), and "é" (0xC3 0xA9) after both.
+        #expect(SourceRank(lastModified: 1, key: "Z", eTag: "") < SourceRank(lastModified: 1, key: "a", eTag: ""))
+        #expect(SourceRank(lastModified: 1, key: "z", eTag: "") < SourceRank(lastModified: 1, key: "é", eTag: ""))
+    }
+
+    @Test func lastModifiedIsReadAsS3WritesIt() {
+        #expect(HTTPDate.epochSeconds("Sun, 22 Nov 2026 01:02:03 GMT") == 1_795_309_323)
+        #expect(HTTPDate.epochSeconds("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
+        #expect(HTTPDate.epochSeconds("Tue, 29 Feb 2028 23:59:59 GMT") == 1_835_481_599)
+        #expect(HTTPDate.epochSeconds("2026-11-22T01:02:03Z") == nil)
+        #expect(HTTPDate.epochSeconds("Sun, 22 Foo 2026 01:02:03 GMT") == nil)
+    }
+
+    @Test func versionTagsDifferByVersionIdOrByContentAndTime() {
+        let versioned = ObjectVersion(key: "k", versionID: "v1", eTag: "e", lastModified: 1, size: 1)
+        #expect(versioned.tag.count == 16)
+        #expect(versioned.tag != ObjectVersion(key: "k", versionID: "v2", eTag: "e", lastModified: 1, size: 1).tag)
+        let plain = ObjectVersion(key: "k", versionID: "null", eTag: "e", lastModified: 1, size: 1)
+        #expect(plain.versionID == nil)
+        #expect(plain.tag != ObjectVersion(key: "k", versionID: nil, eTag: "e", lastModified: 2, size: 1).tag)
+    }
+}
+
+@Suite struct TableKeysTests {
+    @Test func metersSpreadOverBucketsByAStableHash() {
+        // FNV-1a (32-bit) of "m1" is 0x942e6feb, as Python computes it: buckets never depend on the process.
+        #expect(TableKeys.bucket(ofMeter: "m1") == 0x942E_6FEB % 16)
+        let used = Set((0..<200).map { TableKeys.bucket(ofMeter: "meter-\($0)") })
+        #expect(used.count == TableKeys.bucketCount)
+    }
+
+    @Test func everyPartitionKeyIsScopedByTenant() {
+        let date = CalendarDate(daysSinceEpoch: 19_844)
+        #expect(TableKeys.readingPartition(tenant: "acme", date: date, bucket: 7) == "T#acme#D#2024-05-01#B#07")
+        #expect(TableKeys.meterPartition(tenant: "acme", meter: "a#b") == "T#acme#M#a#b")
+        #expect(TableKeys.totalsSort(date: date, bucket: 12) == "2024-05-01#12")
+    }
+}
+
+@Suite struct SourceStateTests {
+    @Test func aSwitchHandsThePreviousVersionsBucketsAndTagOverAsStaleWork() {
+        var old = SourceState()
+        old.version = "old"
+        old.buckets.insert(date: CalendarDate(daysSinceEpoch: 1), bucket: 1)
+        old.switchCount = 4
+        let next = ObjectVersion(key: "k", versionID: "v", eTag: "e", lastModified: 1, size: 1)
+        var buckets = DayBuckets()
+        buckets.insert(date: CalendarDate(daysSinceEpoch: 2), bucket: 2)
+        let switched = old.switched(to: next, tag: "new", buckets: buckets)
+        #expect(switched.version == "new")
+        #expect(switched.staleVersions == ["old"])
+        #expect(switched.staleBuckets == old.buckets)
+        #expect(switched.switchCount == 5)
+        // Switching back to a stale version takes it off the list of versions to delete.
+        #expect(switched.switched(to: next, tag: "old", buckets: old.buckets).staleVersions == ["new"])
+    }
+
+    @Test func theStoredItemReadsBackTheSame() throws {
+        var state = SourceState()
+        state.version = "abc"
+        state.eTag = "\"e\""
+        state.lastModified = 7
+        state.staleVersions = ["x", "y"]
+        state.staleBuckets.insert(date: CalendarDate(daysSinceEpoch: 3), bucket: 9)
+        state.switchCount = 2
+        let item = state.item(tenant: "t", key: "k", updatedAt: "now")
+        #expect(SourceState(item: item) == state)
+    }
+}
+
+@Suite struct IngestConfigurationTests {
+    let base = ["TABLE_NAME": "t"]
+
+    @Test func defaultsAreTheDocumentedOnes() throws {
+        let configuration = try IngestConfiguration.fromEnvironment(base)
+        #expect(configuration.incomingPrefix == "incoming/")
+        #expect(configuration.reportsPrefix == "reports/")
+        #expect(configuration.defaultTenant == "default")
+        #expect(configuration.writeParallelism == 8)
+        #expect(!configuration.allowNegative)
+    }
+
+    @Test(arguments: [
+        ["TABLE_NAME": ""], ["INCOMING_PREFIX": "incoming"], ["REPORTS_PREFIX": "incoming/reports/"],
+        ["DEFAULT_TENANT": "a b"], ["ALLOW_NEGATIVE": "yes"], ["INTERVAL_CEILING_KWH": "-1"],
+        ["EARLIEST_DATE": "2024-13-01"], ["EARLIEST_DATE": "2024-05-02", "LATEST_DATE": "2024-05-01"],
+        ["WRITE_PARALLELISM": "0"], ["READ_CHUNK_BYTES": "10"],
+    ])
+    func aBadSettingIsAnInitErrorNamingIt(_ overrides: [String: String]) {
+        let environment = base.merging(overrides) { _, new in new }
+        #expect {
+            _ = try IngestConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            guard let error = error as? LambdaError else { return false }
+            return error.errorType == RuntimeErrorType.invalidConfiguration
+                && overrides.keys.contains { error.errorMessage.contains($0) }
+        }
+    }
+}
