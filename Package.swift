@@ -77,6 +77,10 @@ let package = Package(
             dependencies: [
                 "ConsumptionCore",
                 "JSON",
+                "Ingest",
+                "AWSServices",
+                "CurlHTTP",
+                "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

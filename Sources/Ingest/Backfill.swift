@@ -64,13 +64,21 @@ public struct BackfillSummary: Sendable, Equatable {
     }
 }
 
-struct BackfillRunner {
+/// Runs a backfill: in the function, or in the `consumption backfill --local` tool against any endpoint.
+public struct BackfillRunner {
     let s3: S3Client
     let ingestor: ObjectIngestor
     let logger: LambdaLogger
     let reporter: OutcomeReporter
 
-    func run(_ request: BackfillRequest, deadline: Int) throws(IngestFailure) -> BackfillSummary {
+    public init(s3: S3Client, ingestor: ObjectIngestor, logger: LambdaLogger, metrics: MetricsEmitter) {
+        self.s3 = s3
+        self.ingestor = ingestor
+        self.logger = logger
+        reporter = OutcomeReporter(logger: logger, metrics: metrics)
+    }
+
+    public func run(_ request: BackfillRequest, deadline: Int) throws(IngestFailure) -> BackfillSummary {
         func continuation(_ after: String?) -> BackfillRequest {
             BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: after, limit: request.limit)
         }

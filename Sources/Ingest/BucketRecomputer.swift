@@ -19,7 +19,10 @@ struct BucketRecomputer {
     let deadline: Int
     /// Buckets handled per round of parallel requests: small enough that a round ends soon after the deadline
     /// check before it.
-    private var groupSize: Int { max(4, parallelism * 2) }
+    private var groupSize: Int { max(4, parallelism) }
+
+    /// Items per page of a bucket query (about 200 KB of readings).
+    static let pageItems = 1000
 
     struct Outcome {
         var buckets = 0
@@ -63,40 +66,36 @@ struct BucketRecomputer {
             generations.append(generation)
         }
 
-        let readings = try readAll(group)
-        var keys = Set<String>()
-        for items in readings { for item in items { if let key = AttributeValues.string(item, "key") { keys.insert(key) } } }
-        let counting = try sources.countingVersions(of: Array(keys))
+        let (readings, versions) = try readAll(group)
+        let counting = try sources.countingVersions(of: Array(Set(versions.map(\.rank.key))))
 
         var stores: [JSONValue] = []
         var deletions: [JSONValue] = []
         let deadSource = TableKeys.sourceID(ofKey: deadKey)
         for (index, pair) in group.enumerated() {
-            var winners: [String: (rank: SourceRank, value: ExactDecimal)] = [:]
-            for item in readings[index] {
+            // Meter -> position of its best reading so far.
+            var winners: [String: Int] = [:]
+            for (position, reading) in readings[index].enumerated() {
                 outcome.readingsRead += 1
-                guard let key = AttributeValues.string(item, "key"), let version = AttributeValues.string(item, "version"),
-                    let meter = AttributeValues.string(item, "meter"), let value = AttributeValues.decimal(item, "value"),
-                    let lastModified = AttributeValues.integer(item, "lastModified"),
-                    let eTag = AttributeValues.string(item, "eTag")
-                else { throw .corruptItem("a reading in \(TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))") }
-                guard counting[key] == version else {
-                    if key == deadKey && deadVersions.contains(version) {
+                let source = versions[reading.source]
+                guard counting[source.rank.key] == source.version else {
+                    if source.rank.key == deadKey && deadVersions.contains(source.version) {
                         deletions.append(["DeleteRequest": ["Key": TableKeys.key(
                             TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket),
-                            TableKeys.readingSort(source: deadSource, version: version, meter: meter))]])
+                            TableKeys.readingSort(source: deadSource, version: source.version, meter: reading.meter))]])
                         deletions.append(["DeleteRequest": ["Key": TableKeys.key(
-                            TableKeys.meterPartition(tenant: tenant, meter: meter),
-                            TableKeys.meterSort(date: pair.date, source: deadSource, version: version))]])
+                            TableKeys.meterPartition(tenant: tenant, meter: reading.meter),
+                            TableKeys.meterSort(date: pair.date, source: deadSource, version: source.version))]])
                     }
                     continue
                 }
-                let rank = SourceRank(lastModified: lastModified, key: key, eTag: eTag)
-                if let best = winners[meter], !(best.rank < rank) { continue }
-                winners[meter] = (rank, value)
+                if let best = winners[reading.meter], !(versions[readings[index][best].source].rank < source.rank) {
+                    continue
+                }
+                winners[reading.meter] = position
             }
             var total = ExactDecimal.zero
-            for winner in winners.values { total += winner.value }
+            for winner in winners.values { total += readings[index][winner].value }
             stores.append([
                 "TableName": .string(table),
                 "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
@@ -126,14 +125,44 @@ struct BucketRecomputer {
         }
     }
 
+    /// One reading as a recompute needs it, parsed as soon as its page arrives: a page's JSON is let go at once,
+    /// so memory holds a few dozen bytes per reading, not its item.
+    struct StoredReading {
+        var meter: String
+        /// Index into the group's `ReadingVersion`s.
+        var source: Int
+        var value: ExactDecimal
+    }
+
+    /// An object version readings come from: its tag and its rank (rule d).
+    struct ReadingVersion: Hashable {
+        var version: String
+        var rank: SourceRank
+
+        static func == (lhs: ReadingVersion, rhs: ReadingVersion) -> Bool {
+            lhs.version == rhs.version && lhs.rank.key == rhs.rank.key
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(version)
+            hasher.combine(rank.key)
+        }
+    }
+
     /// Every reading of each bucket, page by page, the buckets' queries in parallel.
-    private func readAll(_ group: [(date: CalendarDate, bucket: Int)]) throws(IngestFailure) -> [[JSONValue]] {
-        var items = [[JSONValue]](repeating: [], count: group.count)
+    private func readAll(_ group: [(date: CalendarDate, bucket: Int)]) throws(IngestFailure)
+        -> ([[StoredReading]], [ReadingVersion])
+    {
+        var readings = [[StoredReading]](repeating: [], count: group.count)
+        var versions: [ReadingVersion] = []
+        var versionIndex: [ReadingVersion: Int] = [:]
         var queries: [Int: [String: JSONValue]] = [:]
         for (index, pair) in group.enumerated() {
             queries[index] = [
                 "TableName": .string(table), "ConsistentRead": true,
                 "KeyConditionExpression": "pk = :pk",
+                // Pages of a group's buckets arrive together, parsed: a page size bounds the memory they take.
+                "Limit": .integer(Self.pageItems),
                 "ExpressionAttributeValues": [":pk": AttributeValues.string(
                     TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))],
             ]
@@ -144,7 +173,23 @@ struct BucketRecomputer {
                                          maxInFlight: parallelism, deadlineMilliseconds: deadline)
             for (index, answer) in zip(order, answers) {
                 let page = try answer.orIngestFailure()
-                items[index] += page["Items"]?.arrayValue ?? []
+                for item in page["Items"]?.arrayValue ?? [] {
+                    guard let key = AttributeValues.string(item, "key"), let version = AttributeValues.string(item, "version"),
+                        let meter = AttributeValues.string(item, "meter"), let value = AttributeValues.decimal(item, "value"),
+                        let lastModified = AttributeValues.integer(item, "lastModified"),
+                        let eTag = AttributeValues.string(item, "eTag")
+                    else { throw .corruptItem("a reading in bucket \(group[index].bucket) of \(group[index].date)") }
+                    let source = ReadingVersion(version: version, rank: SourceRank(lastModified: lastModified, key: key, eTag: eTag))
+                    let sourceIndex: Int
+                    if let known = versionIndex[source] {
+                        sourceIndex = known
+                    } else {
+                        sourceIndex = versions.count
+                        versions.append(source)
+                        versionIndex[source] = sourceIndex
+                    }
+                    readings[index].append(StoredReading(meter: meter, source: sourceIndex, value: value))
+                }
                 if let last = page["LastEvaluatedKey"], last != .null {
                     queries[index]?["ExclusiveStartKey"] = last
                 } else {
@@ -153,7 +198,7 @@ struct BucketRecomputer {
             }
         }
         guard queries.isEmpty else { throw .corruptItem("a bucket query did not end after 100,000 pages") }
-        return items
+        return (readings, versions)
     }
 }
 

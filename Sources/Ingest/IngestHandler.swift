@@ -33,8 +33,7 @@ public final class IngestHandler {
             } catch {
                 throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "backfill: \(error)")
             }
-            let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger,
-                                        reporter: OutcomeReporter(logger: context.logger, metrics: metrics))
+            let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger, metrics: metrics)
             return try runner.run(request, deadline: deadline).json.serializedBytes
         }
         let records = json["Records"]?.arrayValue ?? []

@@ -82,6 +82,8 @@ public final class ObjectIngestor {
         } else {
             var buckets = DayBuckets()
             if let target {
+                let readStarted = WallClock.nowMilliseconds()
+                defer { outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted }
                 let progress = try ledger.entry(of: target)
                 try ledger.start(target, now: now())
                 let (stats, written) = try readAndWrite(bucket: bucket, tenant: tenant, version: target, progress: progress,
@@ -99,6 +101,7 @@ public final class ObjectIngestor {
         let recomputer = BucketRecomputer(dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
                                           parallelism: configuration.writeParallelism, deadline: deadline)
         let switched = state
+        let recomputeStarted = WallClock.nowMilliseconds()
         let recomputed = try recomputer.recompute(
             state.pairsToRecompute, from: state.recomputedPairs, deadKey: key, deadVersions: Set(state.staleVersions),
             now: now()
@@ -106,6 +109,7 @@ public final class ObjectIngestor {
             try sources.recordRecomputed(key: key, state: switched, count: done)
         }
         outcome.bucketsRecomputed = recomputed.buckets
+        outcome.recomputeMilliseconds = WallClock.nowMilliseconds() - recomputeStarted
         try sources.clearStale(key: key, state: state)
         for stale in state.staleVersions { try ledger.markDeleted(key: key, tag: stale, now: now()) }
         if let target {

@@ -17,6 +17,9 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var stats: FileStats?
     public var bucketsRecomputed = 0
     public var durationMilliseconds = 0
+    /// Of the duration: reading and writing the file, then recomputing the bucket sums.
+    public var readWriteMilliseconds = 0
+    public var recomputeMilliseconds = 0
     public var detail: String?
 
     init(kind: Kind, tenant: String?, key: String, version: ObjectVersion? = nil, detail: String? = nil) {
@@ -31,7 +34,8 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var logFields: [String: JSONValue] {
         var fields: [String: JSONValue] = [
             "outcome": .string(kind.rawValue), "key": .string(key), "durationMs": .integer(durationMilliseconds),
-            "bucketsRecomputed": .integer(bucketsRecomputed),
+            "bucketsRecomputed": .integer(bucketsRecomputed), "readWriteMs": .integer(readWriteMilliseconds),
+            "recomputeMs": .integer(recomputeMilliseconds),
         ]
         if let tenant { fields["tenant"] = .string(tenant) }
         if let version {

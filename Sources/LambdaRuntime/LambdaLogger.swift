@@ -79,16 +79,22 @@ public struct LambdaLogger: Sendable {
     public func error(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.error, message, fields) }
 
     /// One line to standard output, whole (a single write, so lines from one process never interleave).
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        var text = line
-        text.append("\n")
-        text.withCString { pointer in
-            var offset = 0
-            let length = strlen(pointer)
-            while offset < length {
-                let written = CSystem.write(STDOUT_FILENO, pointer + offset, length - offset)
-                if written <= 0 { break }
-                offset += written
+    public static let standardOutput = lineWriter(STDOUT_FILENO)
+    /// The same to standard error, for tools whose standard output is their result.
+    public static let standardError = lineWriter(STDERR_FILENO)
+
+    private static func lineWriter(_ descriptor: Int32) -> @Sendable (String) -> Void {
+        { line in
+            var text = line
+            text.append("\n")
+            text.withCString { pointer in
+                var offset = 0
+                let length = strlen(pointer)
+                while offset < length {
+                    let written = CSystem.write(descriptor, pointer + offset, length - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
             }
         }
     }

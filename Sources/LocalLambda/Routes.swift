@@ -34,6 +34,22 @@ enum Routes {
         case ("POST", "/invoke"):
             return ServerResponse(status: 200, headers: [("Content-Type", "application/json")],
                                   body: json(host.invoke(event: request.body, traceID: request.headers["x-trace-id"])))
+        case ("POST", _) where request.path.hasPrefix("/2015-03-31/functions/") && request.path.hasSuffix("/invocations"):
+            // Lambda's Invoke API (RequestResponse), so SigV4 clients such as `consumption backfill` work unchanged.
+            let result = host.invoke(event: request.body, traceID: request.headers["x-trace-id"])
+            let body = Array(((result["body"] as? String) ?? "").utf8)
+            switch result["outcome"] as? String {
+            case "ok":
+                return ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
+            case "error":
+                return ServerResponse(status: 200, headers: [("Content-Type", "application/json"),
+                                                              ("X-Amz-Function-Error", "Unhandled")], body: body)
+            default:
+                let problem: [String: Any] = ["errorType": "Runtime.\(result["outcome"] ?? "Unknown")",
+                                              "errorMessage": result["errorMessage"] ?? "the function did not answer"]
+                return ServerResponse(status: 200, headers: [("Content-Type", "application/json"),
+                                                              ("X-Amz-Function-Error", "Unhandled")], body: json(problem))
+            }
         case ("GET", "/stats"):
             return ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: json(host.stats))
         case ("POST", "/stop"):

@@ -1,12 +1,13 @@
 import ArgumentParser
 import ConsumptionCore
 
-/// `consumption`: check meter files and compute their exact daily totals, as the ingest function would.
+/// `consumption`: check meter files and compute their exact daily totals, as the ingest function would; and
+/// operate a deployment (backfill).
 @main
 struct ConsumptionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consumption",
         abstract: "Exact daily totals of energy-meter files, and their validation.",
-        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self]
+        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self]
     )
 }

@@ -10,7 +10,7 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     throttleEvery: every N-th matching request is refused as AWS throttles (DynamoDB 400 ThrottlingException,
     S3 503 SlowDown); throttleTargets limits that to those DynamoDB operations (null: every request).
     killAt: the K-th request from now is not forwarded; PID gets SIGKILL instead (a crash between two requests).
-  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool}
+  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n}}
 Stops after MAX_SECONDS (default 900) or on SIGTERM.
 """
 import http.client
@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
-STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0}
+STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {}}
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
@@ -50,16 +50,19 @@ class Proxy(BaseHTTPRequestHandler):
                 STATE["config"] = json.loads(body or b"{}")
                 STATE["requests"] = STATE["throttled"] = STATE["matching"] = 0
                 STATE["killed"] = False
+                STATE["operations"] = {}
             return self.reply(200, b"{}")
         with LOCK:
-            stats = {name: STATE[name] for name in ("requests", "throttled", "killed")}
+            stats = {name: STATE[name] for name in ("requests", "throttled", "killed", "operations")}
         return self.reply(200, json.dumps(stats).encode())
 
     def fault(self):
         """What to do instead of forwarding, if anything."""
         target = (self.headers.get("x-amz-target") or "").split(".")[-1]
+        operation = f"DynamoDB {target}" if target else f"S3 {self.command}"
         with LOCK:
             STATE["requests"] += 1
+            STATE["operations"][operation] = STATE["operations"].get(operation, 0) + 1
             config = STATE["config"]
             if config.get("killAt") and STATE["requests"] == config["killAt"]:
                 STATE["killed"] = True
