@@ -65,8 +65,12 @@ let package = Package(
             dependencies: ["CurlHTTP", "JSON", "CSystem"]
         ),
         .target(
+            name: "ConsumptionTable",
+            dependencies: ["ConsumptionCore", "AWSSigV4", "JSON"]
+        ),
+        .target(
             name: "Ingest",
-            dependencies: ["ConsumptionCore", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"]
+            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"]
         ),
         .executableTarget(
             name: "IngestFunction",
@@ -114,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "AWSServices", "ConsumptionCore", "LambdaRuntime"]
+            dependencies: ["Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

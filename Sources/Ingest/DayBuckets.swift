@@ -1,4 +1,5 @@
 import ConsumptionCore
+import ConsumptionTable
 
 /// The (day, bucket) pairs an object version has readings in: which bucket sums must be recomputed when it
 /// starts or stops counting. Kept on the object's source item, so it is stored compactly: runs of consecutive days

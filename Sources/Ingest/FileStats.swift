@@ -1,4 +1,5 @@
 import ConsumptionCore
+import ConsumptionTable
 import JSON
 
 /// What reading one object version found: the counts for the ledger, the log line and the metrics.

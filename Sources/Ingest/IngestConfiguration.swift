@@ -1,4 +1,5 @@
 import ConsumptionCore
+import ConsumptionTable
 import LambdaRuntime
 
 /// The ingest function's settings, read from its environment once at start-up. Anything missing or malformed is

@@ -1,4 +1,5 @@
 import AWSServices
+import ConsumptionTable
 import JSON
 
 /// The ledger: one item per object version saying what became of it (processing, ingested, rejected, deleted),

@@ -1,5 +1,6 @@
 import AWSServices
 import AWSSigV4
+import ConsumptionTable
 
 /// One version of one object as HEAD saw it: what identifies it, and what ranks it against other objects.
 public struct ObjectVersion: Sendable, Equatable {
@@ -32,24 +33,4 @@ public struct ObjectVersion: Sendable, Equatable {
 
     /// Rule (d): the later LastModified wins; then the greater key in byte order; then the greater ETag.
     public var rank: SourceRank { SourceRank(lastModified: lastModified, key: key, eTag: eTag) }
-}
-
-/// How readings of the same meter and day from different objects are ordered; the greatest counts.
-public struct SourceRank: Comparable, Sendable {
-    public var lastModified: Int
-    public var key: String
-    public var eTag: String
-
-    public init(lastModified: Int, key: String, eTag: String) {
-        self.lastModified = lastModified
-        self.key = key
-        self.eTag = eTag
-    }
-
-    public static func < (lhs: SourceRank, rhs: SourceRank) -> Bool {
-        if lhs.lastModified != rhs.lastModified { return lhs.lastModified < rhs.lastModified }
-        // Byte order, not Swift's String order (which compares Unicode scalars after normalisation).
-        if lhs.key != rhs.key { return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8) }
-        return lhs.eTag.utf8.lexicographicallyPrecedes(rhs.eTag.utf8)
-    }
 }

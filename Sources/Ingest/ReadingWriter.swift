@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import JSON
 import LambdaRuntime
 

@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import JSON
 
 /// What the table says about one key: which version of it counts now, where that version's readings are, and

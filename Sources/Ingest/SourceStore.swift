@@ -1,4 +1,5 @@
 import AWSServices
+import ConsumptionTable
 import JSON
 
 /// Reads and switches source items, each switch guarded by the item's switch count so that of two concurrent

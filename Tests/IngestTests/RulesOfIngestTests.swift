@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import LambdaRuntime
 import Testing
 
