@@ -31,14 +31,16 @@ release: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
 ## test: the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
-## Python oracle, the release binaries' checks, and the ingest function's contract against moto.
+## Python oracle, the release binaries' checks, and the ingest and query functions against moto.
 test: build $(VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product ingest
-	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries Tests/Ingest
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product query
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries \
+		Tests/Ingest Tests/Query
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime.

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "runtime-probe", targets: ["RuntimeProbe"]),
         .executable(name: "local-lambda", targets: ["LocalLambda"]),
         .executable(name: "ingest", targets: ["IngestFunction"]),
+        .executable(name: "query", targets: ["QueryFunction"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -76,12 +77,23 @@ let package = Package(
             name: "IngestFunction",
             dependencies: ["Ingest", "AWSServices", "CurlHTTP", "LambdaRuntime"]
         ),
+        .target(
+            name: "Query",
+            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"],
+            // Served at /openapi.json from beside the bootstrap; the one description of the API.
+            exclude: ["openapi.json"]
+        ),
+        .executableTarget(
+            name: "QueryFunction",
+            dependencies: ["Query", "AWSServices", "CurlHTTP", "LambdaRuntime", "CSystem"]
+        ),
         .executableTarget(
             name: "consumption",
             dependencies: [
                 "ConsumptionCore",
                 "JSON",
                 "Ingest",
+                "ConsumptionTable",
                 "AWSServices",
                 "CurlHTTP",
                 "LambdaRuntime",

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Ingest"))
+sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
 
 from stack import FaultProxy, Moto, Stack, query_all  # noqa: E402
 

@@ -2,8 +2,8 @@ import AWSSigV4
 import ConsumptionCore
 import JSON
 
-/// The single table's key layout (`pk`, `sk`, both strings). Every partition key starts with `T#<tenant>#`, and
-/// tenant names hold no `#`, so no two tenants can share a partition.
+/// The single table's key layout (`pk`, `sk`, both strings). Every tenant's partition key starts with
+/// `T#<tenant>#`, and tenant names hold no `#`, so no two tenants can share a partition.
 ///
 /// | item | pk | sk |
 /// | --- | --- | --- |
@@ -12,6 +12,7 @@ import JSON
 /// | day bucket sum | `T#t#TOTALS` | `<date>#<bucket>` |
 /// | source (a key's current version) | `T#t#SOURCE` | `<key>` |
 /// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<version>` |
+/// | API key -> tenant (table-wide) | `APIKEYS` | `<API key id>` |
 ///
 /// `<source>` is 32 hex digits of SHA-256(key), `<version>` the 16-hex-digit `ObjectVersion.tag`, so the fixed-length
 /// parts come first and meter ids or keys of any characters can end a key without escaping.
@@ -73,6 +74,9 @@ public enum TableKeys {
     public static func ledgerSort(key: String, version: String) -> String {
         "\(key)#\(version)"
     }
+
+    /// The one table-wide partition: which tenant each API key id belongs to.
+    public static let apiKeyPartition = "APIKEYS"
 
     /// A DynamoDB key value.
     public static func key(_ pk: String, _ sk: String) -> JSONValue {

@@ -2,12 +2,12 @@ import ArgumentParser
 import ConsumptionCore
 
 /// `consumption`: check meter files and compute their exact daily totals, as the ingest function would; and
-/// operate a deployment (backfill).
+/// operate a deployment (backfill, API keys).
 @main
 struct ConsumptionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consumption",
         abstract: "Exact daily totals of energy-meter files, and their validation.",
-        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self]
+        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self, KeysCommand.self]
     )
 }

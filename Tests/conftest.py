@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The local stack and the oracle, shared by the ingest and query suites (and the benchmarks).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "Harness"))
 
 from stack import Moto, Stack  # noqa: E402
 

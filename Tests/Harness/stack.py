@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # The emulator is a dev tool (debug build is fine); the function is the release binary that ships.
 EMULATOR = Path(os.environ.get("LOCAL_LAMBDA_BIN", ROOT / ".build" / "debug" / "local-lambda"))
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
+QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
+OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
+TOKEN_SECRET = "test-secret-of-the-page-tokens"
 SERVERS = ROOT / "Tests" / "Servers"
 INCOMING = "incoming/"
 
@@ -70,13 +73,13 @@ class Moto:
 
 
 class Function:
-    """One `ingest` bootstrap under `local-lambda`; `invoke` blocks until it answers."""
+    """One bootstrap (`ingest` unless told) under `local-lambda`; `invoke` blocks until it answers."""
 
-    def __init__(self, moto, table, endpoint=None, timeout_ms=60000, **settings):
+    def __init__(self, moto, table, endpoint=None, timeout_ms=60000, bootstrap=INGEST, **settings):
         env = {"TABLE_NAME": table, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
         env.update({name: str(value) for name, value in settings.items()})
-        args = [str(EMULATOR), "--bootstrap", str(INGEST), "--timeout-ms", str(timeout_ms),
+        args = [str(EMULATOR), "--bootstrap", str(bootstrap), "--timeout-ms", str(timeout_ms),
                 "--max-seconds", "1500"]
         for name, value in env.items():
             args += ["--env", f"{name}={value}"]
@@ -127,6 +130,10 @@ class Stack:
 
     def function(self, **settings):
         return Function(self.moto, self.table, **settings)
+
+    def query_function(self, **settings):
+        return Function(self.moto, self.table, bootstrap=QUERY,
+                        **{"TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI), **settings})
 
     def put(self, key, text):
         body = text.encode() if isinstance(text, str) else text

@@ -1,0 +1,226 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaEvents
+import LambdaRuntime
+
+/// The consumption API: API Gateway events (payload 1.0 or 2.0) in, proxy responses out. Every answer is a
+/// response with the right status; only an event that is not an API Gateway request at all fails the invocation.
+public final class QueryHandler {
+    private let store: QueryStore
+    private let tenants: TenantResolver
+    private let tokens: PageToken
+    private let openAPIDocument: [UInt8]
+
+    public init(configuration: QueryConfiguration, dynamo: DynamoDBClient, openAPIDocument: [UInt8]) {
+        store = QueryStore(dynamo: dynamo, table: configuration.tableName)
+        tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
+        tokens = PageToken(secret: configuration.tokenSecret)
+        self.openAPIDocument = openAPIDocument
+    }
+
+    public func handle(_ context: LambdaContext, _ event: [UInt8]) throws -> [UInt8] {
+        let request: APIGatewayRequest
+        do {
+            request = try APIGatewayRequest(json: try JSONParser.parse(event))
+        } catch {
+            throw LambdaError(errorType: "Query.InvalidEvent", errorMessage: "not an API Gateway request: \(error)")
+        }
+        return respond(to: request, logger: context.logger).json.serializedBytes
+    }
+
+    func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
+        do throws(QueryFailure) {
+            return try answer(request)
+        } catch {
+            switch error {
+            case .api(let refusal):
+                var response = Self.json(refusal.status, refusal.json)
+                response.headers.merge(refusal.headers) { _, new in new }
+                return response
+            case .aws(let failure):
+                logger.error("request failed", ["path": .string(request.rawPath), "error": .string(failure.description),
+                                                "apiRequestId": .string(request.requestID)])
+                let message = "internal error; quote request id \(request.requestID)"
+                return Self.json(500, ["error": "internal", "message": .string(message), "field": .null])
+            }
+        }
+    }
+
+    private func answer(_ request: APIGatewayRequest) throws(QueryFailure) -> APIGatewayResponse {
+        guard let route = Route.match(request) else {
+            throw .api(.notFound("no such resource: \(request.rawPath.prefix(100))"))
+        }
+        guard request.method == "GET" else { throw .api(.methodNotAllowed(request.method)) }
+        if route == .openAPI {
+            return APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
+        }
+        let tenant = try tenants.tenant(of: request)
+        switch route {
+        case .day(let text):
+            _ = try parameters(request, [])
+            let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
+            let found = try reading { () throws(AWSError) in
+                try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days
+            }
+            guard let day = found.first else { throw .api(.notFound("no data for \(date)")) }
+            var body = Self.dayJSON(day)
+            body["updatedAt"] = .string(day.updatedAt)
+            return Self.json(200, .object(body))
+        case .range:
+            return try range(request, tenant: tenant)
+        case .meterRange(let meter):
+            return try meterRange(request, tenant: tenant, meter: meter)
+        case .meterDay(let meter, let text):
+            return try meterDay(request, tenant: tenant, meter: meter, dateText: text)
+        case .ingestions:
+            return try ingestions(request, tenant: tenant)
+        case .ingestion(let key):
+            _ = try parameters(request, [])
+            let entries = try reading { () throws(AWSError) in try store.ledgerEntries(tenant: tenant, key: key) }
+            guard !entries.isEmpty else { throw .api(.notFound("no ingestion of \(key.prefix(200))")) }
+            return Self.json(200, ["key": .string(key), "versions": .array(entries.map(LedgerEntry.json))])
+        case .openAPI:
+            return APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
+        }
+    }
+
+    private func meterDay(_ request: APIGatewayRequest, tenant: String, meter: String, dateText: String)
+        throws(QueryFailure) -> APIGatewayResponse
+    {
+        _ = try parameters(request, [])
+        let date = try checked { () throws(APIError) in try QueryParameters.date(dateText, field: "date") }
+        guard let found = try reading({ () throws(AWSError) in try store.meterDay(tenant: tenant, meter: meter, date: date) })
+        else { throw .api(.notFound("no reading of meter \(meter.prefix(64)) on \(date)")) }
+        return Self.json(200, [
+            "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
+            "unit": "kWh", "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "source": [
+                "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
+                "eTag": .string(found.eTag),
+                "lastModified": .string(WallClock.iso8601(milliseconds: found.lastModified * 1000)),
+                "line": found.line.map { .integer($0) } ?? .null,
+            ],
+        ])
+    }
+
+    private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
+        let (range, limit, representation) = try checked { () throws(APIError) in
+            (try query.dateRange(), try query.limit(),
+             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"]))
+        }
+        let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
+        let start = try startDate(query, scope: scope, range: range)
+        let page = try reading { () throws(AWSError) in
+            try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
+        }
+        let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
+        guard representation == .json else {
+            let rows = page.days.map { [$0.date.description, $0.total.description, String($0.meters),
+                                        $0.total.divided(by: $0.meters).description, "kWh"] }
+            return Self.table(representation, header: ["date", "total", "meters", "average", "unit"], rows: rows,
+                              nextToken: nextToken)
+        }
+        return Self.json(200, ["items": .array(page.days.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
+                               "nextToken": nextToken.map(JSONValue.string) ?? .null])
+    }
+
+    private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)
+        -> APIGatewayResponse
+    {
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
+        let (range, limit, representation) = try checked { () throws(APIError) in
+            (try query.dateRange(), try query.limit(),
+             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"]))
+        }
+        let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
+        let start = try startDate(query, scope: scope, range: range)
+        let page = try reading { () throws(AWSError) in
+            try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
+        }
+        let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
+        guard representation == .json else {
+            let rows = page.readings.map { [meter, $0.date.description, $0.value.description, "kWh"] }
+            return Self.table(representation, header: ["meter", "date", "value", "unit"], rows: rows, nextToken: nextToken)
+        }
+        return Self.json(200, [
+            "meter": .string(meter), "unit": "kWh",
+            "items": .array(page.readings.map { ["date": .string($0.date.description), "value": .string($0.value.description)] }),
+            "nextToken": nextToken.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    private func ingestions(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
+        let query = try parameters(request, ["status", "limit", "nextToken"])
+        let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
+        if let status, !LedgerEntry.statuses.contains(status) {
+            throw .api(.badRequest("status", "'status' must be one of \(LedgerEntry.statuses.joined(separator: ", "))"))
+        }
+        let scope = "\(tenant)|ingestions|\(status ?? "")"
+        let start = try checked { () throws(APIError) -> JSONValue? in
+            guard let token = try query.single("nextToken") else { return nil }
+            return try tokens.decode(token, scope: scope)
+        }
+        let page = try reading { () throws(AWSError) in
+            try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
+        }
+        return Self.json(200, [
+            "items": .array(page.entries.map(LedgerEntry.json)),
+            "nextToken": page.next.map { JSONValue.string(tokens.encode(scope: scope, position: $0)) } ?? .null,
+        ])
+    }
+
+    private func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure) -> QueryParameters {
+        try checked { () throws(APIError) in try QueryParameters(request, allowed: allowed) }
+    }
+
+    /// Where a range page starts: `from`, or the day its token names (which must lie in the range).
+    private func startDate(_ query: QueryParameters, scope: String, range: ClosedRange<CalendarDate>) throws(QueryFailure)
+        -> CalendarDate
+    {
+        try checked { () throws(APIError) -> CalendarDate in
+            guard let token = try query.single("nextToken") else { return range.lowerBound }
+            guard let text = try tokens.decode(token, scope: scope).stringValue, let date = CalendarDate(text),
+                range.contains(date)
+            else { throw .badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token") }
+            return date
+        }
+    }
+
+    private func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
+        do throws(AWSError) {
+            return try body()
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    private func checked<Value>(_ body: () throws(APIError) -> Value) throws(QueryFailure) -> Value {
+        do throws(APIError) {
+            return try body()
+        } catch {
+            throw .api(error)
+        }
+    }
+
+    static func dayJSON(_ day: QueryStore.DayTotal) -> [String: JSONValue] {
+        ["date": .string(day.date.description), "total": .string(day.total.description), "meters": .integer(day.meters),
+         "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh"]
+    }
+
+    static func json(_ status: Int, _ body: JSONValue) -> APIGatewayResponse {
+        APIGatewayResponse(statusCode: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+                           body: body.serializedBytes)
+    }
+
+    static func table(_ representation: Representation, header: [String], rows: [[String]], nextToken: String?)
+        -> APIGatewayResponse
+    {
+        var headers = ["Content-Type": representation.contentType, "Cache-Control": "no-store"]
+        // A table has no room for the token: it travels in a header, as a Link would.
+        if let nextToken { headers["X-Next-Token"] = nextToken }
+        return APIGatewayResponse(statusCode: 200, headers: headers, body: representation.table(header: header, rows: rows))
+    }
+}

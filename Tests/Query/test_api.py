@@ -1,0 +1,232 @@
+"""The query function's API through the real bootstrap under the Runtime API emulator, with API Gateway events of
+both payload versions, against moto holding what the real ingest function wrote. Every JSON answer is also held
+against the OpenAPI document (see test_openapi.py)."""
+import datetime
+import json
+import os
+import subprocess
+import urllib.parse
+from decimal import Decimal
+
+import pytest
+from apigw import Response, v1, v2
+from oracle import expected_totals, wide_file
+from stack import ROOT, Stack, sqs_event
+
+CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
+DAYS = [(datetime.date(2024, 4, 1) + datetime.timedelta(days=n)).isoformat() for n in range(40)]
+ODD_METER = "MTR/1 é+%"
+ANSWERS = []  # every JSON answer, for the contract test
+
+
+def day_rows(meters, dates, value):
+    return [(meter, date, [value(meter, date, slot) for slot in range(48)]) for meter in meters for date in dates]
+
+
+@pytest.fixture(scope="module")
+def data(moto):
+    stack = Stack(moto)
+    stack.put("incoming/acme/april.csv", wide_file(day_rows(
+        ["m1", "m2", "m3"], DAYS, lambda m, d, s: f"{int(m[1:])}.{int(d[-2:]) + s:03d}")))
+    stack.put("incoming/acme/odd.csv", wide_file(day_rows([ODD_METER], DAYS[:3], lambda m, d, s: "0.125")))
+    stack.put("incoming/acme/fix.csv", wide_file(day_rows(["m1"], DAYS[:1], lambda m, d, s: "9")))
+    stack.put("incoming/acme/fix.csv", wide_file(day_rows(["m1"], DAYS[:2], lambda m, d, s: "10")))
+    stack.put("incoming/acme/bad.csv", wide_file(day_rows(["m9"], DAYS[:1], lambda m, d, s: "x")))
+    stack.put("incoming/globex/april.csv", wide_file(day_rows(["g1"], DAYS[:5], lambda m, d, s: "2")))
+    ingest = stack.function()
+    try:
+        answer = ingest.invoke(sqs_event(stack.messages()))
+        assert answer["json"] == {"batchItemFailures": []}
+    finally:
+        ingest.stop()
+    environment = {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
+                   "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint, "TABLE_NAME": stack.table}
+    subprocess.run([CONSUMPTION, "keys", "add", "key-acme", "--tenant", "acme"], env=environment, check=True,
+                   capture_output=True, timeout=60)
+    listed = subprocess.run([CONSUMPTION, "keys", "list"], env=environment, check=True, capture_output=True, text=True,
+                            timeout=60)
+    assert listed.stdout == "key-acme\tacme\n"
+    stack.expected = expected_totals(stack.s3, stack.bucket)
+    stack.query = stack.query_function()
+    yield stack
+    stack.query.stop()
+
+
+def call(data, event):
+    response = Response(data.query.invoke(event))
+    if response.headers.get("Content-Type") == "application/json":
+        ANSWERS.append((event.get("rawPath") or event["path"], response.status, response.json))
+    return response
+
+
+def acme_v1(path, **arguments):
+    return v1(path, api_key_id="key-acme", **arguments)
+
+
+def acme_v2(path, **arguments):
+    return v2(path, tenant="acme", **arguments)
+
+
+def expected_day(data, tenant, date):
+    total, meters = data.expected[tenant][date]
+    return total, meters
+
+
+@pytest.mark.parametrize("make", [acme_v1, acme_v2], ids=["rest-api-key", "http-api-authorizer"])
+def test_a_day_is_its_exact_total_meter_count_and_average(data, make):
+    date = DAYS[0]
+    body = call(data, make(f"/consumption/{date}", path_parameters={"date": date})).json
+    total, meters = expected_day(data, "acme", date)
+    assert (Decimal(body["total"]), body["meters"]) == (total, meters)
+    assert body["unit"] == "kWh" and body["date"] == date and body["updatedAt"]
+    assert Decimal(body["average"]) == (total / meters).quantize(Decimal("0.000001"))
+
+
+def test_a_day_without_data_is_404_and_a_malformed_date_400(data):
+    missing = call(data, acme_v2("/consumption/2023-01-01"))
+    assert missing.status == 404 and missing.json["error"] == "not-found"
+    for text in ["2024-13-01", "2024-5-1", "yesterday", "0001-01-01"]:
+        bad = call(data, acme_v2(f"/consumption/{text}"))
+        assert bad.status == 400 and bad.json["field"] == "date", text
+
+
+def test_a_long_range_pages_to_exactly_the_oracles_days(data):
+    expected = [(date, *data.expected["acme"][date]) for date in sorted(data.expected["acme"])]
+    seen, token, pages = [], None, 0
+    while pages < 50:
+        query = {"from": ["2024-01-01"], "to": ["2024-12-31"], "limit": ["7"]}
+        if token:
+            query["nextToken"] = [token]
+        body = call(data, acme_v1("/consumption", query=query)).json
+        seen += [(item["date"], Decimal(item["total"]), item["meters"]) for item in body["items"]]
+        pages += 1
+        token = body["nextToken"]
+        if not token:
+            break
+    assert seen == expected and pages == 6
+
+
+def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
+    csv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]], "format": ["csv"]}))
+    assert csv.status == 200 and csv.headers["Content-Type"].startswith("text/csv")
+    lines = csv.text.split("\r\n")
+    assert lines[0] == "date,total,meters,average,unit"
+    assert [line.split(",")[0] for line in lines[1:4]] == DAYS[:3]
+    assert Decimal(lines[1].split(",")[1]) == data.expected["acme"][DAYS[0]][0]
+    by_accept = call(data, acme_v1("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]]},
+                                   headers={"Accept": "text/csv"}))
+    assert by_accept.text == csv.text
+    tsv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[39]], "format": ["tsv"],
+                                                    "limit": ["10"]}))
+    assert tsv.text.split("\r\n")[0] == "date\ttotal\tmeters\taverage\tunit" and "X-Next-Token" in tsv.headers
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"to": ["2024-04-02"]}, "from"),
+    ({"from": ["2024-04-02"]}, "to"),
+    ({"from": ["2024-04-05"], "to": ["2024-04-01"]}, "from"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "limit": ["0"]}, "limit"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "limit": ["1001"]}, "limit"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "limit": ["ten"]}, "limit"),
+    ({"from": ["0001-01-01"], "to": ["9999-12-31"]}, "from"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "format": ["xml"]}, "format"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "tenant": ["globex"]}, "tenant"),
+    ({"from": ["2024-04-01", "2024-04-02"], "to": ["2024-04-03"]}, "from"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "nextToken": ["not-a-token"]}, "nextToken"),
+    ({"from": ["2024-04-01"], "to": ["2024-04-02"], "pad": ["x" * 3000]}, "query"),
+])
+def test_every_bad_parameter_is_a_400_naming_it(data, query, field):
+    answer = call(data, acme_v1("/consumption", query=query))
+    assert answer.status == 400, answer.text
+    assert answer.json["field"] == field and answer.json["message"]
+
+
+def test_a_token_only_works_for_its_own_tenant_and_query(data):
+    query = {"from": [DAYS[0]], "to": [DAYS[39]], "limit": ["2"]}
+    token = call(data, acme_v1("/consumption", query=query)).json["nextToken"]
+    assert call(data, acme_v1("/consumption", query=dict(query, nextToken=[token]))).status == 200
+    other_query = call(data, acme_v1("/consumption", query=dict(query, to=[DAYS[30]], nextToken=[token])))
+    other_tenant = call(data, v2("/consumption", tenant="globex", query=dict(query, nextToken=[token])))
+    tampered = call(data, acme_v1("/consumption", query=dict(query, nextToken=[token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]])))
+    for answer in (other_query, other_tenant, tampered):
+        assert answer.status == 400 and answer.json["error"] == "invalid-token"
+
+
+def test_tenants_see_only_their_own_data(data):
+    date = DAYS[0]
+    acme = call(data, acme_v2(f"/consumption/{date}")).json
+    globex = call(data, v2(f"/consumption/{date}", jwt_tenant="globex")).json
+    assert (Decimal(globex["total"]), globex["meters"]) == data.expected["globex"][date]
+    assert acme["total"] != globex["total"]
+    assert call(data, v2("/meters/g1/consumption/" + date, tenant="acme")).status == 404
+    # A header the client writes names no tenant.
+    assert call(data, v2(f"/consumption/{date}", headers={"x-tenant": "acme"})).status == 403
+    assert call(data, v1(f"/consumption/{date}", api_key_id="key-nobody")).status == 403
+    assert call(data, v2(f"/consumption/{date}", tenant="../acme")).status == 403
+
+
+def test_a_meters_days_and_one_day_with_its_intervals_and_source(data):
+    body = call(data, acme_v2("/meters/m1/consumption", query={"from": [DAYS[0]], "to": [DAYS[4]]})).json
+    assert [item["date"] for item in body["items"]] == DAYS[:5]
+    # fix.csv (overwritten: its second version holds two days) wins over april.csv: it is later.
+    assert [item["value"] for item in body["items"][:2]] == ["480", "480"]
+    day = call(data, acme_v1(f"/meters/m1/consumption/{DAYS[0]}")).json
+    assert day["value"] == "480" and day["intervals"] == ["10"] * 48
+    assert day["source"]["key"] == "incoming/acme/fix.csv" and day["source"]["versionId"] and day["source"]["line"] == 2
+
+
+@pytest.mark.parametrize("style", ["rest-encoded-path", "http-api-decoded-parameters"])
+def test_meter_ids_with_any_character_travel_url_encoded(data, style):
+    encoded = urllib.parse.quote(ODD_METER, safe="")
+    if style == "rest-encoded-path":
+        event = acme_v1(f"/meters/{encoded}/consumption/{DAYS[1]}")
+    else:
+        event = acme_v2(f"/meters/{ODD_METER}/consumption/{DAYS[1]}",
+                        path_parameters={"meterId": ODD_METER, "date": DAYS[1]})
+    body = call(data, event).json
+    assert body["meter"] == ODD_METER and body["value"] == "6"
+
+
+def test_the_ledger_lists_pages_filters_and_shows_one_object(data):
+    everything = call(data, acme_v1("/ingestions", query={"limit": ["2"]})).json
+    assert len(everything["items"]) == 2 and everything["nextToken"]
+    rest = call(data, acme_v1("/ingestions", query={"limit": ["10"], "nextToken": [everything["nextToken"]]})).json
+    keys = [item["key"] for item in everything["items"] + rest["items"]]
+    assert sorted(set(keys)) == ["incoming/acme/april.csv", "incoming/acme/bad.csv", "incoming/acme/fix.csv",
+                                 "incoming/acme/odd.csv"]
+    rejected = call(data, acme_v2("/ingestions", query={"status": ["rejected"]})).json["items"]
+    assert [item["key"] for item in rejected] == ["incoming/acme/bad.csv"]
+    assert "invalid-number" in rejected[0]["errorSummary"] and rejected[0]["reportKey"].startswith("reports/acme/")
+    one = call(data, acme_v1("/ingestions/" + urllib.parse.quote("incoming/acme/april.csv", safe=""))).json
+    assert one["versions"][0]["status"] == "ingested" and one["versions"][0]["meterDays"] == 120
+    assert call(data, acme_v2("/ingestions/incoming/acme/april.csv")).json == one
+    assert call(data, acme_v2("/ingestions/incoming/acme/none.csv")).status == 404
+    assert call(data, acme_v2("/ingestions", query={"status": ["lost"]})).json["field"] == "status"
+
+
+def test_unknown_paths_wrong_methods_and_bodies(data):
+    assert call(data, acme_v2("/nothing/here")).status == 404
+    post = call(data, acme_v2(f"/consumption/{DAYS[0]}", method="POST", body=b'{"x": 1}'))
+    assert post.status == 405 and post.headers["Allow"] == "GET"
+    assert call(data, acme_v1(f"/consumption/{DAYS[0]}", method="DELETE")).status == 405
+
+
+def test_an_event_that_is_not_an_api_request_fails_the_invocation_not_the_process(data):
+    answer = data.query.invoke({"Records": []})
+    assert answer["outcome"] == "error" and answer["errorType"] == "Query.InvalidEvent"
+    assert call(data, acme_v2(f"/consumption/{DAYS[0]}")).status == 200
+
+
+def test_a_missing_token_secret_is_an_init_error(data):
+    started = data.query_function(TOKEN_SECRET="short")
+    try:
+        answer = started.invoke(acme_v2("/openapi.json"))
+    finally:
+        started.stop()
+    assert answer["outcome"] == "init-error" and "TOKEN_SECRET" in answer["errorMessage"]
+
+
+def test_openapi_document_is_served_as_kept_in_the_repository(data):
+    served = call(data, v2("/openapi.json"))
+    assert served.status == 200
+    assert json.loads(served.text) == json.loads((ROOT / "Sources" / "Query" / "openapi.json").read_text())

@@ -1,0 +1,51 @@
+"""The OpenAPI document is valid OpenAPI 3.1, and every JSON answer the API tests received conforms to the schema
+it declares for that path and status: the document and the function cannot drift apart."""
+import json
+import re
+
+import jsonschema
+import referencing
+from openapi_spec_validator import validate
+from stack import OPENAPI
+
+import test_api
+
+DOCUMENT = json.loads(OPENAPI.read_text())
+
+
+def test_the_document_is_valid_openapi_3_1():
+    validate(DOCUMENT)
+
+
+def operation_for(path):
+    for template in DOCUMENT["paths"]:
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if template == "/ingestions/{objectKey}":
+            pattern = "^/ingestions/.+$"
+        if template.startswith("/meters/"):
+            pattern = pattern.replace("^/meters/[^/]+", "^/meters/.+")
+        if re.match(pattern, path):
+            return template, DOCUMENT["paths"][template]["get"]
+    return None, None
+
+
+def test_every_json_answer_matches_its_declared_schema():
+    assert len(test_api.ANSWERS) > 40, "run with test_api.py, whose answers this checks"
+    registry = referencing.Registry().with_resource("urn:api", referencing.Resource.from_contents(
+        DOCUMENT, default_specification=referencing.jsonschema.DRAFT202012))
+    checked = set()
+    for path, status, body in test_api.ANSWERS:
+        template, operation = operation_for(path)
+        if operation is None:
+            assert status == 404, (path, status)
+            schema = {"$ref": "urn:api#/components/schemas/Error"}
+        else:
+            declared = operation["responses"].get(str(status))
+            assert declared, f"{template} answered {status}, which the document does not declare"
+            schema = declared["content"]["application/json"]["schema"]
+            if "$ref" in schema:
+                schema = {"$ref": "urn:api" + schema["$ref"]}
+        jsonschema.Draft202012Validator(schema, registry=registry,
+                                        format_checker=jsonschema.FormatChecker()).validate(body)
+        checked.add((template, status))
+    assert {template for template, _ in checked} >= set(DOCUMENT["paths"]) - {None}
