@@ -43,7 +43,8 @@ test: build $(VENV)/installed
 		Tests/Ingest Tests/Query
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
-## trip under the emulator next to a shell runtime.
+## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
+## doing the same requests.
 bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
@@ -51,6 +52,9 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(BENCH_VENV)/bin/python tools/bench_core.py --consumption .build/release/consumption \
 		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
 	$(VENV)/bin/python tools/bench_runtime.py
+	swift build -j $(SWIFT_JOBS) --product local-lambda
+	$(VENV)/bin/python tools/bench_ingest.py --data $(BENCH_DATA)
+	$(VENV)/bin/python tools/bench_query.py
 
 ## demo: until the local AWS stack exists, the consumption tool on the sample files in samples/.
 demo: release

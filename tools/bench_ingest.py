@@ -73,6 +73,8 @@ def ingest_benchmark(moto, data_dir, megabytes):
     finally:
         function.stop()
         proxy.stop()
+    phases = [json.loads(line[line.index("{"):]) for line in Path(function.server.log.name).read_text().splitlines()
+              if "object ingested" in line][-1]
     assert answer["outcome"] == "ok", answer
     ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
                        ExpressionAttributeValues={":pk": {"S": "T#bench#LEDGER"}})[0]
@@ -105,6 +107,10 @@ def ingest_benchmark(moto, data_dir, megabytes):
     print(f"ingest of a {megabytes} MB wide file ({path.stat().st_size / 1e6:.1f} MB) through moto:")
     print(f"  ingest (release bootstrap)    {seconds:7.2f} s  {meter_days:,} meter-days  "
           f"{meter_days / seconds:8,.0f} meter-days/s  peak RSS {rss / 1024:.1f} MB")
+    write_seconds = phases["readWriteMs"] / 1000
+    print(f"    of which reading + writing  {write_seconds:7.2f} s  {meter_days / write_seconds:8,.0f} meter-days/s; "
+          f"recomputing {phases['bucketsRecomputed']} bucket sums {phases['recomputeMs'] / 1000:.2f} s "
+          f"(moto's Query time grows with the table's size)")
     print(f"  anchor: boto3 batch_writer    {anchor_seconds:7.2f} s  {anchor_items:,} items  "
           f"{anchor_items / 2 / anchor_seconds:8,.0f} meter-days/s (2 items each, as ingest writes)")
     print(f"  DynamoDB requests: {dynamodb_requests:,} ({dynamodb_requests / meter_days:.3f} per meter-day): "
