@@ -7,8 +7,12 @@ BENCH_VENV := .venv-bench
 BENCH_DATA := .bench-data
 BENCH_MEGABYTES ?= 1000
 SWIFT_JOBS ?= 2
+SAM_VENV := .venv-sam
+PACKAGE_DIR := .build/package
+# The functions' CPU: x86_64 here. arm64 needs an aarch64 Swift SDK (see README, Deploying).
+ARCH ?= x86_64
 
-.PHONY: test bench demo build release system-packages
+.PHONY: test bench demo build release system-packages package deploy-checks build-IngestFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -31,16 +35,16 @@ release: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
 ## test: the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
-## Python oracle, the release binaries' checks, and the ingest and query functions against moto.
-test: build $(VENV)/installed
+## Python oracle, the release binaries' and packages' checks, the ingest and query functions against moto, and the
+## deployment's checks (template, policies, sam build, workflow).
+test: build $(VENV)/installed $(SAM_VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
-	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product ingest
-	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product query
+	$(MAKE) --no-print-directory package
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries \
-		Tests/Ingest Tests/Query
+		Tests/Ingest Tests/Query Tests/Deployment
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
@@ -59,3 +63,22 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 ## demo: until the local AWS stack exists, the consumption tool on the sample files in samples/.
 demo: release
 	@bash tools/demo.sh .build/release/consumption samples
+
+## package: the two functions as Lambda zips (release, static Swift standard library, stripped): bootstrap, plus
+## openapi.json beside the query function's.
+package: system-packages
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product ingest
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product query
+	bash tools/package.sh .build/release $(PACKAGE_DIR)
+
+# What `sam build` calls (BuildMethod: makefile), with ARTIFACTS_DIR set; run it with --build-in-source.
+build-IngestFunction: package
+	unzip -o -q $(PACKAGE_DIR)/ingest.zip -d "$(ARTIFACTS_DIR)"
+
+build-QueryFunction: package
+	unzip -o -q $(PACKAGE_DIR)/query.zip -d "$(ARTIFACTS_DIR)"
+
+$(SAM_VENV)/installed: tools/requirements/deploy.txt | system-packages
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q -r tools/requirements/deploy.txt
+	touch $@

@@ -1,0 +1,157 @@
+"""What lands in an account is private, encrypted, least-privilege and watched. Each rule is checked on
+template.yaml, and each check is shown to catch the mistake it is for, on a copy of the template with that mistake."""
+import copy
+
+import pytest
+from template_model import load
+
+# X-Ray has no resource-level permissions: AWS documents '*' as the only resource these two actions take.
+RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def statements(template):
+    """Every Allow or Deny statement of every policy in the template, with where it is."""
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if "Effect" in node and ("Action" in node or "NotAction" in node):
+                found.append((where, node))
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}[{index}]")
+
+    for name, resource in template["Resources"].items():
+        walk(resource.get("Properties", {}), name)
+    return found
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def wildcard_problems(template):
+    problems = []
+    for where, statement in statements(template):
+        if statement["Effect"] != "Allow":
+            continue  # a Deny's wildcard only takes access away
+        actions = as_list(statement.get("Action", []))
+        if any(isinstance(a, str) and "*" in a for a in actions) or "NotAction" in statement:
+            problems.append(f"{where}: wildcard action {actions}")
+        resources = as_list(statement.get("Resource", []))
+        if any(r == "*" for r in resources) and not set(actions) <= RESOURCELESS_ACTIONS:
+            problems.append(f"{where}: wildcard resource for {actions}")
+    return problems
+
+
+def bucket_problems(template):
+    problems = []
+    resources = template["Resources"]
+    policies = [r for r in resources.values() if r["Type"] == "AWS::S3::BucketPolicy"]
+    for name, bucket in resources.items():
+        if bucket["Type"] != "AWS::S3::Bucket":
+            continue
+        properties = bucket.get("Properties", {})
+        if not properties.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration"):
+            problems.append(f"{name}: no default encryption")
+        block = properties.get("PublicAccessBlockConfiguration", {})
+        if not all(block.get(k) is True for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+                                                   "RestrictPublicBuckets")):
+            problems.append(f"{name}: public access not fully blocked")
+        tls_only = any(
+            policy["Properties"]["Bucket"] == {"Ref": name} and any(
+                s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+                for s in policy["Properties"]["PolicyDocument"]["Statement"])
+            for policy in policies)
+        if not tls_only:
+            problems.append(f"{name}: no policy denying requests without TLS")
+    return problems
+
+
+def table_problems(template):
+    problems = []
+    for name, table in template["Resources"].items():
+        if table["Type"] != "AWS::DynamoDB::Table":
+            continue
+        properties = table["Properties"]
+        if properties.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is not True:
+            problems.append(f"{name}: no point-in-time recovery")
+        if properties.get("SSESpecification", {}).get("SSEEnabled") is not True:
+            problems.append(f"{name}: no server-side encryption setting")
+    return problems
+
+
+def alarm_problems(template):
+    problems = []
+    resources = template["Resources"]
+    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    for name, function in resources.items():
+        if function["Type"] != "AWS::Serverless::Function":
+            continue
+        function_name = function["Properties"].get("FunctionName")
+        watched = [a for a in alarms if a.get("Namespace") == "AWS/Lambda" and any(
+            d.get("Name") == "FunctionName" and d.get("Value") == function_name for d in a.get("Dimensions", []))]
+        if not watched:
+            problems.append(f"{name}: no alarm watches it")
+        if not watched or not all(a.get("AlarmActions") for a in watched):
+            problems.append(f"{name}: its alarms notify no one")
+        rollback = function["Properties"].get("DeploymentPreference", {}).get("Alarms")
+        if not rollback:
+            problems.append(f"{name}: its rollout is not wired to alarms")
+    return problems
+
+
+def queue_problems(template):
+    problems = []
+    timeouts = template["Parameters"]["IngestTimeout"]["AllowedValues"]
+    visibility = template["Mappings"]["IngestTimeouts"]
+    for timeout in timeouts:
+        if visibility[str(timeout)]["VisibilityTimeout"] < 6 * int(timeout):
+            problems.append(f"a {timeout} s ingest timeout gets a visibility timeout under six times it")
+    queue = template["Resources"]["IngestQueue"]["Properties"]
+    if "RedrivePolicy" not in queue:
+        problems.append("IngestQueue: no dead-letter queue")
+    return problems
+
+
+CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_the_template_passes(check):
+    assert check(load()) == []
+
+
+def broken(edit):
+    template = copy.deepcopy(load())
+    edit(template)
+    return template
+
+
+MISTAKES = [
+    ("a wildcard action", wildcard_problems,
+     lambda t: t["Resources"]["QueryRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+     .update(Action="dynamodb:*")),
+    ("a wildcard resource", wildcard_problems,
+     lambda t: t["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+     .update(Resource="*")),
+    ("no bucket encryption", bucket_problems, lambda t: t["Resources"]["MeterBucket"]["Properties"].pop("BucketEncryption")),
+    ("no TLS-only policy", bucket_problems, lambda t: t["Resources"].pop("MeterBucketPolicy")),
+    ("public access allowed", bucket_problems,
+     lambda t: t["Resources"]["MeterBucket"]["Properties"]["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False)),
+    ("no PITR", table_problems,
+     lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("PointInTimeRecoverySpecification")),
+    ("a function without an alarm", alarm_problems,
+     lambda t: [t["Resources"].pop(n) for n in ("QueryErrorsAlarm", "QueryThrottlesAlarm")]),
+    ("a rollout not wired to alarms", alarm_problems,
+     lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
+    ("a short visibility timeout", queue_problems,
+     lambda t: t["Mappings"]["IngestTimeouts"]["300"].update(VisibilityTimeout=300)),
+]
+
+
+@pytest.mark.parametrize("mistake, check, edit", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_check_catches_its_mistake(mistake, check, edit):
+    assert check(broken(edit)), f"{check.__name__} missed {mistake}"
