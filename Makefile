@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU: x86_64 here. arm64 needs an aarch64 Swift SDK (see README, Deploying).
 ARCH ?= x86_64
 
-.PHONY: test bench demo build release system-packages package deploy-checks build-IngestFunction build-QueryFunction
+.PHONY: test bench demo build release system-packages package build-IngestFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -44,7 +44,7 @@ test: build $(VENV)/installed $(SAM_VENV)/installed
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
 	$(MAKE) --no-print-directory package
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries \
-		Tests/Ingest Tests/Query Tests/Deployment
+		Tests/Ingest Tests/Query Tests/Deployment Tests/Acceptance
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
@@ -60,9 +60,11 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(VENV)/bin/python tools/bench_ingest.py --data $(BENCH_DATA)
 	$(VENV)/bin/python tools/bench_query.py
 
-## demo: until the local AWS stack exists, the consumption tool on the sample files in samples/.
-demo: release
-	@bash tools/demo.sh .build/release/consumption samples
+## demo: the whole system on this machine (tools/demo.py): moto, the real bootstraps under the emulator, S3 -> SQS ->
+## ingest, the API on 127.0.0.1. `make demo ARGS=--once` stops after the results; `make demo FILES=path/*.csv` ingests
+## your own files instead of the samples.
+demo: release $(VENV)/installed
+	LOCAL_LAMBDA_BIN=.build/release/local-lambda $(VENV)/bin/python tools/demo.py $(ARGS) $(FILES)
 
 ## package: the two functions as Lambda zips (release, static Swift standard library, stripped): bootstrap, plus
 ## openapi.json beside the query function's.

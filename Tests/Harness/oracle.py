@@ -43,8 +43,8 @@ def tenant_of(key, incoming="incoming/", default="default"):
     return rest.split("/", 1)[0] if "/" in rest else default
 
 
-def expected_totals(s3, bucket, incoming="incoming/"):
-    """tenant -> date -> (total, meters), from every current object under the incoming prefix."""
+def expected_winners(s3, bucket, incoming="incoming/"):
+    """(tenant, meter, date) -> (value, key) of the reading that counts: rule (d) over every current valid object."""
     winners = {}
     paginator = s3.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=bucket, Prefix=incoming):
@@ -60,8 +60,13 @@ def expected_totals(s3, bucket, incoming="incoming/"):
                 slot = (tenant, meter, date)
                 if slot not in winners or winners[slot][0] < rank:
                     winners[slot] = (rank, value)
+    return {slot: (value, rank[1].decode()) for slot, (rank, value) in winners.items()}
+
+
+def expected_totals(s3, bucket, incoming="incoming/"):
+    """tenant -> date -> (total, meters), from every current object under the incoming prefix."""
     totals = {}
-    for (tenant, meter, date), (_, value) in winners.items():
+    for (tenant, meter, date), (value, _) in expected_winners(s3, bucket, incoming).items():
         total, meters = totals.setdefault(tenant, {}).get(date, (Decimal(0), 0))
         totals[tenant][date] = (total + value, meters + 1)
     return totals

@@ -3,104 +3,34 @@ project's Runtime API emulator. boto3 plays the user and the S3 -> SQS wiring; t
 only through its own SigV4 client."""
 import json
 import os
-import signal
-import subprocess
-import tempfile
+import sys
 import time
 import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
 ROOT = Path(__file__).resolve().parents[2]
-# The emulator is a dev tool (debug build is fine); the function is the release binary that ships.
-EMULATOR = Path(os.environ.get("LOCAL_LAMBDA_BIN", ROOT / ".build" / "debug" / "local-lambda"))
+sys.path.append(str(ROOT / "tools"))
+
+from local_aws import REGION, SERVERS, LambdaHost, Moto, Process  # noqa: E402,F401
+
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
 TOKEN_SECRET = "test-secret-of-the-page-tokens"
-SERVERS = ROOT / "Tests" / "Servers"
 INCOMING = "incoming/"
 
 
-class Process:
-    """A helper process that prints its port first; stopped by its PID, bounded in time."""
-
-    def __init__(self, args, env=None, timeout=30):
-        # Logs go to a file: a pipe nobody reads would fill up and stall the process.
-        self.log = tempfile.NamedTemporaryFile(prefix=Path(args[0]).name + "-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
-                                        start_new_session=True)
-        deadline = time.monotonic() + timeout
-        line = ""
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if line.strip().isdigit():
-                break
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited: {Path(self.log.name).read_text()[-2000:]}")
-        self.port = int(line)
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-class Moto:
-    def __init__(self, tmp_path):
-        credentials = tmp_path / "moto-credentials.json"
-        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "moto_server.py"), str(credentials),
-                              "1500"])
-        keys = json.loads(credentials.read_text())
-        self.access_key, self.secret_key = keys["accessKeyId"], keys["secretAccessKey"]
-        self.endpoint = f"http://127.0.0.1:{self.server.port}"
-
-    def client(self, service, endpoint=None):
-        return boto3.client(service, endpoint_url=endpoint or self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
-                            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
-
-    def stop(self):
-        self.server.stop()
-
-
-class Function:
-    """One bootstrap (`ingest` unless told) under `local-lambda`; `invoke` blocks until it answers."""
+class Function(LambdaHost):
+    """A function of the project under the emulator, wired to moto and a table."""
 
     def __init__(self, moto, table, endpoint=None, timeout_ms=60000, bootstrap=INGEST, **settings):
-        env = {"TABLE_NAME": table, "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
-               "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
-        env.update({name: str(value) for name, value in settings.items()})
-        args = [str(EMULATOR), "--bootstrap", str(bootstrap), "--timeout-ms", str(timeout_ms),
-                "--max-seconds", "1500"]
-        for name, value in env.items():
-            args += ["--env", f"{name}={value}"]
-        self.server = Process(args)
-        self.base = f"http://127.0.0.1:{self.server.port}"
-
-    def invoke(self, event, timeout=300):
-        body = json.dumps(event).encode()
-        request = urllib.request.Request(self.base + "/invoke", data=body, method="POST")
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            result = json.loads(answer.read())
-        if result.get("outcome") == "ok":
-            result["json"] = json.loads(result["body"]) if result.get("body") else None
-        return result
-
-    def stats(self):
-        with urllib.request.urlopen(self.base + "/stats", timeout=10) as answer:
-            return json.loads(answer.read())
-
-    def stop(self):
-        self.server.stop()
+        environment = {"TABLE_NAME": table, "AWS_ACCESS_KEY_ID": moto.access_key,
+                       "AWS_SECRET_ACCESS_KEY": moto.secret_key, "AWS_REGION": REGION,
+                       "AWS_ENDPOINT_URL": endpoint or moto.endpoint, "DEADLINE_MARGIN_MS": "1000"}
+        environment.update({name: str(value) for name, value in settings.items()})
+        super().__init__(bootstrap, environment, timeout_ms=timeout_ms)
 
 
 class Stack:

@@ -1,0 +1,222 @@
+"""The acceptance suite: the local stack `make demo` runs (tools/local_stack.py), driven only through its public
+surfaces — S3 puts and deletes, and the HTTP API — and held against an oracle computed in Python from the files as
+they stand in the bucket. A mixed set of files: good, overlapping across files, overwritten under the same key,
+deleted, malformed, gzip, two tenants, and a larger one (moto's speed bounds its size: see ../shared/local-aws.md)."""
+import csv
+import gzip
+import io
+import json
+import os
+import random
+import signal
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from oracle import expected_totals, expected_winners, wide_file
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.append(str(ROOT / "tools"))
+
+from local_stack import LocalStack  # noqa: E402
+
+TENANTS = ["acme", "globex"]
+
+
+def days(first, count):
+    start = int(first[-2:])
+    return [f"{first[:-2]}{start + n:02d}" for n in range(count)]
+
+
+def rows(rng, meters, dates):
+    return [(meter, date, [f"{rng.randint(0, 2000) / 1000:.3f}" for _ in range(48)]) for meter in meters for date in dates]
+
+
+def file_set():
+    """(key, bytes or None for a delete) in upload order. Later uploads of overlapping data come later in time."""
+    rng = random.Random(2024)
+    week = days("2024-05-01", 7)
+    large_meters = [f"L{n:05d}" for n in range(3000)]
+    return [
+        ("incoming/acme/w1.csv", wide_file(rows(rng, [f"A{n}" for n in range(6)], week)).encode()),
+        ("incoming/acme/w2.csv.gz", gzip.compress(wide_file(rows(rng, [f"A{n}" for n in range(6)],
+                                                                 days("2024-05-08", 7))).encode())),
+        ("incoming/globex/g.csv", wide_file(rows(rng, ["A1", "G1", "G2"], week[:3])).encode()),
+        ("incoming/acme/overwrite.csv", wide_file(rows(rng, ["O1", "O2"], week[:4])).encode()),
+        ("incoming/acme/deleted.csv", wide_file(rows(rng, ["A1", "D1"], week[2:5])).encode()),
+        ("incoming/acme/broken.csv", wide_file(rows(rng, ["B1"], week[:2])).replace(",0.", ",x.", 1).encode()),
+        ("incoming/acme/large.csv", wide_file(rows(rng, large_meters, days("2024-05-20", 3))).encode()),
+        # A correction of w1 for two meters and two days, uploaded later: it wins where it overlaps.
+        ("incoming/acme/w1-fix.csv", wide_file(rows(rng, ["A1", "A2"], week[1:3])).encode()),
+        # The same key again with other meters: only this version counts.
+        ("incoming/acme/overwrite.csv", wide_file(rows(rng, ["O1", "O3"], week[2:6])).encode()),
+        ("incoming/acme/deleted.csv", None),
+    ]
+
+
+def upload(stack, files):
+    for key, body in files:
+        if body is None:
+            stack.s3.delete_object(Bucket=stack.settings.bucket, Key=key)
+        else:
+            stack.s3.put_object(Bucket=stack.settings.bucket, Key=key, Body=body)
+        time.sleep(1.1)  # LastModified has whole seconds: each upload is later than the one before
+
+
+class Client:
+    """The HTTP API as a user reaches it, with one tenant's API key."""
+
+    def __init__(self, stack, tenant):
+        self.base = stack.api_url
+        self.key = stack.api_key if tenant == stack.tenant else stack.add_api_key(tenant)
+
+    def get(self, path, query=None, headers=None):
+        url = self.base + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        request = urllib.request.Request(url, headers={"x-api-key": self.key, **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return answer.status, dict(answer.headers), answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def json(self, path, query=None):
+        status, _, body = self.get(path, query)
+        return status, json.loads(body)
+
+
+def answers(stack):
+    """Everything the API says about each tenant, for comparing runs: totals by day (paged), per-meter values."""
+    result = {}
+    for tenant in TENANTS:
+        client = Client(stack, tenant)
+        totals, token = {}, None
+        for _ in range(100):
+            query = {"from": "2024-01-01", "to": "2024-12-31", "limit": "4"}
+            if token:
+                query["nextToken"] = token
+            status, page = client.json("/consumption", query)
+            assert status == 200, page
+            totals.update({item["date"]: (Decimal(item["total"]), item["meters"]) for item in page["items"]})
+            token = page["nextToken"]
+            if not token:
+                break
+        meters = {}
+        for meter in ["A1", "A2", "O1", "O2", "O3", "D1", "G1", "L00007"]:
+            status, page = client.json(f"/meters/{meter}/consumption", {"from": "2024-05-01", "to": "2024-05-31"})
+            assert status == 200, page
+            meters.update({(meter, item["date"]): Decimal(item["value"]) for item in page["items"]})
+        result[tenant] = {"totals": totals, "meters": meters}
+    return result
+
+
+def wait_for_ingestion(stack):
+    assert stack.wait_until_idle(timeout=600), "the queue did not drain"
+
+
+@pytest.fixture(scope="module")
+def files():
+    return file_set()
+
+
+@pytest.fixture(scope="module")
+def first_run(files, tmp_path_factory):
+    with LocalStack(stage="acceptance-a", work_dir=tmp_path_factory.mktemp("stack-a"), tenant="acme",
+                    max_seconds=1500) as stack:
+        upload(stack, files)
+        wait_for_ingestion(stack)
+        stack.expected_totals = expected_totals(stack.s3, stack.settings.bucket)
+        stack.expected_winners = expected_winners(stack.s3, stack.settings.bucket)
+        stack.answers = answers(stack)
+        yield stack
+
+
+def test_daily_totals_match_the_oracle_for_every_tenant(first_run):
+    for tenant in TENANTS:
+        assert first_run.answers[tenant]["totals"] == first_run.expected_totals[tenant], tenant
+    # The overwritten key counts only its second version, the deleted object not at all, the broken file not at all.
+    meters = first_run.answers["acme"]["meters"]
+    assert ("O2", "2024-05-01") not in meters and ("O3", "2024-05-06") in meters
+    assert not any(meter == "D1" for meter, _ in meters)
+
+
+def test_each_day_and_each_meter_day_match_the_oracle(first_run):
+    acme = Client(first_run, "acme")
+    for date, (total, meter_count) in first_run.expected_totals["acme"].items():
+        status, day = acme.json(f"/consumption/{date}")
+        assert status == 200 and (Decimal(day["total"]), day["meters"]) == (total, meter_count), date
+    for (tenant, meter, date), (value, key) in first_run.expected_winners.items():
+        if tenant != "acme" or meter.startswith("L") and meter != "L00007":
+            continue
+        status, reading = acme.json(f"/meters/{meter}/consumption/{date}")
+        assert status == 200, (meter, date, reading)
+        assert Decimal(reading["value"]) == value and reading["source"]["key"] == key
+        assert sum(Decimal(v) for v in reading["intervals"]) == value
+
+
+def test_the_range_as_csv_is_the_same_days(first_run):
+    status, headers, text = Client(first_run, "globex").get("/consumption", {"from": "2024-05-01", "to": "2024-05-31",
+                                                                            "format": "csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert {r["date"]: (Decimal(r["total"]), int(r["meters"])) for r in table} == first_run.expected_totals["globex"]
+
+
+def test_the_ledger_says_what_became_of_each_file(first_run):
+    acme = Client(first_run, "acme")
+    status, page = acme.json("/ingestions", {"limit": "100"})
+    assert status == 200
+    by_key = {}
+    for item in page["items"]:
+        by_key.setdefault(item["key"], []).append(item["status"])
+    assert by_key["incoming/acme/broken.csv"] == ["rejected"]
+    assert "deleted" in by_key["incoming/acme/deleted.csv"]
+    assert sorted(by_key["incoming/acme/overwrite.csv"]) in (["deleted", "ingested"], ["ingested"])
+    status, rejected = acme.json("/ingestions", {"status": "rejected"})
+    report_key = rejected["items"][0]["reportKey"]
+    report = json.loads(first_run.s3.get_object(Bucket=first_run.settings.bucket, Key=report_key)["Body"].read())
+    assert report["countsByCode"] == {"invalid-number": 1} and report["errors"][0]["line"] == 2
+
+
+def test_tenants_and_keys_are_kept_apart(first_run):
+    assert Client(first_run, "globex").json("/meters/A2/consumption/2024-05-01")[0] == 404
+    unknown = urllib.request.Request(first_run.api_url + "/consumption/2024-05-01", headers={"x-api-key": "nope"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(unknown, timeout=30)
+    assert refused.value.code == 403
+
+
+def test_the_same_files_delivered_twice_and_shuffled_give_identical_answers(first_run, files, tmp_path_factory):
+    with LocalStack(stage="acceptance-b", work_dir=tmp_path_factory.mktemp("stack-b"), tenant="acme",
+                    chaos_seed=7, max_seconds=1500) as stack:
+        upload(stack, files)
+        wait_for_ingestion(stack)
+        assert stack.deliveries["messages"] >= 2 * len(files)
+        assert answers(stack) == first_run.answers
+
+
+def test_an_ingest_process_killed_mid_file_changes_nothing(first_run, files, tmp_path_factory):
+    # A short visibility timeout, so SQS hands the unfinished message out again within the test.
+    with LocalStack(stage="acceptance-c", work_dir=tmp_path_factory.mktemp("stack-c"), tenant="acme",
+                    visibility_timeout=5, max_seconds=1500) as stack:
+        large = [entry for entry in files if entry[0] == "incoming/acme/large.csv"]
+        upload(stack, large)
+        acme = Client(stack, "acme")
+        for _ in range(600):
+            status, page = acme.json("/ingestions", {"status": "processing"})
+            if page.get("items"):
+                break
+            time.sleep(0.05)
+        assert page["items"], "the large file never showed as processing"
+        time.sleep(0.5)
+        os.kill(stack.ingest.stats()["pid"], signal.SIGKILL)
+        wait_for_ingestion(stack)
+        assert stack.deliveries["crashed"] >= 1
+        totals = answers(stack)["acme"]["totals"]
+        expected = expected_totals(stack.s3, stack.settings.bucket)["acme"]
+        assert totals == expected
+        assert {d: t for d, t in first_run.answers["acme"]["totals"].items() if d >= "2024-05-20"} == expected

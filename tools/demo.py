@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""`make demo`: the whole system on this machine, end to end, with the real binaries and the deployed event shapes.
+
+  demo.py [--once] [FILE...]
+
+Starts the local stack (tools/local_stack.py), uploads the sample files — two weeks of readings, a correction of
+the first week uploaded later, and a malformed file — or the given FILEs, shows them being ingested through
+S3 -> SQS -> ingest, then prints the daily totals from the API, the rejected files with their error reports, and
+curl commands for every endpoint. It then serves the API until Ctrl-C (or, with --once, stops at once).
+"""
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from local_stack import ROOT, LocalStack  # noqa: E402
+
+SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv"]
+
+
+def api(stack, path, query=None):
+    url = stack.api_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+    request = urllib.request.Request(url, headers={"x-api-key": stack.api_key})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def upload(stack, files):
+    print(f"== Uploading {len(files)} file(s) to s3://{stack.settings.bucket}/incoming/{stack.tenant}/")
+    for index, path in enumerate(files):
+        key = f"incoming/{stack.tenant}/{path.name}"
+        stack.s3.put_object(Bucket=stack.settings.bucket, Key=key, Body=path.read_bytes())
+        print(f"   {key}  ({path.stat().st_size:,} bytes)")
+        # The correction must be later than what it corrects: S3's LastModified has whole seconds.
+        if index + 1 < len(files):
+            time.sleep(1.1)
+
+
+def show_progress(stack, expected, timeout):
+    print("== Ingesting (S3 -> SQS -> ingest bootstrap)")
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        _, ledger = api(stack, "/ingestions", {"limit": "1000"})
+        items = ledger.get("items", [])
+        done = [i for i in items if i["status"] in ("ingested", "rejected")]
+        line = f"   {len(done)}/{expected} files done, {stack.queue_depth()} message(s) in the queue"
+        if line != last:
+            print(line, flush=True)
+            last = line
+        if len(done) >= expected and stack.queue_depth() == 0:
+            return items
+        time.sleep(0.5)
+    raise SystemExit(f"the files were not all ingested within {timeout} s")
+
+
+def print_totals(stack):
+    days, token = [], None
+    for _ in range(1000):
+        query = {"from": "1900-01-01", "to": "2999-12-31", "limit": "1000"}
+        if token:
+            query["nextToken"] = token
+        _, page = api(stack, "/consumption", query)
+        days += page["items"]
+        token = page.get("nextToken")
+        if not token:
+            break
+    print(f"== Daily totals of tenant '{stack.tenant}' (GET /consumption), kWh")
+    print(f"   {'date':10}  {'total':>14}  {'meters':>6}  {'average':>12}")
+    for day in days:
+        print(f"   {day['date']:10}  {day['total']:>14}  {day['meters']:>6}  {day['average']:>12}")
+    return days
+
+
+def print_rejections(stack, items):
+    rejected = [i for i in items if i["status"] == "rejected"]
+    print(f"== Rejected files: {len(rejected)}")
+    for item in rejected:
+        print(f"   {item['key']}: {item.get('errorSummary', '')}")
+        report = json.loads(stack.s3.get_object(Bucket=stack.settings.bucket, Key=item["reportKey"])["Body"].read())
+        print(f"   report: s3://{stack.settings.bucket}/{item['reportKey']}")
+        for error in report["errors"][:5]:
+            column = f", column {error['column']}" if error.get("column") else ""
+            print(f"     line {error['line']}{column}: {error['code']}: {error['message']} (excerpt: {error['excerpt']!r})")
+        if report["errorCount"] > 5:
+            print(f"     ... {report['errorCount'] - 5} more")
+
+
+def print_curl(stack, days, items):
+    base, key = stack.api_url, stack.api_key
+    first, last = (days[0]["date"], days[-1]["date"]) if days else ("2024-05-01", "2024-05-07")
+    any_key = items[0]["key"] if items else "incoming/demo/week-1.csv"
+    print("== Try the API (the demo key belongs to tenant '%s')" % stack.tenant)
+    lines = [
+        f"curl -s -H 'x-api-key: {key}' {base}/consumption/{first}",
+        f"curl -s -H 'x-api-key: {key}' '{base}/consumption?from={first}&to={last}&limit=3'",
+        f"curl -s -H 'x-api-key: {key}' '{base}/consumption?from={first}&to={last}&format=csv'",
+        f"curl -s -H 'x-api-key: {key}' '{base}/meters/NMI1000001/consumption?from={first}&to={last}'",
+        f"curl -s -H 'x-api-key: {key}' {base}/meters/NMI1000001/consumption/{first}",
+        f"curl -s -H 'x-api-key: {key}' '{base}/ingestions?status=rejected'",
+        f"curl -s -H 'x-api-key: {key}' {base}/ingestions/{urllib.parse.quote(any_key, safe='')}",
+        f"curl -s {base}/openapi.json",
+    ]
+    for line in lines:
+        print("   " + line)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--once", action="store_true", help="stop after printing the results (for CI)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for the files to be ingested")
+    parser.add_argument("files", nargs="*", type=Path, help="your own meter files (default: the samples)")
+    args = parser.parse_args()
+    files = args.files or [ROOT / "samples" / name for name in SAMPLES]
+    for path in files:
+        if not path.is_file():
+            raise SystemExit(f"no such file: {path}")
+    names = [path.name for path in files]
+    if len(set(names)) != len(names):
+        raise SystemExit("two files share a name; they would overwrite each other under incoming/demo/")
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print("== Starting the local stack: moto (S3, SQS, DynamoDB; signatures checked), the ingest and query "
+          "bootstraps under the Runtime API emulator, the SQS event source and the API gateway")
+    with LocalStack(stage="local") as stack:
+        s = stack.settings
+        print(f"   bucket {s.bucket}, queue {s.queue} (DLQ {s.dead_letter_queue}, visibility {s.visibility_timeout} s, "
+              f"{s.max_receive_count} receives), table {s.table}: names and settings from template.yaml")
+        print(f"   API: {stack.api_url}   demo API key: {stack.api_key}")
+        print(f"   S3 (and SQS, DynamoDB): {stack.endpoint}  access key {stack.moto.access_key}, "
+              f"secret {stack.moto.secret_key}, region us-east-1")
+        upload(stack, files)
+        items = show_progress(stack, len(files), args.timeout)
+        days = print_totals(stack)
+        print_rejections(stack, items)
+        print_curl(stack, days, items)
+        if args.once:
+            return 0
+        print(f"== Serving {stack.api_url} until Ctrl-C. Drop more files in with, for example:")
+        print(f"   AWS_ACCESS_KEY_ID={stack.moto.access_key} AWS_SECRET_ACCESS_KEY={stack.moto.secret_key} "
+              f"aws --region us-east-1 --endpoint-url {stack.endpoint} s3 cp FILE s3://{s.bucket}/incoming/{stack.tenant}/")
+        stop.wait(timeout=stack.max_seconds)
+        print("== Stopping every process the demo started")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

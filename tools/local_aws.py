@@ -1,0 +1,97 @@
+"""Local stand-ins for AWS, as processes this machine runs: moto (signatures checked) and the project's Runtime API
+emulator running a real bootstrap. Shared by the demo, the tests and the benchmarks; every process is started in
+its own session and stopped by its PID, and stops by itself after a bounded time."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVERS = ROOT / "Tests" / "Servers"
+# The emulator is a dev tool (debug build is fine); the functions are the release binaries that ship.
+EMULATOR = Path(os.environ.get("LOCAL_LAMBDA_BIN", ROOT / ".build" / "debug" / "local-lambda"))
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+class Process:
+    """A helper process that prints its port first; stopped by its PID, bounded in time."""
+
+    def __init__(self, args, env=None, timeout=30):
+        # Logs go to a file: a pipe nobody reads would fill up and stall the process.
+        self.log = tempfile.NamedTemporaryFile(prefix=Path(args[0]).name + "-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
+                                        start_new_session=True)
+        deadline = time.monotonic() + timeout
+        line = ""
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if line.strip().isdigit():
+                break
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{args[0]} exited: {Path(self.log.name).read_text()[-2000:]}")
+        self.port = int(line)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+class Moto:
+    """moto on 127.0.0.1 with signature checking on, and an IAM key allowed everything."""
+
+    def __init__(self, tmp_path, max_seconds=1500):
+        credentials = Path(tmp_path) / "moto-credentials.json"
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "moto_server.py"), str(credentials),
+                              str(max_seconds)])
+        keys = json.loads(credentials.read_text())
+        self.access_key, self.secret_key = keys["accessKeyId"], keys["secretAccessKey"]
+        self.endpoint = f"http://127.0.0.1:{self.server.port}"
+
+    def client(self, service, endpoint=None):
+        return boto3.client(service, endpoint_url=endpoint or self.endpoint, region_name=REGION,
+                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
+                            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
+
+    def stop(self):
+        self.server.stop()
+
+
+class LambdaHost:
+    """One bootstrap under `local-lambda`, with the environment Lambda would give it; `invoke` blocks until the
+    function answers, and returns the emulator's `{outcome, body, errorType, errorMessage, durationMs, initMs}`."""
+
+    def __init__(self, bootstrap, environment, timeout_ms=60000, max_seconds=1500):
+        args = [str(EMULATOR), "--bootstrap", str(bootstrap), "--timeout-ms", str(timeout_ms),
+                "--max-seconds", str(max_seconds)]
+        for name, value in environment.items():
+            args += ["--env", f"{name}={value}"]
+        self.server = Process(args)
+        self.base = f"http://127.0.0.1:{self.server.port}"
+
+    def invoke(self, event, timeout=900):
+        request = urllib.request.Request(self.base + "/invoke", data=json.dumps(event).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            result = json.loads(answer.read())
+        if result.get("outcome") == "ok":
+            result["json"] = json.loads(result["body"]) if result.get("body") else None
+        return result
+
+    def stats(self):
+        with urllib.request.urlopen(self.base + "/stats", timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def stop(self):
+        self.server.stop()

@@ -1,0 +1,421 @@
+"""The whole system on one machine, as template.yaml describes it: moto for S3, SQS and DynamoDB (signatures checked),
+the real `ingest` and `query` bootstraps under the project's Runtime API emulator, a poller that is Lambda's SQS
+event source, and a small API gateway that is API Gateway's REST API with API keys. Names and settings are read
+from template.yaml for a stage, so the local stack and the deployed one cannot drift."""
+import base64
+import http.client
+import json
+import random
+import re
+import secrets
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.etree import ElementTree
+
+import yaml
+
+from local_aws import ACCOUNT, REGION, ROOT, LambdaHost, Moto
+
+RELEASE = ROOT / ".build" / "release"
+OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    pass
+
+
+def _tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {"Ref": value} if suffix == "Ref" else {f"Fn::{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _tag)
+
+
+class TemplateSettings:
+    """What the local stack takes from template.yaml: resource names, queue settings, the functions' environment
+    and timeouts, and the API's routes, for one stage (parameters at their defaults unless given)."""
+
+    def __init__(self, stage, parameters=None, path=ROOT / "template.yaml"):
+        self.template = yaml.load(Path(path).read_text(), Loader=_TemplateLoader)
+        self.values = {name: str(spec.get("Default", "")) for name, spec in self.template["Parameters"].items()}
+        self.values.update({"StageName": stage, **(parameters or {})})
+        resources = self.template["Resources"]
+        self.bucket = self.evaluate(resources["MeterBucket"]["Properties"]["BucketName"])
+        self.table = self.evaluate(resources["ConsumptionTable"]["Properties"]["TableName"])
+        queue = resources["IngestQueue"]["Properties"]
+        self.queue = self.evaluate(queue["QueueName"])
+        self.dead_letter_queue = self.evaluate(resources["IngestDeadLetterQueue"]["Properties"]["QueueName"])
+        self.visibility_timeout = int(self.evaluate(queue["VisibilityTimeout"]))
+        self.max_receive_count = int(self.evaluate(queue["RedrivePolicy"]["maxReceiveCount"]))
+        self.notifications = resources["MeterBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+        ingest = resources["IngestFunction"]["Properties"]
+        self.ingest_timeout = int(self.evaluate(ingest["Timeout"]))
+        self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
+        self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()}
+        query = resources["QueryFunction"]["Properties"]
+        self.query_timeout = int(self.evaluate(query["Timeout"]))
+        # The page-token secret is resolved from Secrets Manager at deploy time; locally a fresh one is made.
+        self.query_environment = {k: str(self.evaluate(v)) for k, v in query["Environment"]["Variables"].items()
+                                  if k != "TOKEN_SECRET"}
+        api = resources["ConsumptionApi"]["Properties"]
+        default_key_required = api.get("Auth", {}).get("ApiKeyRequired", False)
+        self.routes = []
+        for event in query["Events"].values():
+            properties = event["Properties"]
+            key_required = properties.get("Auth", {}).get("ApiKeyRequired", default_key_required)
+            self.routes.append((properties["Path"], properties["Method"].upper(), key_required))
+        self.api_stage = self.evaluate(api["StageName"])
+
+    def evaluate(self, node):
+        """The value of a template expression for this stage: Ref, Sub, FindInMap, GetAtt of names."""
+        if isinstance(node, (str, int, bool)):
+            return node
+        if "Ref" in node:
+            name = node["Ref"]
+            if name in self.values:
+                return self.values[name]
+            if name == "ConsumptionTable":
+                return self.table
+            raise KeyError(f"no local value for Ref {name}")
+        if "Fn::Sub" in node:
+            pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": "aws", "AWS::URLSuffix": "localhost"}
+            return re.sub(r"\$\{([^}]+)\}", lambda m: pseudo.get(m.group(1)) or self.values[m.group(1)], node["Fn::Sub"])
+        if "Fn::FindInMap" in node:
+            mapping, key, attribute = (self.evaluate(part) for part in node["Fn::FindInMap"])
+            return self.template["Mappings"][mapping][str(key)][attribute]
+        raise KeyError(f"no local value for {node}")
+
+
+class LocalStack:
+    """Starts everything, wires it as template.yaml does, and stops every process it started."""
+
+    def __init__(self, stage="local", work_dir=None, visibility_timeout=None, chaos_seed=None, max_seconds=86_400,
+                 tenant="demo"):
+        self.settings = TemplateSettings(stage)
+        self.work_dir = Path(work_dir or ROOT / ".build" / "local-stack")
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.visibility_timeout = visibility_timeout or self.settings.visibility_timeout
+        # At-least-once, unordered delivery made visible: each batch shuffled and each message handed over twice.
+        self.chaos = random.Random(chaos_seed) if chaos_seed is not None else None
+        self.max_seconds = max_seconds
+        self.tenant = tenant
+        # API key value -> (key id, tenant), as API Gateway knows keys and `consumption keys` maps ids to tenants.
+        self.api_keys = {}
+        self.processes = []
+        self.stopping = threading.Event()
+        self.deliveries = {"batches": 0, "messages": 0, "failed": 0, "crashed": 0}
+        self.lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self):
+        try:
+            self.moto = Moto(self.work_dir, max_seconds=self.max_seconds)
+            self.processes.append(self.moto)
+            self._create_resources()
+            self.front = ThreadingHTTPServer(("127.0.0.1", 0), self._s3_front_handler())
+            self.front.daemon_threads = True
+            threading.Thread(target=self.front.serve_forever, name="s3-front", daemon=True).start()
+            self.endpoint = f"http://127.0.0.1:{self.front.server_address[1]}"
+            self.s3 = self.moto.client("s3", endpoint=self.endpoint)
+            credentials = {"AWS_ACCESS_KEY_ID": self.moto.access_key, "AWS_SECRET_ACCESS_KEY": self.moto.secret_key,
+                           "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.moto.endpoint}
+            self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials},
+                                     timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
+            self.processes.append(self.ingest)
+            self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
+                                                        "TOKEN_SECRET": secrets.token_hex(24), "OPENAPI_PATH": str(OPENAPI)},
+                                    timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
+            self.processes.append(self.query)
+            self.poller = threading.Thread(target=self._poll, name="sqs-event-source", daemon=True)
+            self.poller.start()
+            self.gateway = ThreadingHTTPServer(("127.0.0.1", 0), self._gateway_handler())
+            self.gateway.daemon_threads = True
+            threading.Thread(target=self.gateway.serve_forever, name="api-gateway", daemon=True).start()
+            self.api_url = f"http://127.0.0.1:{self.gateway.server_address[1]}"
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        self.stopping.set()
+        for server in (getattr(self, "gateway", None), getattr(self, "front", None)):
+            if server:
+                server.shutdown()
+                server.server_close()
+        if getattr(self, "poller", None):
+            self.poller.join(timeout=30)
+        for process in reversed(self.processes):
+            process.stop()
+        self.processes = []
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_):
+        self.stop()
+
+    # ------------------------------------------------------------------ resources, as template.yaml has them
+    def _create_resources(self):
+        s = self.settings
+        self.s3, self.sqs, self.dynamodb = (self.moto.client(name) for name in ("s3", "sqs", "dynamodb"))
+        dead = self.sqs.create_queue(QueueName=s.dead_letter_queue)["QueueUrl"]
+        dead_arn = self.sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.dead_letter_url = dead
+        self.queue_url = self.sqs.create_queue(QueueName=s.queue, Attributes={
+            "VisibilityTimeout": str(self.visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": s.max_receive_count}),
+        })["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"]
+        self.queue_arn = queue_arn
+        self.s3.create_bucket(Bucket=s.bucket)
+        self.s3.put_bucket_versioning(Bucket=s.bucket, VersioningConfiguration={"Status": "Enabled"})
+        configurations = []
+        for index, notification in enumerate(s.notifications):
+            rules = notification["Filter"]["S3Key"]["Rules"]
+            configurations.append({"Id": f"incoming-{index}", "QueueArn": queue_arn, "Events": [notification["Event"]],
+                                   "Filter": {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}})
+        self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
+            "QueueConfigurations": configurations})
+        self.dynamodb.create_table(
+            TableName=s.table, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        self.api_key = self.add_api_key(self.tenant)
+
+    def add_api_key(self, tenant):
+        """A new API key for `tenant`: its id is mapped in the table, as `consumption keys add` does in AWS."""
+        value, key_id = "key-" + secrets.token_hex(12), "localkey" + secrets.token_hex(4)
+        self.dynamodb.put_item(TableName=self.settings.table, Item={"pk": {"S": "APIKEYS"}, "sk": {"S": key_id},
+                                                                   "tenant": {"S": tenant}})
+        self.api_keys[value] = key_id
+        return value
+
+    # ------------------------------------------------------------------ S3's delete-marker events
+    def _s3_front_handler(self):
+        """Users reach S3 through this front, which forwards every request to moto unchanged. moto 5.2.5 sends no
+        event when a delete in a versioned bucket creates a delete marker; S3 sends ObjectRemoved:DeleteMarkerCreated,
+        so the front queues that event, in S3's shape, after each such delete under a notified prefix."""
+        stack = self
+        upstream = urllib.parse.urlsplit(self.moto.endpoint)
+
+        class Front(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_):
+                pass
+
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=300)
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+                    connection.request(self.command, self.path, body=body, headers=headers)
+                    answer = connection.getresponse()
+                    data = answer.read()
+                    self.send_response(answer.status)
+                    for name, value in answer.getheaders():
+                        if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
+                            self.send_header(name, value)
+                        elif name.lower() == "content-length" and self.command == "HEAD":
+                            self.send_header(name, value)
+                    if self.command != "HEAD":
+                        self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
+                finally:
+                    connection.close()
+                if 200 <= answer.status < 300:
+                    stack._after_delete(self.command, self.path, answer, data)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+        return Front
+
+    def _after_delete(self, method, path, answer, data):
+        url = urllib.parse.urlsplit(path)
+        parts = url.path.lstrip("/").split("/", 1)
+        if parts[0] != self.settings.bucket:
+            return
+        deleted = []
+        if method == "DELETE" and len(parts) == 2 and "versionId" not in url.query:
+            if answer.getheader("x-amz-delete-marker") == "true":
+                deleted.append(urllib.parse.unquote(parts[1]))
+        elif method == "POST" and "delete" in urllib.parse.parse_qs(url.query, keep_blank_values=True):
+            for element in ElementTree.fromstring(data).iter():
+                if element.tag.endswith("Deleted"):
+                    fields = {child.tag.split("}")[-1]: child.text for child in element}
+                    if fields.get("DeleteMarker") == "true" and fields.get("Key"):
+                        deleted.append(fields["Key"])
+        prefixes = [rule["Value"] for n in self.settings.notifications if n["Event"] == "s3:ObjectRemoved:*"
+                    for rule in n["Filter"]["S3Key"]["Rules"] if rule["Name"] == "prefix"]
+        for key in deleted:
+            if not any(key.startswith(prefix) for prefix in prefixes):
+                continue
+            record = {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
+                      "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                      "eventName": "ObjectRemoved:DeleteMarkerCreated",
+                      "s3": {"s3SchemaVersion": "1.0", "configurationId": "incoming-removed",
+                             "bucket": {"name": self.settings.bucket, "arn": f"arn:aws:s3:::{self.settings.bucket}"},
+                             "object": {"key": urllib.parse.quote_plus(key), "sequencer": "0"}}}
+            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"Records": [record]}))
+
+    # ------------------------------------------------------------------ the SQS event source
+    def _poll(self):
+        """Receives up to BatchSize messages, hands them to ingest as one SQS event, and deletes those that did not
+        fail. Failed ones (and a whole batch whose invocation failed) come back after the visibility timeout, and
+        after maxReceiveCount deliveries SQS moves them to the dead-letter queue."""
+        while not self.stopping.is_set():
+            try:
+                answer = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=self.settings.batch_size,
+                                                  WaitTimeSeconds=1, AttributeNames=["All"])
+            except Exception as error:  # moto stopping under us at shutdown
+                if self.stopping.is_set():
+                    return
+                print(f"poller: {error}", file=sys.stderr)
+                time.sleep(1)
+                continue
+            messages = answer.get("Messages", [])
+            if not messages:
+                continue
+            records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+                        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
+                        "eventSource": "aws:sqs", "eventSourceARN": self.queue_arn, "awsRegion": REGION}
+                       for m in messages]
+            batches = [records]
+            if self.chaos:
+                shuffled = records[:]
+                self.chaos.shuffle(shuffled)
+                batches = [shuffled, list(reversed(shuffled))]
+            failed = set()
+            for batch in batches:
+                failed |= self._deliver(batch)
+            for message in messages:
+                if message["MessageId"] not in failed:
+                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def _deliver(self, records):
+        result = self.ingest.invoke({"Records": records})
+        with self.lock:
+            self.deliveries["batches"] += 1
+            self.deliveries["messages"] += len(records)
+        if result.get("outcome") != "ok":
+            with self.lock:
+                self.deliveries["crashed" if result.get("outcome") == "crashed" else "failed"] += len(records)
+            return {r["messageId"] for r in records}
+        failures = {item["itemIdentifier"] for item in (result["json"] or {}).get("batchItemFailures", [])}
+        with self.lock:
+            self.deliveries["failed"] += len(failures)
+        return failures
+
+    def queue_depth(self):
+        attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    def wait_until_idle(self, timeout=600):
+        """Until the queue is empty and nothing is in flight (or the timeout passes: False)."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while time.monotonic() < deadline:
+            quiet = quiet + 1 if self.queue_depth() == 0 else 0
+            if quiet >= 3:
+                return True
+            time.sleep(0.5)
+        return False
+
+    # ------------------------------------------------------------------ the API gateway
+    def _match(self, path):
+        """The route of a path and its parameters, as API Gateway's resource tree matches them."""
+        segments = path.strip("/").split("/")
+        for template, method, key_required in self.settings.routes:
+            parts = template.strip("/").split("/")
+            parameters = {}
+            if parts and parts[-1].endswith("+}"):
+                head = len(parts) - 1
+                if len(segments) > head and segments[:head] == parts[:head]:
+                    parameters[parts[-1][1:-2]] = urllib.parse.unquote("/".join(segments[head:]))
+                    return template, method, key_required, parameters
+                continue
+            if len(parts) != len(segments):
+                continue
+            for part, segment in zip(parts, segments):
+                if part.startswith("{"):
+                    parameters[part[1:-1]] = urllib.parse.unquote(segment)
+                elif part != segment:
+                    break
+            else:
+                return template, method, key_required, parameters
+        return None
+
+    def _gateway_handler(self):
+        stack = self
+
+        class Gateway(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_):
+                pass
+
+            def _send(self, status, headers, body):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                url = urllib.parse.urlsplit(self.path)
+                route = stack._match(url.path)
+                if route is None:
+                    # API Gateway's own answer for a path no resource matches.
+                    return self._send(403, {"Content-Type": "application/json"}, b'{"message":"Missing Authentication Token"}')
+                template, method, key_required, parameters = route
+                identity = {"sourceIp": self.client_address[0], "userAgent": self.headers.get("User-Agent", "")}
+                if key_required:
+                    key_id = stack.api_keys.get(self.headers.get("x-api-key", ""))
+                    if key_id is None:
+                        return self._send(403, {"Content-Type": "application/json"}, b'{"message":"Forbidden"}')
+                    identity["apiKeyId"] = key_id
+                query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+                headers = {name: value for name, value in self.headers.items()}
+                event = {
+                    "resource": template, "path": url.path, "httpMethod": self.command, "headers": headers,
+                    "multiValueHeaders": {name: [value] for name, value in headers.items()},
+                    "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+                    "multiValueQueryStringParameters": query or None, "pathParameters": parameters or None,
+                    "stageVariables": None,
+                    "requestContext": {"resourcePath": template, "httpMethod": self.command, "path": url.path,
+                                       "requestId": str(uuid.uuid4()), "accountId": ACCOUNT, "stage": stack.settings.api_stage,
+                                       "identity": identity, "apiId": "local"},
+                    "body": base64.b64encode(body).decode() if body else None, "isBase64Encoded": bool(body),
+                }
+                result = stack.query.invoke(event, timeout=60)
+                if result.get("outcome") != "ok":
+                    return self._send(502, {"Content-Type": "application/json"}, b'{"message":"Internal server error"}')
+                proxy = json.loads(result["body"])
+                payload = proxy.get("body") or ""
+                data = base64.b64decode(payload) if proxy.get("isBase64Encoded") else payload.encode()
+                return self._send(proxy["statusCode"], proxy.get("headers") or {}, data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
+
+        return Gateway
