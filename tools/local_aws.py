@@ -1,6 +1,7 @@
 """Local stand-ins for AWS, as processes this machine runs: moto (signatures checked) and the project's Runtime API
 emulator running a real bootstrap. Shared by the demo, the tests and the benchmarks; every process is started in
 its own session and stopped by its PID, and stops by itself after a bounded time."""
+import http.client
 import json
 import os
 import signal
@@ -95,3 +96,31 @@ class LambdaHost:
 
     def stop(self):
         self.server.stop()
+
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+def forward(handler, upstream, body):
+    """Sends the request `handler` (a BaseHTTPRequestHandler) received on to `upstream` unchanged — the Host header
+    too, so SigV4 signatures made for the proxy's address still verify — and relays the answer. Returns the answer's
+    status, lowercased headers and body, for proxies that act on what passed."""
+    connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=300)
+    try:
+        headers = {name: value for name, value in handler.headers.items() if name.lower() not in HOP_BY_HOP}
+        connection.request(handler.command, handler.path, body=body, headers=headers)
+        answer = connection.getresponse()
+        data = answer.read()
+    finally:
+        connection.close()
+    handler.send_response(answer.status)
+    for name, value in answer.getheaders():
+        # A HEAD answer's Content-Length is the object's size, not this body's.
+        if name.lower() not in HOP_BY_HOP and (name.lower() != "content-length" or handler.command == "HEAD"):
+            handler.send_header(name, value)
+    if handler.command != "HEAD":
+        handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(data)
+    return answer.status, {name.lower(): value for name, value in answer.getheaders()}, data

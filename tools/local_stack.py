@@ -3,7 +3,6 @@ the real `ingest` and `query` bootstraps under the project's Runtime API emulato
 event source, and a small API gateway that is API Gateway's REST API with API keys. Names and settings are read
 from template.yaml for a stage, so the local stack and the deployed one cannot drift."""
 import base64
-import http.client
 import json
 import random
 import re
@@ -17,29 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
-import yaml
-
-from local_aws import ACCOUNT, REGION, ROOT, LambdaHost, Moto
+import template_yaml
+from local_aws import ACCOUNT, REGION, ROOT, LambdaHost, Moto, forward
 
 RELEASE = ROOT / ".build" / "release"
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
-
-
-class _TemplateLoader(yaml.SafeLoader):
-    pass
-
-
-def _tag(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {"Ref": value} if suffix == "Ref" else {f"Fn::{suffix}": value}
-
-
-_TemplateLoader.add_multi_constructor("!", _tag)
 
 
 class TemplateSettings:
@@ -47,7 +28,7 @@ class TemplateSettings:
     and timeouts, and the API's routes, for one stage (parameters at their defaults unless given)."""
 
     def __init__(self, stage, parameters=None, path=ROOT / "template.yaml"):
-        self.template = yaml.load(Path(path).read_text(), Loader=_TemplateLoader)
+        self.template = template_yaml.load(Path(path).read_text())
         self.values = {name: str(spec.get("Default", "")) for name, spec in self.template["Parameters"].items()}
         self.values.update({"StageName": stage, **(parameters or {})})
         resources = self.template["Resources"]
@@ -220,40 +201,22 @@ class LocalStack:
             def handle_any(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=300)
-                try:
-                    headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-                    connection.request(self.command, self.path, body=body, headers=headers)
-                    answer = connection.getresponse()
-                    data = answer.read()
-                    self.send_response(answer.status)
-                    for name, value in answer.getheaders():
-                        if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
-                            self.send_header(name, value)
-                        elif name.lower() == "content-length" and self.command == "HEAD":
-                            self.send_header(name, value)
-                    if self.command != "HEAD":
-                        self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    if self.command != "HEAD":
-                        self.wfile.write(data)
-                finally:
-                    connection.close()
-                if 200 <= answer.status < 300:
-                    stack._after_delete(self.command, self.path, answer, data)
+                status, headers, data = forward(self, upstream, body)
+                if 200 <= status < 300:
+                    stack._after_delete(self.command, self.path, headers, data)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
         return Front
 
-    def _after_delete(self, method, path, answer, data):
+    def _after_delete(self, method, path, headers, data):
         url = urllib.parse.urlsplit(path)
         parts = url.path.lstrip("/").split("/", 1)
         if parts[0] != self.settings.bucket:
             return
         deleted = []
         if method == "DELETE" and len(parts) == 2 and "versionId" not in url.query:
-            if answer.getheader("x-amz-delete-marker") == "true":
+            if headers.get("x-amz-delete-marker") == "true":
                 deleted.append(urllib.parse.unquote(parts[1]))
         elif method == "POST" and "delete" in urllib.parse.parse_qs(url.query, keep_blank_values=True):
             for element in ElementTree.fromstring(data).iter():

@@ -42,28 +42,21 @@ struct SourceStore {
 
     /// Forgets the stale work `state` listed, unless another switch has happened since (it took that work over).
     func clearStale(key: String, state: SourceState) throws(IngestFailure) {
-        do throws(AWSError) {
-            _ = try dynamo.updateItem(
-                table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
-                expression: [
-                    "UpdateExpression": "REMOVE staleBuckets, staleVersions SET recomputedPairs = :zero",
-                    "ConditionExpression": "switchCount = :mine",
-                    "ExpressionAttributeValues": [":mine": AttributeValues.number(state.switchCount),
-                                                  ":zero": AttributeValues.number(0)],
-                ])
-        } catch {
-            if error.code == "ConditionalCheckFailedException" { return }
-            throw .aws(error)
-        }
+        try updateIfUnswitched(key: key, state: state, "REMOVE staleBuckets, staleVersions SET recomputedPairs = :count", count: 0)
     }
 
     /// Records that the first `count` recomputes of `state`'s switch are done, unless another switch came since.
     func recordRecomputed(key: String, state: SourceState, count: Int) throws(IngestFailure) {
+        try updateIfUnswitched(key: key, state: state, "SET recomputedPairs = :count", count: count)
+    }
+
+    /// Applies `expression` only while the item still has `state`'s switch count; after another switch it is moot.
+    private func updateIfUnswitched(key: String, state: SourceState, _ expression: String, count: Int) throws(IngestFailure) {
         do throws(AWSError) {
             _ = try dynamo.updateItem(
                 table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
                 expression: [
-                    "UpdateExpression": "SET recomputedPairs = :count",
+                    "UpdateExpression": .string(expression),
                     "ConditionExpression": "switchCount = :mine",
                     "ExpressionAttributeValues": [":mine": AttributeValues.number(state.switchCount),
                                                   ":count": AttributeValues.number(count)],

@@ -14,7 +14,8 @@ enum Route: Equatable {
     static func match(_ request: APIGatewayRequest) -> Route? {
         let path = request.rawPath.count > 1 && request.rawPath.hasSuffix("/") ? String(request.rawPath.dropLast()) : request.rawPath
         func parameter(_ name: String, _ raw: Substring) -> String? {
-            request.pathParameters[name] ?? PathDecoding.decode(raw)
+            // In a path, `+` is a plus.
+            request.pathParameters[name] ?? PercentDecoding.decode(raw, plusIsSpace: false)
         }
         switch path {
         case "/consumption": return .range
@@ -39,33 +40,6 @@ enum Route: Equatable {
             }
         }
         return nil
-    }
-}
-
-/// Percent-decoding of a path segment (`+` stays a plus: that rule is for query strings and forms).
-enum PathDecoding {
-    static func decode(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
 

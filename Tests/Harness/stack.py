@@ -4,6 +4,7 @@ only through its own SigV4 client."""
 import json
 import os
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -103,6 +104,15 @@ def create_table(dynamodb, table):
                                                 {"AttributeName": "sk", "AttributeType": "S"}],
                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                                      {"AttributeName": "sk", "KeyType": "RANGE"}])
+
+
+def run_together(tasks, timeout=300):
+    """Runs each callable on its own thread, all at once, and waits (bounded) for all of them."""
+    threads = [threading.Thread(target=task) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
 
 
 def sqs_record(message, queue_arn):

@@ -1,12 +1,11 @@
 """Contract point (e) and the failure paths: several processes in random order, kill -9 between any two requests,
 and throttling — each ends in exactly the state the objects as they stand define."""
 import random
-import threading
 import time
 
 import pytest
 from oracle import expected_totals, table_totals, wide_file
-from stack import FaultProxy, create_table, query_all, sqs_event
+from stack import FaultProxy, create_table, query_all, run_together, sqs_event
 
 TENANTS = ["acme", "globex"]
 
@@ -60,13 +59,9 @@ def test_several_processes_in_random_order_with_duplicates_match_the_oracle(stac
             if answer["outcome"] != "ok" or answer["json"]["batchItemFailures"]:
                 failures.append(answer)
 
-    threads = [threading.Thread(target=worker, args=(function, deliveries[index::3]))
-               for index, function in enumerate(functions)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
+        run_together([lambda f=function, share=deliveries[index::3]: worker(f, share)
+                      for index, function in enumerate(functions)])
     finally:
         for function in functions:
             function.stop()

@@ -2,12 +2,11 @@
 events as moto's S3 -> SQS notifications deliver them, the table read back and held against an oracle computed from
 the objects as they stand."""
 import json
-import threading
 import time
 from decimal import Decimal
 
 from oracle import expected_totals, table_totals, wide_file
-from stack import Stack, create_table, query_all, sqs_event
+from stack import Stack, create_table, query_all, run_together, sqs_event
 
 
 def day(meter, date, value):
@@ -46,12 +45,7 @@ def test_a_redelivered_version_changes_nothing_sequentially_or_concurrently(stac
         for _ in range(3):
             assert functions[0].invoke(sqs_event(records))["outcome"] == "ok"
         answers = []
-        threads = [threading.Thread(target=lambda f=f: answers.append(f.invoke(sqs_event(records * 3))))
-                   for f in functions]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        run_together([lambda f=f: answers.append(f.invoke(sqs_event(records * 3))) for f in functions], timeout=120)
     finally:
         for started in functions:
             started.stop()

@@ -13,19 +13,22 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
   GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n}}
 Stops after MAX_SECONDS (default 900) or on SIGTERM.
 """
-import http.client
 import json
 import os
 import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlparse
+
+sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
+
+from local_aws import forward  # noqa: E402
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
 STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {}}
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -92,24 +95,7 @@ class Proxy(BaseHTTPRequestHandler):
         if fault == "throttle-s3":
             return self.reply(503, b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
                                    b"<Message>Please reduce your request rate.</Message></Error>", "application/xml")
-        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
-        try:
-            headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
-            upstream.request(self.command, self.path, body=body, headers=headers)
-            answer = upstream.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for name, value in answer.getheaders():
-                # A HEAD answer's Content-Length is the object's size, not this body's.
-                if name.lower() not in HOP_BY_HOP and (name.lower() != "content-length" or self.command == "HEAD"):
-                    self.send_header(name, value)
-            if self.command != "HEAD":
-                self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-        finally:
-            upstream.close()
+        forward(self, UPSTREAM, body)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
