@@ -24,11 +24,6 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// Work stops this long before the invocation's deadline, so the message can be failed cleanly.
     public var deadlineMarginMilliseconds: Int
 
-    public static let variableNames = [
-        "TABLE_NAME", "INCOMING_PREFIX", "REPORTS_PREFIX", "DEFAULT_TENANT", "ALLOW_NEGATIVE", "INTERVAL_CEILING_KWH",
-        "EARLIEST_DATE", "LATEST_DATE", "WRITE_PARALLELISM", "READ_CHUNK_BYTES", "DEADLINE_MARGIN_MS",
-    ]
-
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> IngestConfiguration {
         func value(_ name: String) -> String? {
             guard let text = environment[name], !text.isEmpty else { return nil }

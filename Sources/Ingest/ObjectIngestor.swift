@@ -53,8 +53,8 @@ public final class ObjectIngestor {
             } catch .objectChanging {
                 continue
             } catch {
-                if let target, case .aws = error { try? ledger.recordFailure(target, error, now: now()) }
-                if let target, case .deadlineNear = error { try? ledger.recordFailure(target, error, now: now()) }
+                // Best effort: the failure may be DynamoDB's own, and the message's retry matters more than the note.
+                if let target { try? ledger.recordFailure(target, error, now: now()) }
                 throw error
             }
         }
@@ -110,6 +110,8 @@ public final class ObjectIngestor {
             try sources.recordRecomputed(key: key, state: switched, count: done)
         }
         outcome.bucketsRecomputed = recomputed.buckets
+        outcome.readingsRead = recomputed.readingsRead
+        outcome.readingsDeleted = recomputed.readingsDeleted
         outcome.recomputeMilliseconds = WallClock.nowMilliseconds() - recomputeStarted
         try sources.clearStale(key: key, state: state)
         for stale in state.staleVersions { try ledger.markDeleted(key: key, tag: stale, now: now()) }

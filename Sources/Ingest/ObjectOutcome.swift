@@ -16,6 +16,9 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var version: ObjectVersion?
     public var stats: FileStats?
     public var bucketsRecomputed = 0
+    /// Readings the recomputes read, and those of replaced versions they deleted: what the recomputes cost.
+    public var readingsRead = 0
+    public var readingsDeleted = 0
     public var durationMilliseconds = 0
     /// Of the duration: reading and writing the file, then recomputing the bucket sums.
     public var readWriteMilliseconds = 0
@@ -34,7 +37,8 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var logFields: [String: JSONValue] {
         var fields: [String: JSONValue] = [
             "outcome": .string(kind.rawValue), "key": .string(key), "durationMs": .integer(durationMilliseconds),
-            "bucketsRecomputed": .integer(bucketsRecomputed), "readWriteMs": .integer(readWriteMilliseconds),
+            "bucketsRecomputed": .integer(bucketsRecomputed), "readingsRead": .integer(readingsRead),
+            "readingsDeleted": .integer(readingsDeleted), "readWriteMs": .integer(readWriteMilliseconds),
             "recomputeMs": .integer(recomputeMilliseconds),
         ]
         if let tenant { fields["tenant"] = .string(tenant) }

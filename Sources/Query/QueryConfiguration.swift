@@ -11,8 +11,6 @@ public struct QueryConfiguration: Sendable {
     /// How long an API key's tenant is remembered.
     public var apiKeyCacheSeconds: Int
 
-    public static let variableNames = ["TABLE_NAME", "TOKEN_SECRET", "OPENAPI_PATH", "API_KEY_CACHE_SECONDS"]
-
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> QueryConfiguration {
         func invalid(_ message: String) -> LambdaError {
             LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: message)
