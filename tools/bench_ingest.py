@@ -5,7 +5,7 @@
    per second, DynamoDB requests by operation, and write and read units per meter-day (from the items' sizes by
    DynamoDB's rules); next to the anchor of the same run: boto3's batch_writer putting the same number of items
    straight into the same moto, which is moto's own ceiling;
-2. the peak RSS of the streaming validation pass over a ~1 GB object served by moto's S3 (the file is broken on
+2. the peak RSS of the streaming validation pass over a ~1 GB object (--validation-megabytes) served by moto's S3 (the file is broken on
    its last line, so the whole object is validated and nothing written).
 
 moto, not the function, bounds the speeds: see ../shared/local-aws.md. Real DynamoDB is another world.
@@ -123,12 +123,12 @@ def ingest_benchmark(moto, data_dir, megabytes):
           f"({bucket_count} bucket queries)")
 
 
-def validation_benchmark(moto, data_dir):
-    big = data_dir / "wide-48-1000mb.csv"
+def validation_benchmark(moto, data_dir, megabytes):
+    big = data_dir / f"wide-48-{megabytes}mb.csv"
     if not big.exists():
         subprocess.run([sys.executable, str(ROOT / "tools" / "meterfiles.py"), "bench", "--out", str(big),
-                        "--megabytes", "1000"], check=True)
-    broken = data_dir / "wide-48-1000mb-broken-last-line.csv"
+                        "--megabytes", str(megabytes)], check=True)
+    broken = data_dir / f"wide-48-{megabytes}mb-broken-last-line.csv"
     if not broken.exists():
         with open(big, "rb") as source, open(broken, "wb") as out:
             while chunk := source.read(1 << 24):
@@ -154,15 +154,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=str(ROOT / ".bench-data"))
     parser.add_argument("--megabytes", type=int, default=20)
+    parser.add_argument("--validation-megabytes", type=int, default=1000)
+    parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-validation", action="store_true")
     args = parser.parse_args()
     data_dir = Path(args.data)
     data_dir.mkdir(exist_ok=True)
     moto = Moto(Path(tempfile.mkdtemp()))
     try:
-        ingest_benchmark(moto, data_dir, args.megabytes)
+        if not args.skip_ingest:
+            ingest_benchmark(moto, data_dir, args.megabytes)
         if not args.skip_validation:
-            validation_benchmark(moto, data_dir)
+            validation_benchmark(moto, data_dir, args.validation_megabytes)
     finally:
         moto.stop()
 
