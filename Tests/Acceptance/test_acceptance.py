@@ -220,3 +220,24 @@ def test_an_ingest_process_killed_mid_file_changes_nothing(first_run, files, tmp
         expected = expected_totals(stack.s3, stack.settings.bucket)["acme"]
         assert totals == expected
         assert {d: t for d, t in first_run.answers["acme"]["totals"].items() if d >= "2024-05-20"} == expected
+
+
+def test_a_message_that_always_fails_is_redriven_to_the_dead_letter_queue(tmp_path_factory):
+    # Not an S3 event: the function reports it in batchItemFailures every time, so SQS moves it to the DLQ after
+    # the template's maxReceiveCount receives. A short visibility timeout makes the retries come quickly.
+    with LocalStack(stage="acceptance-d", work_dir=tmp_path_factory.mktemp("stack-d"), visibility_timeout=1,
+                    max_seconds=600) as stack:
+        stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody="not an S3 event")
+        stack.s3.put_object(Bucket=stack.settings.bucket, Key="incoming/acme/ok.csv",
+                            Body=wide_file([("M1", "2024-05-01", ["1"] * 48)]).encode())
+        dead = []
+        for _ in range(120):
+            dead = stack.sqs.receive_message(QueueUrl=stack.dead_letter_url, AttributeNames=["All"]).get("Messages", [])
+            if dead:
+                break
+            time.sleep(0.5)
+        assert [m["Body"] for m in dead] == ["not an S3 event"]
+        assert int(dead[0]["Attributes"]["ApproximateReceiveCount"]) >= stack.settings.max_receive_count
+        # The good file in the same queue was not held up by the bad message.
+        status, day = Client(stack, "acme").json("/consumption/2024-05-01")
+        assert status == 200 and day["total"] == "48"
