@@ -10,10 +10,11 @@ public final class LambdaClient {
     public func invoke(function: String, payload: [UInt8], deadlineMilliseconds: Int? = nil) throws(AWSError)
         -> (payload: [UInt8], functionError: String?)
     {
-        let response = try client.send(AWSRequest(
-            service: "lambda", method: "POST", path: "/2015-03-31/functions/\(function)/invocations",
-            headers: [("content-type", "application/json"), ("x-amz-invocation-type", "RequestResponse")],
-            body: payload, deadlineMilliseconds: deadlineMilliseconds))
+        let response = try client.send(
+            AWSRequest(
+                service: "lambda", method: "POST", path: "/2015-03-31/functions/\(function)/invocations",
+                headers: [("content-type", "application/json"), ("x-amz-invocation-type", "RequestResponse")],
+                body: payload, deadlineMilliseconds: deadlineMilliseconds))
         return (response.body, response.header("x-amz-function-error"))
     }
 }

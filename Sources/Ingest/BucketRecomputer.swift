@@ -55,13 +55,19 @@ struct BucketRecomputer {
     ) throws(IngestFailure) {
         let totals = TableKeys.totalsPartition(tenant: tenant)
         let bumps: [JSONValue] = group.map { pair in
-            ["TableName": .string(table), "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
-             "UpdateExpression": "ADD generation :one", "ReturnValues": "UPDATED_NEW",
-             "ExpressionAttributeValues": [":one": AttributeValues.number(1)]]
+            [
+                "TableName": .string(table),
+                "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
+                "UpdateExpression": "ADD generation :one", "ReturnValues": "UPDATED_NEW",
+                "ExpressionAttributeValues": [":one": AttributeValues.number(1)],
+            ]
         }
         var generations: [Int] = []
         for answer in dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline) {
-            guard let generation = AttributeValues.integer(try answer.orIngestFailure()["Attributes"] ?? .null, "generation") else {
+            guard
+                let generation = AttributeValues.integer(
+                    try answer.orIngestFailure()["Attributes"] ?? .null, "generation")
+            else {
                 throw .corruptItem("UpdateItem returned no generation")
             }
             generations.append(generation)
@@ -81,12 +87,21 @@ struct BucketRecomputer {
                 let source = versions[reading.source]
                 guard counting[source.rank.key] == source.version else {
                     if source.rank.key == deadKey && deadVersions.contains(source.version) {
-                        deletions.append(["DeleteRequest": ["Key": TableKeys.key(
-                            TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket),
-                            TableKeys.readingSort(source: deadSource, version: source.version, meter: reading.meter))]])
-                        deletions.append(["DeleteRequest": ["Key": TableKeys.key(
-                            TableKeys.meterPartition(tenant: tenant, meter: reading.meter),
-                            TableKeys.meterSort(date: pair.date, source: deadSource, version: source.version))]])
+                        deletions.append([
+                            "DeleteRequest": [
+                                "Key": TableKeys.key(
+                                    TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket),
+                                    TableKeys.readingSort(
+                                        source: deadSource, version: source.version, meter: reading.meter))
+                            ]
+                        ])
+                        deletions.append([
+                            "DeleteRequest": [
+                                "Key": TableKeys.key(
+                                    TableKeys.meterPartition(tenant: tenant, meter: reading.meter),
+                                    TableKeys.meterSort(date: pair.date, source: deadSource, version: source.version))
+                            ]
+                        ])
                     }
                     continue
                 }
@@ -100,7 +115,8 @@ struct BucketRecomputer {
             stores.append([
                 "TableName": .string(table),
                 "Key": TableKeys.key(totals, TableKeys.totalsSort(date: pair.date, bucket: pair.bucket)),
-                "UpdateExpression": "SET #total = :total, meters = :meters, computedGeneration = :generation, #date = :date, updatedAt = :now",
+                "UpdateExpression":
+                    "SET #total = :total, meters = :meters, computedGeneration = :generation, #date = :date, updatedAt = :now",
                 "ConditionExpression": "attribute_not_exists(computedGeneration) OR computedGeneration < :generation",
                 "ExpressionAttributeNames": ["#total": "total", "#date": "date"],
                 "ExpressionAttributeValues": [
@@ -118,7 +134,8 @@ struct BucketRecomputer {
         outcome.buckets += group.count
         if !deletions.isEmpty {
             do throws(AWSError) {
-                try dynamo.batchWrite(table: table, requests: deletions, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+                try dynamo.batchWrite(
+                    table: table, requests: deletions, maxInFlight: parallelism, deadlineMilliseconds: deadline)
             } catch {
                 throw .aws(error)
             }
@@ -164,23 +181,29 @@ struct BucketRecomputer {
                 "KeyConditionExpression": "pk = :pk",
                 // Pages of a group's buckets arrive together, parsed: a page size bounds the memory they take.
                 "Limit": .integer(Self.pageItems),
-                "ExpressionAttributeValues": [":pk": AttributeValues.string(
-                    TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))],
+                "ExpressionAttributeValues": [
+                    ":pk": AttributeValues.string(
+                        TableKeys.readingPartition(tenant: tenant, date: pair.date, bucket: pair.bucket))
+                ],
             ]
         }
         for _ in 0..<100_000 where !queries.isEmpty {
             let order = queries.keys.sorted()
-            let answers = dynamo.callAll("Query", order.map { JSONValue.object(queries[$0] ?? [:]) },
-                                         maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            let answers = dynamo.callAll(
+                "Query", order.map { JSONValue.object(queries[$0] ?? [:]) },
+                maxInFlight: parallelism, deadlineMilliseconds: deadline)
             for (index, answer) in zip(order, answers) {
                 let page = try answer.orIngestFailure()
                 for item in page["Items"]?.arrayValue ?? [] {
-                    guard let key = AttributeValues.string(item, "key"), let version = AttributeValues.string(item, "version"),
-                        let meter = AttributeValues.string(item, "meter"), let value = AttributeValues.decimal(item, "value"),
+                    guard let key = AttributeValues.string(item, "key"),
+                        let version = AttributeValues.string(item, "version"),
+                        let meter = AttributeValues.string(item, "meter"),
+                        let value = AttributeValues.decimal(item, "value"),
                         let lastModified = AttributeValues.integer(item, "lastModified"),
                         let eTag = AttributeValues.string(item, "eTag")
                     else { throw .corruptItem("a reading in bucket \(group[index].bucket) of \(group[index].date)") }
-                    let source = ReadingVersion(version: version, rank: SourceRank(lastModified: lastModified, key: key, eTag: eTag))
+                    let source = ReadingVersion(
+                        version: version, rank: SourceRank(lastModified: lastModified, key: key, eTag: eTag))
                     let sourceIndex: Int
                     if let known = versionIndex[source] {
                         sourceIndex = known
@@ -200,15 +223,5 @@ struct BucketRecomputer {
         }
         guard queries.isEmpty else { throw .corruptItem("a bucket query did not end after 100,000 pages") }
         return (readings, versions)
-    }
-}
-
-extension Result where Failure == AWSError {
-    /// The value, or the AWS error as an ingest failure.
-    func orIngestFailure() throws(IngestFailure) -> Success {
-        switch self {
-        case .success(let value): return value
-        case .failure(let error): throw .aws(error)
-        }
     }
 }

@@ -30,8 +30,9 @@ public struct IngestConfiguration: Sendable, Equatable {
             return text
         }
         func invalid(_ name: String, _ expected: String) -> LambdaError {
-            LambdaError(errorType: RuntimeErrorType.invalidConfiguration,
-                        errorMessage: "\(name)=\(environment[name] ?? "") is not valid: expected \(expected)")
+            LambdaError(
+                errorType: RuntimeErrorType.invalidConfiguration,
+                errorMessage: "\(name)=\(environment[name] ?? "") is not valid: expected \(expected)")
         }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(LambdaError) -> Int {
             guard let text = value(name) else { return fallback }
@@ -70,7 +71,9 @@ public struct IngestConfiguration: Sendable, Equatable {
         }
         var ceiling = ValidationRules.defaultIntervalCeiling
         if let text = value("INTERVAL_CEILING_KWH") {
-            guard let parsed = ExactDecimal(text), parsed > .zero else { throw invalid("INTERVAL_CEILING_KWH", "a positive decimal") }
+            guard let parsed = ExactDecimal(text), parsed > .zero else {
+                throw invalid("INTERVAL_CEILING_KWH", "a positive decimal")
+            }
             ceiling = parsed
         }
         let earliest = try date("EARLIEST_DATE") ?? ValidationRules.defaultEarliestDate
@@ -86,7 +89,8 @@ public struct IngestConfiguration: Sendable, Equatable {
 
     /// The core's rules as of `today`.
     public func rules(today: CalendarDate) -> ValidationRules {
-        ValidationRules(today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
-                        earliestDate: earliestDate, latestDate: latestDate)
+        ValidationRules(
+            today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
+            earliestDate: earliestDate, latestDate: latestDate)
     }
 }

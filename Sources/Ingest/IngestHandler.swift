@@ -44,8 +44,9 @@ public final class IngestHandler {
         do throws(JSONDecodingError) {
             notification = try S3Notification(json: json)
         } catch {
-            throw LambdaError(errorType: "Ingest.InvalidEvent",
-                              errorMessage: "neither an SQS batch, an S3 notification nor a backfill: \(error)")
+            throw LambdaError(
+                errorType: "Ingest.InvalidEvent",
+                errorMessage: "neither an SQS batch, an S3 notification nor a backfill: \(error)")
         }
         // A direct S3 invocation is asynchronous: throwing makes Lambda retry it, then send it to its DLQ.
         try handle(notification, context: context, deadline: deadline)
@@ -71,10 +72,12 @@ public final class IngestHandler {
                 let body = try JSONParser.parse(Array(message.body.utf8))
                 try handle(try S3Notification(json: body), context: context, deadline: deadline)
             } catch {
-                context.logger.error("message failed", [
-                    "messageId": .string(message.messageID), "receiveCount": .integer(message.receiveCount),
-                    "error": .string(String(describing: error)),
-                ])
+                context.logger.error(
+                    "message failed",
+                    [
+                        "messageId": .string(message.messageID), "receiveCount": .integer(message.receiveCount),
+                        "error": .string(String(describing: error)),
+                    ])
                 failed.append(message.messageID)
             }
         }

@@ -28,12 +28,14 @@ struct LedgerStore {
 
     func entry(of version: ObjectVersion) throws(IngestFailure) -> Entry {
         do throws(AWSError) {
-            guard let item = try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true) else {
+            guard let item = try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true)
+            else {
                 return Entry()
             }
-            return Entry(status: AttributeValues.string(item, "status").flatMap(Status.init),
-                         validated: item["validated"]?["BOOL"]?.boolValue ?? false,
-                         writtenMeterDays: AttributeValues.integer(item, "writtenMeterDays") ?? 0)
+            return Entry(
+                status: AttributeValues.string(item, "status").flatMap(Status.init),
+                validated: item["validated"]?["BOOL"]?.boolValue ?? false,
+                writtenMeterDays: AttributeValues.integer(item, "writtenMeterDays") ?? 0)
         } catch {
             throw .aws(error)
         }
@@ -41,20 +43,26 @@ struct LedgerStore {
 
     /// Where an attempt stopped for the deadline, so the next one resumes there instead of starting over.
     func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, now: String) throws(IngestFailure) {
-        try update(version.key, version.tag, "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now",
-                   [":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
-                    ":error": AttributeValues.string(IngestFailure.deadlineNear.description),
-                    ":now": AttributeValues.string(now)])
+        try update(
+            version.key, version.tag,
+            "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now",
+            [
+                ":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
+                ":error": AttributeValues.string(IngestFailure.deadlineNear.description),
+                ":now": AttributeValues.string(now),
+            ])
     }
 
     func start(_ version: ObjectVersion, now: String) throws(IngestFailure) {
         var values: [String: JSONValue] = [
             ":processing": AttributeValues.string(Status.processing.rawValue), ":now": AttributeValues.string(now),
             ":objectKey": AttributeValues.string(version.key), ":eTag": AttributeValues.string(version.eTag),
-            ":lastModified": AttributeValues.number(version.lastModified), ":size": AttributeValues.number(version.size),
+            ":lastModified": AttributeValues.number(version.lastModified),
+            ":size": AttributeValues.number(version.size),
             ":one": AttributeValues.number(1), ":tag": AttributeValues.string(version.tag),
         ]
-        var set = "#status = :processing, startedAt = :now, objectKey = :objectKey, eTag = :eTag, "
+        var set =
+            "#status = :processing, startedAt = :now, objectKey = :objectKey, eTag = :eTag, "
             + "lastModified = :lastModified, objectSize = :size, versionTag = :tag"
         if let versionID = version.versionID {
             values[":versionId"] = AttributeValues.string(versionID)
@@ -78,29 +86,38 @@ struct LedgerStore {
     }
 
     /// The final word on a version.
-    func finish(_ version: ObjectVersion, status: Status, durationMilliseconds: Int, now: String) throws(IngestFailure) {
-        try update(version.key, version.tag,
-                   "SET #status = :status, finishedAt = :now, durationMs = :duration REMOVE lastError, validated, writtenMeterDays",
-                   [":status": AttributeValues.string(status.rawValue), ":now": AttributeValues.string(now),
-                    ":duration": AttributeValues.number(durationMilliseconds)])
+    func finish(_ version: ObjectVersion, status: Status, durationMilliseconds: Int, now: String) throws(IngestFailure)
+    {
+        try update(
+            version.key, version.tag,
+            "SET #status = :status, finishedAt = :now, durationMs = :duration REMOVE lastError, validated, writtenMeterDays",
+            [
+                ":status": AttributeValues.string(status.rawValue), ":now": AttributeValues.string(now),
+                ":duration": AttributeValues.number(durationMilliseconds),
+            ])
     }
 
     /// Why the last attempt failed; the status stays `processing`, so a version stuck in the DLQ says why.
     func recordFailure(_ version: ObjectVersion, _ failure: IngestFailure, now: String) throws(IngestFailure) {
-        try update(version.key, version.tag, "SET lastError = :error, lastErrorAt = :now",
-                   [":error": AttributeValues.string(failure.description), ":now": AttributeValues.string(now)])
+        try update(
+            version.key, version.tag, "SET lastError = :error, lastErrorAt = :now",
+            [":error": AttributeValues.string(failure.description), ":now": AttributeValues.string(now)])
     }
 
     /// A version whose object was deleted: its readings no longer count.
     func markDeleted(key objectKey: String, tag: String, now: String) throws(IngestFailure) {
         do throws(AWSError) {
-            _ = try dynamo.updateItem(table: table, key: key(objectKey, tag), expression: [
-                "UpdateExpression": "SET #status = :deleted, deletedAt = :now",
-                "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeNames": ["#status": "status"],
-                "ExpressionAttributeValues": [":deleted": AttributeValues.string(Status.deleted.rawValue),
-                                              ":now": AttributeValues.string(now)],
-            ])
+            _ = try dynamo.updateItem(
+                table: table, key: key(objectKey, tag),
+                expression: [
+                    "UpdateExpression": "SET #status = :deleted, deletedAt = :now",
+                    "ConditionExpression": "attribute_exists(pk)",
+                    "ExpressionAttributeNames": ["#status": "status"],
+                    "ExpressionAttributeValues": [
+                        ":deleted": AttributeValues.string(Status.deleted.rawValue),
+                        ":now": AttributeValues.string(now),
+                    ],
+                ])
         } catch {
             if error.code == "ConditionalCheckFailedException" { return }
             throw .aws(error)
@@ -113,7 +130,9 @@ struct LedgerStore {
     ) throws(IngestFailure) {
         var names = extraNames
         if expression.contains("#status") { names["#status"] = "status" }
-        var payload: [String: JSONValue] = ["UpdateExpression": .string(expression), "ExpressionAttributeValues": .object(values)]
+        var payload: [String: JSONValue] = [
+            "UpdateExpression": .string(expression), "ExpressionAttributeValues": .object(values),
+        ]
         if !names.isEmpty { payload["ExpressionAttributeNames"] = .object(names) }
         do throws(AWSError) {
             _ = try dynamo.updateItem(table: table, key: key(objectKey, tag), expression: payload)

@@ -28,11 +28,13 @@ public struct MetricsEmitter: Sendable {
         var document: [String: JSONValue] = [
             "_aws": [
                 "Timestamp": .integer(WallClock.nowMilliseconds()),
-                "CloudWatchMetrics": [[
-                    "Namespace": .string(Self.namespace),
-                    "Dimensions": [["FunctionName"]],
-                    "Metrics": .array(values.map { ["Name": .string($0.0), "Unit": .string($0.1)] }),
-                ]],
+                "CloudWatchMetrics": [
+                    [
+                        "Namespace": .string(Self.namespace),
+                        "Dimensions": [["FunctionName"]],
+                        "Metrics": .array(values.map { ["Name": .string($0.0), "Unit": .string($0.1)] }),
+                    ]
+                ],
             ],
             "FunctionName": .string(functionName),
             "Outcome": .string(outcome.kind.rawValue),

@@ -31,12 +31,15 @@ public final class ObjectIngestor {
     public func reconcile(bucket: String, key: String, deadline: Int) throws(IngestFailure) -> ObjectOutcome {
         let started = WallClock.nowMilliseconds()
         let tenant: String
-        switch Tenancy.place(key: key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant) {
+        switch Tenancy.place(
+            key: key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
+        {
         case .outsideIncoming, .folder:
             return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
         case .invalidTenant(let segment):
-            return ObjectOutcome(kind: .ignored, tenant: nil, key: key,
-                                 detail: "the tenant segment '\(segment)' breaks the rule: \(Tenancy.tenantRule)")
+            return ObjectOutcome(
+                kind: .ignored, tenant: nil, key: key,
+                detail: "the tenant segment '\(segment)' breaks the rule: \(Tenancy.tenantRule)")
         case .tenant(let name):
             tenant = name
         }
@@ -46,8 +49,9 @@ public final class ObjectIngestor {
             guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
             let target = try head(bucket: bucket, key: key)
             do throws(IngestFailure) {
-                var outcome = try bringUpToDate(bucket: bucket, key: key, tenant: tenant, target: target,
-                                                sources: sources, ledger: ledger, deadline: deadline, started: started)
+                var outcome = try bringUpToDate(
+                    bucket: bucket, key: key, tenant: tenant, target: target,
+                    sources: sources, ledger: ledger, deadline: deadline, started: started)
                 outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
                 return outcome
             } catch .objectChanging {
@@ -68,7 +72,8 @@ public final class ObjectIngestor {
     ) throws(IngestFailure) -> ObjectOutcome {
         let tag = target?.tag
         var state = try sources.read(key: key)
-        var outcome = ObjectOutcome(kind: target == nil ? .deleted : .ingested, tenant: tenant, key: key, version: target)
+        var outcome = ObjectOutcome(
+            kind: target == nil ? .deleted : .ingested, tenant: tenant, key: key, version: target)
         if state.version == tag {
             if let target {
                 let status = try ledger.entry(of: target).status
@@ -87,8 +92,9 @@ public final class ObjectIngestor {
                 defer { outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted }
                 let progress = try ledger.entry(of: target)
                 try ledger.start(target, now: now())
-                let (stats, written) = try readAndWrite(bucket: bucket, tenant: tenant, version: target, progress: progress,
-                                                        ledger: ledger, deadline: deadline)
+                let (stats, written) = try readAndWrite(
+                    bucket: bucket, tenant: tenant, version: target, progress: progress,
+                    ledger: ledger, deadline: deadline)
                 outcome.stats = stats
                 outcome.kind = stats.errorCount == 0 ? .ingested : .rejected
                 buckets = written
@@ -99,8 +105,9 @@ public final class ObjectIngestor {
         // A slow process must not leave an old version counting: check the key still holds what was switched to.
         guard try head(bucket: bucket, key: key)?.tag == tag else { throw .objectChanging(key) }
 
-        let recomputer = BucketRecomputer(dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
-                                          parallelism: configuration.writeParallelism, deadline: deadline)
+        let recomputer = BucketRecomputer(
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
+            parallelism: configuration.writeParallelism, deadline: deadline)
         let switched = state
         let recomputeStarted = WallClock.nowMilliseconds()
         let recomputed = try recomputer.recompute(
@@ -116,8 +123,9 @@ public final class ObjectIngestor {
         try sources.clearStale(key: key, state: state)
         for stale in state.staleVersions { try ledger.markDeleted(key: key, tag: stale, now: now()) }
         if let target {
-            try ledger.finish(target, status: outcome.kind == .rejected ? .rejected : .ingested,
-                              durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
+            try ledger.finish(
+                target, status: outcome.kind == .rejected ? .rejected : .ingested,
+                durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
         }
         return outcome
     }
@@ -130,17 +138,22 @@ public final class ObjectIngestor {
     ) throws(IngestFailure) -> (FileStats, DayBuckets) {
         let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
         let rules = configuration.rules(today: today)
-        let reader = PinnedObjectReader(s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
-                                        deadline: deadline)
+        let reader = PinnedObjectReader(
+            s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
+            deadline: deadline)
         if !progress.validated {
             let checked = try reader.validate(rules: rules)
             if !checked.isValid {
-                return (try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline), DayBuckets())
+                return (
+                    try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline),
+                    DayBuckets()
+                )
             }
         }
-        let writer = ReadingWriter(dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version,
-                                   parallelism: configuration.writeParallelism, deadline: deadline,
-                                   alreadyWritten: progress.writtenMeterDays)
+        let writer = ReadingWriter(
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version,
+            parallelism: configuration.writeParallelism, deadline: deadline,
+            alreadyWritten: progress.writtenMeterDays)
         let written: MeterFileResult
         do throws(IngestFailure) {
             written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
@@ -155,15 +168,19 @@ public final class ObjectIngestor {
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.
-    private func reject(_ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Int)
+    private func reject(
+        _ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Int
+    )
         throws(IngestFailure) -> FileStats
     {
         var stats = FileStats(result: checked, meterDays: 0)
         let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
-        let report = RejectionReport(tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
+        let report = RejectionReport(
+            tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
         do throws(AWSError) {
-            try s3.putObject(bucket: bucket, key: reportKey, body: report.json.serializedBytes,
-                             contentType: "application/json", deadlineMilliseconds: deadline)
+            try s3.putObject(
+                bucket: bucket, key: reportKey, body: report.json.serializedBytes,
+                contentType: "application/json", deadlineMilliseconds: deadline)
         } catch {
             throw .aws(error)
         }
@@ -189,7 +206,8 @@ public final class ObjectIngestor {
             head = try s3.headObject(bucket: bucket, key: key)
             // A key that is gone is no failure, but a bucket that is gone (or never was) is a wrong event.
             if head == nil, try !s3.bucketExists(bucket) {
-                throw AWSError.service(AWSServiceError(status: 404, code: "NoSuchBucket", message: "no bucket \(bucket)"))
+                throw AWSError.service(
+                    AWSServiceError(status: 404, code: "NoSuchBucket", message: "no bucket \(bucket)"))
             }
         } catch {
             throw .aws(error)

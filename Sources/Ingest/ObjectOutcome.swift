@@ -51,7 +51,9 @@ public struct ObjectOutcome: Sendable, Equatable {
             fields["meterDays"] = .integer(stats.meterDays)
             fields["days"] = .integer(stats.days)
             fields["bytes"] = .integer(stats.bytes)
-            if durationMilliseconds > 0 { fields["bytesPerSecond"] = .integer(stats.bytes * 1000 / durationMilliseconds) }
+            if durationMilliseconds > 0 {
+                fields["bytesPerSecond"] = .integer(stats.bytes * 1000 / durationMilliseconds)
+            }
             if let summary = stats.errorSummary { fields["errors"] = .string(summary) }
             if let report = stats.reportKey { fields["report"] = .string(report) }
         }

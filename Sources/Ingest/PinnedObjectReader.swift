@@ -34,8 +34,10 @@ final class PinnedObjectReader {
             var late = false
             let deadline = self.deadline
             do throws(AWSError) {
-                try s3.getObject(bucket: bucket, key: version.key, versionID: version.versionID,
-                                 ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline) {
+                try s3.getObject(
+                    bucket: bucket, key: version.key, versionID: version.versionID,
+                    ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline
+                ) {
                     piece in
                     guard WallClock.nowMilliseconds() < deadline else {
                         late = true
@@ -52,7 +54,9 @@ final class PinnedObjectReader {
 
     /// The writing pass over a file the validation passes found valid: ranged reads of `chunkBytes`, fed to the
     /// parser a slice at a time with `afterSlice` (the writer's flush) in between.
-    func write(rules: ValidationRules, onMeterDay: @escaping (MeterDay) -> Void, afterSlice: () throws(IngestFailure) -> Void)
+    func write(
+        rules: ValidationRules, onMeterDay: @escaping (MeterDay) -> Void, afterSlice: () throws(IngestFailure) -> Void
+    )
         throws(IngestFailure) -> MeterFileResult
     {
         let parser = MeterFileParser(rules: rules, repeatCheck: .alreadyChecked, onMeterDay: onMeterDay)
@@ -91,8 +95,10 @@ final class PinnedObjectReader {
     private func read(range: String?) throws(IngestFailure) -> [UInt8] {
         var bytes: [UInt8] = []
         do throws(AWSError) {
-            try s3.getObject(bucket: bucket, key: version.key, versionID: version.versionID, range: range,
-                             ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline) {
+            try s3.getObject(
+                bucket: bucket, key: version.key, versionID: version.versionID, range: range,
+                ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline
+            ) {
                 piece in
                 bytes.append(contentsOf: piece)
                 return true

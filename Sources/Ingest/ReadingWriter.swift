@@ -67,7 +67,8 @@ final class ReadingWriter {
                 requests.append(["PutRequest": ["Item": meterItem(day)]])
             }
             do throws(AWSError) {
-                try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+                try dynamo.batchWrite(
+                    table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
             } catch {
                 throw .aws(error)
             }

@@ -20,8 +20,11 @@ struct RejectionReport {
         var counts: [String: JSONValue] = [:]
         for (code, count) in result.report.countsByCode { counts[code.rawValue] = .integer(count) }
         let errors: [JSONValue] = result.report.errors.map { error in
-            ["line": .integer(error.line), "column": error.column.map(JSONValue.string) ?? .null,
-             "code": .string(error.code.rawValue), "excerpt": .string(error.excerpt), "message": .string(error.message)]
+            [
+                "line": .integer(error.line), "column": error.column.map(JSONValue.string) ?? .null,
+                "code": .string(error.code.rawValue), "excerpt": .string(error.excerpt),
+                "message": .string(error.message),
+            ]
         }
         return [
             "status": "rejected",

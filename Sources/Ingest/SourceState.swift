@@ -84,7 +84,9 @@ struct SourceState: Equatable {
         // DynamoDB refuses empty strings in key attributes only, but leaving them out keeps items small.
         if !buckets.isEmpty { item["buckets"] = AttributeValues.string(buckets.encoded) }
         if !staleBuckets.isEmpty { item["staleBuckets"] = AttributeValues.string(staleBuckets.encoded) }
-        if !staleVersions.isEmpty { item["staleVersions"] = AttributeValues.string(staleVersions.joined(separator: ",")) }
+        if !staleVersions.isEmpty {
+            item["staleVersions"] = AttributeValues.string(staleVersions.joined(separator: ","))
+        }
         return .object(item)
     }
 }

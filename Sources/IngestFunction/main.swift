@@ -18,6 +18,8 @@ Lambda.run { logger in
     let handler = IngestHandler(
         configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),
         metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))
-    logger.info("ingest ready", ["table": .string(configuration.tableName), "incomingPrefix": .string(configuration.incomingPrefix)])
+    logger.info(
+        "ingest ready",
+        ["table": .string(configuration.tableName), "incomingPrefix": .string(configuration.incomingPrefix)])
     return handler.handle
 }

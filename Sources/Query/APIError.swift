@@ -25,7 +25,8 @@ public struct APIError: Error, Equatable, Sendable {
     }
 
     public static let forbidden = APIError(
-        status: 403, code: "forbidden", message: "the caller has no tenant: use an API key or an authorizer that names one")
+        status: 403, code: "forbidden",
+        message: "the caller has no tenant: use an API key or an authorizer that names one")
 
     public static func methodNotAllowed(_ method: String) -> APIError {
         var error = APIError(status: 405, code: "method-not-allowed", message: "\(method) is not allowed here; use GET")

@@ -15,14 +15,17 @@ struct PageToken {
     }
 
     func decode(_ token: String, scope: String) throws(APIError) -> JSONValue {
-        let refused = APIError.badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token")
+        let refused = APIError.badRequest(
+            "nextToken", "nextToken is not a token this query gave out", code: "invalid-token")
         guard token.utf8.count <= 4096, let bytes = Self.fromBase64url(token), bytes.count > 16 else { throw refused }
         let payload = Array(bytes.dropLast(16))
         let mac = SHA256.hmac(key: secret, message: Array(scope.utf8) + [0] + payload)
         // Compared without an early exit, so timing tells nothing of the right value.
         var difference: UInt8 = 0
         for (expected, given) in zip(mac.prefix(16), bytes.suffix(16)) { difference |= expected ^ given }
-        guard difference == 0, let json = try? JSONParser.parse(payload), let position = json["p"] else { throw refused }
+        guard difference == 0, let json = try? JSONParser.parse(payload), let position = json["p"] else {
+            throw refused
+        }
         return position
     }
 

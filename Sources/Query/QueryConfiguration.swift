@@ -28,7 +28,8 @@ public struct QueryConfiguration: Sendable {
             }
             cacheSeconds = seconds
         }
-        return QueryConfiguration(tableName: table, tokenSecret: Array(secret.utf8), openAPIPath: openAPIPath,
-                                  apiKeyCacheSeconds: cacheSeconds)
+        return QueryConfiguration(
+            tableName: table, tokenSecret: Array(secret.utf8), openAPIPath: openAPIPath,
+            apiKeyCacheSeconds: cacheSeconds)
     }
 }

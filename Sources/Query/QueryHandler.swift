@@ -40,8 +40,12 @@ public final class QueryHandler {
                 response.headers.merge(refusal.headers) { _, new in new }
                 return response
             case .aws(let failure):
-                logger.error("request failed", ["path": .string(request.rawPath), "error": .string(failure.description),
-                                                "apiRequestId": .string(request.requestID)])
+                logger.error(
+                    "request failed",
+                    [
+                        "path": .string(request.rawPath), "error": .string(failure.description),
+                        "apiRequestId": .string(request.requestID),
+                    ])
                 let message = "internal error; quote request id \(request.requestID)"
                 return Self.json(500, ["error": "internal", "message": .string(message), "field": .null])
             }
@@ -53,9 +57,8 @@ public final class QueryHandler {
             throw .api(.notFound("no such resource: \(request.rawPath.prefix(100))"))
         }
         guard request.method == "GET" else { throw .api(.methodNotAllowed(request.method)) }
-        if route == .openAPI {
-            return APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
-        }
+        // The document is public: it is answered before any tenant is looked for.
+        if route == .openAPI { return openAPIResponse }
         let tenant = try tenants.tenant(of: request)
         switch route {
         case .day(let text):
@@ -82,8 +85,12 @@ public final class QueryHandler {
             guard !entries.isEmpty else { throw .api(.notFound("no ingestion of \(key.prefix(200))")) }
             return Self.json(200, ["key": .string(key), "versions": .array(entries.map(LedgerEntry.json))])
         case .openAPI:
-            return APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
+            return openAPIResponse
         }
+    }
+
+    private var openAPIResponse: APIGatewayResponse {
+        APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
     }
 
     private func meterDay(_ request: APIGatewayRequest, tenant: String, meter: String, dateText: String)
@@ -91,25 +98,32 @@ public final class QueryHandler {
     {
         _ = try parameters(request, [])
         let date = try checked { () throws(APIError) in try QueryParameters.date(dateText, field: "date") }
-        guard let found = try reading({ () throws(AWSError) in try store.meterDay(tenant: tenant, meter: meter, date: date) })
+        guard
+            let found = try reading({ () throws(AWSError) in
+                try store.meterDay(tenant: tenant, meter: meter, date: date)
+            })
         else { throw .api(.notFound("no reading of meter \(meter.prefix(64)) on \(date)")) }
-        return Self.json(200, [
-            "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
-            "unit": "kWh", "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
-            "source": [
-                "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
-                "eTag": .string(found.eTag),
-                "lastModified": .string(WallClock.iso8601(milliseconds: found.lastModified * 1000)),
-                "line": found.line.map { .integer($0) } ?? .null,
-            ],
-        ])
+        return Self.json(
+            200,
+            [
+                "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
+                "unit": "kWh", "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
+                "source": [
+                    "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
+                    "eTag": .string(found.eTag),
+                    "lastModified": .string(WallClock.iso8601(milliseconds: found.lastModified * 1000)),
+                    "line": found.line.map { .integer($0) } ?? .null,
+                ],
+            ])
     }
 
     private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
         let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
         let (range, limit, representation) = try checked { () throws(APIError) in
-            (try query.dateRange(), try query.limit(),
-             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"]))
+            (
+                try query.dateRange(), try query.limit(),
+                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+            )
         }
         let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
         let start = try startDate(query, scope: scope, range: range)
@@ -118,13 +132,22 @@ public final class QueryHandler {
         }
         let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
         guard representation == .json else {
-            let rows = page.days.map { [$0.date.description, $0.total.description, String($0.meters),
-                                        $0.total.divided(by: $0.meters).description, "kWh"] }
-            return Self.table(representation, header: ["date", "total", "meters", "average", "unit"], rows: rows,
-                              nextToken: nextToken)
+            let rows = page.days.map {
+                [
+                    $0.date.description, $0.total.description, String($0.meters),
+                    $0.total.divided(by: $0.meters).description, "kWh",
+                ]
+            }
+            return Self.table(
+                representation, header: ["date", "total", "meters", "average", "unit"], rows: rows,
+                nextToken: nextToken)
         }
-        return Self.json(200, ["items": .array(page.days.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
-                               "nextToken": nextToken.map(JSONValue.string) ?? .null])
+        return Self.json(
+            200,
+            [
+                "items": .array(page.days.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
+                "nextToken": nextToken.map(JSONValue.string) ?? .null,
+            ])
     }
 
     private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)
@@ -132,8 +155,10 @@ public final class QueryHandler {
     {
         let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
         let (range, limit, representation) = try checked { () throws(APIError) in
-            (try query.dateRange(), try query.limit(),
-             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"]))
+            (
+                try query.dateRange(), try query.limit(),
+                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+            )
         }
         let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
         let start = try startDate(query, scope: scope, range: range)
@@ -143,13 +168,19 @@ public final class QueryHandler {
         let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
         guard representation == .json else {
             let rows = page.readings.map { [meter, $0.date.description, $0.value.description, "kWh"] }
-            return Self.table(representation, header: ["meter", "date", "value", "unit"], rows: rows, nextToken: nextToken)
+            return Self.table(
+                representation, header: ["meter", "date", "value", "unit"], rows: rows, nextToken: nextToken)
         }
-        return Self.json(200, [
-            "meter": .string(meter), "unit": "kWh",
-            "items": .array(page.readings.map { ["date": .string($0.date.description), "value": .string($0.value.description)] }),
-            "nextToken": nextToken.map(JSONValue.string) ?? .null,
-        ])
+        return Self.json(
+            200,
+            [
+                "meter": .string(meter), "unit": "kWh",
+                "items": .array(
+                    page.readings.map {
+                        ["date": .string($0.date.description), "value": .string($0.value.description)]
+                    }),
+                "nextToken": nextToken.map(JSONValue.string) ?? .null,
+            ])
     }
 
     private func ingestions(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
@@ -166,25 +197,32 @@ public final class QueryHandler {
         let page = try reading { () throws(AWSError) in
             try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
         }
-        return Self.json(200, [
-            "items": .array(page.entries.map(LedgerEntry.json)),
-            "nextToken": page.next.map { JSONValue.string(tokens.encode(scope: scope, position: $0)) } ?? .null,
-        ])
+        return Self.json(
+            200,
+            [
+                "items": .array(page.entries.map(LedgerEntry.json)),
+                "nextToken": page.next.map { JSONValue.string(tokens.encode(scope: scope, position: $0)) } ?? .null,
+            ])
     }
 
-    private func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure) -> QueryParameters {
+    private func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure)
+        -> QueryParameters
+    {
         try checked { () throws(APIError) in try QueryParameters(request, allowed: allowed) }
     }
 
     /// Where a range page starts: `from`, or the day its token names (which must lie in the range).
-    private func startDate(_ query: QueryParameters, scope: String, range: ClosedRange<CalendarDate>) throws(QueryFailure)
+    private func startDate(_ query: QueryParameters, scope: String, range: ClosedRange<CalendarDate>)
+        throws(QueryFailure)
         -> CalendarDate
     {
         try checked { () throws(APIError) -> CalendarDate in
             guard let token = try query.single("nextToken") else { return range.lowerBound }
             guard let text = try tokens.decode(token, scope: scope).stringValue, let date = CalendarDate(text),
                 range.contains(date)
-            else { throw .badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token") }
+            else {
+                throw .badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token")
+            }
             return date
         }
     }
@@ -206,13 +244,17 @@ public final class QueryHandler {
     }
 
     static func dayJSON(_ day: QueryStore.DayTotal) -> [String: JSONValue] {
-        ["date": .string(day.date.description), "total": .string(day.total.description), "meters": .integer(day.meters),
-         "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh"]
+        [
+            "date": .string(day.date.description), "total": .string(day.total.description),
+            "meters": .integer(day.meters),
+            "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh",
+        ]
     }
 
     static func json(_ status: Int, _ body: JSONValue) -> APIGatewayResponse {
-        APIGatewayResponse(statusCode: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
-                           body: body.serializedBytes)
+        APIGatewayResponse(
+            statusCode: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+            body: body.serializedBytes)
     }
 
     static func table(_ representation: Representation, header: [String], rows: [[String]], nextToken: String?)
@@ -221,6 +263,7 @@ public final class QueryHandler {
         var headers = ["Content-Type": representation.contentType, "Cache-Control": "no-store"]
         // A table has no room for the token: it travels in a header, as a Link would.
         if let nextToken { headers["X-Next-Token"] = nextToken }
-        return APIGatewayResponse(statusCode: 200, headers: headers, body: representation.table(header: header, rows: rows))
+        return APIGatewayResponse(
+            statusCode: 200, headers: headers, body: representation.table(header: header, rows: rows))
     }
 }

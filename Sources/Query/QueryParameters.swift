@@ -22,7 +22,8 @@ struct QueryParameters {
         }
         for name in request.query.keys.sorted() where !allowed.contains(name) {
             let known = allowed.isEmpty ? "none" : allowed.sorted().joined(separator: ", ")
-            throw .badRequest(name, "unknown parameter '\(name)'; this resource takes: \(known)", code: "unknown-parameter")
+            throw .badRequest(
+                name, "unknown parameter '\(name)'; this resource takes: \(known)", code: "unknown-parameter")
         }
         values = request.query
     }
@@ -43,7 +44,8 @@ struct QueryParameters {
     static func date(_ text: String, field: String) throws(APIError) -> CalendarDate {
         guard text.utf8.count == 10, let date = CalendarDate(text), earliest <= date, date <= latest
         else {
-            throw .badRequest(field, "'\(text.prefix(40))' is not a date as YYYY-MM-DD between 1900-01-01 and 2999-12-31")
+            throw .badRequest(
+                field, "'\(text.prefix(40))' is not a date as YYYY-MM-DD between 1900-01-01 and 2999-12-31")
         }
         return date
     }

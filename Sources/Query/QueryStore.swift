@@ -41,7 +41,8 @@ struct QueryStore {
                 "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
                 "ExpressionAttributeValues": [
                     ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
-                    ":from": AttributeValues.string("\(start)#"), ":to": AttributeValues.string("\(range.upperBound)#~"),
+                    ":from": AttributeValues.string("\(start)#"),
+                    ":to": AttributeValues.string("\(range.upperBound)#~"),
                 ],
                 // A day has at most one item per bucket: one page of this many reaches past `limit` days.
                 "Limit": .integer((limit + 1) * TableKeys.bucketCount),
@@ -50,7 +51,8 @@ struct QueryStore {
             let answer = try dynamo.call("Query", .object(request))
             for item in answer["Items"]?.arrayValue ?? [] {
                 guard let sort = AttributeValues.string(item, "sk"), let date = CalendarDate(String(sort.prefix(10))),
-                    let total = AttributeValues.decimal(item, "total"), let meters = AttributeValues.integer(item, "meters")
+                    let total = AttributeValues.decimal(item, "total"),
+                    let meters = AttributeValues.integer(item, "meters")
                 else { continue }
                 let updatedAt = AttributeValues.string(item, "updatedAt") ?? ""
                 if let last = days.last, last.date == date {
@@ -90,7 +92,8 @@ struct QueryStore {
                 "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
                 "ExpressionAttributeValues": [
                     ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                    ":from": AttributeValues.string("\(start)#"), ":to": AttributeValues.string("\(range.upperBound)#~"),
+                    ":from": AttributeValues.string("\(start)#"),
+                    ":to": AttributeValues.string("\(range.upperBound)#~"),
                 ],
                 "Limit": .integer(limit + 1),
             ]
@@ -113,14 +116,16 @@ struct QueryStore {
 
     /// The meter's reading of `date` with its interval values and source, or nil.
     func meterDay(tenant: String, meter: String, date: CalendarDate) throws(AWSError) -> MeterReading? {
-        let items = try dynamo.query(table: table, parameters: [
-            "ConsistentRead": true,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                ":day": AttributeValues.string("\(date)#"),
-            ],
-        ], maxPages: 100)
+        let items = try dynamo.query(
+            table: table,
+            parameters: [
+                "ConsistentRead": true,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
+                "ExpressionAttributeValues": [
+                    ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
+                    ":day": AttributeValues.string("\(date)#"),
+                ],
+            ], maxPages: 100)
         return try counting(items, tenant: tenant).first
     }
 
@@ -130,14 +135,16 @@ struct QueryStore {
         guard !keys.isEmpty else { return [] }
         let partition = TableKeys.sourcePartition(tenant: tenant)
         var versions: [String: String] = [:]
-        for item in try dynamo.batchGet(table: table, keys: keys.map { TableKeys.key(partition, $0) }, consistent: true) {
+        for item in try dynamo.batchGet(table: table, keys: keys.map { TableKeys.key(partition, $0) }, consistent: true)
+        {
             if let key = AttributeValues.string(item, "sk"), let version = AttributeValues.string(item, "version") {
                 versions[key] = version
             }
         }
         var best: [CalendarDate: MeterReading] = [:]
         for item in items {
-            guard let key = AttributeValues.string(item, "key"), versions[key] == AttributeValues.string(item, "version"),
+            guard let key = AttributeValues.string(item, "key"),
+                versions[key] == AttributeValues.string(item, "version"),
                 let date = AttributeValues.string(item, "date").flatMap(CalendarDate.init),
                 let value = AttributeValues.decimal(item, "value"),
                 let lastModified = AttributeValues.integer(item, "lastModified"),
@@ -184,17 +191,21 @@ struct QueryStore {
 
     /// Every ledger entry of one object key (one per version), newest first.
     func ledgerEntries(tenant: String, key: String) throws(AWSError) -> [JSONValue] {
-        let items = try dynamo.query(table: table, parameters: [
-            "ConsistentRead": true,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :key)",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                ":key": AttributeValues.string("\(key)#"),
-            ],
-        ], maxPages: 100)
+        let items = try dynamo.query(
+            table: table,
+            parameters: [
+                "ConsistentRead": true,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :key)",
+                "ExpressionAttributeValues": [
+                    ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
+                    ":key": AttributeValues.string("\(key)#"),
+                ],
+            ], maxPages: 100)
         // `begins_with` also finds keys that merely start with this one and a '#'.
         return items.filter { AttributeValues.string($0, "objectKey") == key }
-            .sorted { (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "") }
+            .sorted {
+                (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
+            }
     }
 
     /// The tenant an API key id is mapped to, or nil.

@@ -12,7 +12,9 @@ enum Route: Equatable {
     case openAPI
 
     static func match(_ request: APIGatewayRequest) -> Route? {
-        let path = request.rawPath.count > 1 && request.rawPath.hasSuffix("/") ? String(request.rawPath.dropLast()) : request.rawPath
+        let path =
+            request.rawPath.count > 1 && request.rawPath.hasSuffix("/")
+            ? String(request.rawPath.dropLast()) : request.rawPath
         func parameter(_ name: String, _ raw: Substring) -> String? {
             // In a path, `+` is a plus.
             request.pathParameters[name] ?? PercentDecoding.decode(raw, plusIsSpace: false)
@@ -33,7 +35,9 @@ enum Route: Equatable {
             if let meter = rest.dropSuffix("/consumption"), !meter.isEmpty {
                 return parameter("meterId", meter).map { .meterRange(meter: $0) }
             }
-            if let slash = rest.lastIndex(of: "/"), let meter = rest[..<slash].dropSuffix("/consumption"), !meter.isEmpty {
+            if let slash = rest.lastIndex(of: "/"), let meter = rest[..<slash].dropSuffix("/consumption"),
+                !meter.isEmpty
+            {
                 let date = rest[rest.index(after: slash)...]
                 guard let meterID = parameter("meterId", meter), let day = parameter("date", date) else { return nil }
                 return .meterDay(meter: meterID, date: day)

@@ -16,11 +16,13 @@ Lambda.run { logger in
         throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
     }
     guard let document = readFile(configuration.openAPIPath) else {
-        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration,
-                          errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
+        throw LambdaError(
+            errorType: RuntimeErrorType.invalidConfiguration,
+            errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
     }
     let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
-    let handler = QueryHandler(configuration: configuration, dynamo: DynamoDBClient(client: client), openAPIDocument: document)
+    let handler = QueryHandler(
+        configuration: configuration, dynamo: DynamoDBClient(client: client), openAPIDocument: document)
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
 }

@@ -38,7 +38,9 @@ struct BackfillCommand: ParsableCommand {
     var maxInvocations = 1000
 
     func validate() throws {
-        guard (function == nil) != !local else { throw ValidationError("give exactly one of --function NAME or --local") }
+        guard (function == nil) != !local else {
+            throw ValidationError("give exactly one of --function NAME or --local")
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
@@ -53,14 +55,17 @@ struct BackfillCommand: ParsableCommand {
             step = { request in
                 let answer = try lambda.invoke(function: function, payload: request.event.serializedBytes)
                 let json = try JSONParser.parse(answer.payload)
-                if let kind = answer.functionError { throw ValidationError("the function failed (\(kind)): \(json.serialized)") }
+                if let kind = answer.functionError {
+                    throw ValidationError("the function failed (\(kind)): \(json.serialized)")
+                }
                 return json
             }
         } else {
             let configuration = try IngestConfiguration.fromEnvironment(environment)
             let s3 = S3Client(client: client)
             let runner = BackfillRunner(
-                s3: s3, ingestor: ObjectIngestor(configuration: configuration, s3: s3, dynamo: DynamoDBClient(client: client)),
+                s3: s3,
+                ingestor: ObjectIngestor(configuration: configuration, s3: s3, dynamo: DynamoDBClient(client: client)),
                 logger: LambdaLogger(usesJSON: false, minimumLevel: .info, write: LambdaLogger.standardError),
                 metrics: MetricsEmitter(functionName: "consumption", write: { _ in }))
             step = { request in

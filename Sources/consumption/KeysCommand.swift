@@ -20,16 +20,20 @@ struct KeysCommand: ParsableCommand {
 
         func validate() throws {
             guard Tenancy.isValidTenant(tenant) else { throw ValidationError("tenant names are \(Tenancy.tenantRule)") }
-            guard !keyID.isEmpty, keyID.utf8.count <= 128 else { throw ValidationError("the key id must be 1 to 128 bytes") }
+            guard !keyID.isEmpty, keyID.utf8.count <= 128 else {
+                throw ValidationError("the key id must be 1 to 128 bytes")
+            }
         }
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
-            try table.dynamo.putItem(table: table.name, item: [
-                "pk": AttributeValues.string(TableKeys.apiKeyPartition), "sk": AttributeValues.string(keyID),
-                "tenant": AttributeValues.string(tenant),
-                "createdAt": AttributeValues.string(WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())),
-            ])
+            try table.dynamo.putItem(
+                table: table.name,
+                item: [
+                    "pk": AttributeValues.string(TableKeys.apiKeyPartition), "sk": AttributeValues.string(keyID),
+                    "tenant": AttributeValues.string(tenant),
+                    "createdAt": AttributeValues.string(WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())),
+                ])
             print("\(keyID)\t\(tenant)")
         }
     }
@@ -39,10 +43,12 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
-            let items = try table.dynamo.query(table: table.name, parameters: [
-                "KeyConditionExpression": "pk = :pk",
-                "ExpressionAttributeValues": [":pk": AttributeValues.string(TableKeys.apiKeyPartition)],
-            ])
+            let items = try table.dynamo.query(
+                table: table.name,
+                parameters: [
+                    "KeyConditionExpression": "pk = :pk",
+                    "ExpressionAttributeValues": [":pk": AttributeValues.string(TableKeys.apiKeyPartition)],
+                ])
             for item in items {
                 print("\(AttributeValues.string(item, "sk") ?? "")\t\(AttributeValues.string(item, "tenant") ?? "")")
             }
@@ -68,8 +74,12 @@ struct KeysTable {
 
     static func fromEnvironment() throws -> KeysTable {
         let environment = Environment.current()
-        guard let name = environment["TABLE_NAME"], !name.isEmpty else { throw ValidationError("TABLE_NAME must be set") }
+        guard let name = environment["TABLE_NAME"], !name.isEmpty else {
+            throw ValidationError("TABLE_NAME must be set")
+        }
         let configuration = try AWSConfiguration.fromEnvironment(environment)
-        return KeysTable(name: name, dynamo: DynamoDBClient(client: AWSClient(configuration: configuration, http: try CurlHTTPClient())))
+        return KeysTable(
+            name: name,
+            dynamo: DynamoDBClient(client: AWSClient(configuration: configuration, http: try CurlHTTPClient())))
     }
 }

@@ -15,8 +15,9 @@ import Testing
         buckets.insert(date: date("2024-05-05"), bucket: 15)
         #expect(buckets.encoded == "19844-19846:8,19848:8001")
         #expect(DayBuckets(encoded: buckets.encoded) == buckets)
-        #expect(buckets.pairs.map { "\($0.date)/\($0.bucket)" }
-            == ["2024-05-01/3", "2024-05-02/3", "2024-05-03/3", "2024-05-05/0", "2024-05-05/15"])
+        #expect(
+            buckets.pairs.map { "\($0.date)/\($0.bucket)" }
+                == ["2024-05-01/3", "2024-05-02/3", "2024-05-03/3", "2024-05-05/0", "2024-05-05/15"])
     }
 
     @Test func aUnionKeepsEveryBucketOfEveryDay() {
