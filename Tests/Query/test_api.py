@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import urllib.parse
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -230,3 +231,30 @@ def test_openapi_document_is_served_as_kept_in_the_repository(data):
     served = call(data, v2("/openapi.json"))
     assert served.status == 200
     assert json.loads(served.text) == json.loads((ROOT / "Sources" / "Query" / "openapi.json").read_text())
+
+
+def test_an_api_key_costs_one_lookup_then_comes_from_the_cache(data):
+    from stack import FaultProxy
+    proxy = FaultProxy(data.moto)
+    started = data.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        proxy.configure()
+        for _ in range(3):
+            assert Response(started.invoke(acme_v1(f"/consumption/{DAYS[0]}"))).status == 200
+        operations = proxy.stats()["operations"]
+    finally:
+        started.stop()
+        proxy.stop()
+    assert operations == {"DynamoDB GetItem": 1, "DynamoDB Query": 3}
+
+
+def test_an_internal_failure_is_a_bare_500_and_the_detail_goes_to_the_log(data):
+    started = data.query_function(TABLE_NAME="no-such-table")
+    try:
+        answer = Response(started.invoke(acme_v2(f"/consumption/{DAYS[0]}")))
+        log = Path(started.server.log.name).read_text()
+    finally:
+        started.stop()
+    assert answer.status == 500 and answer.json["error"] == "internal"
+    assert "ResourceNotFound" not in answer.text and "no-such-table" not in answer.text
+    assert "ResourceNotFoundException" in log
