@@ -258,3 +258,20 @@ def test_an_internal_failure_is_a_bare_500_and_the_detail_goes_to_the_log(data):
     assert answer.status == 500 and answer.json["error"] == "internal"
     assert "ResourceNotFound" not in answer.text and "no-such-table" not in answer.text
     assert "ResourceNotFoundException" in log
+
+
+def test_a_day_and_a_31_day_range_each_cost_one_dynamodb_request(data):
+    from stack import FaultProxy
+    proxy = FaultProxy(data.moto)
+    started = data.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        costs = []
+        for event in (acme_v2(f"/consumption/{DAYS[0]}"),
+                      acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[30]]})):
+            proxy.configure()
+            assert Response(started.invoke(event)).status == 200
+            costs.append(proxy.stats()["requests"])
+    finally:
+        started.stop()
+        proxy.stop()
+    assert costs == [1, 1]
