@@ -9,7 +9,7 @@ BENCH_MEGABYTES ?= 1000
 SWIFT_JOBS ?= 2
 SAM_VENV := .venv-sam
 PACKAGE_DIR := .build/package
-# The functions' CPU: x86_64 here. arm64 needs an aarch64 Swift SDK (see README, Deploying).
+# The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
 .PHONY: test bench demo build release system-packages package build-IngestFunction build-QueryFunction
@@ -71,7 +71,7 @@ demo: release $(VENV)/installed
 package: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product ingest
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product query
-	bash tools/package.sh .build/release $(PACKAGE_DIR)
+	bash tools/package.sh .build/release $(PACKAGE_DIR) $(ARCH)
 
 # What `sam build` calls (BuildMethod: makefile), with ARTIFACTS_DIR set; run it with --build-in-source.
 build-IngestFunction: package

@@ -50,3 +50,12 @@ def test_the_checks_see_what_they_look_for():
     assert needed(Path("/usr/lib/x86_64-linux-gnu/libcurl.so.4")) - PROVIDED
     python = Path(subprocess.run(["readlink", "-f", "/usr/bin/python3"], capture_output=True, text=True).stdout.strip())
     assert any(version > NEWEST[family] for family, version in symbol_versions(python))
+
+
+def test_packaging_refuses_binaries_built_for_the_other_cpu(tmp_path):
+    other = {"x86_64": "arm64", "aarch64": "x86_64"}[subprocess.run(["uname", "-m"], capture_output=True,
+                                                                     text=True).stdout.strip()]
+    done = subprocess.run(["bash", str(ROOT / "tools" / "package.sh"), str(ROOT / ".build" / "release"), str(tmp_path),
+                           other], capture_output=True, text=True)
+    assert done.returncode != 0 and f"not built for {other}" in done.stderr
+    assert not list(tmp_path.glob("*.zip"))
