@@ -14,7 +14,6 @@ import argparse
 import boto3.dynamodb.types
 import json
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
 
-from stack import FaultProxy, Moto, Stack, query_all  # noqa: E402
+from stack import FaultProxy, Moto, Stack, query_all, s3_event  # noqa: E402
 
 
 def item_size(item):
@@ -40,11 +39,6 @@ def item_size(item):
         elif kind == "BOOL":
             size += 1
     return size
-
-
-def s3_event(bucket, key):
-    return {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
-                         "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": bucket}, "object": {"key": key}}}]}
 
 
 def peak_rss_kib(pid):
@@ -93,7 +87,6 @@ def ingest_benchmark(moto, data_dir, megabytes):
 
     # The anchor writes the very items ingest wrote (read back, re-keyed), so item sizes match.
     anchor_items = min(2 * meter_days, 40_000)
-    import boto3
     resource = boto3.resource("dynamodb", endpoint_url=moto.endpoint, region_name="us-east-1",
                               aws_access_key_id=moto.access_key, aws_secret_access_key=moto.secret_key)
     deserialize = boto3.dynamodb.types.TypeDeserializer().deserialize
@@ -115,7 +108,7 @@ def ingest_benchmark(moto, data_dir, megabytes):
           f"{anchor_items / 2 / anchor_seconds:8,.0f} meter-days/s (2 items each, as ingest writes)")
     print(f"  DynamoDB requests: {dynamodb_requests:,} ({dynamodb_requests / meter_days:.3f} per meter-day): "
           + ", ".join(f"{op.split()[1]} {n}" for op, n in sorted(operations.items()) if op.startswith("DynamoDB")))
-    print(f"  S3 requests: " + ", ".join(f"{op.split()[1]} {n}" for op, n in sorted(operations.items())
+    print("  S3 requests: " + ", ".join(f"{op.split()[1]} {n}" for op, n in sorted(operations.items())
                                           if op.startswith("S3")))
     print(f"  write units per meter-day: {wcu_per_meter_day} (reading {item_size(reading)} B + meter copy "
           f"{item_size(meter)} B, 1 WCU per KB each), plus per bucket recompute 2 updates")

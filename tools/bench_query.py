@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
 
 from apigw import Response, v2  # noqa: E402
 from oracle import wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack  # noqa: E402
+from stack import FaultProxy, Moto, Stack, s3_event  # noqa: E402
 
 CALLS = 200
 
@@ -29,9 +29,7 @@ def main():
         stack.put("incoming/bench/year.csv", wide_file(rows))
         ingest = stack.function(timeout_ms=900_000)
         try:
-            ingest.invoke({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                                        "s3": {"bucket": {"name": stack.bucket}, "object": {"key": "incoming/bench/year.csv"}}}]},
-                          timeout=900)
+            ingest.invoke(s3_event(stack.bucket, "incoming/bench/year.csv"), timeout=900)
         finally:
             ingest.stop()
         proxy = FaultProxy(moto)

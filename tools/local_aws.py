@@ -8,6 +8,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -124,3 +125,37 @@ def forward(handler, upstream, body):
     if handler.command != "HEAD":
         handler.wfile.write(data)
     return answer.status, {name.lower(): value for name, value in answer.getheaders()}, data
+
+
+def create_table(dynamodb, table):
+    """The table as template.yaml declares it: on demand, string `pk` and `sk`."""
+    dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                {"AttributeName": "sk", "AttributeType": "S"}],
+                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
+
+
+def sqs_record(message, queue_arn):
+    """A received SQS message as Lambda's SQS event source hands it to the function."""
+    return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"], "body": message["Body"],
+            "attributes": message.get("Attributes", {}), "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
+            "awsRegion": REGION}
+
+
+def s3_event(bucket, key, name="ObjectCreated:Put"):
+    """An S3 notification of one object, in S3's shape (the key form-encoded, as S3 writes it)."""
+    return {"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
+        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), "eventName": name,
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": "incoming",
+               "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+               "object": {"key": urllib.parse.quote_plus(key), "sequencer": "0"}}}]}
+
+
+def queue_delete_marker_event(sqs, queue_url, bucket, key):
+    """moto 5.2.5 sends no notification when a delete in a versioned bucket creates a delete marker; S3 sends
+    ObjectRemoved:DeleteMarkerCreated. Queues what S3 would, so the path the deployed system takes is exercised."""
+    sqs.send_message(QueueUrl=queue_url,
+                     MessageBody=json.dumps(s3_event(bucket, key, "ObjectRemoved:DeleteMarkerCreated")))

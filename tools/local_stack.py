@@ -17,7 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import template_yaml
-from local_aws import ACCOUNT, REGION, ROOT, LambdaHost, Moto, forward
+from local_aws import (
+    ACCOUNT, REGION, ROOT, LambdaHost, Moto, create_table, forward, queue_delete_marker_event, sqs_record)
 
 RELEASE = ROOT / ".build" / "release"
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
@@ -170,10 +171,7 @@ class LocalStack:
                                    "Filter": {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}})
         self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
             "QueueConfigurations": configurations})
-        self.dynamodb.create_table(
-            TableName=s.table, BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        create_table(self.dynamodb, s.table)
         self.api_key = self.add_api_key(self.tenant)
 
     def add_api_key(self, tenant):
@@ -186,9 +184,9 @@ class LocalStack:
 
     # ------------------------------------------------------------------ S3's delete-marker events
     def _s3_front_handler(self):
-        """Users reach S3 through this front, which forwards every request to moto unchanged. moto 5.2.5 sends no
-        event when a delete in a versioned bucket creates a delete marker; S3 sends ObjectRemoved:DeleteMarkerCreated,
-        so the front queues that event, in S3's shape, after each such delete under a notified prefix."""
+        """Users reach S3 through this front, which forwards every request to moto unchanged and, after each delete
+        that creates a delete marker under a notified prefix, queues the event moto does not send (see
+        `queue_delete_marker_event`)."""
         stack = self
         upstream = urllib.parse.urlsplit(self.moto.endpoint)
 
@@ -227,15 +225,8 @@ class LocalStack:
         prefixes = [rule["Value"] for n in self.settings.notifications if n["Event"] == "s3:ObjectRemoved:*"
                     for rule in n["Filter"]["S3Key"]["Rules"] if rule["Name"] == "prefix"]
         for key in deleted:
-            if not any(key.startswith(prefix) for prefix in prefixes):
-                continue
-            record = {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
-                      "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-                      "eventName": "ObjectRemoved:DeleteMarkerCreated",
-                      "s3": {"s3SchemaVersion": "1.0", "configurationId": "incoming-removed",
-                             "bucket": {"name": self.settings.bucket, "arn": f"arn:aws:s3:::{self.settings.bucket}"},
-                             "object": {"key": urllib.parse.quote_plus(key), "sequencer": "0"}}}
-            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"Records": [record]}))
+            if any(key.startswith(prefix) for prefix in prefixes):
+                queue_delete_marker_event(self.sqs, self.queue_url, self.settings.bucket, key)
 
     # ------------------------------------------------------------------ the SQS event source
     def _poll(self):
@@ -255,10 +246,7 @@ class LocalStack:
             messages = answer.get("Messages", [])
             if not messages:
                 continue
-            records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
-                        "eventSource": "aws:sqs", "eventSourceARN": self.queue_arn, "awsRegion": REGION}
-                       for m in messages]
+            records = [sqs_record(message, self.queue_arn) for message in messages]
             batches = [records]
             if self.chaos:
                 shuffled = records[:]

@@ -14,24 +14,12 @@ extension AWSClient {
             let outcomes = http.sendAll(pending.map { signed(requests[$0]) }, maxInFlight: maxInFlight)
             var retry: [Int] = []
             for (index, outcome) in zip(pending, outcomes) {
-                switch outcome {
-                case .success(let response) where response.isSuccess:
-                    results[index] = .success(response)
-                case .success(let response):
-                    let error = ErrorDecoding.decode(response)
-                    if error.isRetryable {
-                        retry.append(index)
-                        lastErrors[index] = "\(error.code) (HTTP \(error.status))"
-                    } else {
-                        results[index] = .failure(.service(error))
-                    }
-                case .failure(.transport(let transport)) where transport.isRetryable:
+                switch Self.verdict(on: outcome, bodyDelivered: false) {
+                case .done(let response): results[index] = .success(response)
+                case .failed(let error): results[index] = .failure(error)
+                case .retry(let reason):
                     retry.append(index)
-                    lastErrors[index] = transport.description
-                case .failure(.transport(let transport)):
-                    results[index] = .failure(.transport(transport))
-                case .failure(.aborted):
-                    results[index] = .failure(.invalidResponse("the transfer was stopped"))
+                    lastErrors[index] = reason
                 }
             }
             pending = retry

@@ -85,17 +85,10 @@ public final class AWSClient {
                 outcome = .failure(error)
             }
             let lastError: String
-            switch outcome {
-            case .success(let response):
-                if response.isSuccess { return response }
-                let error = ErrorDecoding.decode(response)
-                guard error.isRetryable else { throw .service(error) }
-                lastError = "\(error.code) (HTTP \(error.status))"
-            case .failure(.transport(let transport)):
-                guard transport.isRetryable && !delivered else { throw .transport(transport) }
-                lastError = transport.description
-            case .failure(.aborted):
-                throw .invalidResponse("the body consumer stopped the transfer")
+            switch Self.verdict(on: outcome, bodyDelivered: delivered) {
+            case .done(let response): return response
+            case .failed(let error): throw error
+            case .retry(let reason): lastError = reason
             }
             guard attempt < retryPolicy.maxAttempts else { throw .outOfTime(lastError: lastError) }
             let delay = retryPolicy.delayMilliseconds(afterAttempt: attempt, using: &random)
@@ -105,6 +98,29 @@ public final class AWSClient {
                 throw .outOfTime(lastError: lastError)
             }
             MonotonicClock.sleep(milliseconds: delay)
+        }
+    }
+
+    /// What one attempt's outcome means: done, failed for good, or worth another try (and why).
+    enum Verdict {
+        case done(HTTPResponse)
+        case failed(AWSError)
+        case retry(String)
+    }
+
+    /// Throttling, transient server faults and retryable transport failures are retried; never validation errors,
+    /// failed conditions, or a transfer whose body already reached the caller.
+    static func verdict(on outcome: Result<HTTPResponse, HTTPError>, bodyDelivered: Bool) -> Verdict {
+        switch outcome {
+        case .success(let response) where response.isSuccess:
+            return .done(response)
+        case .success(let response):
+            let error = ErrorDecoding.decode(response)
+            return error.isRetryable ? .retry("\(error.code) (HTTP \(error.status))") : .failed(.service(error))
+        case .failure(.transport(let transport)):
+            return transport.isRetryable && !bodyDelivered ? .retry(transport.description) : .failed(.transport(transport))
+        case .failure(.aborted):
+            return .failed(.invalidResponse("the body consumer stopped the transfer"))
         }
     }
 

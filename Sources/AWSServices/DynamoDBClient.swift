@@ -14,20 +14,33 @@ public final class DynamoDBClient {
     }
 
     /// One operation: its JSON request in, its JSON answer out.
-    public func call(_ operation: String, _ payload: JSONValue, deadlineMilliseconds: Int? = nil) throws(AWSError) -> JSONValue {
-        let response = try client.send(AWSRequest(
+    public func call(_ operation: String, _ payload: JSONValue, deadlineMilliseconds: Int? = nil) throws(AWSError)
+        -> JSONValue
+    {
+        let response = try client.send(Self.request(operation, payload, deadlineMilliseconds))
+        return try Self.answer(operation, response.body)
+    }
+
+    private static func request(_ operation: String, _ payload: JSONValue, _ deadlineMilliseconds: Int?) -> AWSRequest {
+        AWSRequest(
             service: "dynamodb", method: "POST", path: "/",
-            headers: [("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)")],
-            body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds))
+            headers: [
+                ("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)"),
+            ],
+            body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds)
+    }
+
+    private static func answer(_ operation: String, _ body: [UInt8]) throws(AWSError) -> JSONValue {
         do throws(JSONSyntaxError) {
-            return try JSONParser.parse(response.body)
+            return try JSONParser.parse(body)
         } catch {
             throw .invalidResponse("\(operation): \(error)")
         }
     }
 
     public func getItem(table: String, key: JSONValue, consistent: Bool = false) throws(AWSError) -> JSONValue? {
-        let answer = try call("GetItem", ["TableName": .string(table), "Key": key, "ConsistentRead": .bool(consistent)])
+        let answer = try call(
+            "GetItem", ["TableName": .string(table), "Key": key, "ConsistentRead": .bool(consistent)])
         return answer["Item"]
     }
 
@@ -38,7 +51,8 @@ public final class DynamoDBClient {
     }
 
     /// UpdateItem with the caller's expression members (`UpdateExpression`, `ConditionExpression`, names, values).
-    public func updateItem(table: String, key: JSONValue, expression: [String: JSONValue]) throws(AWSError) -> JSONValue {
+    public func updateItem(table: String, key: JSONValue, expression: [String: JSONValue]) throws(AWSError) -> JSONValue
+    {
         var payload = expression
         payload["TableName"] = .string(table)
         payload["Key"] = key
@@ -50,7 +64,9 @@ public final class DynamoDBClient {
     }
 
     /// Every item a query matches, following `LastEvaluatedKey` page after page (at most `maxPages`).
-    public func query(table: String, parameters: [String: JSONValue], maxPages: Int = 10_000) throws(AWSError) -> [JSONValue] {
+    public func query(table: String, parameters: [String: JSONValue], maxPages: Int = 10_000) throws(AWSError)
+        -> [JSONValue]
+    {
         var items: [JSONValue] = []
         var payload = parameters
         payload["TableName"] = .string(table)
@@ -75,8 +91,10 @@ public final class DynamoDBClient {
             }
             let payloads: [JSONValue] = chunks.map { ["RequestItems": .object([table: .array($0)])] }
             var unprocessed: [JSONValue] = []
-            for answer in callAll("BatchWriteItem", payloads, maxInFlight: maxInFlight,
-                                  deadlineMilliseconds: deadlineMilliseconds) {
+            for answer in callAll(
+                "BatchWriteItem", payloads, maxInFlight: maxInFlight,
+                deadlineMilliseconds: deadlineMilliseconds)
+            {
                 unprocessed += try answer.get()["UnprocessedItems"]?[table]?.arrayValue ?? []
             }
             pending = unprocessed
@@ -88,19 +106,10 @@ public final class DynamoDBClient {
     public func callAll(
         _ operation: String, _ payloads: [JSONValue], maxInFlight: Int, deadlineMilliseconds: Int? = nil
     ) -> [Result<JSONValue, AWSError>] {
-        let requests = payloads.map { payload in
-            AWSRequest(
-                service: "dynamodb", method: "POST", path: "/",
-                headers: [("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)")],
-                body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds)
-        }
+        let requests = payloads.map { Self.request(operation, $0, deadlineMilliseconds) }
         return client.sendAll(requests, maxInFlight: maxInFlight).map { outcome in
             outcome.flatMap { response in
-                do throws(JSONSyntaxError) {
-                    return .success(try JSONParser.parse(response.body))
-                } catch {
-                    return .failure(.invalidResponse("\(operation): \(error)"))
-                }
+                Result { () throws(AWSError) in try Self.answer(operation, response.body) }
             }
         }
     }
@@ -126,7 +135,8 @@ public final class DynamoDBClient {
     /// All or nothing; a cancelled transaction throws `TransactionCanceledException` with one reason per action.
     public func transactWrite(_ actions: [JSONValue]) throws(AWSError) {
         guard actions.count <= Self.transactionLimit else {
-            throw .configuration("TransactWriteItems takes at most \(Self.transactionLimit) actions, got \(actions.count)")
+            throw .configuration(
+                "TransactWriteItems takes at most \(Self.transactionLimit) actions, got \(actions.count)")
         }
         _ = try call("TransactWriteItems", ["TransactItems": .array(actions)])
     }

@@ -1,5 +1,5 @@
 /// How readings of the same meter and day from different objects are ordered; the greatest counts.
-public struct SourceRank: Comparable, Sendable {
+public struct SourceRank: Comparable, Hashable, Sendable {
     public var lastModified: Int
     public var key: String
     public var eTag: String

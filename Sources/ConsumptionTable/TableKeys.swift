@@ -35,7 +35,7 @@ public enum TableKeys {
         String(SHA256.hexHash(Array(key.utf8)).prefix(32))
     }
 
-    public static func bucketLabel(_ bucket: Int) -> String {
+    static func bucketLabel(_ bucket: Int) -> String {
         bucket < 10 ? "0\(bucket)" : "\(bucket)"
     }
 

@@ -2,17 +2,11 @@ import JSON
 
 /// What a backfill invocation did; `continuation` is set when it stopped for the deadline, and sending it back as
 /// the next event resumes after the last key finished.
-public struct BackfillSummary: Sendable, Equatable {
+public struct BackfillSummary: Sendable {
     public var processed = 0
     public var outcomes: [String: Int] = [:]
     public var failures: [(key: String, error: String)] = []
     public var continuation: BackfillRequest?
-
-    public static func == (lhs: BackfillSummary, rhs: BackfillSummary) -> Bool {
-        lhs.processed == rhs.processed && lhs.outcomes == rhs.outcomes && lhs.continuation == rhs.continuation
-            && lhs.failures.map(\.key) == rhs.failures.map(\.key)
-            && lhs.failures.map(\.error) == rhs.failures.map(\.error)
-    }
 
     /// The failures shown in the answer; the rest are counted.
     static let maxListedFailures = 20

@@ -156,15 +156,6 @@ struct BucketRecomputer {
     struct ReadingVersion: Hashable {
         var version: String
         var rank: SourceRank
-
-        static func == (lhs: ReadingVersion, rhs: ReadingVersion) -> Bool {
-            lhs.version == rhs.version && lhs.rank.key == rhs.rank.key
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(version)
-            hasher.combine(rank.key)
-        }
     }
 
     /// Every reading of each bucket, page by page, the buckets' queries in parallel.

@@ -24,18 +24,18 @@ struct LedgerStore {
         var validated = false
         /// Meter-days an earlier attempt wrote, in the parser's order.
         var writtenMeterDays = 0
+
+        init(item: JSONValue?) {
+            guard let item else { return }
+            status = AttributeValues.string(item, "status").flatMap(Status.init)
+            validated = item["validated"]?["BOOL"]?.boolValue ?? false
+            writtenMeterDays = AttributeValues.integer(item, "writtenMeterDays") ?? 0
+        }
     }
 
     func entry(of version: ObjectVersion) throws(IngestFailure) -> Entry {
         do throws(AWSError) {
-            guard let item = try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true)
-            else {
-                return Entry()
-            }
-            return Entry(
-                status: AttributeValues.string(item, "status").flatMap(Status.init),
-                validated: item["validated"]?["BOOL"]?.boolValue ?? false,
-                writtenMeterDays: AttributeValues.integer(item, "writtenMeterDays") ?? 0)
+            return Entry(item: try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true))
         } catch {
             throw .aws(error)
         }
@@ -53,7 +53,9 @@ struct LedgerStore {
             ])
     }
 
-    func start(_ version: ObjectVersion, now: String) throws(IngestFailure) {
+    /// Marks the version as being processed and returns what the ledger held of it before: an earlier attempt's
+    /// progress comes back with the same request.
+    func start(_ version: ObjectVersion, now: String) throws(IngestFailure) -> Entry {
         var values: [String: JSONValue] = [
             ":processing": AttributeValues.string(Status.processing.rawValue), ":now": AttributeValues.string(now),
             ":objectKey": AttributeValues.string(version.key), ":eTag": AttributeValues.string(version.eTag),
@@ -68,7 +70,9 @@ struct LedgerStore {
             values[":versionId"] = AttributeValues.string(versionID)
             set += ", versionId = :versionId"
         }
-        try update(version.key, version.tag, "SET \(set) ADD attempts :one REMOVE finishedAt", values)
+        let before = try update(
+            version.key, version.tag, "SET \(set) ADD attempts :one REMOVE finishedAt", values, returningOld: true)
+        return Entry(item: before)
     }
 
     /// The counts of a version's file, once read in full: kept even if the attempt is then cut short.
@@ -124,18 +128,21 @@ struct LedgerStore {
         }
     }
 
+    /// With `returningOld`, the item as it was before (nil when there was none).
+    @discardableResult
     private func update(
         _ objectKey: String, _ tag: String, _ expression: String, _ values: [String: JSONValue],
-        names extraNames: [String: JSONValue] = [:]
-    ) throws(IngestFailure) {
+        names extraNames: [String: JSONValue] = [:], returningOld: Bool = false
+    ) throws(IngestFailure) -> JSONValue? {
         var names = extraNames
         if expression.contains("#status") { names["#status"] = "status" }
         var payload: [String: JSONValue] = [
             "UpdateExpression": .string(expression), "ExpressionAttributeValues": .object(values),
         ]
         if !names.isEmpty { payload["ExpressionAttributeNames"] = .object(names) }
+        if returningOld { payload["ReturnValues"] = "ALL_OLD" }
         do throws(AWSError) {
-            _ = try dynamo.updateItem(table: table, key: key(objectKey, tag), expression: payload)
+            return try dynamo.updateItem(table: table, key: key(objectKey, tag), expression: payload)["Attributes"]
         } catch {
             throw .aws(error)
         }

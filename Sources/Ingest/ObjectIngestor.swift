@@ -90,8 +90,7 @@ public final class ObjectIngestor {
             if let target {
                 let readStarted = WallClock.nowMilliseconds()
                 defer { outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted }
-                let progress = try ledger.entry(of: target)
-                try ledger.start(target, now: now())
+                let progress = try ledger.start(target, now: now())
                 let (stats, written) = try readAndWrite(
                     bucket: bucket, tenant: tenant, version: target, progress: progress,
                     ledger: ledger, deadline: deadline)

@@ -1,8 +1,7 @@
 import AWSServices
 import AWSSigV4
-import ConsumptionTable
 
-/// One version of one object as HEAD saw it: what identifies it, and what ranks it against other objects.
+/// One version of one object as HEAD saw it: what identifies it, and what its readings are ranked by.
 public struct ObjectVersion: Sendable, Equatable {
     public var key: String
     /// Nil in an unversioned bucket (S3 reports the literal `null` there, which names no version either).
@@ -31,6 +30,4 @@ public struct ObjectVersion: Sendable, Equatable {
         String(SHA256.hexHash(Array((versionID ?? "\(eTag)|\(lastModified)").utf8)).prefix(16))
     }
 
-    /// Rule (d): the later LastModified wins; then the greater key in byte order; then the greater ETag.
-    public var rank: SourceRank { SourceRank(lastModified: lastModified, key: key, eTag: eTag) }
 }

@@ -5,8 +5,6 @@ import json
 import os
 import sys
 import threading
-import time
-import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -14,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
 
-from local_aws import REGION, SERVERS, LambdaHost, Moto, Process  # noqa: E402,F401
+from local_aws import (  # noqa: E402,F401
+    REGION, SERVERS, LambdaHost, Moto, Process, create_table, queue_delete_marker_event, s3_event, sqs_record)
 
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
@@ -73,15 +72,7 @@ class Stack:
     def delete(self, key):
         self.s3.delete_object(Bucket=self.bucket, Key=key)
         if self.versioned:
-            # moto 5.2.5 sends no notification for a delete marker; S3 sends ObjectRemoved:DeleteMarkerCreated.
-            # Queue what S3 would, so the test exercises the path the deployed system takes.
-            record = {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
-                      "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-                      "eventName": "ObjectRemoved:DeleteMarkerCreated",
-                      "s3": {"s3SchemaVersion": "1.0", "configurationId": "incoming",
-                             "bucket": {"name": self.bucket, "arn": f"arn:aws:s3:::{self.bucket}"},
-                             "object": {"key": urllib.parse.quote_plus(key), "sequencer": "0"}}}
-            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"Records": [record]}))
+            queue_delete_marker_event(self.sqs, self.queue_url, self.bucket, key)
 
     def messages(self):
         """Everything waiting in the queue, deleted from it, as Lambda's SQS event source would hand it over."""
@@ -98,14 +89,6 @@ class Stack:
         return records
 
 
-def create_table(dynamodb, table):
-    dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                                {"AttributeName": "sk", "AttributeType": "S"}],
-                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
-
-
 def run_together(tasks, timeout=300):
     """Runs each callable on its own thread, all at once, and waits (bounded) for all of them."""
     threads = [threading.Thread(target=task) for task in tasks]
@@ -113,13 +96,6 @@ def run_together(tasks, timeout=300):
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
-
-
-def sqs_record(message, queue_arn):
-    return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"], "body": message["Body"],
-            "attributes": message.get("Attributes", {}), "messageAttributes": {},
-            "md5OfBody": message["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
-            "awsRegion": "us-east-1"}
 
 
 def sqs_event(records):
