@@ -40,9 +40,14 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CSystem"),
+        // SHA-256 and HMAC, apart from the signer: the table's keys and the page tokens hash without signing.
+        .target(
+            name: "Hashing",
+            dependencies: ["COpenSSL"]
+        ),
         .target(
             name: "AWSSigV4",
-            dependencies: ["COpenSSL", "CSystem"]
+            dependencies: ["Hashing", "CSystem"]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -55,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "AWSServices",
-            dependencies: ["AWSSigV4", "CurlHTTP", "JSON", "CSystem"]
+            dependencies: ["AWSSigV4", "Hashing", "CurlHTTP", "JSON", "CSystem"]
         ),
         .target(
             name: "LambdaEvents",
@@ -67,11 +72,11 @@ let package = Package(
         ),
         .target(
             name: "ConsumptionTable",
-            dependencies: ["ConsumptionCore", "AWSSigV4", "JSON"]
+            dependencies: ["ConsumptionCore", "Hashing", "JSON"]
         ),
         .target(
             name: "Ingest",
-            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"]
+            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime"]
         ),
         .executableTarget(
             name: "IngestFunction",
@@ -79,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "Query",
-            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "JSON", "LambdaEvents", "LambdaRuntime"],
+            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime"],
             // Served at /openapi.json from beside the bootstrap; the one description of the API.
             exclude: ["openapi.json"]
         ),
@@ -126,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSServicesTests",
-            dependencies: ["AWSServices", "AWSSigV4", "CurlHTTP", "JSON", "TestSupport"]
+            dependencies: ["AWSServices", "AWSSigV4", "Hashing", "CurlHTTP", "JSON", "TestSupport"]
         ),
         .testTarget(
             name: "IngestTests",
@@ -134,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSSigV4Tests",
-            dependencies: ["AWSSigV4", "JSON"]
+            dependencies: ["AWSSigV4", "Hashing", "JSON"]
         ),
     ]
 )

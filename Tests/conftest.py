@@ -18,7 +18,9 @@ def moto(tmp_path_factory):
 
 @pytest.fixture
 def stack(moto):
-    return Stack(moto)
+    started = Stack(moto)
+    yield started
+    started.close()
 
 
 @pytest.fixture

@@ -95,6 +95,10 @@ class LambdaHost:
         with urllib.request.urlopen(self.base + "/stats", timeout=10) as answer:
             return json.loads(answer.read())
 
+    def log_text(self):
+        """What the function and the emulator wrote so far (the function's log lines among it)."""
+        return Path(self.server.log.name).read_text(errors="replace")
+
     def stop(self):
         self.server.stop()
 
@@ -128,12 +132,15 @@ def forward(handler, upstream, body):
 
 
 def create_table(dynamodb, table):
-    """The table as template.yaml declares it: on demand, string `pk` and `sk`."""
-    dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                                {"AttributeName": "sk", "AttributeType": "S"}],
-                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
+    """The table as template.yaml declares it: on demand, string `pk` and `sk`, and a stream of old and new images
+    (the day sums follow the meter-day items through it). Returns the stream's ARN."""
+    answer = dynamodb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    return answer["TableDescription"]["LatestStreamArn"]
 
 
 def sqs_record(message, queue_arn):

@@ -120,6 +120,25 @@ public final class S3Client {
         throw .invalidResponse("more than \(maxPages) pages under \(prefix)")
     }
 
+    /// The history of exactly `key` (versions and delete markers), newest first. Keys are matched as bytes: the
+    /// listing's prefix also finds longer keys.
+    public func versions(bucket: String, key: String, maxPages: Int = 100) throws(AWSError) -> [S3VersionEntry] {
+        var entries: [S3VersionEntry] = []
+        var markers: (key: String, version: String)?
+        for _ in 0..<maxPages {
+            var query: [(name: String, value: String)] = [("versions", ""), ("prefix", key)]
+            if let markers { query += [("key-marker", markers.key), ("version-id-marker", markers.version)] }
+            let response = try client.send(AWSRequest(service: "s3", method: "GET", path: path(bucket), query: query))
+            let page = try ListVersionsResult.parse(response.bodyText)
+            entries += page.entries.filter { $0.key.utf8.elementsEqual(key.utf8) }
+            guard let nextKey = page.nextKeyMarker, let nextVersion = page.nextVersionIDMarker else {
+                return ListVersionsResult.newestFirst(entries)
+            }
+            markers = (nextKey, nextVersion)
+        }
+        throw .invalidResponse("more than \(maxPages) pages of versions of \(key)")
+    }
+
     /// A presigned URL for GET or PUT of `key`, valid `expires` seconds (at most 7 days) from `date`.
     public func presignedURL(method: String, bucket: String, key: String, expires: Int, date: AmzDate = .now())
         throws(AWSError) -> String

@@ -1,3 +1,4 @@
+import Hashing
 import Synchronization
 
 /// AWS Signature Version 4, step by step as the specification names the steps: canonical request, string to sign,

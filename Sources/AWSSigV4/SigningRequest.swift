@@ -1,3 +1,4 @@
+import Hashing
 /// What SigV4 signs of an HTTP request.
 public struct SigningRequest: Sendable, Equatable {
     public var method: String

@@ -18,4 +18,9 @@ public enum AttributeValues {
         guard let value = decimal(item, name), value.units % ExactDecimal.unitsPerWhole == 0 else { return nil }
         return Int(exactly: value.units / ExactDecimal.unitsPerWhole)
     }
+
+    /// A date attribute written as `YYYY-MM-DD`.
+    public static func date(_ item: JSONValue, _ name: String) -> CalendarDate? {
+        string(item, name).flatMap(CalendarDate.init)
+    }
 }

@@ -1,5 +1,5 @@
-import AWSSigV4
 import ConsumptionCore
+import Hashing
 import JSON
 
 /// The single table's key layout (`pk`, `sk`, both strings). Every tenant's partition key starts with
@@ -7,60 +7,78 @@ import JSON
 ///
 /// | item | pk | sk |
 /// | --- | --- | --- |
-/// | reading (one per source object) | `T#t#D#<date>#B#<bucket>` | `<source>#<version>#<meter>` |
-/// | meter's copy of a reading | `T#t#M#<meter>` | `<date>#<source>#<version>` |
-/// | day bucket sum | `T#t#TOTALS` | `<date>#<bucket>` |
-/// | source (a key's current version) | `T#t#SOURCE` | `<key>` |
-/// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<version>` |
+/// | reading (one per object version and meter-day) | `T#t#M#<meter>` | `R#<date>#<source>#<tag>` |
+/// | meter-day (the reading that counts) | `T#t#M#<meter>` | `C#<date>` |
+/// | page of a version's meter-days | `T#t#V#<source>#<tag>` | `<page>` |
+/// | day sum shard | `T#t#TOTALS` | `<date>#<shard>` |
+/// | source (a key's counting version) | `T#t#SOURCE` | `<key>` |
+/// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<tag>` |
 /// | API key -> tenant (table-wide) | `APIKEYS` | `<API key id>` |
 ///
-/// `<source>` is 32 hex digits of SHA-256(key), `<version>` the 16-hex-digit `ObjectVersion.tag`, so the fixed-length
+/// `<source>` is 32 hex digits of SHA-256(key), `<tag>` the 16-hex-digit `ObjectVersion.tag`, so the fixed-length
 /// parts come first and meter ids or keys of any characters can end a key without escaping.
 public enum TableKeys {
-    /// Meters are spread over this many buckets per day; a day's total is the sum of its bucket items. Never change
-    /// it for a table that holds data: readings would be looked for in the wrong buckets.
-    public static let bucketCount = 16
+    /// A day's total is spread over this many sum shards (by meter), so that the stream fold of one busy day
+    /// writes to 16 items, not one. Never change it for a table that holds data: sums would be split differently.
+    public static let shardCount = 16
 
     /// FNV-1a over the meter id's UTF-8 bytes: stable across processes and languages (Swift's `hashValue` is not).
-    public static func bucket(ofMeter meter: String) -> Int {
+    public static func shard(ofMeter meter: String) -> Int {
         var hash: UInt32 = 2_166_136_261
         for byte in meter.utf8 {
             hash ^= UInt32(byte)
             hash = hash &* 16_777_619
         }
-        return Int(hash % UInt32(bucketCount))
+        return Int(hash % UInt32(shardCount))
     }
 
     public static func sourceID(ofKey key: String) -> String {
         String(SHA256.hexHash(Array(key.utf8)).prefix(32))
     }
 
-    static func bucketLabel(_ bucket: Int) -> String {
-        bucket < 10 ? "0\(bucket)" : "\(bucket)"
-    }
-
-    public static func readingPartition(tenant: String, date: CalendarDate, bucket: Int) -> String {
-        "T#\(tenant)#D#\(date)#B#\(bucketLabel(bucket))"
-    }
-
-    public static func readingSort(source: String, version: String, meter: String) -> String {
-        "\(source)#\(version)#\(meter)"
+    static func shardLabel(_ shard: Int) -> String {
+        shard < 10 ? "0\(shard)" : "\(shard)"
     }
 
     public static func meterPartition(tenant: String, meter: String) -> String {
         "T#\(tenant)#M#\(meter)"
     }
 
-    public static func meterSort(date: CalendarDate, source: String, version: String) -> String {
-        "\(date)#\(source)#\(version)"
+    /// The tenant and meter of a meter partition key; nil for any other partition.
+    public static func parseMeterPartition(_ pk: String) -> (tenant: String, meter: String)? {
+        let bytes = Array(pk.utf8)
+        guard bytes.starts(with: Array("T#".utf8)), let hash = bytes.dropFirst(2).firstIndex(of: UInt8(ascii: "#")),
+            bytes[hash...].starts(with: Array("#M#".utf8))
+        else { return nil }
+        return (String(decoding: bytes[2..<hash], as: UTF8.self), String(decoding: bytes[(hash + 3)...], as: UTF8.self))
+    }
+
+    public static let readingPrefix = "R#"
+    public static let meterDayPrefix = "C#"
+
+    public static func readingSort(date: CalendarDate, source: String, tag: String) -> String {
+        "\(readingPrefix)\(date)#\(source)#\(tag)"
+    }
+
+    public static func meterDaySort(date: CalendarDate) -> String {
+        "\(meterDayPrefix)\(date)"
+    }
+
+    public static func pagePartition(tenant: String, source: String, tag: String) -> String {
+        "T#\(tenant)#V#\(source)#\(tag)"
+    }
+
+    public static func pageSort(_ page: Int) -> String {
+        let digits = String(page)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
     public static func totalsPartition(tenant: String) -> String {
         "T#\(tenant)#TOTALS"
     }
 
-    public static func totalsSort(date: CalendarDate, bucket: Int) -> String {
-        "\(date)#\(bucketLabel(bucket))"
+    public static func totalsSort(date: CalendarDate, shard: Int) -> String {
+        "\(date)#\(shardLabel(shard))"
     }
 
     public static func sourcePartition(tenant: String) -> String {
@@ -71,8 +89,8 @@ public enum TableKeys {
         "T#\(tenant)#LEDGER"
     }
 
-    public static func ledgerSort(key: String, version: String) -> String {
-        "\(key)#\(version)"
+    public static func ledgerSort(key: String, tag: String) -> String {
+        "\(key)#\(tag)"
     }
 
     /// The one table-wide partition: which tenant each API key id belongs to.

@@ -9,11 +9,13 @@ public final class IngestHandler {
     private let configuration: IngestConfiguration
     private let ingestor: ObjectIngestor
     private let s3: S3Client
+    private let dynamo: DynamoDBClient
     private let metrics: MetricsEmitter
 
     public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, metrics: MetricsEmitter) {
         self.configuration = configuration
         self.s3 = s3
+        self.dynamo = dynamo
         ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo)
         self.metrics = metrics
     }
@@ -35,6 +37,9 @@ public final class IngestHandler {
             }
             let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger, metrics: metrics)
             return try runner.run(request, deadline: deadline).json.serializedBytes
+        }
+        if DynamoDBStreamEvent.isStreamBatch(json) {
+            return try handleStreamBatch(json, context: context, deadline: deadline).json.serializedBytes
         }
         let records = json["Records"]?.arrayValue ?? []
         if records.first?["eventSource"]?.stringValue == "aws:sqs" {
@@ -82,6 +87,35 @@ public final class IngestHandler {
             }
         }
         return SQSBatchResponse(failedMessageIDs: failed)
+    }
+
+    /// The day sums follow the meter-day items: the batch is folded in, and a part that could not be applied is
+    /// handed back from its first record (Lambda resumes the shard there; what was applied is not applied again).
+    private func handleStreamBatch(_ json: JSONValue, context: LambdaContext, deadline: Int) throws
+        -> DynamoDBStreamResponse
+    {
+        let batch: DynamoDBStreamEvent
+        do throws(JSONDecodingError) {
+            batch = try DynamoDBStreamEvent(json: json)
+        } catch {
+            throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "DynamoDB stream batch: \(error)")
+        }
+        let folder = StreamFolder(
+            dynamo: dynamo, table: configuration.tableName, parallelism: configuration.writeParallelism,
+            deadline: deadline)
+        let outcome = try folder.fold(batch, now: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()))
+        var fields: [String: JSONValue] = [
+            "shard": .string(batch.shardID), "records": .integer(outcome.records), "changes": .integer(outcome.changes),
+            "updates": .integer(outcome.updates), "duplicates": .integer(outcome.duplicates),
+        ]
+        if let resume = outcome.resumeFrom {
+            fields["resumeFrom"] = .string(resume)
+            fields["error"] = .string(outcome.failure ?? "")
+            context.logger.error("stream batch partly folded", fields)
+        } else {
+            context.logger.info("stream batch folded", fields)
+        }
+        return DynamoDBStreamResponse(resumeFrom: outcome.resumeFrom)
     }
 
     private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Int) throws(IngestFailure) {

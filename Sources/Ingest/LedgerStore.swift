@@ -9,12 +9,10 @@ struct LedgerStore {
     let table: String
     let tenant: String
 
-    enum Status: String {
-        case processing, ingested, rejected, deleted
-    }
+    typealias Status = LedgerStatus
 
     private func key(_ objectKey: String, _ tag: String) -> JSONValue {
-        TableKeys.key(TableKeys.ledgerPartition(tenant: tenant), TableKeys.ledgerSort(key: objectKey, version: tag))
+        TableKeys.key(TableKeys.ledgerPartition(tenant: tenant), TableKeys.ledgerSort(key: objectKey, tag: tag))
     }
 
     /// What the ledger holds of a version: its status, and how far an attempt cut short got.

@@ -8,13 +8,15 @@ import LambdaRuntime
 /// "look at this key". Every step is idempotent, so a duplicate, a stale or a redelivered event is harmless.
 ///
 /// 1. HEAD the key. Its current version, or its absence, is the target.
-/// 2. If the source item already names the target and nothing is pending, stop: (a) holds.
-/// 3. Validate the version (streamed, pinned to it); a bad file writes no reading and is reported.
-/// 4. Write its readings under keys named by the version: they do not count yet.
+/// 2. If the source item already names the target (or the target was rejected) and nothing is pending, stop: (a).
+/// 3. Validate the version (streamed, pinned to it); a bad file writes nothing, is reported, and the version that
+///    counted goes on counting.
+/// 4. Write its readings and its meter-day pages under keys named by the version: they do not count yet.
 /// 5. Switch the source item to the version (optimistic lock): now they count, and the previous version's stop.
 /// 6. HEAD again; if the key changed meanwhile, start over, so a slow process never leaves an old version counting.
-/// 7. Recompute every bucket the new and the previous versions touch, deleting the previous version's readings.
-/// 8. Clear the pending work and close the ledger entry.
+/// 7. Settle the meter-days: offer the new version's, retire the previous version's (recomputing only the
+///    meter-days it counted in) and delete its readings. The day sums follow through the table's stream.
+/// 8. Close the ledger entry.
 public final class ObjectIngestor {
     private let configuration: IngestConfiguration
     private let s3: S3Client
@@ -70,71 +72,126 @@ public final class ObjectIngestor {
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
         deadline: Int, started: Int
     ) throws(IngestFailure) -> ObjectOutcome {
-        let tag = target?.tag
         var state = try sources.read(key: key)
         var outcome = ObjectOutcome(
             kind: target == nil ? .deleted : .ingested, tenant: tenant, key: key, version: target)
-        if state.version == tag {
-            if let target {
-                let status = try ledger.entry(of: target).status
-                if !state.hasStaleWork, status == .ingested || status == .rejected {
-                    return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key, version: target)
-                }
-                outcome.kind = status == .rejected ? .rejected : .ingested
-            } else if !state.hasStaleWork {
-                return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key)
-            }
-            // Switched before, but the recompute may not have finished: finish it.
-        } else {
-            var buckets = DayBuckets()
-            if let target {
+        if let target {
+            let counts = state.counting?.identity.tag == target.tag
+            let status = try ledger.entry(of: target).status
+            var rejected = status == .rejected
+            if !counts && !rejected {
                 let readStarted = WallClock.nowMilliseconds()
-                defer { outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted }
-                let progress = try ledger.start(target, now: now())
-                let (stats, written) = try readAndWrite(
-                    bucket: bucket, tenant: tenant, version: target, progress: progress,
-                    ledger: ledger, deadline: deadline)
+                let stats = try ingest(target, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
+                outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted
                 outcome.stats = stats
-                outcome.kind = stats.errorCount == 0 ? .ingested : .rejected
-                buckets = written
-                try ledger.recordStats(target, stats)
+                rejected = stats.errorCount > 0
+                if !rejected {
+                    state = try switchSource(
+                        key: key, sources: sources,
+                        to: SourceItem.CountingVersion(identity: target.identity, meterDays: stats.meterDays))
+                }
+            } else if !state.hasPendingWork && !rejected && status?.isFinal == true {
+                return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key, version: target)
             }
-            state = try switchSource(key: key, sources: sources, to: target, buckets: buckets)
+            if rejected {
+                outcome.kind = outcome.stats == nil ? .unchanged : .rejected
+                // A rejected version never counts, and does not erase the key's last valid version: that one counts.
+                if let fallback = try lastValidVersion(
+                    before: target, counting: state.counting, bucket: bucket, tenant: tenant, ledger: ledger,
+                    deadline: deadline)
+                {
+                    state = try switchSource(key: key, sources: sources, to: fallback)
+                    outcome.detail = "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
+                } else if !state.hasPendingWork {
+                    return outcome
+                }
+            }
+        } else if state.counting != nil {
+            state = try switchSource(key: key, sources: sources, to: nil)
+        } else if !state.hasPendingWork {
+            return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key)
         }
-        // A slow process must not leave an old version counting: check the key still holds what was switched to.
-        guard try head(bucket: bucket, key: key)?.tag == tag else { throw .objectChanging(key) }
+        // A slow process must not leave an old version counting: the key must still hold what was switched to
+        // (or, for a rejected target, the version whose rejection was decided).
+        guard try head(bucket: bucket, key: key)?.tag == target?.tag else { throw .objectChanging(key) }
 
-        let recomputer = BucketRecomputer(
+        let recomputer = MeterDayRecomputer(
             dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
             parallelism: configuration.writeParallelism, deadline: deadline)
-        let switched = state
-        let recomputeStarted = WallClock.nowMilliseconds()
-        let recomputed = try recomputer.recompute(
-            state.pairsToRecompute, from: state.recomputedPairs, deadKey: key, deadVersions: Set(state.staleVersions),
-            now: now()
-        ) { (done: Int) throws(IngestFailure) in
-            try sources.recordRecomputed(key: key, state: switched, count: done)
-        }
-        outcome.bucketsRecomputed = recomputed.buckets
-        outcome.readingsRead = recomputed.readingsRead
-        outcome.readingsDeleted = recomputed.readingsDeleted
-        outcome.recomputeMilliseconds = WallClock.nowMilliseconds() - recomputeStarted
-        try sources.clearStale(key: key, state: state)
-        for stale in state.staleVersions { try ledger.markDeleted(key: key, tag: stale, now: now()) }
-        if let target {
+        let settler = MeterDaySettler(
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources, recomputer: recomputer,
+            parallelism: configuration.writeParallelism, deadline: deadline)
+        let retiring = state.retiring.map(\.tag)
+        let settleStarted = WallClock.nowMilliseconds()
+        var cost = MeterDayRecomputer.Cost()
+        guard try settler.settle(&state, now: now, cost: &cost) else { throw .objectChanging(key) }
+        outcome.meterDaysRecomputed = cost.meterDays
+        outcome.readingsRead = cost.readingsRead
+        outcome.settleMilliseconds = WallClock.nowMilliseconds() - settleStarted
+        for tag in retiring { try ledger.markDeleted(key: key, tag: tag, now: now()) }
+        if let target, outcome.kind == .ingested, state.counting?.identity.tag == target.tag {
             try ledger.finish(
-                target, status: outcome.kind == .rejected ? .rejected : .ingested,
-                durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
+                target, status: .ingested, durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
         }
         return outcome
     }
 
-    /// Validates, then (for a valid file) writes every reading; returns the counts and where the readings are.
+    /// Reads one version: validated, then (when valid) its readings and pages written; the counts go to the ledger,
+    /// and a rejection is final there before anything else happens, so no retry takes it for anything else.
+    private func ingest(
+        _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Int
+    ) throws(IngestFailure) -> FileStats {
+        let progress = try ledger.start(version, now: now())
+        let stats = try readAndWrite(
+            bucket: bucket, tenant: tenant, version: version, progress: progress, ledger: ledger, deadline: deadline)
+        try ledger.recordStats(version, stats)
+        if stats.errorCount > 0 {
+            try ledger.finish(version, status: .rejected, durationMilliseconds: 0, now: now())
+        }
+        return stats
+    }
+
+    /// The version that counts while the key's current version is rejected: the newest valid one before it, after
+    /// the key's last delete marker. Nil when it already counts, when there is none, or without versioning (the
+    /// table then keeps whatever counted). Versions not read before are read on the way (at most ten).
+    private func lastValidVersion(
+        before rejected: ObjectVersion, counting: SourceItem.CountingVersion?, bucket: String, tenant: String,
+        ledger: LedgerStore, deadline: Int
+    ) throws(IngestFailure) -> SourceItem.CountingVersion? {
+        guard let rejectedID = rejected.versionID else { return nil }
+        let history: [S3VersionEntry]
+        do throws(AWSError) {
+            history = try s3.versions(bucket: bucket, key: rejected.key)
+        } catch {
+            throw .aws(error)
+        }
+        guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return nil }
+        for entry in history[(position + 1)...].prefix(10) {
+            if entry.isDeleteMarker { return nil }
+            let head: S3ObjectHead?
+            do throws(AWSError) {
+                head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
+            } catch {
+                throw .aws(error)
+            }
+            guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
+            if counting?.identity.tag == version.tag { return nil }
+            if try ledger.entry(of: version).status == .rejected { continue }
+            let stats = try ingest(version, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
+            if stats.errorCount == 0 {
+                try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: now())
+                return SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays)
+            }
+        }
+        return nil
+    }
+
+    /// Validates, then (for a valid file) writes every reading and page; returns the counts.
     /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
     private func readAndWrite(
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
         deadline: Int
-    ) throws(IngestFailure) -> (FileStats, DayBuckets) {
+    ) throws(IngestFailure) -> FileStats {
         let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
         let rules = configuration.rules(today: today)
         let reader = PinnedObjectReader(
@@ -143,14 +200,11 @@ public final class ObjectIngestor {
         if !progress.validated {
             let checked = try reader.validate(rules: rules)
             if !checked.isValid {
-                return (
-                    try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline),
-                    DayBuckets()
-                )
+                return try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline)
             }
         }
         let writer = ReadingWriter(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version,
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
             parallelism: configuration.writeParallelism, deadline: deadline,
             alreadyWritten: progress.writtenMeterDays)
         let written: MeterFileResult
@@ -158,12 +212,12 @@ public final class ObjectIngestor {
             written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
                 try writer.flushIfFull()
             }
-            try writer.flush()
+            try writer.finish()
         } catch .deadlineNear {
             try ledger.recordProgress(version, writtenMeterDays: writer.writtenMeterDays, now: now())
             throw .deadlineNear
         }
-        return (FileStats(result: written, meterDays: writer.meterDays), writer.buckets)
+        return FileStats(result: written, meterDays: writer.meterDays)
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.
@@ -188,13 +242,13 @@ public final class ObjectIngestor {
     }
 
     /// Makes `version` (nil: none) the key's counting version, retrying when another switch lands first.
-    private func switchSource(key: String, sources: SourceStore, to version: ObjectVersion?, buckets: DayBuckets)
-        throws(IngestFailure) -> SourceState
+    private func switchSource(key: String, sources: SourceStore, to version: SourceItem.CountingVersion?)
+        throws(IngestFailure) -> SourceItem
     {
         for _ in 0..<20 {
             let current = try sources.read(key: key)
-            let next = current.switched(to: version, tag: version?.tag, buckets: buckets)
-            if try sources.replace(key: key, expected: current, with: next, now: now()) { return next }
+            let next = current.switched(to: version)
+            if try sources.replace(next, expectedSwitchCount: current.switchCount, now: now()) { return next }
         }
         throw .objectChanging(key)
     }

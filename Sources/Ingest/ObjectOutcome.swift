@@ -15,14 +15,14 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var key: String
     public var version: ObjectVersion?
     public var stats: FileStats?
-    public var bucketsRecomputed = 0
-    /// Readings the recomputes read, and those of replaced versions they deleted: what the recomputes cost.
+    /// Meter-days recomputed (a version that counted there stopped, or an offer met a pending recompute), and the
+    /// readings those recomputes read: what settling the meter-days cost beyond one write each.
+    public var meterDaysRecomputed = 0
     public var readingsRead = 0
-    public var readingsDeleted = 0
     public var durationMilliseconds = 0
-    /// Of the duration: reading and writing the file, then recomputing the bucket sums.
+    /// Of the duration: reading and writing the file, then settling its meter-days.
     public var readWriteMilliseconds = 0
-    public var recomputeMilliseconds = 0
+    public var settleMilliseconds = 0
     public var detail: String?
 
     init(kind: Kind, tenant: String?, key: String, version: ObjectVersion? = nil, detail: String? = nil) {
@@ -37,9 +37,8 @@ public struct ObjectOutcome: Sendable, Equatable {
     public var logFields: [String: JSONValue] {
         var fields: [String: JSONValue] = [
             "outcome": .string(kind.rawValue), "key": .string(key), "durationMs": .integer(durationMilliseconds),
-            "bucketsRecomputed": .integer(bucketsRecomputed), "readingsRead": .integer(readingsRead),
-            "readingsDeleted": .integer(readingsDeleted), "readWriteMs": .integer(readWriteMilliseconds),
-            "recomputeMs": .integer(recomputeMilliseconds),
+            "meterDaysRecomputed": .integer(meterDaysRecomputed), "readingsRead": .integer(readingsRead),
+            "readWriteMs": .integer(readWriteMilliseconds), "settleMs": .integer(settleMilliseconds),
         ]
         if let tenant { fields["tenant"] = .string(tenant) }
         if let version {

@@ -1,5 +1,6 @@
+import Hashing
 import AWSServices
-import AWSSigV4
+import ConsumptionTable
 
 /// One version of one object as HEAD saw it: what identifies it, and what its readings are ranked by.
 public struct ObjectVersion: Sendable, Equatable {
@@ -30,4 +31,8 @@ public struct ObjectVersion: Sendable, Equatable {
         String(SHA256.hexHash(Array((versionID ?? "\(eTag)|\(lastModified)").utf8)).prefix(16))
     }
 
+    /// The version as readings and source items name it.
+    public var identity: VersionIdentity {
+        VersionIdentity(key: key, tag: tag, versionID: versionID, eTag: eTag, lastModified: lastModified)
+    }
 }

@@ -2,45 +2,40 @@ import AWSServices
 import ConsumptionTable
 import JSON
 
-/// Reads and switches source items, each switch guarded by the item's switch count so that of two concurrent
+/// Reads and writes source items, each write guarded by the item's switch count so that of two concurrent
 /// switches one fails and re-reads instead of both writing.
 struct SourceStore {
     let dynamo: DynamoDBClient
     let table: String
     let tenant: String
 
-    func read(key: String) throws(IngestFailure) -> SourceState {
+    func read(key: String) throws(IngestFailure) -> SourceItem {
         let item: JSONValue?
         do throws(AWSError) {
-            item = try dynamo.getItem(
-                table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
-                consistent: true)
+            item = try dynamo.getItem(table: table, key: SourceItem.key(tenant: tenant, key: key), consistent: true)
         } catch {
             throw .aws(error)
         }
-        guard let item else { return SourceState() }
-        guard let state = SourceState(item: item) else {
-            throw .corruptItem("source item of \(key) does not parse")
-        }
-        return state
+        guard let item else { return SourceItem(key: key) }
+        guard let source = SourceItem(item: item) else { throw .corruptItem("source item of \(key) does not parse") }
+        return source
     }
 
-    /// Stores `next` if the item still has `expected`'s switch count; false when another switch came first.
-    func replace(key: String, expected: SourceState, with next: SourceState, now: String) throws(IngestFailure) -> Bool
-    {
+    /// Stores `next` if the item still has `switchCount` (that of the state it was derived from); false when
+    /// another switch came first.
+    func replace(_ next: SourceItem, expectedSwitchCount: Int, now: String) throws(IngestFailure) -> Bool {
         let condition: JSONValue =
-            expected.switchCount == 0
+            expectedSwitchCount == 0
             ? [
                 "ConditionExpression": "attribute_not_exists(pk) OR switchCount = :expected",
                 "ExpressionAttributeValues": [":expected": AttributeValues.number(0)],
             ]
             : [
                 "ConditionExpression": "switchCount = :expected",
-                "ExpressionAttributeValues": [":expected": AttributeValues.number(expected.switchCount)],
+                "ExpressionAttributeValues": [":expected": AttributeValues.number(expectedSwitchCount)],
             ]
         do throws(AWSError) {
-            try dynamo.putItem(
-                table: table, item: next.item(tenant: tenant, key: key, updatedAt: now), condition: condition)
+            try dynamo.putItem(table: table, item: next.item(tenant: tenant, updatedAt: now), condition: condition)
             return true
         } catch {
             if error.code == "ConditionalCheckFailedException" { return false }
@@ -48,51 +43,25 @@ struct SourceStore {
         }
     }
 
-    /// Forgets the stale work `state` listed, unless another switch has happened since (it took that work over).
-    func clearStale(key: String, state: SourceState) throws(IngestFailure) {
-        try updateIfUnswitched(
-            key: key, state: state, "REMOVE staleBuckets, staleVersions SET recomputedPairs = :count", count: 0)
+    /// Records the progress of `state`'s pending work, unless another switch has happened since (which took the
+    /// work over); false in that case.
+    @discardableResult
+    func recordProgress(_ state: SourceItem, now: String) throws(IngestFailure) -> Bool {
+        try replace(state, expectedSwitchCount: state.switchCount, now: now)
     }
 
-    /// Records that the first `count` recomputes of `state`'s switch are done, unless another switch came since.
-    func recordRecomputed(key: String, state: SourceState, count: Int) throws(IngestFailure) {
-        try updateIfUnswitched(key: key, state: state, "SET recomputedPairs = :count", count: count)
-    }
-
-    /// Applies `expression` only while the item still has `state`'s switch count; after another switch it is moot.
-    private func updateIfUnswitched(key: String, state: SourceState, _ expression: String, count: Int)
-        throws(IngestFailure)
-    {
-        do throws(AWSError) {
-            _ = try dynamo.updateItem(
-                table: table, key: TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key),
-                expression: [
-                    "UpdateExpression": .string(expression),
-                    "ConditionExpression": "switchCount = :mine",
-                    "ExpressionAttributeValues": [
-                        ":mine": AttributeValues.number(state.switchCount),
-                        ":count": AttributeValues.number(count),
-                    ],
-                ])
-        } catch {
-            if error.code == "ConditionalCheckFailedException" { return }
-            throw .aws(error)
-        }
-    }
-
-    /// The counting version of each key, read consistently.
-    func countingVersions(of keys: [String]) throws(IngestFailure) -> [String: String] {
-        let partition = TableKeys.sourcePartition(tenant: tenant)
+    /// The counting version's tag of each key, read consistently; keys compared as bytes.
+    func countingTags(of keys: [ByteIdentity]) throws(IngestFailure) -> [ByteIdentity: String] {
         do throws(AWSError) {
             let items = try dynamo.batchGet(
-                table: table, keys: keys.map { TableKeys.key(partition, $0) }, consistent: true)
-            var versions: [String: String] = [:]
+                table: table, keys: keys.map { SourceItem.key(tenant: tenant, key: $0.text) }, consistent: true)
+            var tags: [ByteIdentity: String] = [:]
             for item in items {
-                if let key = AttributeValues.string(item, "sk"), let version = AttributeValues.string(item, "version") {
-                    versions[key] = version
+                if let source = SourceItem(item: item), let counting = source.counting {
+                    tags[ByteIdentity(source.key)] = counting.identity.tag
                 }
             }
-            return versions
+            return tags
         } catch {
             throw .aws(error)
         }

@@ -3,8 +3,6 @@ import JSON
 
 /// A ledger item as the API shows it: what became of one object version.
 enum LedgerEntry {
-    static let statuses = ["processing", "ingested", "rejected", "deleted"]
-
     static func json(_ item: JSONValue) -> JSONValue {
         var entry: [String: JSONValue] = [:]
         for name in [

@@ -1,4 +1,4 @@
-import AWSSigV4
+import Hashing
 import JSON
 import LambdaEvents
 

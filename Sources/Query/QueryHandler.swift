@@ -83,7 +83,18 @@ public final class QueryHandler {
             _ = try parameters(request, [])
             let entries = try reading { () throws(AWSError) in try store.ledgerEntries(tenant: tenant, key: key) }
             guard !entries.isEmpty else { throw .api(.notFound("no ingestion of \(key.prefix(200))")) }
-            return Self.json(200, ["key": .string(key), "versions": .array(entries.map(LedgerEntry.json))])
+            let counting = try reading { () throws(AWSError) in try store.countingVersion(tenant: tenant, key: key) }
+            var answer: [String: JSONValue] = [
+                "key": .string(key), "versions": .array(entries.map(LedgerEntry.json)), "counting": .null,
+            ]
+            // Which version's readings count now: a rejected upload leaves the last valid one counting.
+            if let counting {
+                answer["counting"] = [
+                    "version": .string(counting.tag), "versionId": counting.versionID.map(JSONValue.string) ?? .null,
+                    "eTag": .string(counting.eTag),
+                ]
+            }
+            return Self.json(200, .object(answer))
         case .openAPI:
             return openAPIResponse
         }
@@ -112,7 +123,7 @@ public final class QueryHandler {
                     "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
                     "eTag": .string(found.eTag),
                     "lastModified": .string(WallClock.iso8601(milliseconds: found.lastModified * 1000)),
-                    "line": found.line.map { .integer($0) } ?? .null,
+                    "line": .integer(found.line),
                 ],
             ])
     }
@@ -186,8 +197,8 @@ public final class QueryHandler {
     private func ingestions(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
         let query = try parameters(request, ["status", "limit", "nextToken"])
         let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
-        if let status, !LedgerEntry.statuses.contains(status) {
-            throw .api(.badRequest("status", "'status' must be one of \(LedgerEntry.statuses.joined(separator: ", "))"))
+        if let status, LedgerStatus(rawValue: status) == nil {
+            throw .api(.badRequest("status", "'status' must be one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         let scope = "\(tenant)|ingestions|\(status ?? "")"
         let start = try checked { () throws(APIError) -> JSONValue? in

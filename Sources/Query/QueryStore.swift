@@ -4,7 +4,7 @@ import ConsumptionTable
 import JSON
 
 /// The table as the API reads it. Each method costs the requests its comment says: a day or a range of days is one
-/// Query of the tenant's bucket sums; a meter's days one Query plus one BatchGetItem of the sources they name.
+/// Query of the tenant's sum shards; a meter's days one Query of its meter-day items; a meter-day two GetItems.
 struct QueryStore {
     let dynamo: DynamoDBClient
     let table: String
@@ -24,14 +24,14 @@ struct QueryStore {
         var versionID: String?
         var eTag: String
         var lastModified: Int
-        var line: Int?
+        var line: Int
     }
 
     /// Days of `range` from `start` on that hold data, ascending, at most `limit`; and the day to go on from.
     func dayTotals(tenant: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
         throws(AWSError) -> (days: [DayTotal], next: CalendarDate?)
     {
-        // Bucket items summed per day, in date order; a day with no meter left (all its readings gone) is no data.
+        // Sum shards added per day, in date order; a day with no meter left (all its readings gone) is no data.
         var days: [DayTotal] = []
         var exclusiveStart: JSONValue?
         var exhausted = false
@@ -44,23 +44,20 @@ struct QueryStore {
                     ":from": AttributeValues.string("\(start)#"),
                     ":to": AttributeValues.string("\(range.upperBound)#~"),
                 ],
-                // A day has at most one item per bucket: one page of this many reaches past `limit` days.
-                "Limit": .integer((limit + 1) * TableKeys.bucketCount),
+                // A day has at most one item per shard: one page of this many reaches past `limit` days.
+                "Limit": .integer((limit + 1) * TableKeys.shardCount),
             ]
             if let exclusiveStart { request["ExclusiveStartKey"] = exclusiveStart }
             let answer = try dynamo.call("Query", .object(request))
             for item in answer["Items"]?.arrayValue ?? [] {
-                guard let sort = AttributeValues.string(item, "sk"), let date = CalendarDate(String(sort.prefix(10))),
-                    let total = AttributeValues.decimal(item, "total"),
-                    let meters = AttributeValues.integer(item, "meters")
-                else { continue }
-                let updatedAt = AttributeValues.string(item, "updatedAt") ?? ""
-                if let last = days.last, last.date == date {
-                    days[days.count - 1].total += total
-                    days[days.count - 1].meters += meters
-                    days[days.count - 1].updatedAt = max(last.updatedAt, updatedAt)
+                guard let shard = DaySumItem(item: item) else { continue }
+                if let last = days.last, last.date == shard.date {
+                    days[days.count - 1].total += shard.total
+                    days[days.count - 1].meters += shard.meters
+                    days[days.count - 1].updatedAt = max(last.updatedAt, shard.updatedAt)
                 } else {
-                    days.append(DayTotal(date: date, total: total, meters: meters, updatedAt: updatedAt))
+                    days.append(
+                        DayTotal(date: shard.date, total: shard.total, meters: shard.meters, updatedAt: shard.updatedAt))
                 }
             }
             guard let last = answer["LastEvaluatedKey"], last != .null else {
@@ -77,88 +74,56 @@ struct QueryStore {
         return (withData, exhausted ? nil : days.last?.date)
     }
 
-    /// The meter's readings in `range` from `start`, one per day (the counting source that ranks first), at most
-    /// `limit` days; and the day to go on from.
+    /// The meter's counting readings in `range` from `start`, one per day, at most `limit` days; and the day to go on
+    /// from. One Query of the meter's meter-day items, which name the reading that counts.
     func meterReadings(tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
         throws(AWSError) -> (readings: [MeterReading], next: CalendarDate?)
     {
-        var items: [JSONValue] = []
-        var dates = Set<String>()
-        var next: CalendarDate?
+        var readings: [MeterReading] = []
         var exclusiveStart: JSONValue?
-        pages: for _ in 0..<1000 {
+        for _ in 0..<1000 {
             var request: [String: JSONValue] = [
                 "TableName": .string(table), "ConsistentRead": true,
                 "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
                 "ExpressionAttributeValues": [
                     ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                    ":from": AttributeValues.string("\(start)#"),
-                    ":to": AttributeValues.string("\(range.upperBound)#~"),
+                    ":from": AttributeValues.string(TableKeys.meterDaySort(date: start)),
+                    ":to": AttributeValues.string(TableKeys.meterDaySort(date: range.upperBound)),
                 ],
                 "Limit": .integer(limit + 1),
             ]
             if let exclusiveStart { request["ExclusiveStartKey"] = exclusiveStart }
             let answer = try dynamo.call("Query", .object(request))
             for item in answer["Items"]?.arrayValue ?? [] {
-                let date = String((AttributeValues.string(item, "sk") ?? "").prefix(10))
-                if !dates.contains(date) && dates.count == limit {
-                    next = CalendarDate(date)
-                    break pages
-                }
-                dates.insert(date)
-                items.append(item)
+                guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
+                if readings.count == limit { return (readings, day.date) }
+                readings.append(MeterReading(day: day.date, counting: counting, intervals: nil))
             }
             guard let last = answer["LastEvaluatedKey"], last != .null else { break }
             exclusiveStart = last
         }
-        return (try counting(items, tenant: tenant), next)
+        return (readings, nil)
     }
 
-    /// The meter's reading of `date` with its interval values and source, or nil.
+    /// The meter's counting reading of `date` with its interval values and source, or nil: the meter-day item,
+    /// then the reading it names.
     func meterDay(tenant: String, meter: String, date: CalendarDate) throws(AWSError) -> MeterReading? {
-        let items = try dynamo.query(
-            table: table,
-            parameters: [
-                "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                    ":day": AttributeValues.string("\(date)#"),
-                ],
-            ], maxPages: 100)
-        return try counting(items, tenant: tenant).first
+        guard
+            let item = try dynamo.getItem(
+                table: table, key: MeterDayItem.key(tenant: tenant, meter: meter, date: date), consistent: true),
+            let counting = MeterDayItem(item: item)?.counting
+        else { return nil }
+        let reading = ReadingItem(
+            tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value, intervals: nil,
+            line: counting.line)
+        let stored = try dynamo.getItem(table: table, key: reading.key, consistent: true).flatMap(ReadingItem.init(item:))
+        return MeterReading(day: date, counting: counting, intervals: stored?.intervals)
     }
 
-    /// Per day, the reading whose source item names its version and that ranks first (rule d).
-    private func counting(_ items: [JSONValue], tenant: String) throws(AWSError) -> [MeterReading] {
-        let keys = Set(items.compactMap { AttributeValues.string($0, "key") })
-        guard !keys.isEmpty else { return [] }
-        let partition = TableKeys.sourcePartition(tenant: tenant)
-        var versions: [String: String] = [:]
-        for item in try dynamo.batchGet(table: table, keys: keys.map { TableKeys.key(partition, $0) }, consistent: true)
-        {
-            if let key = AttributeValues.string(item, "sk"), let version = AttributeValues.string(item, "version") {
-                versions[key] = version
-            }
-        }
-        var best: [CalendarDate: MeterReading] = [:]
-        for item in items {
-            guard let key = AttributeValues.string(item, "key"),
-                versions[key] == AttributeValues.string(item, "version"),
-                let date = AttributeValues.string(item, "date").flatMap(CalendarDate.init),
-                let value = AttributeValues.decimal(item, "value"),
-                let lastModified = AttributeValues.integer(item, "lastModified"),
-                let eTag = AttributeValues.string(item, "eTag")
-            else { continue }
-            let reading = MeterReading(
-                date: date, value: value,
-                intervals: AttributeValues.string(item, "intervals").map { $0.split(separator: ",").map(String.init) },
-                key: key, versionID: AttributeValues.string(item, "versionId"), eTag: eTag, lastModified: lastModified,
-                line: AttributeValues.integer(item, "line"))
-            if let current = best[date], !(current.rank < reading.rank) { continue }
-            best[date] = reading
-        }
-        return best.values.sorted { $0.date < $1.date }
+    /// The version of `key` that counts now, if any.
+    func countingVersion(tenant: String, key: String) throws(AWSError) -> VersionIdentity? {
+        try dynamo.getItem(table: table, key: SourceItem.key(tenant: tenant, key: key), consistent: true)
+            .flatMap(SourceItem.init(item:))?.counting?.identity
     }
 
     /// One page of the ledger, optionally of one status; and where the next page starts.
@@ -216,5 +181,10 @@ struct QueryStore {
 }
 
 extension QueryStore.MeterReading {
-    var rank: SourceRank { SourceRank(lastModified: lastModified, key: key, eTag: eTag) }
+    init(day: CalendarDate, counting: MeterDayItem.Counting, intervals: [ExactDecimal]?) {
+        self.init(
+            date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.source.key,
+            versionID: counting.source.versionID, eTag: counting.source.eTag,
+            lastModified: counting.source.lastModified, line: counting.line)
+    }
 }

@@ -1,3 +1,4 @@
+import Hashing
 import AWSServices
 import AWSSigV4
 import CurlHTTP

@@ -1,3 +1,4 @@
+import Hashing
 import AWSSigV4
 import Foundation
 import JSON

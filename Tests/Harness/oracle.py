@@ -43,23 +43,48 @@ def tenant_of(key, incoming="incoming/", default="default"):
     return rest.split("/", 1)[0] if "/" in rest else default
 
 
+def counting_versions(s3, bucket, incoming="incoming/"):
+    """key -> (data, LastModified, ETag) of the version that counts: the newest valid version since the key's last
+    delete marker (a rejected upload leaves the last valid one counting); in a bucket without versioning, the
+    object if it is valid."""
+    counting = {}
+    if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=incoming):
+            for summary in page.get("Contents", []):
+                key = summary["Key"]
+                answer = s3.get_object(Bucket=bucket, Key=key)
+                counting[key] = (answer["Body"].read(), answer["LastModified"], answer["ETag"])
+        return {key: value for key, value in counting.items() if meter_days(value[0]) is not None}
+    history = {}
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=incoming):
+        for version in page.get("Versions", []):
+            history.setdefault(version["Key"], []).append(("version", version))
+        for marker in page.get("DeleteMarkers", []):
+            history.setdefault(marker["Key"], []).append(("marker", marker))
+    for key, entries in history.items():
+        # Newest first: S3 lists a key's versions in that order; markers are merged in by their time.
+        entries.sort(key=lambda entry: (entry[1]["IsLatest"], entry[1]["LastModified"]), reverse=True)
+        for kind, entry in entries:
+            if kind == "marker":
+                break
+            answer = s3.get_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
+            data = answer["Body"].read()
+            if meter_days(data) is not None:
+                counting[key] = (data, answer["LastModified"], answer["ETag"])
+                break
+    return counting
+
+
 def expected_winners(s3, bucket, incoming="incoming/"):
-    """(tenant, meter, date) -> (value, key) of the reading that counts: rule (d) over every current valid object."""
+    """(tenant, meter, date) -> (value, key) of the reading that counts: rule (d) over every counting version."""
     winners = {}
-    paginator = s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=incoming):
-        for summary in page.get("Contents", []):
-            key = summary["Key"]
-            head = s3.head_object(Bucket=bucket, Key=key)
-            days = meter_days(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-            if days is None:
-                continue
-            rank = (int(head["LastModified"].timestamp()), key.encode(), head["ETag"].encode())
-            tenant = tenant_of(key, incoming)
-            for (meter, date), value in days.items():
-                slot = (tenant, meter, date)
-                if slot not in winners or winners[slot][0] < rank:
-                    winners[slot] = (rank, value)
+    for key, (data, last_modified, etag) in counting_versions(s3, bucket, incoming).items():
+        rank = (int(last_modified.timestamp()), key.encode(), etag.encode())
+        tenant = tenant_of(key, incoming)
+        for (meter, date), value in meter_days(data).items():
+            slot = (tenant, meter, date)
+            if slot not in winners or winners[slot][0] < rank:
+                winners[slot] = (rank, value)
     return {slot: (value, rank[1].decode()) for slot, (rank, value) in winners.items()}
 
 

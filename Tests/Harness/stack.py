@@ -14,6 +14,7 @@ sys.path.append(str(ROOT / "tools"))
 
 from local_aws import (  # noqa: E402,F401
     REGION, SERVERS, LambdaHost, Moto, Process, create_table, queue_delete_marker_event, s3_event, sqs_record)
+from stream_event_source import StreamEventSource  # noqa: E402
 
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
@@ -56,10 +57,37 @@ class Stack:
         self.messages()
         # A table per stack keeps tests apart (and moto's queries fast: their cost grows with the table).
         self.table = self.bucket
-        create_table(self.dynamodb, self.table)
+        self.stream_arn = create_table(self.dynamodb, self.table)
+        self.stream_source = None
 
     def function(self, **settings):
         return Function(self.moto, self.table, **settings)
+
+    def fold(self, virtual_shards=1, table=None, stream_arn=None):
+        """Lets the table's stream catch up: its records folded into the day sums by an `ingest` process of its
+        own, as Lambda's stream event source would hand them over. A table of the test's own needs its stream."""
+        if table is not None:
+            folder = self.function(TABLE_NAME=table)
+            try:
+                assert StreamEventSource(self.moto, stream_arn, folder, virtual_shards=virtual_shards).drain()
+            finally:
+                folder.stop()
+            return
+        if self.stream_source is None:
+            self.stream_source = StreamEventSource(self.moto, self.stream_arn, self.function(),
+                                                   virtual_shards=virtual_shards)
+        assert self.stream_source.drain(), "the stream did not catch up"
+
+    def totals(self, tenant, table=None, stream_arn=None):
+        """date -> (total, meters) as the day sums give them, once the stream has caught up."""
+        from oracle import table_totals
+        self.fold(table=table, stream_arn=stream_arn)
+        return table_totals(self.dynamodb, table or self.table, tenant, query_all)
+
+    def close(self):
+        if self.stream_source is not None:
+            self.stream_source.function.stop()
+            self.stream_source = None
 
     def query_function(self, **settings):
         return Function(self.moto, self.table, bootstrap=QUERY,

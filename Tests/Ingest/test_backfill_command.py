@@ -4,8 +4,8 @@ import os
 import subprocess
 from decimal import Decimal
 
-from oracle import table_totals, wide_file
-from stack import ROOT, query_all
+from oracle import wide_file
+from stack import ROOT
 
 CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 
@@ -32,7 +32,7 @@ def test_backfill_through_the_function_follows_each_continuation(stack, function
                              "--prefix", "incoming/acme/", "--limit", "2", "--function", "ingest")
     assert [summary["processed"] for summary in summaries] == [2, 2, 1]
     assert summaries[-1]["done"] is True
-    assert table_totals(stack.dynamodb, stack.table, "acme", query_all) == {"2024-05-01": (Decimal("120"), 5)}
+    assert stack.totals("acme") == {"2024-05-01": (Decimal("120"), 5)}
 
 
 def test_backfill_locally_runs_the_same_code_against_the_endpoint(stack):
@@ -40,4 +40,4 @@ def test_backfill_locally_runs_the_same_code_against_the_endpoint(stack):
     summaries = run_backfill(stack, {}, "--prefix", "incoming/globex/", "--local")
     assert summaries == [{"continuation": None, "done": True, "failed": 0, "failures": [], "outcomes": {"ingested": 3},
                           "processed": 3}]
-    assert table_totals(stack.dynamodb, stack.table, "globex", query_all) == {"2024-05-01": (Decimal("72"), 3)}
+    assert stack.totals("globex") == {"2024-05-01": (Decimal("72"), 3)}

@@ -1,11 +1,15 @@
 """Contract point (e) and the failure paths: several processes in random order, kill -9 between any two requests,
 and throttling — each ends in exactly the state the objects as they stand define."""
+import os
 import random
+import signal
+import threading
 import time
+from decimal import Decimal
 
 import pytest
 from oracle import expected_totals, table_totals, wide_file
-from stack import FaultProxy, create_table, query_all, run_together, sqs_event
+from stack import FaultProxy, StreamEventSource, create_table, query_all, run_together, sqs_event
 
 TENANTS = ["acme", "globex"]
 
@@ -39,6 +43,9 @@ def populate(stack, rng, objects=14):
 
 
 def assert_final_state(stack, table=None):
+    """The day sums against the oracle; the stack's own table is folded first (other tables by their runs)."""
+    if table is None:
+        stack.fold()
     expected = expected_totals(stack.s3, stack.bucket)
     for tenant in TENANTS:
         assert table_totals(stack.dynamodb, table or stack.table, tenant, query_all) == expected.get(tenant, {}), tenant
@@ -81,7 +88,7 @@ def test_a_kill_between_any_two_requests_then_redelivery_ends_exact(stack, proxy
     changes = stack.messages()
 
     def run(table, kill_at=None):
-        create_table(stack.dynamodb, table)
+        stream = create_table(stack.dynamodb, table)
         function = stack.function(TABLE_NAME=table, AWS_ENDPOINT_URL=proxy.endpoint)
         try:
             proxy.configure()
@@ -93,6 +100,8 @@ def test_a_kill_between_any_two_requests_then_redelivery_ends_exact(stack, proxy
             # Lambda starts a fresh environment; SQS hands the unfinished messages out again.
             again = function.invoke(sqs_event(changes))
             assert again["json"] == {"batchItemFailures": []}, again
+            proxy.configure()
+            assert StreamEventSource(stack.moto, stream, function).drain()
         finally:
             function.stop()
         return first, requests
@@ -140,3 +149,94 @@ def test_throttling_that_outlasts_the_retries_fails_the_message_and_the_ledger_s
     finally:
         function.stop()
     assert_final_state(stack)
+
+
+def test_a_thousand_one_meter_files_of_one_day_by_four_processes_with_kills_give_the_exact_total(stack):
+    rng = random.Random(11)
+    values = {}
+    for index in range(1000):
+        value = f"{rng.randint(0, 99)}.{rng.randint(0, 999):03d}"
+        values[f"m{index:04d}"] = value
+        stack.put(f"incoming/acme/one-{index:04d}.csv", wide_file([(f"m{index:04d}", "2024-05-01", [value] * 48)]))
+    pending = stack.messages()
+    rng.shuffle(pending)
+    functions = [stack.function(WRITE_PARALLELISM=4) for _ in range(4)]
+    lock = threading.Lock()
+    kills = []
+
+    def worker(function):
+        for _ in range(2000):
+            with lock:
+                batch = [pending.pop() for _ in range(min(10, len(pending)))]
+            if not batch:
+                return
+            answer = function.invoke(sqs_event(batch))
+            failed = ({f["itemIdentifier"] for f in answer["json"]["batchItemFailures"]}
+                      if answer["outcome"] == "ok" else {record["messageId"] for record in batch})
+            with lock:
+                pending.extend(record for record in batch if record["messageId"] in failed)
+
+    def killer():
+        for victim in (0, 2, 3):
+            time.sleep(rng.uniform(2, 6))
+            pid = functions[victim].stats()["pid"]
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                kills.append(pid)
+
+    try:
+        run_together([lambda f=function: worker(f) for function in functions] + [killer], timeout=900)
+    finally:
+        for function in functions:
+            function.stop()
+    assert pending == [] and len(kills) == 3
+    expected = sum(Decimal(value) * 48 for value in values.values())
+    stack.fold(virtual_shards=4)
+    assert table_totals(stack.dynamodb, stack.table, "acme", query_all) == {"2024-05-01": (expected, 1000)}
+
+
+def test_a_stream_batch_delivered_twice_bisected_or_across_shards_is_folded_once(stack, proxy):
+    rng = random.Random(13)
+    for index in range(6):
+        stack.put(f"incoming/acme/{index}.csv", random_file(rng, meters=30))
+        if index % 2:
+            stack.put(f"incoming/acme/{index}.csv", random_file(rng, meters=30))
+    stack.delete("incoming/acme/0.csv")
+    ingest = stack.function()
+    try:
+        assert ingest.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    finally:
+        ingest.stop()
+    expected = expected_totals(stack.s3, stack.bucket).get("acme", {})
+    deliveries = [
+        dict(virtual_shards=1, duplicate=True),
+        dict(virtual_shards=3, duplicate=True, batch_size=7),
+        dict(virtual_shards=2, batch_size=50, crash_at=4),
+    ]
+    for index, delivery in enumerate(deliveries):
+        table = f"{stack.table}-fold-{index}"
+        stream = create_table(stack.dynamodb, table)
+        # The same meter-day changes in another table: copy the source table's meter-day items, as writes.
+        for item in query_all_items(stack):
+            stack.dynamodb.put_item(TableName=table, Item=item)
+        crash_at = delivery.pop("crash_at", None)
+        folder = stack.function(TABLE_NAME=table, AWS_ENDPOINT_URL=proxy.endpoint)
+        try:
+            source = StreamEventSource(stack.moto, stream, folder, **delivery)
+            # A window's empty first invocation starts the function, so that its pid is known.
+            assert folder.invoke(source.event(0, []))["json"] == {"state": {}, "batchItemFailures": []}
+            # A crash after some of a batch's sum shards were updated: the batch comes back, halved, and the
+            # shards already updated recognise its records.
+            proxy.configure(killAt=crash_at, killPid=folder.stats()["pid"]) if crash_at else proxy.configure()
+            assert source.drain(bisect=True)
+            proxy.configure()
+        finally:
+            folder.stop()
+        assert table_totals(stack.dynamodb, table, "acme", query_all) == expected, delivery
+        if crash_at:
+            assert source.deliveries["failed"] > 0
+
+
+def query_all_items(stack):
+    items = stack.dynamodb.scan(TableName=stack.table)["Items"]
+    return [item for item in items if item["sk"]["S"].startswith("C#")]

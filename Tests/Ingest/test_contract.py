@@ -14,7 +14,7 @@ def day(meter, date, value):
 
 
 def totals(stack, tenant):
-    return table_totals(stack.dynamodb, stack.table, tenant, query_all)
+    return stack.totals(tenant)
 
 
 def ingest_queue(stack, function):
@@ -103,14 +103,14 @@ def test_an_overlap_is_won_by_the_later_object_whatever_the_processing_order(sta
     first, second = stack.messages()
     for index, order in enumerate(([first, second], [second, first])):
         table = f"{stack.table}-{index}"
-        create_table(stack.dynamodb, table)
+        stream = create_table(stack.dynamodb, table)
         started = stack.function(TABLE_NAME=table)
         try:
             for record in order:
                 assert started.invoke(sqs_event([record]))["json"] == {"batchItemFailures": []}
         finally:
             started.stop()
-        assert table_totals(stack.dynamodb, table, "acme", query_all) == {"2024-05-01": (Decimal("144"), 2)}
+        assert stack.totals("acme", table=table, stream_arn=stream) == {"2024-05-01": (Decimal("144"), 2)}
 
 
 def test_an_overlap_within_one_second_is_won_by_the_greater_key(stack, function):
@@ -157,8 +157,9 @@ def test_a_bad_file_writes_nothing_is_reported_and_the_invocation_succeeds(stack
     stack.put("incoming/acme/a.csv", bad)
     stack.put("incoming/acme/b.csv", wide_file([day("m3", "2024-05-02", "-1")]))
     answer = ingest_queue(stack, function)
-    # The rejected version replaced the good one, so the key holds nothing that counts.
-    assert totals(stack, "acme") == {}
+    # A rejected correction does not erase the key's last valid version: its totals stay.
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("48"), 1)}
+    assert_matches_bucket(stack, "acme")
     readings = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
                          ExpressionAttributeValues={":pk": {"S": "T#acme#M#m2"}})
     assert readings == []
@@ -172,8 +173,17 @@ def test_a_bad_file_writes_nothing_is_reported_and_the_invocation_succeeds(stack
     assert report["errors"][0]["line"] == 2 and report["errors"][0]["code"] == "negative-value"
     assert report["errors"][0]["column"] == "0:00" and report["errors"][0]["excerpt"] == "-1"
     assert report["object"]["key"] == "incoming/acme/b.csv"
-    assert "incoming/acme/a.csv@rejected" in ledger
+    assert "incoming/acme/a.csv@rejected" in ledger and "incoming/acme/a.csv@ingested" in ledger
+    assert "invalid-number" in ledger["incoming/acme/a.csv@rejected"]["errorSummary"]["S"]
     assert answer["json"] == {"batchItemFailures": []}
+    # A valid version after the rejected one counts as usual, and a delete removes the key's readings.
+    stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "3")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 1)}
+    stack.put("incoming/acme/a.csv", bad)
+    stack.delete("incoming/acme/a.csv")
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {}
 
 
 def test_only_the_failing_messages_of_a_batch_come_back(stack, function):
@@ -210,6 +220,7 @@ def test_a_gzip_file_and_a_bucket_without_versioning(moto):
     import gzip
     plain = Stack(moto, versioned=False)
     function = plain.function()
+    plain.close_later = True
     plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m1", "2024-05-01", "0.25")]).encode()))
     ingest_queue(plain, function)
     plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m2", "2024-05-02", "0.5")]).encode()))
@@ -276,3 +287,31 @@ def test_a_file_too_big_for_one_invocation_resumes_where_it_stopped(stack):
                        ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
     assert ledger[0]["status"]["S"] == "ingested" and ledger[0]["meterDays"]["N"] == "900"
     assert "lastError" not in ledger[0] and "writtenMeterDays" not in ledger[0]
+
+
+def test_keys_and_meters_that_differ_only_in_unicode_normalisation_are_apart(stack, function):
+    composed, decomposed = "M\u00e4rz", "Ma\u0308rz"
+    stack.put(f"incoming/acme/{composed}.csv", wide_file([day(composed, "2024-05-01", "1")]))
+    time.sleep(1.1)
+    stack.put(f"incoming/acme/{decomposed}.csv", wide_file([day(decomposed, "2024-05-01", "2"),
+                                                             day(composed, "2024-05-02", "1")]))
+    ingest_queue(stack, function)
+    # Two keys and two meters, though Swift's String calls each pair equal.
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 2), "2024-05-02": (Decimal("48"), 1)}
+    stack.delete(f"incoming/acme/{composed}.csv")
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1), "2024-05-02": (Decimal("48"), 1)}
+    assert_matches_bucket(stack, "acme")
+
+
+def test_a_file_costs_what_it_holds_whatever_its_day_already_holds(stack, function):
+    """The bar of the storage design: a small file into a large day reads no more than a small file into an empty
+    one (its meter-days, not the day's)."""
+    stack.put("incoming/acme/big.csv", wide_file([day(f"m{index}", "2024-05-01", "1") for index in range(300)]))
+    ingest_queue(stack, function)
+    stack.put("incoming/acme/small.csv", wide_file([day(f"n{index}", "2024-05-01", "1") for index in range(3)]))
+    answer = ingest_queue(stack, function)
+    logs = [line for line in function.log_text().splitlines() if "small.csv" in line and "meterDaysRecomputed" in line]
+    assert logs and '"meterDaysRecomputed":0' in logs[-1].replace(" ", ""), logs
+    assert answer["json"] == {"batchItemFailures": []}
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("14544"), 303)}

@@ -32,6 +32,18 @@ import Testing
         #expect(SourceRank(lastModified: 1, key: "z", eTag: "") < SourceRank(lastModified: 1, key: "é", eTag: ""))
     }
 
+    @Test func keysThatSwiftCallsEqualButS3KeepsApartAreTwoKeys() {
+        let composed = "incoming/acme/M\u{E4}rz.csv"
+        let decomposed = "incoming/acme/Ma\u{308}rz.csv"
+        #expect(composed == decomposed)  // Swift's canonical equivalence: the trap
+        let nfc = SourceRank(lastModified: 1, key: composed, eTag: "e")
+        let nfd = SourceRank(lastModified: 1, key: decomposed, eTag: "e")
+        #expect(nfc != nfd)
+        #expect(nfd < nfc)  // "a" (0x61) sorts before 0xC3
+        #expect(Set([ByteIdentity(composed), ByteIdentity(decomposed)]).count == 2)
+        #expect(TableKeys.sourceID(ofKey: composed) != TableKeys.sourceID(ofKey: decomposed))
+    }
+
     @Test func lastModifiedIsReadAsS3WritesIt() {
         #expect(HTTPDate.epochSeconds("Sun, 22 Nov 2026 01:02:03 GMT") == 1_795_309_323)
         #expect(HTTPDate.epochSeconds("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
@@ -47,53 +59,6 @@ import Testing
         let plain = ObjectVersion(key: "k", versionID: "null", eTag: "e", lastModified: 1, size: 1)
         #expect(plain.versionID == nil)
         #expect(plain.tag != ObjectVersion(key: "k", versionID: nil, eTag: "e", lastModified: 2, size: 1).tag)
-    }
-}
-
-@Suite struct TableKeysTests {
-    @Test func metersSpreadOverBucketsByAStableHash() {
-        // FNV-1a (32-bit) of "m1" is 0x942e6feb, as Python computes it: buckets never depend on the process.
-        #expect(TableKeys.bucket(ofMeter: "m1") == 0x942E_6FEB % 16)
-        let used = Set((0..<200).map { TableKeys.bucket(ofMeter: "meter-\($0)") })
-        #expect(used.count == TableKeys.bucketCount)
-    }
-
-    @Test func everyPartitionKeyIsScopedByTenant() {
-        let date = CalendarDate(daysSinceEpoch: 19_844)
-        #expect(TableKeys.readingPartition(tenant: "acme", date: date, bucket: 7) == "T#acme#D#2024-05-01#B#07")
-        #expect(TableKeys.meterPartition(tenant: "acme", meter: "a#b") == "T#acme#M#a#b")
-        #expect(TableKeys.totalsSort(date: date, bucket: 12) == "2024-05-01#12")
-    }
-}
-
-@Suite struct SourceStateTests {
-    @Test func aSwitchHandsThePreviousVersionsBucketsAndTagOverAsStaleWork() {
-        var old = SourceState()
-        old.version = "old"
-        old.buckets.insert(date: CalendarDate(daysSinceEpoch: 1), bucket: 1)
-        old.switchCount = 4
-        let next = ObjectVersion(key: "k", versionID: "v", eTag: "e", lastModified: 1, size: 1)
-        var buckets = DayBuckets()
-        buckets.insert(date: CalendarDate(daysSinceEpoch: 2), bucket: 2)
-        let switched = old.switched(to: next, tag: "new", buckets: buckets)
-        #expect(switched.version == "new")
-        #expect(switched.staleVersions == ["old"])
-        #expect(switched.staleBuckets == old.buckets)
-        #expect(switched.switchCount == 5)
-        // Switching back to a stale version takes it off the list of versions to delete.
-        #expect(switched.switched(to: next, tag: "old", buckets: old.buckets).staleVersions == ["new"])
-    }
-
-    @Test func theStoredItemReadsBackTheSame() throws {
-        var state = SourceState()
-        state.version = "abc"
-        state.eTag = "\"e\""
-        state.lastModified = 7
-        state.staleVersions = ["x", "y"]
-        state.staleBuckets.insert(date: CalendarDate(daysSinceEpoch: 3), bucket: 9)
-        state.switchCount = 2
-        let item = state.item(tenant: "t", key: "k", updatedAt: "now")
-        #expect(SourceState(item: item) == state)
     }
 }
 

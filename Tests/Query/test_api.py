@@ -40,6 +40,7 @@ def data(moto):
         assert answer["json"] == {"batchItemFailures": []}
     finally:
         ingest.stop()
+    stack.fold()
     environment = {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
                    "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint, "TABLE_NAME": stack.table}
     subprocess.run([CONSUMPTION, "keys", "add", "key-acme", "--tenant", "acme"], env=environment, check=True,
@@ -51,6 +52,7 @@ def data(moto):
     stack.query = stack.query_function()
     yield stack
     stack.query.stop()
+    stack.close()
 
 
 def call(data, event):
@@ -200,6 +202,11 @@ def test_the_ledger_lists_pages_filters_and_shows_one_object(data):
     assert "invalid-number" in rejected[0]["errorSummary"] and rejected[0]["reportKey"].startswith("reports/acme/")
     one = call(data, acme_v1("/ingestions/" + urllib.parse.quote("incoming/acme/april.csv", safe=""))).json
     assert one["versions"][0]["status"] == "ingested" and one["versions"][0]["meterDays"] == 120
+    assert one["counting"]["version"] == one["versions"][0]["version"]
+    # Of an overwritten key, the newest version counts; a rejected new key has none that counts.
+    fix = call(data, acme_v2("/ingestions/incoming/acme/fix.csv")).json
+    assert fix["counting"]["versionId"] == fix["versions"][0]["versionId"]
+    assert call(data, acme_v2("/ingestions/incoming/acme/bad.csv")).json["counting"] is None
     assert call(data, acme_v2("/ingestions/incoming/acme/april.csv")).json == one
     assert call(data, acme_v2("/ingestions/incoming/acme/none.csv")).status == 404
     assert call(data, acme_v2("/ingestions", query={"status": ["lost"]})).json["field"] == "status"

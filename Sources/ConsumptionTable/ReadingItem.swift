@@ -1,0 +1,76 @@
+import ConsumptionCore
+import JSON
+
+/// One object version's reading of one meter-day, in the meter's partition beside the meter-day item. Every
+/// version of every key keeps its readings until it stops counting, so a deleted object's meter-days can fall back
+/// on the next-best reading (rule c).
+public struct ReadingItem: Sendable, Equatable {
+    public var tenant: String
+    public var meter: String
+    public var date: CalendarDate
+    public var source: VersionIdentity
+    public var value: ExactDecimal
+    /// The interval values, in time order (wide files only).
+    public var intervals: [ExactDecimal]?
+    /// The file line the reading starts on.
+    public var line: Int
+
+    public init(
+        tenant: String, meter: String, date: CalendarDate, source: VersionIdentity, value: ExactDecimal,
+        intervals: [ExactDecimal]?, line: Int
+    ) {
+        self.tenant = tenant
+        self.meter = meter
+        self.date = date
+        self.source = source
+        self.value = value
+        self.intervals = intervals
+        self.line = line
+    }
+
+    enum Attribute {
+        static let meter = "meter"
+        static let date = "date"
+        static let value = "value"
+        static let intervals = "intervals"
+        static let line = "line"
+    }
+
+    public var key: JSONValue {
+        TableKeys.key(
+            TableKeys.meterPartition(tenant: tenant, meter: meter),
+            TableKeys.readingSort(date: date, source: TableKeys.sourceID(ofKey: source.key), tag: source.tag))
+    }
+
+    public init?(item: JSONValue) {
+        guard let pk = AttributeValues.string(item, "pk"), let partition = TableKeys.parseMeterPartition(pk),
+            let date = AttributeValues.date(item, Attribute.date), let source = VersionIdentity(item: item),
+            let value = AttributeValues.decimal(item, Attribute.value)
+        else { return nil }
+        var intervals: [ExactDecimal]?
+        if let text = AttributeValues.string(item, Attribute.intervals) {
+            var parsed: [ExactDecimal] = []
+            for field in text.split(separator: ",") {
+                guard let number = ExactDecimal(String(field)) else { return nil }
+                parsed.append(number)
+            }
+            intervals = parsed
+        }
+        self.init(
+            tenant: partition.tenant, meter: partition.meter, date: date, source: source, value: value,
+            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0)
+    }
+
+    public var item: JSONValue {
+        var item = source.attributes
+        item.merge(key.objectValue ?? [:]) { _, new in new }
+        item[Attribute.meter] = AttributeValues.string(meter)
+        item[Attribute.date] = AttributeValues.string(date.description)
+        item[Attribute.value] = AttributeValues.number(value)
+        item[Attribute.line] = AttributeValues.number(line)
+        if let intervals {
+            item[Attribute.intervals] = AttributeValues.string(intervals.map(\.description).joined(separator: ","))
+        }
+        return .object(item)
+    }
+}

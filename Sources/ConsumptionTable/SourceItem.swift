@@ -1,0 +1,109 @@
+import JSON
+
+/// What the table says about one object key: which version of it counts now, and the work a switch left to do.
+/// Readings count only when their version is the one named here, so switching this item is what makes a new
+/// version count and an old one stop, all at once (rule b).
+///
+/// After a switch, the meter-day items must follow: the new version's meter-days are *offered* (in the order of its
+/// pages, `offered` of `counting.meterDays` done), and each version that stopped counting is *retired* (its
+/// meter-days recomputed where it was the reading that counted, then its readings deleted). The progress is kept
+/// here so a crash or a deadline resumes it; every step of it is idempotent.
+public struct SourceItem: Sendable, Equatable {
+    public struct CountingVersion: Sendable, Equatable {
+        public var identity: VersionIdentity
+        /// How many meter-days its pages list (`VersionPage`).
+        public var meterDays: Int
+
+        public init(identity: VersionIdentity, meterDays: Int) {
+            self.identity = identity
+            self.meterDays = meterDays
+        }
+    }
+
+    /// A version that stopped counting, and how many of its meter-days are retired.
+    public struct Retiring: Sendable, Equatable {
+        public var tag: String
+        public var meterDays: Int
+        public var done: Int
+
+        public init(tag: String, meterDays: Int, done: Int) {
+            self.tag = tag
+            self.meterDays = meterDays
+            self.done = done
+        }
+    }
+
+    public var key: String
+    /// Nil: no version counts (deleted, or never valid).
+    public var counting: CountingVersion?
+    /// Meter-days of the counting version offered so far; nil once all are.
+    public var offered: Int?
+    public var retiring: [Retiring] = []
+    /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's work.
+    public var switchCount = 0
+
+    public init(key: String) {
+        self.key = key
+    }
+
+    public var hasPendingWork: Bool { offered != nil || !retiring.isEmpty }
+
+    enum Attribute {
+        static let meterDays = "meterDays"
+        static let offered = "offered"
+        static let retiring = "retiring"
+        static let switchCount = "switchCount"
+        static let updatedAt = "updatedAt"
+    }
+
+    public static func key(tenant: String, key: String) -> JSONValue {
+        TableKeys.key(TableKeys.sourcePartition(tenant: tenant), key)
+    }
+
+    /// Nil when the item does not parse.
+    public init?(item: JSONValue) {
+        guard let key = AttributeValues.string(item, "sk") else { return nil }
+        self.key = key
+        switchCount = AttributeValues.integer(item, Attribute.switchCount) ?? 0
+        offered = AttributeValues.integer(item, Attribute.offered)
+        if let identity = VersionIdentity(item: item) {
+            counting = CountingVersion(
+                identity: identity, meterDays: AttributeValues.integer(item, Attribute.meterDays) ?? 0)
+        }
+        for entry in (AttributeValues.string(item, Attribute.retiring) ?? "").split(separator: ",") {
+            let parts = entry.split(separator: ":")
+            guard parts.count == 3, let meterDays = Int(parts[1]), let done = Int(parts[2]) else { return nil }
+            retiring.append(Retiring(tag: String(parts[0]), meterDays: meterDays, done: done))
+        }
+    }
+
+    public func item(tenant: String, updatedAt: String) -> JSONValue {
+        var item = counting?.identity.attributes ?? [:]
+        item.merge(Self.key(tenant: tenant, key: key).objectValue ?? [:]) { _, new in new }
+        item[Attribute.switchCount] = AttributeValues.number(switchCount)
+        item[Attribute.updatedAt] = AttributeValues.string(updatedAt)
+        if let counting { item[Attribute.meterDays] = AttributeValues.number(counting.meterDays) }
+        if let offered { item[Attribute.offered] = AttributeValues.number(offered) }
+        if !retiring.isEmpty {
+            item[Attribute.retiring] = AttributeValues.string(
+                retiring.map { "\($0.tag):\($0.meterDays):\($0.done)" }.joined(separator: ","))
+        }
+        return .object(item)
+    }
+
+    /// The item after `next` (nil: no version) starts counting: the one that counted until now is retired, and
+    /// `next` is offered from its first meter-day.
+    public func switched(to next: CountingVersion?) -> SourceItem {
+        var state = SourceItem(key: key)
+        state.counting = next
+        state.offered = next == nil ? nil : 0
+        state.retiring = retiring.filter { $0.tag != next?.identity.tag }
+        if let old = counting, old.identity.tag != next?.identity.tag,
+            !state.retiring.contains(where: { $0.tag == old.identity.tag })
+        {
+            state.retiring.append(Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0))
+        }
+        state.switchCount = switchCount + 1
+        return state
+    }
+}

@@ -1,0 +1,131 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaRuntime
+
+/// Recomputes meter-day items from their readings, under the generation guard.
+///
+/// For each meter-day: bump its `generation` (unless the caller's conditional bump already did), then read every
+/// reading of it (consistently), keep those whose version is the one its source item names, let the best-ranked win
+/// (rule d), and store it only if no recompute with a newer generation has stored one. A recompute that starts
+/// after a change has seen it, and the newest to store started after every change before it, so the stored
+/// reading is right whatever the interleaving; offers are refused while it is pending, so none is lost under it.
+struct MeterDayRecomputer {
+    let dynamo: DynamoDBClient
+    let table: String
+    let tenant: String
+    let sources: SourceStore
+    let parallelism: Int
+    let deadline: Int
+
+    struct MeterDay: Hashable {
+        var meter: ByteIdentity
+        var date: CalendarDate
+    }
+
+    /// What the recomputes cost, for the log line and the benchmarks.
+    struct Cost {
+        var meterDays = 0
+        var readingsRead = 0
+    }
+
+    /// Recomputes `meterDays`; `generations` holds those already bumped by the caller.
+    func recompute(_ meterDays: [MeterDay], generations known: [MeterDay: Int] = [:], cost: inout Cost)
+        throws(IngestFailure)
+    {
+        guard !meterDays.isEmpty else { return }
+        guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+        var generations = known
+        let unbumped = meterDays.filter { generations[$0] == nil }
+        let bumps: [JSONValue] = unbumped.map { day in
+            var update = UpdateExpression()
+            update.add(MeterDayItem.Attribute.generation, AttributeValues.number(1))
+            var request = update.request(returnValues: "UPDATED_NEW")
+            request["TableName"] = .string(table)
+            request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
+            return .object(request)
+        }
+        for (day, answer) in zip(unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline)) {
+            guard let generation = AttributeValues.integer(try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
+            else { throw .corruptItem("UpdateItem returned no generation") }
+            generations[day] = generation
+        }
+
+        let readings = try readAll(meterDays)
+        let keys = Set(readings.values.flatMap { $0.map { ByteIdentity($0.source.key) } })
+        let counting = try sources.countingTags(of: Array(keys))
+
+        var stores: [JSONValue] = []
+        for day in meterDays {
+            let found = readings[day] ?? []
+            cost.readingsRead += found.count
+            var best: ReadingItem?
+            for reading in found where counting[ByteIdentity(reading.source.key)] == reading.source.tag {
+                if let current = best, !(current.source.rank < reading.source.rank) { continue }
+                best = reading
+            }
+            var update = UpdateExpression()
+            let generation = update.value(AttributeValues.number(generations[day] ?? 0))
+            update.set(MeterDayItem.Attribute.computed, AttributeValues.number(generations[day] ?? 0))
+            if let best {
+                update.set(
+                    MeterDayItem.countingAttributes(
+                        .init(source: best.source, value: best.value, line: best.line), date: day.date))
+                if best.source.versionID == nil { update.remove("versionId") }
+            } else {
+                for name in MeterDayItem.countingAttributeNames { update.remove(name) }
+            }
+            let computed = update.name(MeterDayItem.Attribute.computed)
+            var request = update.request(
+                condition: "attribute_not_exists(\(computed)) OR \(computed) < \(generation)")
+            request["TableName"] = .string(table)
+            request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
+            stores.append(.object(request))
+        }
+        for answer in dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadlineMilliseconds: deadline) {
+            // A newer generation stored first: it has seen everything this one saw.
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
+            _ = try answer.orIngestFailure()
+        }
+        cost.meterDays += meterDays.count
+    }
+
+    /// Every reading of each meter-day, the queries in parallel, each followed to its last page.
+    private func readAll(_ meterDays: [MeterDay]) throws(IngestFailure) -> [MeterDay: [ReadingItem]] {
+        var readings: [MeterDay: [ReadingItem]] = [:]
+        var queries: [MeterDay: [String: JSONValue]] = [:]
+        for day in meterDays {
+            queries[day] = [
+                "TableName": .string(table), "ConsistentRead": true,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
+                "ExpressionAttributeValues": [
+                    ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: day.meter.text)),
+                    ":day": AttributeValues.string("\(TableKeys.readingPrefix)\(day.date)#"),
+                ],
+            ]
+        }
+        for _ in 0..<10_000 where !queries.isEmpty {
+            let order = Array(queries.keys)
+            let answers = dynamo.callAll(
+                "Query", order.map { JSONValue.object(queries[$0] ?? [:]) }, maxInFlight: parallelism,
+                deadlineMilliseconds: deadline)
+            for (day, answer) in zip(order, answers) {
+                let page = try answer.orIngestFailure()
+                for item in page["Items"]?.arrayValue ?? [] {
+                    guard let reading = ReadingItem(item: item) else {
+                        throw .corruptItem("a reading of \(day.meter.text) on \(day.date)")
+                    }
+                    readings[day, default: []].append(reading)
+                }
+                if let last = page["LastEvaluatedKey"], last != .null {
+                    queries[day]?["ExclusiveStartKey"] = last
+                } else {
+                    queries[day] = nil
+                }
+            }
+        }
+        guard queries.isEmpty else { throw .corruptItem("a meter-day query did not end after 10,000 pages") }
+        return readings
+    }
+}

@@ -1,0 +1,235 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaRuntime
+
+/// Brings the meter-day items in line with a source item after a switch, page by page, recording its progress on
+/// the source item: the counting version's meter-days are *offered*, then each version that stopped counting is
+/// *retired* and its readings deleted. What one file costs is what its pages hold, whatever else its days hold.
+struct MeterDaySettler {
+    let dynamo: DynamoDBClient
+    let table: String
+    let tenant: String
+    let sources: SourceStore
+    let recomputer: MeterDayRecomputer
+    let parallelism: Int
+    let deadline: Int
+
+    typealias MeterDay = MeterDayRecomputer.MeterDay
+
+    /// Settles `state`'s pending work. Returns false when another switch of the key came meanwhile: it has taken
+    /// the work over, and the caller starts over from the key's new state. Near the deadline it records how far it
+    /// got and throws, so the next attempt resumes there.
+    func settle(_ state: inout SourceItem, now: () -> String, cost: inout MeterDayRecomputer.Cost)
+        throws(IngestFailure) -> Bool
+    {
+        if let counting = state.counting, let start = state.offered {
+            let source = counting.identity
+            let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
+                (entries, done) throws(IngestFailure) -> Bool in
+                try offer(entries, from: source, cost: &cost)
+                state.offered = done < counting.meterDays ? done : nil
+                return try sources.recordProgress(state, now: now())
+            }
+            guard finished else {
+                try retract(source, upTo: state.offered ?? counting.meterDays, cost: &cost)
+                return false
+            }
+            // An offer is a blind write: if a switch came after ours, its retire may have run before our last offers
+            // landed. A switch seen here is repaired by retracting them; one after this read retires after them.
+            if try sources.read(key: state.key).switchCount != state.switchCount {
+                try retract(source, upTo: counting.meterDays, cost: &cost)
+                return false
+            }
+        }
+        while let retiring = state.retiring.first {
+            let key = state.key
+            let finished = try walk(key, retiring.tag, from: retiring.done, to: retiring.meterDays) {
+                (entries, done) throws(IngestFailure) -> Bool in
+                try retire(entries, key: key, tag: retiring.tag, cost: &cost)
+                try write(entries.map { ["DeleteRequest": ["Key": readingKey($0, key: key, tag: retiring.tag)]] })
+                state.retiring[0].done = done
+                return try sources.recordProgress(state, now: now())
+            }
+            guard finished else { return false }
+            let pages = (retiring.meterDays + VersionPage.capacity - 1) / VersionPage.capacity
+            try write(
+                (0..<pages).map { number in
+                    ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: retiring.tag, page: number)]]
+                })
+            state.retiring.removeFirst()
+            if try !sources.recordProgress(state, now: now()) { return false }
+        }
+        return true
+    }
+
+    /// Hands the meter-days `start..<end` of a version's pages to `step` a round at a time (small enough that the
+    /// deadline is checked often), with the count done after each round. Returns false as soon as `step` does.
+    private func walk(
+        _ key: String, _ tag: String, from start: Int, to end: Int,
+        _ step: ([VersionPage.Entry], Int) throws(IngestFailure) -> Bool
+    ) throws(IngestFailure) -> Bool {
+        let round = max(DynamoDBClient.batchWriteLimit, parallelism * 16)
+        var done = start
+        while done < end {
+            let entries = try page(key, tag, done / VersionPage.capacity)
+            var offset = done % VersionPage.capacity
+            // A page already deleted (its version retired meanwhile) has nothing left to do.
+            guard offset < entries.count else { return true }
+            while offset < entries.count {
+                guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+                let slice = Array(entries[offset..<min(entries.count, offset + round)])
+                offset += slice.count
+                done += slice.count
+                guard try step(slice, done) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Offers each meter-day of a page: one conditional write each, which takes the meter-day when nothing counts
+    /// there, or a lower-ranked reading does, and no recompute is pending. When it is refused, the meter-day is read:
+    /// a pending recompute, or an older version of the same key counting there, means it must be recomputed.
+    private func offer(_ entries: [VersionPage.Entry], from source: VersionIdentity, cost: inout MeterDayRecomputer.Cost)
+        throws(IngestFailure)
+    {
+        let requests: [JSONValue] = entries.map { entry in
+            var update = UpdateExpression()
+            let counting = MeterDayItem.Counting(source: source, value: entry.value, line: entry.line)
+            update.set(MeterDayItem.countingAttributes(counting, date: entry.date))
+            if source.versionID == nil { update.remove("versionId") }
+            let generation = update.name(MeterDayItem.Attribute.generation)
+            let computed = update.name(MeterDayItem.Attribute.computed)
+            let value = update.name(MeterDayItem.Attribute.value)
+            let lastModified = update.name("lastModified")
+            let key = update.name("key")
+            let eTag = update.name("eTag")
+            let rankedBelow =
+                "\(lastModified) < \(update.value(AttributeValues.number(source.lastModified))) OR "
+                + "(\(lastModified) = \(update.value(AttributeValues.number(source.lastModified))) AND "
+                + "(\(key) < \(update.value(AttributeValues.string(source.key))) OR "
+                + "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
+                + "\(eTag) < \(update.value(AttributeValues.string(source.eTag))))))"
+            let condition =
+                "attribute_not_exists(pk) OR ((attribute_not_exists(\(generation)) OR \(generation) = \(computed)) "
+                + "AND (attribute_not_exists(\(value)) OR \(rankedBelow)))"
+            var request = update.request(condition: condition)
+            request["TableName"] = .string(table)
+            request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)
+            return .object(request)
+        }
+        var refused: [VersionPage.Entry] = []
+        for (entry, answer) in zip(
+            entries, dynamo.callAll("UpdateItem", requests, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+        {
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+                refused.append(entry)
+                continue
+            }
+            _ = try answer.orIngestFailure()
+        }
+        let reads: [JSONValue] = refused.map { entry in
+            [
+                "TableName": .string(table), "ConsistentRead": true,
+                "Key": MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date),
+            ]
+        }
+        var recompute: [MeterDay] = []
+        for (entry, answer) in zip(
+            refused, dynamo.callAll("GetItem", reads, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+        {
+            guard let item = try answer.orIngestFailure()["Item"], let day = MeterDayItem(item: item) else {
+                throw .corruptItem("meter-day \(entry.meter) on \(entry.date) refused an offer but does not parse")
+            }
+            if !Self.offerIsSettled(day, by: source) {
+                recompute.append(MeterDay(meter: ByteIdentity(entry.meter), date: entry.date))
+            }
+        }
+        try recomputer.recompute(recompute, cost: &cost)
+    }
+
+    /// Whether a refused offer can be left as it is: no recompute is pending, and the meter-day holds the offered
+    /// version itself or a better-ranked reading of another key. Anything else may hide a recompute that read the
+    /// table before the offering version counted (a pending one, or one that stored after the refusal).
+    static func offerIsSettled(_ day: MeterDayItem, by source: VersionIdentity) -> Bool {
+        guard !day.isRecomputing, let counting = day.counting else { return false }
+        if counting.source.isSameVersion(as: source) { return true }
+        return !counting.source.key.utf8.elementsEqual(source.key.utf8) && source.rank < counting.source.rank
+    }
+
+    /// Recomputes each meter-day of the page where the version `tag` of `key` is the reading that counts, or where a
+    /// recompute is pending (it may have read the table while the version still counted, and store it after this
+    /// check): a conditional bump of its generation finds them, and starts their recompute.
+    private func retire(_ entries: [VersionPage.Entry], key: String, tag: String, cost: inout MeterDayRecomputer.Cost)
+        throws(IngestFailure)
+    {
+        let bumps: [JSONValue] = entries.map { entry in
+            var update = UpdateExpression()
+            update.add(MeterDayItem.Attribute.generation, AttributeValues.number(1))
+            let generation = update.name(MeterDayItem.Attribute.generation)
+            let computed = update.name(MeterDayItem.Attribute.computed)
+            let condition =
+                "(\(update.name("key")) = \(update.value(AttributeValues.string(key))) AND "
+                + "\(update.name("tag")) = \(update.value(AttributeValues.string(tag)))) OR "
+                + "(attribute_exists(\(generation)) AND "
+                + "(attribute_not_exists(\(computed)) OR \(generation) <> \(computed)))"
+            var request = update.request(condition: condition, returnValues: "UPDATED_NEW")
+            request["TableName"] = .string(table)
+            request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)
+            return .object(request)
+        }
+        var generations: [MeterDay: Int] = [:]
+        for (entry, answer) in zip(
+            entries, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+        {
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
+            guard
+                let generation = AttributeValues.integer(
+                    try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
+            else { throw .corruptItem("UpdateItem returned no generation") }
+            generations[MeterDay(meter: ByteIdentity(entry.meter), date: entry.date)] = generation
+        }
+        try recomputer.recompute(Array(generations.keys), generations: generations, cost: &cost)
+    }
+
+    /// Retires the first `count` meter-days of a version whose offers may have landed after it stopped counting.
+    private func retract(_ source: VersionIdentity, upTo count: Int, cost: inout MeterDayRecomputer.Cost)
+        throws(IngestFailure)
+    {
+        _ = try walk(source.key, source.tag, from: 0, to: count) { (entries, _) throws(IngestFailure) -> Bool in
+            try retire(entries, key: source.key, tag: source.tag, cost: &cost)
+            return true
+        }
+    }
+
+    /// A page of a version's meter-days; a page already deleted (its version retired meanwhile) is empty.
+    private func page(_ key: String, _ tag: String, _ number: Int) throws(IngestFailure) -> [VersionPage.Entry] {
+        let item: JSONValue?
+        do throws(AWSError) {
+            item = try dynamo.getItem(
+                table: table, key: VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number),
+                consistent: true)
+        } catch {
+            throw .aws(error)
+        }
+        guard let item else { return [] }
+        guard let page = VersionPage(item: item) else { throw .corruptItem("page \(number) of \(key) does not parse") }
+        return page.entries
+    }
+
+    private func readingKey(_ entry: VersionPage.Entry, key: String, tag: String) -> JSONValue {
+        TableKeys.key(
+            TableKeys.meterPartition(tenant: tenant, meter: entry.meter),
+            TableKeys.readingSort(date: entry.date, source: TableKeys.sourceID(ofKey: key), tag: tag))
+    }
+
+    private func write(_ requests: [JSONValue]) throws(IngestFailure) {
+        guard !requests.isEmpty else { return }
+        do throws(AWSError) {
+            try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+        } catch {
+            throw .aws(error)
+        }
+    }
+}

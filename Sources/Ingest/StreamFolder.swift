@@ -1,0 +1,157 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaEvents
+import LambdaRuntime
+
+/// Folds the meter-day items' changes, as the table's stream delivers them, into the day sum shards: each record
+/// adds `new - old` (value, and one meter more or less). A batch's records are grouped by the sum shard they change
+/// and each group is one UpdateItem, conditioned on the highest sequence number of this stream shard already
+/// applied there: a record delivered again (a retried, bisected or repeated batch) is never added twice.
+public struct StreamFolder {
+    let dynamo: DynamoDBClient
+    let table: String
+    let parallelism: Int
+    let deadline: Int
+
+    public init(dynamo: DynamoDBClient, table: String, parallelism: Int, deadline: Int) {
+        self.dynamo = dynamo
+        self.table = table
+        self.parallelism = parallelism
+        self.deadline = deadline
+    }
+
+    struct Change {
+        var sequence: StreamSequence
+        var value: ExactDecimal
+        var meters: Int
+    }
+
+    struct SumShard: Hashable {
+        var tenant: String
+        var date: CalendarDate
+        var shard: Int
+    }
+
+    /// What a batch did, for the log line.
+    public struct Outcome: Sendable {
+        public var records = 0
+        public var changes = 0
+        public var updates = 0
+        public var duplicates = 0
+        /// Where Lambda must resume this shard: the first record of a group that could not be applied, and why.
+        public var resumeFrom: String?
+        public var failure: String?
+    }
+
+    public func fold(_ event: DynamoDBStreamEvent, now: String) throws(IngestFailure) -> Outcome {
+        var outcome = Outcome(records: event.records.count)
+        var groups: [SumShard: [Change]] = [:]
+        for record in event.records {
+            guard let sequence = StreamSequence(record.sequenceNumber) else {
+                throw .corruptItem("stream record \(record.eventID) has sequence number '\(record.sequenceNumber)'")
+            }
+            let old = record.oldImage.flatMap(MeterDayItem.init(item:))
+            let new = record.newImage.flatMap(MeterDayItem.init(item:))
+            guard let day = new ?? old else { continue }
+            let value = (new?.counting?.value ?? .zero) - (old?.counting?.value ?? .zero)
+            let meters = (new?.counting == nil ? 0 : 1) - (old?.counting == nil ? 0 : 1)
+            // A recompute's bump, or an offer of the same value, changes no sum.
+            guard value != .zero || meters != 0 else { continue }
+            outcome.changes += 1
+            let shard = SumShard(tenant: day.tenant, date: day.date, shard: TableKeys.shard(ofMeter: day.meter))
+            groups[shard, default: []].append(Change(sequence: sequence, value: value, meters: meters))
+        }
+        let order = Array(groups.keys)
+        let first = order.map { shard in
+            request(shard, groups[shard] ?? [], streamShard: event.shardID, applied: nil, now: now)
+        }
+        var unapplied: [Change] = []
+        for (shard, answer) in zip(
+            order, dynamo.callAll("UpdateItem", first, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+        {
+            let changes = groups[shard] ?? []
+            switch answer {
+            case .success:
+                outcome.updates += 1
+            case .failure(let error) where error.code == "ConditionalCheckFailedException":
+                do throws(IngestFailure) {
+                    let (updates, duplicates) = try applyAfterRedelivery(
+                        shard, changes, streamShard: event.shardID, now: now)
+                    outcome.updates += updates
+                    outcome.duplicates += duplicates
+                } catch {
+                    unapplied += changes
+                    outcome.failure = error.description
+                }
+            case .failure(let error):
+                unapplied += changes
+                outcome.failure = error.description
+            }
+        }
+        outcome.resumeFrom = unapplied.min { $0.sequence < $1.sequence }?.sequence.text
+        return outcome
+    }
+
+    /// Some of these records were applied before: read how far this stream shard got at the sum shard, and apply
+    /// only the rest, conditioned on exactly that point (another delivery of the same records may race this one).
+    private func applyAfterRedelivery(_ shard: SumShard, _ changes: [Change], streamShard: String, now: String)
+        throws(IngestFailure) -> (updates: Int, duplicates: Int)
+    {
+        for _ in 0..<8 {
+            let item: JSONValue?
+            do throws(AWSError) {
+                item = try dynamo.getItem(
+                    table: table, key: DaySumItem.key(tenant: shard.tenant, date: shard.date, shard: shard.shard),
+                    consistent: true)
+            } catch {
+                throw .aws(error)
+            }
+            let applied = item.flatMap { DaySumItem.appliedSequence($0, streamShard: streamShard) }
+                .flatMap(StreamSequence.init)
+            let rest = changes.filter { change in applied.map { $0 < change.sequence } ?? true }
+            guard !rest.isEmpty else { return (0, changes.count) }
+            let update = request(shard, rest, streamShard: streamShard, applied: applied, now: now)
+            do throws(AWSError) {
+                _ = try dynamo.call("UpdateItem", update, deadlineMilliseconds: deadline)
+                return (1, changes.count - rest.count)
+            } catch {
+                if error.code != "ConditionalCheckFailedException" { throw .aws(error) }
+            }
+        }
+        throw .corruptItem("sum shard \(shard.date)#\(shard.shard) kept moving under stream shard \(streamShard)")
+    }
+
+    /// The UpdateItem adding `changes` to a sum shard. `applied`: the point this stream shard is known to have
+    /// reached there (nil: the changes must all be newer than whatever it reached).
+    private func request(
+        _ shard: SumShard, _ changes: [Change], streamShard: String, applied: StreamSequence?, now: String
+    ) -> JSONValue {
+        var value = ExactDecimal.zero
+        var meters = 0
+        for change in changes {
+            value += change.value
+            meters += change.meters
+        }
+        let first = changes.map(\.sequence).min() ?? changes[0].sequence
+        let last = changes.map(\.sequence).max() ?? changes[0].sequence
+        var update = UpdateExpression()
+        update.add(DaySumItem.Attribute.total, AttributeValues.number(value))
+        update.add(DaySumItem.Attribute.meters, AttributeValues.number(meters))
+        update.set(DaySumItem.Attribute.date, AttributeValues.string(shard.date.description))
+        update.set(DaySumItem.Attribute.updatedAt, AttributeValues.string(now))
+        update.set(DaySumItem.Attribute.lane(streamShard), AttributeValues.string(last.padded))
+        let lane = update.name(DaySumItem.Attribute.lane(streamShard))
+        let condition: String
+        if let applied {
+            condition = "\(lane) = \(update.value(AttributeValues.string(applied.padded)))"
+        } else {
+            condition = "attribute_not_exists(\(lane)) OR \(lane) < \(update.value(AttributeValues.string(first.padded)))"
+        }
+        var request = update.request(condition: condition)
+        request["TableName"] = .string(table)
+        request["Key"] = DaySumItem.key(tenant: shard.tenant, date: shard.date, shard: shard.shard)
+        return .object(request)
+    }
+}

@@ -1,0 +1,110 @@
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import Testing
+
+@testable import Ingest
+
+@Suite struct TableKeysTests {
+    @Test func metersSpreadOverSumShardsByAStableHash() {
+        // FNV-1a (32-bit) of "m1" is 0x942e6feb, as Python computes it: shards never depend on the process.
+        #expect(TableKeys.shard(ofMeter: "m1") == 0x942E_6FEB % 16)
+        let used = Set((0..<200).map { TableKeys.shard(ofMeter: "meter-\($0)") })
+        #expect(used.count == TableKeys.shardCount)
+    }
+
+    @Test func everyPartitionKeyIsScopedByTenant() {
+        let date = CalendarDate(daysSinceEpoch: 19_844)
+        #expect(TableKeys.meterPartition(tenant: "acme", meter: "a#b") == "T#acme#M#a#b")
+        #expect(TableKeys.meterDaySort(date: date) == "C#2024-05-01")
+        #expect(TableKeys.readingSort(date: date, source: "s", tag: "t") == "R#2024-05-01#s#t")
+        #expect(TableKeys.totalsSort(date: date, shard: 12) == "2024-05-01#12")
+        #expect(TableKeys.pageSort(42) == "00000042")
+        #expect(TableKeys.parseMeterPartition("T#acme#M#a#b")! == ("acme", "a#b"))
+        #expect(TableKeys.parseMeterPartition("T#acme#TOTALS") == nil)
+    }
+}
+
+@Suite struct TableItemTests {
+    let date = CalendarDate(daysSinceEpoch: 19_844)
+    let source = VersionIdentity(key: "incoming/acme/a.csv", tag: "0123456789abcdef", versionID: "v1", eTag: "\"e\"", lastModified: 7)
+
+    @Test func aSwitchRetiresThePreviousVersionAndOffersTheNextFromItsFirstPage() {
+        var old = SourceItem(key: "k")
+        old.counting = .init(identity: source, meterDays: 3)
+        old.switchCount = 4
+        var nextIdentity = source
+        nextIdentity.tag = "fedcba9876543210"
+        let switched = old.switched(to: .init(identity: nextIdentity, meterDays: 1))
+        #expect(switched.counting?.identity.tag == "fedcba9876543210")
+        #expect(switched.offered == 0)
+        #expect(switched.retiring == [.init(tag: "0123456789abcdef", meterDays: 3, done: 0)])
+        #expect(switched.switchCount == 5)
+        // Switching back to a retiring version takes it off the list: its readings must stay.
+        let back = switched.switched(to: old.counting)
+        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0)])
+        // A delete retires and offers nothing.
+        #expect(switched.switched(to: nil).offered == nil)
+    }
+
+    @Test func everyItemReadsBackAsItWasWritten() throws {
+        var state = SourceItem(key: "incoming/acme/a.csv")
+        state.counting = .init(identity: source, meterDays: 2)
+        state.offered = 1
+        state.retiring = [.init(tag: "x", meterDays: 4, done: 2)]
+        state.switchCount = 2
+        #expect(SourceItem(item: state.item(tenant: "acme", updatedAt: "now")) == state)
+
+        let reading = ReadingItem(
+            tenant: "acme", meter: "m#1", date: date, source: source, value: ExactDecimal("1.5")!,
+            intervals: [ExactDecimal("0.5")!, ExactDecimal("1")!], line: 9)
+        #expect(ReadingItem(item: reading.item) == reading)
+
+        var item = MeterDayItem.key(tenant: "acme", meter: "m#1", date: date).objectValue!
+        item.merge(MeterDayItem.countingAttributes(.init(source: source, value: ExactDecimal("2")!, line: 3), date: date)) { $1 }
+        let day = try #require(MeterDayItem(item: .object(item)))
+        #expect(day.meter == "m#1" && day.tenant == "acme" && day.counting?.value == ExactDecimal("2"))
+        #expect(MeterDayItem(item: reading.item) == nil)  // a reading is no meter-day
+    }
+
+    @Test func aPageKeepsMeterIdsByteForByteEvenWhenTheyStartWithACombiningMark() throws {
+        let page = VersionPage(entries: [
+            .init(meter: "\u{301}odd", date: date, value: ExactDecimal("-0.25")!, line: 2),
+            .init(meter: "Ma\u{308}rz,1", date: date, value: ExactDecimal("3")!, line: 3),
+        ])
+        let back = try #require(VersionPage(item: page.item(key: TableKeys.key("p", "s"))))
+        #expect(back.entries.map { Array($0.meter.utf8) } == page.entries.map { Array($0.meter.utf8) })
+        #expect(back.entries.map(\.value) == page.entries.map(\.value))
+    }
+
+    @Test func streamSequencesCompareAsNumbers() throws {
+        let short = try #require(StreamSequence("900000000000000000001"))
+        let long = try #require(StreamSequence("1000000000000000000000"))
+        #expect(short < long)
+        #expect(long.text == "1000000000000000000000")
+        #expect(StreamSequence("12a") == nil)
+    }
+
+    @Test func aRefusedOfferStandsOnlyBehindABetterReadingOfAnotherKeyOrItself() {
+        func day(_ counting: VersionIdentity?, generation: Int = 0, computed: Int = 0) -> MeterDayItem {
+            var item = MeterDayItem(
+                tenant: "t", meter: "m", date: date,
+                counting: counting.map { .init(source: $0, value: ExactDecimal("1")!, line: 1) })
+            item.generation = generation
+            item.computed = computed
+            return item
+        }
+        var later = source
+        later.key = "incoming/acme/b.csv"
+        later.lastModified = 8
+        var olderSameKey = source
+        olderSameKey.tag = "1111111111111111"
+        olderSameKey.lastModified = 9
+        #expect(MeterDaySettler.offerIsSettled(day(source), by: source))
+        #expect(MeterDaySettler.offerIsSettled(day(later), by: source))
+        #expect(!MeterDaySettler.offerIsSettled(day(later, generation: 2, computed: 1), by: source))
+        #expect(!MeterDaySettler.offerIsSettled(day(olderSameKey), by: source))
+        #expect(!MeterDaySettler.offerIsSettled(day(nil), by: source))
+        #expect(!MeterDaySettler.offerIsSettled(day(source), by: later))  // `later` outranks what is there
+    }
+}
