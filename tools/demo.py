@@ -134,7 +134,7 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print("== Starting the local stack: moto (S3, SQS, DynamoDB; signatures checked), the ingest and query "
-          "bootstraps under the Runtime API emulator, the SQS event source and the API gateway")
+          "bootstraps under the Runtime API emulator, the SQS and table-stream event sources and the API gateway")
     with LocalStack(stage="local") as stack:
         s = stack.settings
         print(f"   bucket {s.bucket}, queue {s.queue} (DLQ {s.dead_letter_queue}, visibility {s.visibility_timeout} s, "

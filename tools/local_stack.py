@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 import template_yaml
 from local_aws import (
     ACCOUNT, REGION, ROOT, LambdaHost, Moto, create_table, forward, queue_delete_marker_event, sqs_record)
+from stream_event_source import StreamEventSource
 
 RELEASE = ROOT / ".build" / "release"
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
@@ -44,6 +45,11 @@ class TemplateSettings:
         ingest = resources["IngestFunction"]["Properties"]
         self.ingest_timeout = int(self.evaluate(ingest["Timeout"]))
         self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
+        stream = ingest["Events"]["TableStream"]["Properties"]
+        self.stream_batch_size = int(self.evaluate(stream["BatchSize"]))
+        # The mapping's filter: records whose sort key starts with this prefix reach the function.
+        pattern = json.loads(stream["FilterCriteria"]["Filters"][0]["Pattern"])
+        self.stream_sort_key_prefix = pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"]
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()}
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
@@ -121,6 +127,11 @@ class LocalStack:
             self.processes.append(self.query)
             self.poller = threading.Thread(target=self._poll, name="sqs-event-source", daemon=True)
             self.poller.start()
+            self.stream_source = StreamEventSource(
+                self.moto, self.stream_arn, self.ingest, batch_size=self.settings.stream_batch_size,
+                sort_key_prefix=self.settings.stream_sort_key_prefix)
+            self.folder = threading.Thread(target=self._fold, name="stream-event-source", daemon=True)
+            self.folder.start()
             self.gateway = ThreadingHTTPServer(("127.0.0.1", 0), self._gateway_handler())
             self.gateway.daemon_threads = True
             threading.Thread(target=self.gateway.serve_forever, name="api-gateway", daemon=True).start()
@@ -136,8 +147,9 @@ class LocalStack:
             if server:
                 server.shutdown()
                 server.server_close()
-        if getattr(self, "poller", None):
-            self.poller.join(timeout=30)
+        for thread in (getattr(self, "poller", None), getattr(self, "folder", None)):
+            if thread:
+                thread.join(timeout=30)
         for process in reversed(self.processes):
             process.stop()
         self.processes = []
@@ -171,7 +183,7 @@ class LocalStack:
                                    "Filter": {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}})
         self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
             "QueueConfigurations": configurations})
-        create_table(self.dynamodb, s.table)
+        self.stream_arn = create_table(self.dynamodb, s.table)
         self.api_key = self.add_api_key(self.tenant)
 
     def add_api_key(self, tenant):
@@ -273,19 +285,33 @@ class LocalStack:
             self.deliveries["failed"] += len(failures)
         return failures
 
+    # ------------------------------------------------------------------ the table stream's event source
+    def _fold(self):
+        """Lambda's DynamoDB stream event source: the meter-day changes folded into the day sums as they come."""
+        while not self.stopping.is_set():
+            try:
+                self.stream_source.drain(timeout=5)
+            except Exception as error:  # moto stopping under us at shutdown
+                if self.stopping.is_set():
+                    return
+                print(f"stream poller: {error}", file=sys.stderr)
+            self.stopping.wait(0.5)
+
     def queue_depth(self):
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=[
             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
         return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
 
     def wait_until_idle(self, timeout=600):
-        """Until the queue is empty and nothing is in flight (or the timeout passes: False)."""
+        """Until the queue is empty, nothing is in flight and the day sums have caught up (or the timeout passes:
+        False)."""
         deadline = time.monotonic() + timeout
         quiet = 0
         while time.monotonic() < deadline:
             quiet = quiet + 1 if self.queue_depth() == 0 else 0
             if quiet >= 3:
-                return True
+                # Nothing more will change a meter-day: fold what the stream still holds, then the sums are whole.
+                return self.stream_source.drain(timeout=max(1, deadline - time.monotonic()))
             time.sleep(0.5)
         return False
 

@@ -31,6 +31,8 @@ class StreamEventSource:
         # Virtual shard -> records read but not yet successfully handed over, in order.
         self.backlog = {index: [] for index in range(virtual_shards)}
         self.lock = threading.Lock()
+        # One drain at a time: the event source's own loop, or a caller waiting for the sums to catch up.
+        self.draining = threading.Lock()
         self.deliveries = {"batches": 0, "records": 0, "failed": 0}
 
     def shard_id(self, index):
@@ -102,7 +104,10 @@ class StreamEventSource:
     def drain(self, timeout=300, bisect=False):
         """Until every record on the stream has been folded (or the timeout passes: False). Shards go one batch at
         a time each, in order; a shard whose batch fails is retried (halved first, with `bisect`)."""
-        deadline = time.monotonic() + timeout
+        with self.draining:
+            return self._drain(time.monotonic() + timeout, bisect)
+
+    def _drain(self, deadline, bisect):
         self._read()
         while time.monotonic() < deadline:
             pending = [index for index, records in self.backlog.items() if records]
