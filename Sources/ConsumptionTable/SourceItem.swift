@@ -20,24 +20,34 @@ public struct SourceItem: Sendable, Equatable {
         }
     }
 
-    /// A version that stopped counting, and how many of its meter-days are retired.
+    /// A version that stopped counting, and how many of its meter-days are retired. `notBefore` (epoch
+    /// milliseconds): while the version was still being offered when it stopped counting, its offers may land
+    /// until its offering lease ends; retiring it before then could miss them.
     public struct Retiring: Sendable, Equatable {
         public var tag: String
         public var meterDays: Int
         public var done: Int
+        public var notBefore: Int
 
-        public init(tag: String, meterDays: Int, done: Int) {
+        public init(tag: String, meterDays: Int, done: Int, notBefore: Int = 0) {
             self.tag = tag
             self.meterDays = meterDays
             self.done = done
+            self.notBefore = notBefore
         }
     }
+
+    /// How long an offering process may send offers after it last wrote its progress (epoch milliseconds are
+    /// compared across processes: Lambda's clocks are NTP-synchronised, far closer than the margins used).
+    public static let offeringLeaseMilliseconds = 60_000
 
     public var key: String
     /// Nil: no version counts (deleted, or never valid).
     public var counting: CountingVersion?
     /// Meter-days of the counting version offered so far; nil once all are.
     public var offered: Int?
+    /// While offers are under way: until when (epoch milliseconds) the offering process may still send them.
+    public var offeringUntil: Int?
     public var retiring: [Retiring] = []
     /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's work.
     public var switchCount = 0
@@ -51,6 +61,7 @@ public struct SourceItem: Sendable, Equatable {
     enum Attribute {
         static let meterDays = "meterDays"
         static let offered = "offered"
+        static let offeringUntil = "offeringUntil"
         static let retiring = "retiring"
         static let switchCount = "switchCount"
         static let updatedAt = "updatedAt"
@@ -66,14 +77,17 @@ public struct SourceItem: Sendable, Equatable {
         self.key = key
         switchCount = AttributeValues.integer(item, Attribute.switchCount) ?? 0
         offered = AttributeValues.integer(item, Attribute.offered)
+        offeringUntil = AttributeValues.integer(item, Attribute.offeringUntil)
         if let identity = VersionIdentity(item: item) {
             counting = CountingVersion(
                 identity: identity, meterDays: AttributeValues.integer(item, Attribute.meterDays) ?? 0)
         }
         for entry in (AttributeValues.string(item, Attribute.retiring) ?? "").split(separator: ",") {
             let parts = entry.split(separator: ":")
-            guard parts.count == 3, let meterDays = Int(parts[1]), let done = Int(parts[2]) else { return nil }
-            retiring.append(Retiring(tag: String(parts[0]), meterDays: meterDays, done: done))
+            guard parts.count == 4, let meterDays = Int(parts[1]), let done = Int(parts[2]),
+                let notBefore = Int(parts[3])
+            else { return nil }
+            retiring.append(Retiring(tag: String(parts[0]), meterDays: meterDays, done: done, notBefore: notBefore))
         }
     }
 
@@ -84,24 +98,28 @@ public struct SourceItem: Sendable, Equatable {
         item[Attribute.updatedAt] = AttributeValues.string(updatedAt)
         if let counting { item[Attribute.meterDays] = AttributeValues.number(counting.meterDays) }
         if let offered { item[Attribute.offered] = AttributeValues.number(offered) }
+        if let offeringUntil { item[Attribute.offeringUntil] = AttributeValues.number(offeringUntil) }
         if !retiring.isEmpty {
             item[Attribute.retiring] = AttributeValues.string(
-                retiring.map { "\($0.tag):\($0.meterDays):\($0.done)" }.joined(separator: ","))
+                retiring.map { "\($0.tag):\($0.meterDays):\($0.done):\($0.notBefore)" }.joined(separator: ","))
         }
         return .object(item)
     }
 
-    /// The item after `next` (nil: no version) starts counting: the one that counted until now is retired, and
-    /// `next` is offered from its first meter-day.
-    public func switched(to next: CountingVersion?) -> SourceItem {
+    /// The item after `next` (nil: no version) starts counting at `now` (epoch milliseconds): the one that
+    /// counted until now is retired (once its own offering lease, if any, has ended), and `next` is offered from its
+    /// first meter-day.
+    public func switched(to next: CountingVersion?, now: Int) -> SourceItem {
         var state = SourceItem(key: key)
         state.counting = next
         state.offered = next == nil ? nil : 0
+        state.offeringUntil = next == nil ? nil : now + Self.offeringLeaseMilliseconds
         state.retiring = retiring.filter { $0.tag != next?.identity.tag }
         if let old = counting, old.identity.tag != next?.identity.tag,
             !state.retiring.contains(where: { $0.tag == old.identity.tag })
         {
-            state.retiring.append(Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0))
+            let notBefore = offered == nil ? 0 : (offeringUntil ?? 0)
+            state.retiring.append(Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
         }
         state.switchCount = switchCount + 1
         return state

@@ -28,22 +28,31 @@ struct MeterDaySettler {
             let source = counting.identity
             let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
                 (entries, done) throws(IngestFailure) -> Bool in
-                try offer(entries, from: source, cost: &cost)
+                // Offers are sent only well inside the lease (a request lives up to 30 s), which each round renews.
+                let lease = state.offeringUntil ?? 0
+                if WallClock.nowMilliseconds() > lease - Self.offerWindowMilliseconds {
+                    state.offeringUntil = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                    guard try sources.recordProgress(state, now: now()) else { return false }
+                }
+                try offer(
+                    entries, from: source,
+                    deadline: min(deadline, (state.offeringUntil ?? 0) - Self.offerWindowMilliseconds), cost: &cost)
                 state.offered = done < counting.meterDays ? done : nil
+                state.offeringUntil =
+                    state.offered == nil ? nil : WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
                 return try sources.recordProgress(state, now: now())
             }
+            // An offer is a blind write: a switch after ours must not have run its retire before our last offers
+            // landed. The progress write after the last round is conditioned on our switch still standing, so a
+            // switch came either before it (it failed: our offers are retracted) or after it (its retire follows
+            // every offer).
             guard finished else {
                 try retract(source, upTo: state.offered ?? counting.meterDays, cost: &cost)
                 return false
             }
-            // An offer is a blind write: if a switch came after ours, its retire may have run before our last offers
-            // landed. A switch seen here is repaired by retracting them; one after this read retires after them.
-            if try sources.read(key: state.key).switchCount != state.switchCount {
-                try retract(source, upTo: counting.meterDays, cost: &cost)
-                return false
-            }
         }
         while let retiring = state.retiring.first {
+            try waitForOffersToEnd(retiring)
             let key = state.key
             let finished = try walk(key, retiring.tag, from: retiring.done, to: retiring.meterDays) {
                 (entries, done) throws(IngestFailure) -> Bool in
@@ -62,6 +71,22 @@ struct MeterDaySettler {
             if try !sources.recordProgress(state, now: now()) { return false }
         }
         return true
+    }
+
+    /// The last offer of an offering lease is sent 40 s before it ends and lands within 30 s; a retire waits for
+    /// the lease's end plus this margin for clocks.
+    static let offerWindowMilliseconds = 40_000
+    static let clockMarginMilliseconds = 5_000
+
+    /// A version still offered when it stopped counting may have offers landing until its lease ends: its retire
+    /// waits for that (or, past the invocation's deadline, is left for the retry).
+    private func waitForOffersToEnd(_ retiring: SourceItem.Retiring) throws(IngestFailure) {
+        guard retiring.notBefore > 0 else { return }
+        let start = retiring.notBefore + Self.clockMarginMilliseconds
+        let wait = start - WallClock.nowMilliseconds()
+        guard wait > 0 else { return }
+        guard start < deadline else { throw .deadlineNear }
+        WallClock.sleep(milliseconds: wait)
     }
 
     /// Hands the meter-days `start..<end` of a version's pages to `step` a round at a time (small enough that the
@@ -91,9 +116,11 @@ struct MeterDaySettler {
     /// Offers each meter-day of a page: one conditional write each, which takes the meter-day when nothing counts
     /// there, or a lower-ranked reading does, and no recompute is pending. When it is refused, the meter-day is read:
     /// a pending recompute, or an older version of the same key counting there, means it must be recomputed.
-    private func offer(_ entries: [VersionPage.Entry], from source: VersionIdentity, cost: inout MeterDayRecomputer.Cost)
-        throws(IngestFailure)
-    {
+    private func offer(
+        _ entries: [VersionPage.Entry], from source: VersionIdentity, deadline: Int,
+        cost: inout MeterDayRecomputer.Cost
+    ) throws(IngestFailure) {
+        guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
         let requests: [JSONValue] = entries.map { entry in
             var update = UpdateExpression()
             let counting = MeterDayItem.Counting(source: source, value: entry.value, line: entry.line)

@@ -87,7 +87,7 @@ public final class ObjectIngestor {
                 rejected = stats.errorCount > 0
                 if !rejected {
                     state = try switchSource(
-                        key: key, sources: sources,
+                        from: state, sources: sources,
                         to: SourceItem.CountingVersion(identity: target.identity, meterDays: stats.meterDays))
                 }
             } else if !state.hasPendingWork && !rejected && status?.isFinal == true {
@@ -100,14 +100,14 @@ public final class ObjectIngestor {
                     before: target, counting: state.counting, bucket: bucket, tenant: tenant, ledger: ledger,
                     deadline: deadline)
                 {
-                    state = try switchSource(key: key, sources: sources, to: fallback)
+                    state = try switchSource(from: state, sources: sources, to: fallback)
                     outcome.detail = "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
                 } else if !state.hasPendingWork {
                     return outcome
                 }
             }
         } else if state.counting != nil {
-            state = try switchSource(key: key, sources: sources, to: nil)
+            state = try switchSource(from: state, sources: sources, to: nil)
         } else if !state.hasPendingWork {
             return ObjectOutcome(kind: .unchanged, tenant: tenant, key: key)
         }
@@ -241,16 +241,18 @@ public final class ObjectIngestor {
         return stats
     }
 
-    /// Makes `version` (nil: none) the key's counting version, retrying when another switch lands first.
-    private func switchSource(key: String, sources: SourceStore, to version: SourceItem.CountingVersion?)
-        throws(IngestFailure) -> SourceItem
-    {
+    /// Makes `version` (nil: none) the key's counting version, starting from `current` (the item as last read),
+    /// and re-reading it whenever another switch lands first.
+    private func switchSource(
+        from current: SourceItem, sources: SourceStore, to version: SourceItem.CountingVersion?
+    ) throws(IngestFailure) -> SourceItem {
+        var current = current
         for _ in 0..<20 {
-            let current = try sources.read(key: key)
-            let next = current.switched(to: version)
+            let next = current.switched(to: version, now: WallClock.nowMilliseconds())
             if try sources.replace(next, expectedSwitchCount: current.switchCount, now: now()) { return next }
+            current = try sources.read(key: current.key)
         }
-        throw .objectChanging(key)
+        throw .objectChanging(current.key)
     }
 
     private func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {

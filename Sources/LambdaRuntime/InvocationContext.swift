@@ -54,6 +54,14 @@ public enum WallClock {
         return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
     }
 
+    /// Blocks the calling thread for `milliseconds`.
+    public static func sleep(milliseconds: Int) {
+        guard milliseconds > 0 else { return }
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
+    }
+
     /// `2026-11-22T01:02:03.456Z`.
     public static func iso8601(milliseconds: Int) -> String {
         var seconds = time_t(milliseconds / 1000)

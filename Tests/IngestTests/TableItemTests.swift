@@ -35,23 +35,26 @@ import Testing
         old.switchCount = 4
         var nextIdentity = source
         nextIdentity.tag = "fedcba9876543210"
-        let switched = old.switched(to: .init(identity: nextIdentity, meterDays: 1))
+        let switched = old.switched(to: .init(identity: nextIdentity, meterDays: 1), now: 1_000)
         #expect(switched.counting?.identity.tag == "fedcba9876543210")
         #expect(switched.offered == 0)
         #expect(switched.retiring == [.init(tag: "0123456789abcdef", meterDays: 3, done: 0)])
         #expect(switched.switchCount == 5)
-        // Switching back to a retiring version takes it off the list: its readings must stay.
-        let back = switched.switched(to: old.counting)
-        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0)])
+        #expect(switched.offeringUntil == 1_000 + SourceItem.offeringLeaseMilliseconds)
+        // Switching back to a retiring version takes it off the list: its readings must stay. The version left
+        // behind was still being offered: its retire waits for the end of that lease.
+        let back = switched.switched(to: old.counting, now: 2_000)
+        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0, notBefore: 61_000)])
         // A delete retires and offers nothing.
-        #expect(switched.switched(to: nil).offered == nil)
+        #expect(switched.switched(to: nil, now: 3_000).offered == nil)
     }
 
     @Test func everyItemReadsBackAsItWasWritten() throws {
         var state = SourceItem(key: "incoming/acme/a.csv")
         state.counting = .init(identity: source, meterDays: 2)
         state.offered = 1
-        state.retiring = [.init(tag: "x", meterDays: 4, done: 2)]
+        state.offeringUntil = 123_456
+        state.retiring = [.init(tag: "x", meterDays: 4, done: 2, notBefore: 99)]
         state.switchCount = 2
         #expect(SourceItem(item: state.item(tenant: "acme", updatedAt: "now")) == state)
 
