@@ -48,7 +48,7 @@ test: build $(VENV)/installed $(SAM_VENV)/installed
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
-## doing the same requests.
+## doing the same requests; what a meter-day costs as one day arrives in 1, 10, 50 and 200 files.
 bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
@@ -58,6 +58,7 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(VENV)/bin/python tools/bench_runtime.py
 	swift build -j $(SWIFT_JOBS) --product local-lambda
 	$(VENV)/bin/python tools/bench_ingest.py --data $(BENCH_DATA)
+	$(VENV)/bin/python tools/bench_storage.py
 	$(VENV)/bin/python tools/bench_query.py
 
 ## demo: the whole system on this machine (tools/demo.py): moto, the real bootstraps under the emulator, S3 -> SQS ->

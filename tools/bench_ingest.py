@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """`make bench` for the ingest function, against moto (signatures checked) on this machine:
 
-1. a ~20 MB wide file ingested by the release `ingest` bootstrap under the project's emulator: meter-days written
-   per second, DynamoDB requests by operation, and write and read units per meter-day (from the items' sizes by
-   DynamoDB's rules); next to the anchor of the same run: boto3's batch_writer putting the same number of items
-   straight into the same moto, which is moto's own ceiling;
+1. a ~20 MB wide file ingested by the release `ingest` bootstrap under the project's emulator, then the table's
+   stream folded into the day sums: meter-days per second, DynamoDB requests by operation, and write and read units
+   per meter-day (counted by the fault proxy, by DynamoDB's rules); next to the anchor of the same run: boto3's
+   batch_writer putting as many items straight into the same moto, which is moto's own ceiling;
 2. the peak RSS of the streaming validation pass over a ~1 GB object (--validation-megabytes) served by moto's S3 (the file is broken on
    its last line, so the whole object is validated and nothing written).
 
@@ -13,7 +13,6 @@ moto, not the function, bounds the speeds: see ../shared/local-aws.md. Real Dyna
 import argparse
 import boto3.dynamodb.types
 import json
-import math
 import subprocess
 import sys
 import tempfile
@@ -23,22 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
 
-from stack import FaultProxy, Moto, Stack, query_all, s3_event  # noqa: E402
-
-
-def item_size(item):
-    """DynamoDB's item size: attribute names plus values (strings in UTF-8 bytes, numbers ~1 byte per 2 digits + 1)."""
-    size = 0
-    for name, value in item.items():
-        size += len(name.encode())
-        kind, content = next(iter(value.items()))
-        if kind == "S":
-            size += len(content.encode())
-        elif kind == "N":
-            size += math.ceil(len(content.replace(".", "").replace("-", "").lstrip("0") or "0") / 2) + 1
-        elif kind == "BOOL":
-            size += 1
-    return size
+from dynamodb_size import item_size  # noqa: E402
+from stack import FaultProxy, Moto, Stack, StreamEventSource, query_all, s3_event  # noqa: E402
 
 
 def peak_rss_kib(pid):
@@ -62,39 +47,40 @@ def ingest_benchmark(moto, data_dir, megabytes):
         started = time.perf_counter()
         answer = function.invoke(s3_event(stack.bucket, "incoming/bench/file.csv"), timeout=900)
         seconds = time.perf_counter() - started
-        operations = proxy.stats()["operations"]
+        ingested = proxy.stats()
         rss = peak_rss_kib(function.stats()["pid"])
+        started = time.perf_counter()
+        assert StreamEventSource(moto, stack.stream_arn, function, batch_size=1000).drain(timeout=900)
+        fold_seconds = time.perf_counter() - started
+        folded = proxy.stats()
     finally:
         function.stop()
         proxy.stop()
+        stack.close()
     phases = [json.loads(line[line.index("{"):]) for line in Path(function.server.log.name).read_text().splitlines()
               if "object ingested" in line][-1]
     assert answer["outcome"] == "ok", answer
     ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
                        ExpressionAttributeValues={":pk": {"S": "T#bench#LEDGER"}})[0]
     meter_days = int(ledger["meterDays"]["N"])
-    meter = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
-                      ExpressionAttributeValues={":pk": {"S": "T#bench#M#MTR0000001"}})[0]
-    partition = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
-                          ExpressionAttributeValues={":pk": {"S": meter["pk"]["S"].replace("#M#MTR0000001", "") + "#D#"
-                                                             + meter["date"]["S"] + "#B#00"}})
-    reading = partition[0]
-    wcu_per_meter_day = math.ceil(item_size(reading) / 1024) + math.ceil(item_size(meter) / 1024)
-    bucket_count = operations.get("DynamoDB Query", 0)
-    read_bytes = sum(item_size(item) for item in partition)
-    rcu_per_meter_day = math.ceil(read_bytes / 4096) / len(partition)
+    operations = ingested["operations"]
     dynamodb_requests = sum(n for op, n in operations.items() if op.startswith("DynamoDB"))
+    fold_requests = sum(n for op, n in folded["operations"].items() if op.startswith("DynamoDB")) - dynamodb_requests
+    items = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                      ExpressionAttributeValues={":pk": {"S": "T#bench#M#MTR0000001"}})
+    sizes = {("reading" if item["sk"]["S"].startswith("R#") else "meter-day"): item_size(item) for item in items}
 
-    # The anchor writes the very items ingest wrote (read back, re-keyed), so item sizes match.
-    anchor_items = min(2 * meter_days, 40_000)
+    # The anchor writes items of the reading's shape (read back, re-keyed), as many as ingest wrote.
+    anchor_items = min(meter_days, 40_000)
     resource = boto3.resource("dynamodb", endpoint_url=moto.endpoint, region_name="us-east-1",
                               aws_access_key_id=moto.access_key, aws_secret_access_key=moto.secret_key)
     deserialize = boto3.dynamodb.types.TypeDeserializer().deserialize
-    shapes = [{name: deserialize(value) for name, value in item.items()} for item in (reading, meter)]
+    reading = next(item for item in items if item["sk"]["S"].startswith("R#"))
+    shape = {name: deserialize(value) for name, value in reading.items()}
     started = time.perf_counter()
     with resource.Table(stack.table).batch_writer() as writer:
         for index in range(anchor_items):
-            writer.put_item(Item=dict(shapes[index % 2], pk=f"anchor#{index % 997}", sk=f"{index}"))
+            writer.put_item(Item=dict(shape, pk=f"anchor#{index % 997}", sk=f"{index}"))
     anchor_seconds = time.perf_counter() - started
 
     print(f"ingest of a {megabytes} MB wide file ({path.stat().st_size / 1e6:.1f} MB) through moto:")
@@ -102,18 +88,19 @@ def ingest_benchmark(moto, data_dir, megabytes):
           f"{meter_days / seconds:8,.0f} meter-days/s  peak RSS {rss / 1024:.1f} MB")
     write_seconds = phases["readWriteMs"] / 1000
     print(f"    of which reading + writing  {write_seconds:7.2f} s  {meter_days / write_seconds:8,.0f} meter-days/s; "
-          f"recomputing {phases['bucketsRecomputed']} bucket sums {phases['recomputeMs'] / 1000:.2f} s "
-          f"(moto's Query time grows with the table's size)")
+          f"settling the meter-days {phases['settleMs'] / 1000:.2f} s (one conditional write each; "
+          f"{phases['meterDaysRecomputed']} recomputed)")
+    print(f"  folding the table stream      {fold_seconds:7.2f} s  {fold_requests:,} UpdateItems into the day's sum shards")
     print(f"  anchor: boto3 batch_writer    {anchor_seconds:7.2f} s  {anchor_items:,} items  "
-          f"{anchor_items / 2 / anchor_seconds:8,.0f} meter-days/s (2 items each, as ingest writes)")
+          f"{anchor_items / anchor_seconds:8,.0f} items/s (the reading items alone, as ingest writes them)")
     print(f"  DynamoDB requests: {dynamodb_requests:,} ({dynamodb_requests / meter_days:.3f} per meter-day): "
           + ", ".join(f"{op.split()[1]} {n}" for op, n in sorted(operations.items()) if op.startswith("DynamoDB")))
     print("  S3 requests: " + ", ".join(f"{op.split()[1]} {n}" for op, n in sorted(operations.items())
                                           if op.startswith("S3")))
-    print(f"  write units per meter-day: {wcu_per_meter_day} (reading {item_size(reading)} B + meter copy "
-          f"{item_size(meter)} B, 1 WCU per KB each), plus per bucket recompute 2 updates")
-    print(f"  read units per meter-day (consistent bucket queries, once per recompute): {rcu_per_meter_day:.4f} "
-          f"({bucket_count} bucket queries)")
+    capacity = folded["capacity"]
+    print(f"  per meter-day, ingest and fold: {capacity['writeUnits'] / meter_days:.3f} write units "
+          f"(reading {sizes.get('reading')} B, meter-day {sizes.get('meter-day')} B, page share), "
+          f"{capacity['readUnits'] / meter_days:.4f} read units, {capacity['readBytes'] / meter_days:.1f} bytes read")
 
 
 def validation_benchmark(moto, data_dir, megabytes):

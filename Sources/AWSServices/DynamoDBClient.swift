@@ -68,13 +68,28 @@ public final class DynamoDBClient {
         -> [JSONValue]
     {
         var items: [JSONValue] = []
+        _ = try queryPages(table: table, parameters: parameters, maxPages: maxPages) { page, _ in
+            items += page
+            return true
+        }
+        return items
+    }
+
+    /// A Query page by page from `start` (an `ExclusiveStartKey`): `onPage` gets each page's items and the next
+    /// page's request members (to change its `Limit`, say), and says whether to go on. Returns the key to resume
+    /// from, nil once the query is exhausted; more than `maxPages` pages is an error.
+    public func queryPages(
+        table: String, parameters: [String: JSONValue], from start: JSONValue? = nil, maxPages: Int = 10_000,
+        onPage: ([JSONValue], inout [String: JSONValue]) throws(AWSError) -> Bool
+    ) throws(AWSError) -> JSONValue? {
         var payload = parameters
         payload["TableName"] = .string(table)
+        if let start { payload["ExclusiveStartKey"] = start }
         for _ in 0..<maxPages {
             let answer = try call("Query", .object(payload))
-            items += answer["Items"]?.arrayValue ?? []
-            guard let last = answer["LastEvaluatedKey"], last != .null else { return items }
-            payload["ExclusiveStartKey"] = last
+            let last = answer["LastEvaluatedKey"].flatMap { $0 == .null ? nil : $0 }
+            if let last { payload["ExclusiveStartKey"] = last }
+            guard try onPage(answer["Items"]?.arrayValue ?? [], &payload), last != nil else { return last }
         }
         throw .invalidResponse("Query returned more than \(maxPages) pages")
     }

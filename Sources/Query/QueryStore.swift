@@ -33,23 +33,19 @@ struct QueryStore {
     {
         // Sum shards added per day, in date order; a day with no meter left (all its readings gone) is no data.
         var days: [DayTotal] = []
-        var exclusiveStart: JSONValue?
-        var exhausted = false
-        for _ in 0..<1000 {
-            var request: [String: JSONValue] = [
-                "TableName": .string(table), "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
-                    ":from": AttributeValues.string("\(start)#"),
-                    ":to": AttributeValues.string("\(range.upperBound)#~"),
-                ],
-                // A day has at most one item per shard: one page of this many reaches past `limit` days.
-                "Limit": .integer((limit + 1) * TableKeys.shardCount),
-            ]
-            if let exclusiveStart { request["ExclusiveStartKey"] = exclusiveStart }
-            let answer = try dynamo.call("Query", .object(request))
-            for item in answer["Items"]?.arrayValue ?? [] {
+        let parameters: [String: JSONValue] = [
+            "ConsistentRead": true,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
+                ":from": AttributeValues.string("\(start)#"),
+                ":to": AttributeValues.string("\(range.upperBound)#~"),
+            ],
+            // A day has at most one item per shard: one page of this many reaches past `limit` days.
+            "Limit": .integer((limit + 1) * TableKeys.shardCount),
+        ]
+        let resume = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 1000) { items, _ in
+            for item in items {
                 guard let shard = DaySumItem(item: item) else { continue }
                 if let last = days.last, last.date == shard.date {
                     days[days.count - 1].total += shard.total
@@ -60,14 +56,10 @@ struct QueryStore {
                         DayTotal(date: shard.date, total: shard.total, meters: shard.meters, updatedAt: shard.updatedAt))
                 }
             }
-            guard let last = answer["LastEvaluatedKey"], last != .null else {
-                exhausted = true
-                break
-            }
-            exclusiveStart = last
             // The last day seen may go on in the next page; the others are whole.
-            if days.dropLast().filter({ $0.meters > 0 }).count > limit { break }
+            return days.dropLast().filter { $0.meters > 0 }.count <= limit
         }
+        let exhausted = resume == nil
         let whole = exhausted ? days[...] : days.dropLast()
         let withData = whole.filter { $0.meters > 0 }
         if withData.count > limit { return (Array(withData.prefix(limit)), withData[limit].date) }
@@ -80,29 +72,29 @@ struct QueryStore {
         throws(AWSError) -> (readings: [MeterReading], next: CalendarDate?)
     {
         var readings: [MeterReading] = []
-        var exclusiveStart: JSONValue?
-        for _ in 0..<1000 {
-            var request: [String: JSONValue] = [
-                "TableName": .string(table), "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                    ":from": AttributeValues.string(TableKeys.meterDaySort(date: start)),
-                    ":to": AttributeValues.string(TableKeys.meterDaySort(date: range.upperBound)),
-                ],
-                "Limit": .integer(limit + 1),
-            ]
-            if let exclusiveStart { request["ExclusiveStartKey"] = exclusiveStart }
-            let answer = try dynamo.call("Query", .object(request))
-            for item in answer["Items"]?.arrayValue ?? [] {
+        var next: CalendarDate?
+        let parameters: [String: JSONValue] = [
+            "ConsistentRead": true,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
+                ":from": AttributeValues.string(TableKeys.meterDaySort(date: start)),
+                ":to": AttributeValues.string(TableKeys.meterDaySort(date: range.upperBound)),
+            ],
+            "Limit": .integer(limit + 1),
+        ]
+        _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 1000) { items, _ in
+            for item in items {
                 guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
-                if readings.count == limit { return (readings, day.date) }
+                if readings.count == limit {
+                    next = day.date
+                    return false
+                }
                 readings.append(MeterReading(day: day.date, counting: counting, intervals: nil))
             }
-            guard let last = answer["LastEvaluatedKey"], last != .null else { break }
-            exclusiveStart = last
+            return true
         }
-        return (readings, nil)
+        return (readings, next)
     }
 
     /// The meter's counting reading of `date` with its interval values and source, or nil: the meter-day item,
@@ -131,27 +123,24 @@ struct QueryStore {
         -> (entries: [JSONValue], next: JSONValue?)
     {
         var entries: [JSONValue] = []
-        var exclusiveStart = start
-        for _ in 0..<1000 {
-            var values: [String: JSONValue] = [":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant))]
-            var request: [String: JSONValue] = [
-                "TableName": .string(table), "ConsistentRead": true, "KeyConditionExpression": "pk = :pk",
-                "Limit": .integer(limit - entries.count),
-            ]
-            if let status {
-                request["FilterExpression"] = "#status = :status"
-                request["ExpressionAttributeNames"] = ["#status": "status"]
-                values[":status"] = AttributeValues.string(status)
-            }
-            request["ExpressionAttributeValues"] = .object(values)
-            if let exclusiveStart { request["ExclusiveStartKey"] = exclusiveStart }
-            let answer = try dynamo.call("Query", .object(request))
-            entries += answer["Items"]?.arrayValue ?? []
-            guard let last = answer["LastEvaluatedKey"], last != .null else { return (entries, nil) }
-            exclusiveStart = last
-            if entries.count >= limit { return (entries, last) }
+        var values: [String: JSONValue] = [":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant))]
+        var parameters: [String: JSONValue] = [
+            "ConsistentRead": true, "KeyConditionExpression": "pk = :pk", "Limit": .integer(limit),
+        ]
+        if let status {
+            parameters["FilterExpression"] = "#status = :status"
+            parameters["ExpressionAttributeNames"] = ["#status": "status"]
+            values[":status"] = AttributeValues.string(status)
         }
-        return (entries, exclusiveStart)
+        parameters["ExpressionAttributeValues"] = .object(values)
+        let resume = try dynamo.queryPages(table: table, parameters: parameters, from: start, maxPages: 1000) {
+            items, next in
+            entries += items
+            // A page never holds more than what is still wanted, so a page is never cut and resumed mid-way.
+            next["Limit"] = .integer(limit - entries.count)
+            return entries.count < limit
+        }
+        return (entries, resume)
     }
 
     /// Every ledger entry of one object key (one per version), newest first.

@@ -116,7 +116,36 @@ def queue_problems(template):
     return problems
 
 
-CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems]
+def stream_problems(template):
+    """The day sums are exact only if every meter-day change is folded once: the table streams both images, and the
+    ingest function takes them with its shard named (tumbling window), one batch per shard, nothing dropped."""
+    problems = []
+    resources = template["Resources"]
+    if resources["ConsumptionTable"]["Properties"].get("StreamSpecification", {}).get("StreamViewType") != \
+            "NEW_AND_OLD_IMAGES":
+        problems.append("ConsumptionTable: no stream of new and old images")
+    events = [e["Properties"] for e in resources["IngestFunction"]["Properties"]["Events"].values()
+              if e["Type"] == "DynamoDB"]
+    if len(events) != 1:
+        return problems + ["IngestFunction: not exactly one DynamoDB stream event"]
+    stream = events[0]
+    if stream.get("Stream") != {"Fn::GetAtt": ["ConsumptionTable", "StreamArn"]}:
+        problems.append("TableStream: not the table's stream")
+    if not stream.get("TumblingWindowInSeconds"):
+        problems.append("TableStream: no tumbling window, so the event would not name its shard")
+    if stream.get("ParallelizationFactor", 1) != 1:
+        problems.append("TableStream: more than one batch per shard at a time breaks the shard's order")
+    if stream.get("MaximumRetryAttempts") != -1 or stream.get("MaximumRecordAgeInSeconds") != -1:
+        problems.append("TableStream: records could be dropped after retries or age")
+    if "ReportBatchItemFailures" not in stream.get("FunctionResponseTypes", []):
+        problems.append("TableStream: partial batches not reported")
+    if not any(r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"].get("MetricName") == "IteratorAge"
+               for r in resources.values()):
+        problems.append("no alarm on the stream's iterator age")
+    return problems
+
+
+CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -149,6 +178,16 @@ MISTAKES = [
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
     ("a short visibility timeout", queue_problems,
      lambda t: t["Mappings"]["IngestTimeouts"]["300"].update(VisibilityTimeout=300)),
+    ("no table stream", stream_problems, lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("StreamSpecification")),
+    ("no tumbling window", stream_problems,
+     lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
+     .pop("TumblingWindowInSeconds")),
+    ("parallel batches per shard", stream_problems,
+     lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
+     .update(ParallelizationFactor=4)),
+    ("records dropped after retries", stream_problems,
+     lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
+     .update(MaximumRetryAttempts=3)),
 ]
 
 

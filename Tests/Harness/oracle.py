@@ -98,7 +98,7 @@ def expected_totals(s3, bucket, incoming="incoming/"):
 
 
 def table_totals(dynamodb, table, tenant, query_all):
-    """date -> (total, meters) as the table's bucket sums give them; days with no meter left are no data."""
+    """date -> (total, meters) as the day sum shards give them; days with no meter left are no data."""
     days = {}
     for item in query_all(dynamodb, table, KeyConditionExpression="pk = :pk",
                           ExpressionAttributeValues={":pk": {"S": f"T#{tenant}#TOTALS"}}):

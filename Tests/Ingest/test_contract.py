@@ -220,14 +220,16 @@ def test_a_gzip_file_and_a_bucket_without_versioning(moto):
     import gzip
     plain = Stack(moto, versioned=False)
     function = plain.function()
-    plain.close_later = True
-    plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m1", "2024-05-01", "0.25")]).encode()))
-    ingest_queue(plain, function)
-    plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m2", "2024-05-02", "0.5")]).encode()))
-    ingest_queue(plain, function)
-    assert_matches_bucket(plain, "acme")
-    function.stop()
-    assert totals(plain, "acme") == {"2024-05-02": (Decimal("24"), 1)}
+    try:
+        plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m1", "2024-05-01", "0.25")]).encode()))
+        ingest_queue(plain, function)
+        plain.put("incoming/acme/a.csv.gz", gzip.compress(wide_file([day("m2", "2024-05-02", "0.5")]).encode()))
+        ingest_queue(plain, function)
+        assert_matches_bucket(plain, "acme")
+        assert totals(plain, "acme") == {"2024-05-02": (Decimal("24"), 1)}
+    finally:
+        function.stop()
+        plain.close()
 
 
 def test_backfill_ingests_a_prefix_and_resumes_from_its_continuation(stack, moto):

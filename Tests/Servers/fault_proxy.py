@@ -10,7 +10,11 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     throttleEvery: every N-th matching request is refused as AWS throttles (DynamoDB 400 ThrottlingException,
     S3 503 SlowDown); throttleTargets limits that to those DynamoDB operations (null: every request).
     killAt: the K-th request from now is not forwarded; PID gets SIGKILL instead (a crash between two requests).
-  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n}}
+  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
+                         "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n}}
+    capacity: what the DynamoDB requests that passed would cost on AWS, by DynamoDB's rules (tools/dynamodb_size.py):
+    puts by their items' sizes, an UpdateItem or a delete as one unit (the items it updates are under 1 KB), reads
+    by the sizes of the items returned; readBytes is the size of those items.
 Stops after MAX_SECONDS (default 900) or on SIGTERM.
 """
 import json
@@ -24,11 +28,39 @@ from urllib.parse import urlparse
 
 sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
+from dynamodb_size import item_size, read_units, write_units  # noqa: E402
 from local_aws import forward  # noqa: E402
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
-STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {}}
+STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {},
+         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}}
+
+
+def capacity(operation, request, answer):
+    """(write units, read units, bytes read) of one DynamoDB exchange that succeeded."""
+    consistent = request.get("ConsistentRead", False)
+    if operation == "PutItem":
+        return write_units(item_size(request["Item"])), 0, 0
+    if operation in ("UpdateItem", "DeleteItem"):
+        return 1, 0, 0
+    if operation == "BatchWriteItem":
+        done = [entry for entries in request["RequestItems"].values() for entry in entries]
+        left = [entry for entries in answer.get("UnprocessedItems", {}).values() for entry in entries]
+        units = sum(write_units(item_size(e["PutRequest"]["Item"])) if "PutRequest" in e else 1 for e in done)
+        units -= sum(write_units(item_size(e["PutRequest"]["Item"])) if "PutRequest" in e else 1 for e in left)
+        return units, 0, 0
+    if operation == "GetItem":
+        size = item_size(answer.get("Item", {}))
+        return 0, read_units(size, consistent), size
+    if operation == "Query":
+        size = sum(item_size(item) for item in answer.get("Items", []))
+        return 0, read_units(size, consistent), size
+    if operation == "BatchGetItem":
+        sizes = [item_size(item) for items in answer.get("Responses", {}).values() for item in items]
+        strong = all(table.get("ConsistentRead", False) for table in request["RequestItems"].values())
+        return 0, sum(read_units(size, strong) for size in sizes), sum(sizes)
+    return 0, 0, 0
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -54,9 +86,10 @@ class Proxy(BaseHTTPRequestHandler):
                 STATE["requests"] = STATE["throttled"] = STATE["matching"] = 0
                 STATE["killed"] = False
                 STATE["operations"] = {}
+                STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}
             return self.reply(200, b"{}")
         with LOCK:
-            stats = {name: STATE[name] for name in ("requests", "throttled", "killed", "operations")}
+            stats = {name: STATE[name] for name in ("requests", "throttled", "killed", "operations", "capacity")}
         return self.reply(200, json.dumps(stats).encode())
 
     def fault(self):
@@ -95,7 +128,15 @@ class Proxy(BaseHTTPRequestHandler):
         if fault == "throttle-s3":
             return self.reply(503, b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
                                    b"<Message>Please reduce your request rate.</Message></Error>", "application/xml")
-        forward(self, UPSTREAM, body)
+        status, _, data = forward(self, UPSTREAM, body)
+        target = (self.headers.get("x-amz-target") or "").split(".")[-1]
+        conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
+        if target and (200 <= status < 300 or conditional_failure):
+            # A failed condition costs the write it would have been.
+            units = (1, 0, 0) if conditional_failure else capacity(target, json.loads(body), json.loads(data))
+            with LOCK:
+                for name, value in zip(("writeUnits", "readUnits", "readBytes"), units):
+                    STATE["capacity"][name] += value
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
