@@ -133,7 +133,7 @@ def validation_benchmark(moto, data_dir, megabytes):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=str(ROOT / ".bench-data"))
-    parser.add_argument("--megabytes", type=int, default=20)
+    parser.add_argument("--megabytes", type=int, default=5)
     parser.add_argument("--validation-megabytes", type=int, default=1000)
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-validation", action="store_true")
