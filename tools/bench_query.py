@@ -32,6 +32,7 @@ def main():
             ingest.invoke(s3_event(stack.bucket, "incoming/bench/year.csv"), timeout=900)
         finally:
             ingest.stop()
+        stack.fold()
         proxy = FaultProxy(moto)
         # Timed straight against moto; requests counted through the proxy, which adds its own latency.
         query = stack.query_function()
@@ -66,6 +67,7 @@ def main():
             query.stop()
             counted.stop()
             proxy.stop()
+            stack.close()
         client = moto.client("dynamodb")
         timings = []
         for _ in range(CALLS):
