@@ -29,6 +29,11 @@ let package = Package(
             dependencies: ["CZlib", "CPrefetch"]
         ),
         .target(name: "JSON"),
+        // The wall clock and deadlines: one clock for the runtime, the AWS clients and the functions.
+        .target(
+            name: "Timekeeping",
+            dependencies: ["CSystem"]
+        ),
         .executableTarget(name: "LocalLambda"),
         .executableTarget(
             name: "RuntimeProbe",
@@ -60,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "AWSServices",
-            dependencies: ["AWSSigV4", "Hashing", "CurlHTTP", "JSON", "CSystem"]
+            dependencies: ["AWSSigV4", "Hashing", "CurlHTTP", "JSON", "CSystem", "Timekeeping"]
         ),
         .target(
             name: "LambdaEvents",
@@ -68,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", "JSON", "CSystem"]
+            dependencies: ["CurlHTTP", "JSON", "CSystem", "Timekeeping"]
         ),
         .target(
             name: "ConsumptionTable",
@@ -76,7 +81,10 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime"]
+            dependencies: [
+                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime",
+                "Timekeeping",
+            ]
         ),
         .executableTarget(
             name: "IngestFunction",
@@ -84,7 +92,10 @@ let package = Package(
         ),
         .target(
             name: "Query",
-            dependencies: ["ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime"],
+            dependencies: [
+                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime",
+                "Timekeeping",
+            ],
             // Served at /openapi.json from beside the bootstrap; the one description of the API.
             exclude: ["openapi.json"]
         ),
@@ -102,6 +113,7 @@ let package = Package(
                 "AWSServices",
                 "CurlHTTP",
                 "LambdaRuntime",
+                "Timekeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,15 +139,15 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "JSON", "CurlHTTP", "TestSupport"]
+            dependencies: ["LambdaRuntime", "JSON", "CurlHTTP", "TestSupport", "Timekeeping"]
         ),
         .testTarget(
             name: "AWSServicesTests",
-            dependencies: ["AWSServices", "AWSSigV4", "Hashing", "CurlHTTP", "JSON", "TestSupport"]
+            dependencies: ["AWSServices", "AWSSigV4", "Hashing", "CurlHTTP", "JSON", "TestSupport", "Timekeeping"]
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime"]
+            dependencies: ["Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime", "Timekeeping"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

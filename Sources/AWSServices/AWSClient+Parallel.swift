@@ -1,4 +1,5 @@
 import CurlHTTP
+import Timekeeping
 
 extension AWSClient {
     /// Sends every request, at most `maxInFlight` at a time, and returns each outcome in request order. Requests
@@ -27,9 +28,8 @@ extension AWSClient {
             let delay = retryPolicy.delayMilliseconds(afterAttempt: round, using: &random)
             let spent = MonotonicClock.nowMilliseconds() - started
             if spent + delay > retryPolicy.maxTotalMilliseconds { break }
-            let now = MonotonicClock.wallMilliseconds()
             let overdue = pending.filter { index in
-                requests[index].deadlineMilliseconds.map { now + delay >= $0 } ?? false
+                requests[index].deadline.map { $0.isWithin(milliseconds: delay) } ?? false
             }
             for index in overdue { results[index] = .failure(.outOfTime(lastError: lastErrors[index] ?? "")) }
             pending.removeAll { overdue.contains($0) }

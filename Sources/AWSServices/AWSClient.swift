@@ -1,6 +1,7 @@
 import Hashing
 import AWSSigV4
 import CurlHTTP
+import Timekeeping
 
 /// One signed AWS call: what to send, and how.
 public struct AWSRequest: Sendable {
@@ -14,12 +15,12 @@ public struct AWSRequest: Sendable {
     /// S3 may skip hashing the body (`UNSIGNED-PAYLOAD`); other services always sign it.
     public var signsPayload: Bool
     /// Wall-clock milliseconds after which no retry is started (an invocation's deadline, less a margin).
-    public var deadlineMilliseconds: Int?
+    public var deadline: Deadline?
 
     public init(
         service: String, method: String, path: String, query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [], body: [UInt8] = [], signsPayload: Bool = true,
-        deadlineMilliseconds: Int? = nil
+        deadline: Deadline? = nil
     ) {
         self.service = service
         self.method = method
@@ -28,7 +29,7 @@ public struct AWSRequest: Sendable {
         self.headers = headers
         self.body = body
         self.signsPayload = signsPayload
-        self.deadlineMilliseconds = deadlineMilliseconds
+        self.deadline = deadline
     }
 }
 
@@ -95,7 +96,7 @@ public final class AWSClient {
             let delay = retryPolicy.delayMilliseconds(afterAttempt: attempt, using: &random)
             let spent = MonotonicClock.nowMilliseconds() - started
             if spent + delay > retryPolicy.maxTotalMilliseconds { throw .outOfTime(lastError: lastError) }
-            if let deadline = request.deadlineMilliseconds, MonotonicClock.wallMilliseconds() + delay >= deadline {
+            if let deadline = request.deadline, deadline.isWithin(milliseconds: delay) {
                 throw .outOfTime(lastError: lastError)
             }
             MonotonicClock.sleep(milliseconds: delay)

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// DynamoDB's JSON 1.0 protocol (`X-Amz-Target: DynamoDB_20120810.<Operation>`). Items travel as JSON values in
 /// DynamoDB's attribute-value form; numbers stay strings (`{"N": "12.5"}`), never Doubles.
@@ -14,20 +15,20 @@ public final class DynamoDBClient {
     }
 
     /// One operation: its JSON request in, its JSON answer out.
-    public func call(_ operation: String, _ payload: JSONValue, deadlineMilliseconds: Int? = nil) throws(AWSError)
+    public func call(_ operation: String, _ payload: JSONValue, deadline: Deadline? = nil) throws(AWSError)
         -> JSONValue
     {
-        let response = try client.send(Self.request(operation, payload, deadlineMilliseconds))
+        let response = try client.send(Self.request(operation, payload, deadline))
         return try Self.answer(operation, response.body)
     }
 
-    private static func request(_ operation: String, _ payload: JSONValue, _ deadlineMilliseconds: Int?) -> AWSRequest {
+    private static func request(_ operation: String, _ payload: JSONValue, _ deadline: Deadline?) -> AWSRequest {
         AWSRequest(
             service: "dynamodb", method: "POST", path: "/",
             headers: [
                 ("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "DynamoDB_20120810.\(operation)"),
             ],
-            body: payload.serializedBytes, deadlineMilliseconds: deadlineMilliseconds)
+            body: payload.serializedBytes, deadline: deadline)
     }
 
     private static func answer(_ operation: String, _ body: [UInt8]) throws(AWSError) -> JSONValue {
@@ -97,7 +98,7 @@ public final class DynamoDBClient {
     /// Writes `requests` (`{"PutRequest": ...}` or `{"DeleteRequest": ...}`) 25 to a call, `maxInFlight` calls at
     /// a time, retrying UnprocessedItems with backoff until all are written or the retry policy gives up.
     public func batchWrite(
-        table: String, requests: [JSONValue], maxInFlight: Int = 1, deadlineMilliseconds: Int? = nil
+        table: String, requests: [JSONValue], maxInFlight: Int = 1, deadline: Deadline? = nil
     ) throws(AWSError) {
         var pending = requests
         try untilProcessed { () throws(AWSError) -> Bool in
@@ -108,7 +109,7 @@ public final class DynamoDBClient {
             var unprocessed: [JSONValue] = []
             for answer in callAll(
                 "BatchWriteItem", payloads, maxInFlight: maxInFlight,
-                deadlineMilliseconds: deadlineMilliseconds)
+                deadline: deadline)
             {
                 unprocessed += try answer.get()["UnprocessedItems"]?[table]?.arrayValue ?? []
             }
@@ -119,9 +120,9 @@ public final class DynamoDBClient {
 
     /// The same operation with many payloads, `maxInFlight` at a time; each answer in payload order.
     public func callAll(
-        _ operation: String, _ payloads: [JSONValue], maxInFlight: Int, deadlineMilliseconds: Int? = nil
+        _ operation: String, _ payloads: [JSONValue], maxInFlight: Int, deadline: Deadline? = nil
     ) -> [Result<JSONValue, AWSError>] {
-        let requests = payloads.map { Self.request(operation, $0, deadlineMilliseconds) }
+        let requests = payloads.map { Self.request(operation, $0, deadline) }
         return client.sendAll(requests, maxInFlight: maxInFlight).map { outcome in
             outcome.flatMap { response in
                 Result { () throws(AWSError) in try Self.answer(operation, response.body) }

@@ -25,17 +25,11 @@ public struct RetryPolicy: Sendable {
     }
 }
 
-/// Monotonic time and sleeping, for retries.
+/// Monotonic time and sleeping, for retries (deadlines are on the wall clock: `Timekeeping`).
 enum MonotonicClock {
     static func nowMilliseconds() -> Int {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
-    }
-
-    static func wallMilliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
         return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
     }
 

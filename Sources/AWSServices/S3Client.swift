@@ -1,5 +1,6 @@
 import AWSSigV4
 import CurlHTTP
+import Timekeeping
 
 /// S3's REST API: objects streamed, listed by page, signed once per request with the key encoded once.
 public final class S3Client {
@@ -18,14 +19,14 @@ public final class S3Client {
     @discardableResult
     public func putObject(
         bucket: String, key: String, body: [UInt8], contentType: String? = nil, onlyIfAbsent: Bool = false,
-        deadlineMilliseconds: Int? = nil
+        deadline: Deadline? = nil
     ) throws(AWSError) -> S3ObjectHead {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("content-type", contentType)) }
         if onlyIfAbsent { headers.append(("if-none-match", "*")) }
         let response = try client.send(AWSRequest(
             service: "s3", method: "PUT", path: path(bucket, key), headers: headers, body: body,
-            deadlineMilliseconds: deadlineMilliseconds))
+            deadline: deadline))
         return S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
                             lastModified: response.header("last-modified") ?? "", size: body.count)
     }
@@ -35,7 +36,7 @@ public final class S3Client {
     @discardableResult
     public func getObject(
         bucket: String, key: String, versionID: String? = nil, range: String? = nil, ifMatch: String? = nil,
-        deadlineMilliseconds: Int? = nil, onBody: @escaping (UnsafeRawBufferPointer) -> Bool
+        deadline: Deadline? = nil, onBody: @escaping (UnsafeRawBufferPointer) -> Bool
     ) throws(AWSError) -> S3ObjectHead {
         var query: [(name: String, value: String)] = []
         if let versionID { query.append(("versionId", versionID)) }
@@ -45,7 +46,7 @@ public final class S3Client {
         let response = try client.send(
             AWSRequest(service: "s3", method: "GET", path: path(bucket, key), query: query,
                        headers: headers, signsPayload: true,
-                       deadlineMilliseconds: deadlineMilliseconds),
+                       deadline: deadline),
             onBody: onBody)
         return Self.head(of: response)
     }

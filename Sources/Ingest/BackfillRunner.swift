@@ -1,6 +1,7 @@
 import AWSServices
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// Runs a backfill: in the function, or in the `consumption backfill --local` tool against any endpoint.
 public struct BackfillRunner {
@@ -16,7 +17,7 @@ public struct BackfillRunner {
         reporter = OutcomeReporter(logger: logger, metrics: metrics)
     }
 
-    public func run(_ request: BackfillRequest, deadline: Int) throws(IngestFailure) -> BackfillSummary {
+    public func run(_ request: BackfillRequest, deadline: Deadline) throws(IngestFailure) -> BackfillSummary {
         func continuation(_ after: String?) -> BackfillRequest {
             BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: after, limit: request.limit)
         }
@@ -33,7 +34,7 @@ public struct BackfillRunner {
                 throw .aws(error)
             }
             for object in page.objects {
-                guard WallClock.nowMilliseconds() < deadline, summary.processed < request.limit ?? Int.max else {
+                guard !deadline.hasPassed, summary.processed < request.limit ?? Int.max else {
                     summary.continuation = continuation(lastDone)
                     return summary
                 }

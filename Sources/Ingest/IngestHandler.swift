@@ -2,6 +2,7 @@ import AWSServices
 import JSON
 import LambdaEvents
 import LambdaRuntime
+import Timekeeping
 
 /// The function's entry: tells the event's kind (SQS batch, direct S3 notification, backfill) and answers as
 /// Lambda expects for it.
@@ -27,7 +28,7 @@ public final class IngestHandler {
         } catch {
             throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "the event is not JSON: \(error)")
         }
-        let deadline = context.metadata.deadlineMilliseconds - configuration.deadlineMarginMilliseconds
+        let deadline = context.metadata.deadline.earlier(by: configuration.deadlineMarginMilliseconds)
         if let backfill = json["backfill"] {
             let request: BackfillRequest
             do throws(JSONDecodingError) {
@@ -59,7 +60,7 @@ public final class IngestHandler {
     }
 
     /// Each message on its own: one that fails is listed in `batchItemFailures` and comes back alone.
-    private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Int) throws -> SQSBatchResponse {
+    private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws -> SQSBatchResponse {
         let batch: SQSEvent
         do throws(JSONDecodingError) {
             batch = try SQSEvent(json: json)
@@ -69,7 +70,7 @@ public final class IngestHandler {
         var failed: [String] = []
         for message in batch.records {
             // Past the deadline the rest go back untouched rather than half done.
-            guard WallClock.nowMilliseconds() < deadline else {
+            guard !deadline.hasPassed else {
                 failed.append(message.messageID)
                 continue
             }
@@ -91,7 +92,7 @@ public final class IngestHandler {
 
     /// The day sums follow the meter-day items: the batch is folded in, and a part that could not be applied is
     /// handed back from its first record (Lambda resumes the shard there; what was applied is not applied again).
-    private func handleStreamBatch(_ json: JSONValue, context: LambdaContext, deadline: Int) throws
+    private func handleStreamBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws
         -> DynamoDBStreamResponse
     {
         let batch: DynamoDBStreamEvent
@@ -118,7 +119,7 @@ public final class IngestHandler {
         return DynamoDBStreamResponse(resumeFrom: outcome.resumeFrom)
     }
 
-    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Int) throws(IngestFailure) {
+    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Deadline) throws(IngestFailure) {
         switch notification {
         case .testEvent(let bucket):
             context.logger.info("S3 test event skipped", ["bucket": .string(bucket)])

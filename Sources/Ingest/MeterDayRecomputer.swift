@@ -3,6 +3,7 @@ import ConsumptionCore
 import ConsumptionTable
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// Recomputes meter-day items from their readings, under the generation guard.
 ///
@@ -17,7 +18,7 @@ struct MeterDayRecomputer {
     let tenant: String
     let sources: SourceStore
     let parallelism: Int
-    let deadline: Int
+    let deadline: Deadline
 
     struct MeterDay: Hashable {
         var meter: ByteIdentity
@@ -35,7 +36,7 @@ struct MeterDayRecomputer {
         throws(IngestFailure)
     {
         guard !meterDays.isEmpty else { return }
-        guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+        guard !deadline.hasPassed else { throw .deadlineNear }
         var generations = known
         let unbumped = meterDays.filter { generations[$0] == nil }
         let bumps: [JSONValue] = unbumped.map { day in
@@ -46,7 +47,7 @@ struct MeterDayRecomputer {
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
             return .object(request)
         }
-        for (day, answer) in zip(unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline)) {
+        for (day, answer) in zip(unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline)) {
             guard let generation = AttributeValues.integer(try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
             else { throw .corruptItem("UpdateItem returned no generation") }
             generations[day] = generation
@@ -83,7 +84,7 @@ struct MeterDayRecomputer {
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
             stores.append(.object(request))
         }
-        for answer in dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadlineMilliseconds: deadline) {
+        for answer in dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadline: deadline) {
             // A newer generation stored first: it has seen everything this one saw.
             if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
             _ = try answer.orIngestFailure()
@@ -109,7 +110,7 @@ struct MeterDayRecomputer {
             let order = Array(queries.keys)
             let answers = dynamo.callAll(
                 "Query", order.map { JSONValue.object(queries[$0] ?? [:]) }, maxInFlight: parallelism,
-                deadlineMilliseconds: deadline)
+                deadline: deadline)
             for (day, answer) in zip(order, answers) {
                 let page = try answer.orIngestFailure()
                 for item in page["Items"]?.arrayValue ?? [] {

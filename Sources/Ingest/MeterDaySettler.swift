@@ -3,6 +3,7 @@ import ConsumptionCore
 import ConsumptionTable
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// Brings the meter-day items in line with a source item after a switch, page by page, recording its progress on
 /// the source item: the counting version's meter-days are *offered*, then each version that stopped counting is
@@ -14,7 +15,7 @@ struct MeterDaySettler {
     let sources: SourceStore
     let recomputer: MeterDayRecomputer
     let parallelism: Int
-    let deadline: Int
+    let deadline: Deadline
 
     typealias MeterDay = MeterDayRecomputer.MeterDay
 
@@ -29,14 +30,16 @@ struct MeterDaySettler {
             let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
                 (entries, done) throws(IngestFailure) -> Bool in
                 // Offers are sent only well inside the lease (a request lives up to 30 s), which each round renews.
-                let lease = state.offeringUntil ?? 0
-                if WallClock.nowMilliseconds() > lease - Self.offerWindowMilliseconds {
-                    state.offeringUntil = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                var lease = state.offeringUntil ?? 0
+                if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
+                    lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                    state.offeringUntil = lease
                     guard try sources.recordProgress(state, now: now()) else { return false }
                 }
                 try offer(
                     entries, from: source,
-                    deadline: min(deadline, (state.offeringUntil ?? 0) - Self.offerWindowMilliseconds), cost: &cost)
+                    deadline: min(deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds)),
+                    cost: &cost)
                 state.offered = done < counting.meterDays ? done : nil
                 state.offeringUntil =
                     state.offered == nil ? nil : WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
@@ -82,11 +85,10 @@ struct MeterDaySettler {
     /// waits for that (or, past the invocation's deadline, is left for the retry).
     private func waitForOffersToEnd(_ retiring: SourceItem.Retiring) throws(IngestFailure) {
         guard retiring.notBefore > 0 else { return }
-        let start = retiring.notBefore + Self.clockMarginMilliseconds
-        let wait = start - WallClock.nowMilliseconds()
-        guard wait > 0 else { return }
+        let start = Deadline(epochMilliseconds: retiring.notBefore + Self.clockMarginMilliseconds)
+        guard !start.hasPassed else { return }
         guard start < deadline else { throw .deadlineNear }
-        WallClock.sleep(milliseconds: wait)
+        WallClock.sleep(milliseconds: start.remainingMilliseconds)
     }
 
     /// Hands the meter-days `start..<end` of a version's pages to `step` a round at a time (small enough that the
@@ -103,7 +105,7 @@ struct MeterDaySettler {
             // A page already deleted (its version retired meanwhile) has nothing left to do.
             guard offset < entries.count else { return true }
             while offset < entries.count {
-                guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+                guard !deadline.hasPassed else { throw .deadlineNear }
                 let slice = Array(entries[offset..<min(entries.count, offset + round)])
                 offset += slice.count
                 done += slice.count
@@ -117,10 +119,10 @@ struct MeterDaySettler {
     /// there, or a lower-ranked reading does, and no recompute is pending. When it is refused, the meter-day is read:
     /// a pending recompute, or an older version of the same key counting there, means it must be recomputed.
     private func offer(
-        _ entries: [VersionPage.Entry], from source: VersionIdentity, deadline: Int,
+        _ entries: [VersionPage.Entry], from source: VersionIdentity, deadline: Deadline,
         cost: inout MeterDayRecomputer.Cost
     ) throws(IngestFailure) {
-        guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+        guard !deadline.hasPassed else { throw .deadlineNear }
         let requests: [JSONValue] = entries.map { entry in
             var update = UpdateExpression()
             let counting = MeterDayItem.Counting(source: source, value: entry.value, line: entry.line)
@@ -148,7 +150,7 @@ struct MeterDaySettler {
         }
         var refused: [VersionPage.Entry] = []
         for (entry, answer) in zip(
-            entries, dynamo.callAll("UpdateItem", requests, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+            entries, dynamo.callAll("UpdateItem", requests, maxInFlight: parallelism, deadline: deadline))
         {
             if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
                 refused.append(entry)
@@ -164,7 +166,7 @@ struct MeterDaySettler {
         }
         var recompute: [MeterDay] = []
         for (entry, answer) in zip(
-            refused, dynamo.callAll("GetItem", reads, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+            refused, dynamo.callAll("GetItem", reads, maxInFlight: parallelism, deadline: deadline))
         {
             guard let item = try answer.orIngestFailure()["Item"], let day = MeterDayItem(item: item) else {
                 throw .corruptItem("meter-day \(entry.meter) on \(entry.date) refused an offer but does not parse")
@@ -208,7 +210,7 @@ struct MeterDaySettler {
         }
         var generations: [MeterDay: Int] = [:]
         for (entry, answer) in zip(
-            entries, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+            entries, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
         {
             if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
             guard
@@ -254,7 +256,7 @@ struct MeterDaySettler {
     private func write(_ requests: [JSONValue]) throws(IngestFailure) {
         guard !requests.isEmpty else { return }
         do throws(AWSError) {
-            try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadline: deadline)
         } catch {
             throw .aws(error)
         }

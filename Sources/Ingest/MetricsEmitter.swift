@@ -1,5 +1,6 @@
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// CloudWatch metrics as Embedded Metric Format lines on stdout: CloudWatch Logs turns each into metric data
 /// points, so publishing costs no API call and no extra latency.

@@ -3,6 +3,7 @@ import ConsumptionCore
 import ConsumptionTable
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// Brings the table in line with one key as it stands in S3, whatever event brought it here: an event only says
 /// "look at this key". Every step is idempotent, so a duplicate, a stale or a redelivered event is harmless.
@@ -30,7 +31,7 @@ public final class ObjectIngestor {
         self.dynamo = dynamo
     }
 
-    public func reconcile(bucket: String, key: String, deadline: Int) throws(IngestFailure) -> ObjectOutcome {
+    public func reconcile(bucket: String, key: String, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome {
         let started = WallClock.nowMilliseconds()
         let tenant: String
         switch Tenancy.place(
@@ -48,7 +49,7 @@ public final class ObjectIngestor {
         let sources = SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         for _ in 1...maxRounds {
-            guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+            guard !deadline.hasPassed else { throw .deadlineNear }
             let target = try head(bucket: bucket, key: key)
             do throws(IngestFailure) {
                 var outcome = try bringUpToDate(
@@ -70,7 +71,7 @@ public final class ObjectIngestor {
     /// One round: nil `target` means the key has no object.
     private func bringUpToDate(
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
-        deadline: Int, started: Int
+        deadline: Deadline, started: Int
     ) throws(IngestFailure) -> ObjectOutcome {
         var state = try sources.read(key: key)
         var outcome = ObjectOutcome(
@@ -139,7 +140,7 @@ public final class ObjectIngestor {
     /// Reads one version: validated, then (when valid) its readings and pages written; the counts go to the ledger,
     /// and a rejection is final there before anything else happens, so no retry takes it for anything else.
     private func ingest(
-        _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Int
+        _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         let progress = try ledger.start(version, now: now())
         let stats = try readAndWrite(
@@ -156,7 +157,7 @@ public final class ObjectIngestor {
     /// table then keeps whatever counted). Versions not read before are read on the way (at most ten).
     private func lastValidVersion(
         before rejected: ObjectVersion, counting: SourceItem.CountingVersion?, bucket: String, tenant: String,
-        ledger: LedgerStore, deadline: Int
+        ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> SourceItem.CountingVersion? {
         guard let rejectedID = rejected.versionID else { return nil }
         let history: [S3VersionEntry]
@@ -190,7 +191,7 @@ public final class ObjectIngestor {
     /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
     private func readAndWrite(
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
-        deadline: Int
+        deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
         let rules = configuration.rules(today: today)
@@ -222,7 +223,7 @@ public final class ObjectIngestor {
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.
     private func reject(
-        _ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Int
+        _ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Deadline
     )
         throws(IngestFailure) -> FileStats
     {
@@ -233,7 +234,7 @@ public final class ObjectIngestor {
         do throws(AWSError) {
             try s3.putObject(
                 bucket: bucket, key: reportKey, body: report.json.serializedBytes,
-                contentType: "application/json", deadlineMilliseconds: deadline)
+                contentType: "application/json", deadline: deadline)
         } catch {
             throw .aws(error)
         }

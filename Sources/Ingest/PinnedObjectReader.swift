@@ -1,6 +1,7 @@
 import AWSServices
 import ConsumptionCore
 import LambdaRuntime
+import Timekeeping
 
 /// Reads one version of an object, as often as the passes need, never holding a large one in memory. Every read is
 /// pinned to the version HEAD saw (by VersionId, or by If-Match on the ETag in an unversioned bucket), so the
@@ -10,13 +11,13 @@ final class PinnedObjectReader {
     private let bucket: String
     private let version: ObjectVersion
     private let chunkBytes: Int
-    private let deadline: Int
+    private let deadline: Deadline
     /// A small object, read once and kept for the later passes.
     private var whole: [UInt8]?
     /// Bytes handed to the parser at a time while writing, so the writer can flush between them.
     private let sliceBytes = 256 << 10
 
-    init(s3: S3Client, bucket: String, version: ObjectVersion, chunkBytes: Int, deadline: Int) {
+    init(s3: S3Client, bucket: String, version: ObjectVersion, chunkBytes: Int, deadline: Deadline) {
         self.s3 = s3
         self.bucket = bucket
         self.version = version
@@ -36,10 +37,10 @@ final class PinnedObjectReader {
             do throws(AWSError) {
                 try s3.getObject(
                     bucket: bucket, key: version.key, versionID: version.versionID,
-                    ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline
+                    ifMatch: version.versionID == nil ? version.eTag : nil, deadline: deadline
                 ) {
                     piece in
-                    guard WallClock.nowMilliseconds() < deadline else {
+                    guard !deadline.hasPassed else {
                         late = true
                         return false
                     }
@@ -67,7 +68,7 @@ final class PinnedObjectReader {
                 bytes[start..<end].withUnsafeBufferPointer { parser.feed($0) }
                 start = end
                 try afterSlice()
-                guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+                guard !deadline.hasPassed else { throw .deadlineNear }
             }
         }
         if version.size <= chunkBytes {
@@ -97,7 +98,7 @@ final class PinnedObjectReader {
         do throws(AWSError) {
             try s3.getObject(
                 bucket: bucket, key: version.key, versionID: version.versionID, range: range,
-                ifMatch: version.versionID == nil ? version.eTag : nil, deadlineMilliseconds: deadline
+                ifMatch: version.versionID == nil ? version.eTag : nil, deadline: deadline
             ) {
                 piece in
                 bytes.append(contentsOf: piece)

@@ -3,6 +3,7 @@ import ConsumptionCore
 import ConsumptionTable
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// Writes one object version's meter-days as it reads them: a reading item each (in the meter's partition, with
 /// the interval values), and the version's meter-day list a page of `VersionPage.capacity` at a time; 25 items to
@@ -14,7 +15,7 @@ final class ReadingWriter {
     private let tenant: String
     private let source: VersionIdentity
     private let parallelism: Int
-    private let deadline: Int
+    private let deadline: Deadline
     private var pending: [JSONValue] = []
     private var page = VersionPage()
     /// Meter-days seen, in the order the parser gives them (the same order on every read of the same bytes).
@@ -30,7 +31,7 @@ final class ReadingWriter {
     /// `alreadyWritten`: how many meter-days an earlier attempt wrote; their readings are not written again (their
     /// pages are: a page is written whole, when it is full).
     init(
-        dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int, deadline: Int,
+        dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int, deadline: Deadline,
         alreadyWritten: Int = 0
     ) {
         writtenMeterDays = alreadyWritten
@@ -75,9 +76,9 @@ final class ReadingWriter {
     /// `writtenMeterDays` when the attempt stops.
     func flush() throws(IngestFailure) {
         guard !pending.isEmpty else { return }
-        guard WallClock.nowMilliseconds() < deadline else { throw .deadlineNear }
+        guard !deadline.hasPassed else { throw .deadlineNear }
         do throws(AWSError) {
-            try dynamo.batchWrite(table: table, requests: pending, maxInFlight: parallelism, deadlineMilliseconds: deadline)
+            try dynamo.batchWrite(table: table, requests: pending, maxInFlight: parallelism, deadline: deadline)
         } catch {
             throw .aws(error)
         }

@@ -4,6 +4,7 @@ import ConsumptionTable
 import JSON
 import LambdaEvents
 import LambdaRuntime
+import Timekeeping
 
 /// Folds the meter-day items' changes, as the table's stream delivers them, into the day sum shards: each record
 /// adds `new - old` (value, and one meter more or less). A batch's records are grouped by the sum shard they change
@@ -13,9 +14,9 @@ public struct StreamFolder {
     let dynamo: DynamoDBClient
     let table: String
     let parallelism: Int
-    let deadline: Int
+    let deadline: Deadline
 
-    public init(dynamo: DynamoDBClient, table: String, parallelism: Int, deadline: Int) {
+    public init(dynamo: DynamoDBClient, table: String, parallelism: Int, deadline: Deadline) {
         self.dynamo = dynamo
         self.table = table
         self.parallelism = parallelism
@@ -69,7 +70,7 @@ public struct StreamFolder {
         }
         var unapplied: [Change] = []
         for (shard, answer) in zip(
-            order, dynamo.callAll("UpdateItem", first, maxInFlight: parallelism, deadlineMilliseconds: deadline))
+            order, dynamo.callAll("UpdateItem", first, maxInFlight: parallelism, deadline: deadline))
         {
             let changes = groups[shard] ?? []
             switch answer {
@@ -114,7 +115,7 @@ public struct StreamFolder {
             guard !rest.isEmpty else { return (0, changes.count) }
             let update = request(shard, rest, streamShard: streamShard, applied: applied, now: now)
             do throws(AWSError) {
-                _ = try dynamo.call("UpdateItem", update, deadlineMilliseconds: deadline)
+                _ = try dynamo.call("UpdateItem", update, deadline: deadline)
                 return (1, changes.count - rest.count)
             } catch {
                 if error.code != "ConditionalCheckFailedException" { throw .aws(error) }

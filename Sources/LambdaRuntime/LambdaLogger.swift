@@ -1,5 +1,6 @@
 import CSystem
 import JSON
+import Timekeeping
 
 /// Log lines on standard output, where Lambda collects them: plain text, or one JSON object a line when
 /// `AWS_LAMBDA_LOG_FORMAT` is `JSON` (with `requestId` and `traceId`), filtered by `AWS_LAMBDA_LOG_LEVEL`.

@@ -4,6 +4,7 @@ import ConsumptionTable
 import JSON
 import LambdaEvents
 import LambdaRuntime
+import Timekeeping
 
 /// The consumption API: API Gateway events (payload 1.0 or 2.0) in, proxy responses out. Every answer is a
 /// response with the right status; only an event that is not an API Gateway request at all fails the invocation.

@@ -3,6 +3,7 @@ import ConsumptionTable
 import JSON
 import LambdaEvents
 import LambdaRuntime
+import Timekeeping
 
 /// Who is asking, from what API Gateway vouches for — never from a parameter or header the client writes: an
 /// authorizer's `tenant` (REST context, HTTP API Lambda authorizer or JWT claim), else the API key's id mapped to a

@@ -4,6 +4,7 @@ import CurlHTTP
 import Ingest
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// `consumption backfill`: ingest every object under a prefix, by invoking the deployed function with backfill
 /// events until it says it is done, or by running the same code here against any endpoint.
@@ -69,7 +70,7 @@ struct BackfillCommand: ParsableCommand {
                 logger: LambdaLogger(usesJSON: false, minimumLevel: .info, write: LambdaLogger.standardError),
                 metrics: MetricsEmitter(functionName: "consumption", write: { _ in }))
             step = { request in
-                try runner.run(request, deadline: WallClock.nowMilliseconds() + 24 * 3_600_000).json
+                try runner.run(request, deadline: .after(milliseconds: 24 * 3_600_000)).json
             }
         }
         for _ in 0..<maxInvocations {

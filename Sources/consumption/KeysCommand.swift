@@ -4,6 +4,7 @@ import ConsumptionTable
 import CurlHTTP
 import JSON
 import LambdaRuntime
+import Timekeeping
 
 /// `consumption keys`: which tenant each API key id belongs to, as the query function reads it from the table.
 struct KeysCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import JSON
 import LambdaRuntime
 import Synchronization
 import Testing
+import Timekeeping
 
 /// An in-memory Runtime API: hands out queued invocations and records what the loop posts back.
 final class FakeRuntimeAPI: RuntimeAPIClient {
@@ -131,7 +132,7 @@ struct RuntimeRequestTests {
             (RuntimeHeader.clientContext, "{\"client\":{}}"), (RuntimeHeader.cognitoIdentity, "{\"cognitoIdentityId\":\"x\"}"),
         ])
         #expect(metadata.requestID == "r")
-        #expect(metadata.deadlineMilliseconds == 1_700_000_000_000)
+        #expect(metadata.deadline == Deadline(epochMilliseconds: 1_700_000_000_000))
         #expect(metadata.clientContext == "{\"client\":{}}")
         #expect(metadata.cognitoIdentity != nil)
         #expect(metadata.traceID == nil)
