@@ -1,6 +1,6 @@
-import Hashing
 import AWSSigV4
 import CurlHTTP
+import Hashing
 import Timekeeping
 
 /// One signed AWS call: what to send, and how.
@@ -120,7 +120,8 @@ public final class AWSClient {
             let error = ErrorDecoding.decode(response)
             return error.isRetryable ? .retry("\(error.code) (HTTP \(error.status))") : .failed(.service(error))
         case .failure(.transport(let transport)):
-            return transport.isRetryable && !bodyDelivered ? .retry(transport.description) : .failed(.transport(transport))
+            return transport.isRetryable && !bodyDelivered
+                ? .retry(transport.description) : .failed(.transport(transport))
         case .failure(.aborted):
             return .failed(.invalidResponse("the body consumer stopped the transfer"))
         }
@@ -135,8 +136,9 @@ public final class AWSClient {
         let payloadHash = request.signsPayload ? SHA256.hexHash(request.body) : SigV4Header.unsignedPayload
         var headers = request.headers
         headers.append(("host", host))
-        let signing = SigningRequest(method: request.method, path: request.path, query: request.query,
-                                     headers: headers, payloadHash: payloadHash)
+        let signing = SigningRequest(
+            method: request.method, path: request.path, query: request.query,
+            headers: headers, payloadHash: payloadHash)
         headers += signer.signatureHeaders(for: signing, date: AmzDate.now(), includeContentHash: isS3)
         let path = isS3 ? URIEncoding.encode(request.path, keepingSlashes: true) : request.path
         let query = signer.canonicalQuery(request.query)

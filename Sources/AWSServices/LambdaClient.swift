@@ -1,4 +1,5 @@
 import Timekeeping
+
 /// Lambda's Invoke API, synchronous (`RequestResponse`): what `consumption backfill --function` calls.
 public final class LambdaClient {
     public let client: AWSClient

@@ -9,8 +9,10 @@ public struct RetryPolicy: Sendable {
     /// The most time one call may spend, retries included.
     public var maxTotalMilliseconds: Int
 
-    public init(maxAttempts: Int = 6, baseDelayMilliseconds: Int = 50, maxDelayMilliseconds: Int = 5_000,
-                maxTotalMilliseconds: Int = 30_000) {
+    public init(
+        maxAttempts: Int = 6, baseDelayMilliseconds: Int = 50, maxDelayMilliseconds: Int = 5_000,
+        maxTotalMilliseconds: Int = 30_000
+    ) {
         self.maxAttempts = maxAttempts
         self.baseDelayMilliseconds = baseDelayMilliseconds
         self.maxDelayMilliseconds = maxDelayMilliseconds

@@ -24,11 +24,13 @@ public final class S3Client {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("content-type", contentType)) }
         if onlyIfAbsent { headers.append(("if-none-match", "*")) }
-        let response = try client.send(AWSRequest(
-            service: "s3", method: "PUT", path: path(bucket, key), headers: headers, body: body,
-            deadline: deadline))
-        return S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
-                            lastModified: response.header("last-modified") ?? "", size: body.count)
+        let response = try client.send(
+            AWSRequest(
+                service: "s3", method: "PUT", path: path(bucket, key), headers: headers, body: body,
+                deadline: deadline))
+        return S3ObjectHead(
+            eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
+            lastModified: response.header("last-modified") ?? "", size: body.count)
     }
 
     /// Streams the object (or `range`, as `bytes=0-99`) to `onBody`, never holding it whole; returns its head.
@@ -44,9 +46,10 @@ public final class S3Client {
         if let range { headers.append(("range", range)) }
         if let ifMatch { headers.append(("if-match", ifMatch)) }
         let response = try client.send(
-            AWSRequest(service: "s3", method: "GET", path: path(bucket, key), query: query,
-                       headers: headers, signsPayload: true,
-                       deadline: deadline),
+            AWSRequest(
+                service: "s3", method: "GET", path: path(bucket, key), query: query,
+                headers: headers, signsPayload: true,
+                deadline: deadline),
             onBody: onBody)
         return Self.head(of: response)
     }
@@ -66,7 +69,8 @@ public final class S3Client {
         var query: [(name: String, value: String)] = []
         if let versionID { query.append(("versionId", versionID)) }
         do throws(AWSError) {
-            return Self.head(of: try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket, key), query: query)))
+            return Self.head(
+                of: try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket, key), query: query)))
         } catch {
             if case .service(let failure) = error, failure.status == 404 { return nil }
             throw error
@@ -91,9 +95,10 @@ public final class S3Client {
 
     public func copyObject(bucket: String, from source: String, to destination: String) throws(AWSError) {
         let copySource = "/\(bucket)/\(source)"
-        _ = try client.send(AWSRequest(
-            service: "s3", method: "PUT", path: path(bucket, destination),
-            headers: [("x-amz-copy-source", URIEncoding.encode(copySource, keepingSlashes: true))]))
+        _ = try client.send(
+            AWSRequest(
+                service: "s3", method: "PUT", path: path(bucket, destination),
+                headers: [("x-amz-copy-source", URIEncoding.encode(copySource, keepingSlashes: true))]))
     }
 
     /// One page of keys under `prefix`, and the token for the next page when there is one.
@@ -101,7 +106,9 @@ public final class S3Client {
     public func listObjects(
         bucket: String, prefix: String, continuationToken: String? = nil, startAfter: String? = nil, maxKeys: Int = 1000
     ) throws(AWSError) -> (objects: [S3ObjectSummary], nextToken: String?) {
-        var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
+        var query: [(name: String, value: String)] = [
+            ("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys)),
+        ]
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         if let startAfter { query.append(("start-after", startAfter)) }
         let response = try client.send(AWSRequest(service: "s3", method: "GET", path: path(bucket), query: query))
@@ -109,7 +116,9 @@ public final class S3Client {
     }
 
     /// Every key under `prefix`, page after page (at most `maxPages`).
-    public func listAllObjects(bucket: String, prefix: String, maxPages: Int = 10_000) throws(AWSError) -> [S3ObjectSummary] {
+    public func listAllObjects(bucket: String, prefix: String, maxPages: Int = 10_000) throws(AWSError)
+        -> [S3ObjectSummary]
+    {
         var objects: [S3ObjectSummary] = []
         var token: String?
         for _ in 0..<maxPages {
@@ -148,8 +157,9 @@ public final class S3Client {
         let endpoint = configuration.endpoint(for: "s3")
         let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
         let objectPath = path(bucket, key)
-        let request = SigningRequest(method: method, path: objectPath, headers: [("host", AWSClient.authority(of: endpoint))],
-                                     payloadHash: SigV4Header.unsignedPayload)
+        let request = SigningRequest(
+            method: method, path: objectPath, headers: [("host", AWSClient.authority(of: endpoint))],
+            payloadHash: SigV4Header.unsignedPayload)
         let query: [(name: String, value: String)]
         do throws(PresignError) {
             query = try signer.presignedQuery(for: request, date: date, expires: expires)
@@ -160,8 +170,9 @@ public final class S3Client {
     }
 
     private static func head(of response: HTTPResponse) -> S3ObjectHead {
-        S3ObjectHead(eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
-                     lastModified: response.header("last-modified") ?? "",
-                     size: response.header("content-length").flatMap(Int.init) ?? 0)
+        S3ObjectHead(
+            eTag: response.header("etag") ?? "", versionID: response.header("x-amz-version-id"),
+            lastModified: response.header("last-modified") ?? "",
+            size: response.header("content-length").flatMap(Int.init) ?? 0)
     }
 }

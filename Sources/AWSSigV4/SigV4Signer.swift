@@ -63,8 +63,10 @@ public struct SigV4Signer: Sendable {
     }
 
     public func stringToSign(canonicalRequest: String, date: AmzDate) -> String {
-        [SigV4Header.algorithm, date.timestamp, credentialScope(date),
-         SHA256.hexHash(Array(canonicalRequest.utf8))].joined(separator: "\n")
+        [
+            SigV4Header.algorithm, date.timestamp, credentialScope(date),
+            SHA256.hexHash(Array(canonicalRequest.utf8)),
+        ].joined(separator: "\n")
     }
 
     /// HMAC chain of the secret over day, region, service and `aws4_request`; cached for the day.
@@ -97,11 +99,12 @@ public struct SigV4Signer: Sendable {
         signed.headers += added
         let (canonical, signedHeaders) = canonicalRequest(signed)
         let signature = signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), date: date)
-        added.append((
-            SigV4Header.authorization,
-            "\(SigV4Header.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(date)), "
-                + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
-        ))
+        added.append(
+            (
+                SigV4Header.authorization,
+                "\(SigV4Header.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(date)), "
+                    + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
+            ))
         if !signsSessionToken, let token { added.append(token) }
         return added
     }
@@ -125,7 +128,11 @@ public struct SigV4Signer: Sendable {
         var signed = request
         signed.query += parameters
         let canonical = canonicalRequest(signed).text
-        parameters.append(("X-Amz-Signature", signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), date: date)))
+        parameters.append(
+            (
+                "X-Amz-Signature",
+                signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), date: date)
+            ))
         if !signsSessionToken, let token { parameters.append(token) }
         return parameters
     }

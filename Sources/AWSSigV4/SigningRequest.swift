@@ -1,4 +1,5 @@
 import Hashing
+
 /// What SigV4 signs of an HTTP request.
 public struct SigningRequest: Sendable, Equatable {
     public var method: String

@@ -119,7 +119,8 @@ public struct SourceItem: Sendable, Equatable {
             !state.retiring.contains(where: { $0.tag == old.identity.tag })
         {
             let notBefore = offered == nil ? 0 : (offeringUntil ?? 0)
-            state.retiring.append(Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
+            state.retiring.append(
+                Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
         }
         state.switchCount = switchCount + 1
         return state

@@ -34,7 +34,8 @@ public struct VersionIdentity: Sendable, Equatable {
     }
 
     init?(item: JSONValue) {
-        guard let key = AttributeValues.string(item, Attribute.key), let tag = AttributeValues.string(item, Attribute.tag),
+        guard let key = AttributeValues.string(item, Attribute.key),
+            let tag = AttributeValues.string(item, Attribute.tag),
             let eTag = AttributeValues.string(item, Attribute.eTag),
             let lastModified = AttributeValues.integer(item, Attribute.lastModified)
         else { return nil }
@@ -53,5 +54,7 @@ public struct VersionIdentity: Sendable, Equatable {
     }
 
     /// The attribute names, for expressions that remove an identity.
-    static let attributeNames = [Attribute.key, Attribute.tag, Attribute.versionID, Attribute.eTag, Attribute.lastModified]
+    static let attributeNames = [
+        Attribute.key, Attribute.tag, Attribute.versionID, Attribute.eTag, Attribute.lastModified,
+    ]
 }

@@ -27,8 +27,9 @@ public enum SHA256 {
         key.withUnsafeBufferPointer { keyBuffer in
             message.withUnsafeBufferPointer { messageBuffer in
                 digest.withUnsafeMutableBufferPointer { output in
-                    _ = HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count), messageBuffer.baseAddress,
-                             messageBuffer.count, output.baseAddress, &length)
+                    _ = HMAC(
+                        EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count), messageBuffer.baseAddress,
+                        messageBuffer.count, output.baseAddress, &length)
                 }
             }
         }

@@ -60,7 +60,9 @@ public final class IngestHandler {
     }
 
     /// Each message on its own: one that fails is listed in `batchItemFailures` and comes back alone.
-    private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws -> SQSBatchResponse {
+    private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws
+        -> SQSBatchResponse
+    {
         let batch: SQSEvent
         do throws(JSONDecodingError) {
             batch = try SQSEvent(json: json)
@@ -119,7 +121,9 @@ public final class IngestHandler {
         return DynamoDBStreamResponse(resumeFrom: outcome.resumeFrom)
     }
 
-    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Deadline) throws(IngestFailure) {
+    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Deadline)
+        throws(IngestFailure)
+    {
         switch notification {
         case .testEvent(let bucket):
             context.logger.info("S3 test event skipped", ["bucket": .string(bucket)])

@@ -47,8 +47,12 @@ struct MeterDayRecomputer {
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
             return .object(request)
         }
-        for (day, answer) in zip(unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline)) {
-            guard let generation = AttributeValues.integer(try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
+        for (day, answer) in zip(
+            unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
+        {
+            guard
+                let generation = AttributeValues.integer(
+                    try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
             else { throw .corruptItem("UpdateItem returned no generation") }
             generations[day] = generation
         }

@@ -38,7 +38,8 @@ struct MeterDaySettler {
                 }
                 try offer(
                     entries, from: source,
-                    deadline: min(deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds)),
+                    deadline: min(
+                        deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds)),
                     cost: &cost)
                 state.offered = done < counting.meterDays ? done : nil
                 state.offeringUntil =
@@ -68,7 +69,11 @@ struct MeterDaySettler {
             let pages = (retiring.meterDays + VersionPage.capacity - 1) / VersionPage.capacity
             try write(
                 (0..<pages).map { number in
-                    ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: retiring.tag, page: number)]]
+                    [
+                        "DeleteRequest": [
+                            "Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: retiring.tag, page: number)
+                        ]
+                    ]
                 })
             state.retiring.removeFirst()
             if try !sources.recordProgress(state, now: now()) { return false }

@@ -102,7 +102,8 @@ public final class ObjectIngestor {
                     deadline: deadline)
                 {
                     state = try switchSource(from: state, sources: sources, to: fallback)
-                    outcome.detail = "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
+                    outcome.detail =
+                        "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
                 } else if !state.hasPendingWork {
                     return outcome
                 }

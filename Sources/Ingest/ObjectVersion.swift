@@ -1,6 +1,6 @@
-import Hashing
 import AWSServices
 import ConsumptionTable
+import Hashing
 
 /// One version of one object as HEAD saw it: what identifies it, and what its readings are ranked by.
 public struct ObjectVersion: Sendable, Equatable {

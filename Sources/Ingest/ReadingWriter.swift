@@ -31,7 +31,8 @@ final class ReadingWriter {
     /// `alreadyWritten`: how many meter-days an earlier attempt wrote; their readings are not written again (their
     /// pages are: a page is written whole, when it is full).
     init(
-        dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int, deadline: Deadline,
+        dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int,
+        deadline: Deadline,
         alreadyWritten: Int = 0
     ) {
         writtenMeterDays = alreadyWritten

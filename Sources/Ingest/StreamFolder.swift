@@ -148,7 +148,8 @@ public struct StreamFolder {
         if let applied {
             condition = "\(lane) = \(update.value(AttributeValues.string(applied.padded)))"
         } else {
-            condition = "attribute_not_exists(\(lane)) OR \(lane) < \(update.value(AttributeValues.string(first.padded)))"
+            condition =
+                "attribute_not_exists(\(lane)) OR \(lane) < \(update.value(AttributeValues.string(first.padded)))"
         }
         var request = update.request(condition: condition)
         request["TableName"] = .string(table)

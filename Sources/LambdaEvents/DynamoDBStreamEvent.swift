@@ -17,7 +17,9 @@ public struct DynamoDBStreamEvent: Sendable, Equatable {
         guard let shard = try fields.optionalString("shardId"), !shard.isEmpty else {
             throw JSONDecodingError(
                 path: "shardId",
-                reason: "missing: a stream batch must name its shard (set TumblingWindowInSeconds on the event source mapping)")
+                reason:
+                    "missing: a stream batch must name its shard (set TumblingWindowInSeconds on the event source mapping)"
+            )
         }
         shardID = shard
         var records: [DynamoDBStreamRecord] = []

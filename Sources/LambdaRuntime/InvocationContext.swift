@@ -18,11 +18,13 @@ public struct InvocationMetadata: Sendable, Equatable {
             return headers.last { $0.name.lowercased() == key }?.value
         }
         guard let requestID = header(RuntimeHeader.requestID), !requestID.isEmpty else {
-            throw LambdaError(errorType: RuntimeErrorType.invalidInvocation, errorMessage: "no \(RuntimeHeader.requestID) header")
+            throw LambdaError(
+                errorType: RuntimeErrorType.invalidInvocation, errorMessage: "no \(RuntimeHeader.requestID) header")
         }
         guard let deadline = header(RuntimeHeader.deadline).flatMap(Int.init) else {
-            throw LambdaError(errorType: RuntimeErrorType.invalidInvocation,
-                              errorMessage: "no valid \(RuntimeHeader.deadline) header")
+            throw LambdaError(
+                errorType: RuntimeErrorType.invalidInvocation,
+                errorMessage: "no valid \(RuntimeHeader.deadline) header")
         }
         self.requestID = requestID
         self.deadline = Deadline(epochMilliseconds: deadline)

@@ -47,14 +47,16 @@ public struct LambdaLogger: Sendable {
     /// The logger the environment asks for: `AWS_LAMBDA_LOG_FORMAT` (`Text` or `JSON`) and `AWS_LAMBDA_LOG_LEVEL`
     /// (default INFO).
     public static func fromEnvironment(_ environment: [String: String]) -> LambdaLogger {
-        LambdaLogger(usesJSON: environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON",
-                     minimumLevel: environment["AWS_LAMBDA_LOG_LEVEL"].flatMap(Level.init(name:)) ?? .info)
+        LambdaLogger(
+            usesJSON: environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON",
+            minimumLevel: environment["AWS_LAMBDA_LOG_LEVEL"].flatMap(Level.init(name:)) ?? .info)
     }
 
     /// The same logger, tagging lines with an invocation's ids.
     public func forInvocation(requestID: String, traceID: String?) -> LambdaLogger {
-        LambdaLogger(usesJSON: usesJSON, minimumLevel: minimumLevel, requestID: requestID, traceID: traceID,
-                     write: write)
+        LambdaLogger(
+            usesJSON: usesJSON, minimumLevel: minimumLevel, requestID: requestID, traceID: traceID,
+            write: write)
     }
 
     public func log(_ level: Level, _ message: String, _ fields: [String: JSONValue] = [:]) {

@@ -199,7 +199,10 @@ public final class QueryHandler {
         let query = try parameters(request, ["status", "limit", "nextToken"])
         let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
         if let status, LedgerStatus(rawValue: status) == nil {
-            throw .api(.badRequest("status", "'status' must be one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            throw .api(
+                .badRequest(
+                    "status", "'status' must be one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                ))
         }
         let scope = "\(tenant)|ingestions|\(status ?? "")"
         let start = try checked { () throws(APIError) -> JSONValue? in

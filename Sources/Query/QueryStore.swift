@@ -53,7 +53,8 @@ struct QueryStore {
                     days[days.count - 1].updatedAt = max(last.updatedAt, shard.updatedAt)
                 } else {
                     days.append(
-                        DayTotal(date: shard.date, total: shard.total, meters: shard.meters, updatedAt: shard.updatedAt))
+                        DayTotal(date: shard.date, total: shard.total, meters: shard.meters, updatedAt: shard.updatedAt)
+                    )
                 }
             }
             // The last day seen may go on in the next page; the others are whole.
@@ -108,7 +109,8 @@ struct QueryStore {
         let reading = ReadingItem(
             tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value, intervals: nil,
             line: counting.line)
-        let stored = try dynamo.getItem(table: table, key: reading.key, consistent: true).flatMap(ReadingItem.init(item:))
+        let stored = try dynamo.getItem(table: table, key: reading.key, consistent: true).flatMap(
+            ReadingItem.init(item:))
         return MeterReading(day: date, counting: counting, intervals: stored?.intervals)
     }
 

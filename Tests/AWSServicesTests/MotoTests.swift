@@ -1,8 +1,8 @@
-import Hashing
 import AWSServices
 import AWSSigV4
 import CurlHTTP
 import Foundation
+import Hashing
 import JSON
 import TestSupport
 import Testing
@@ -16,7 +16,8 @@ final class Moto {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString).json")
         server = try ServerProcess([testPython, "Tests/Servers/moto_server.py", file.path, "300"], startTimeout: 60)
         let keys = try JSONFields(try JSONParser.parse([UInt8](Data(contentsOf: file))))
-        credentials = AWSCredentials(accessKeyID: try keys.string("accessKeyId"), secretAccessKey: try keys.string("secretAccessKey"))
+        credentials = AWSCredentials(
+            accessKeyID: try keys.string("accessKeyId"), secretAccessKey: try keys.string("secretAccessKey"))
         try? FileManager.default.removeItem(at: file)
     }
 
@@ -31,8 +32,9 @@ final class Moto {
             "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
             "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": server.baseURL,
         ])
-        return AWSClient(configuration: configuration, http: try CurlHTTPClient(),
-                         retryPolicy: RetryPolicy(maxAttempts: 2, baseDelayMilliseconds: 5, maxDelayMilliseconds: 10))
+        return AWSClient(
+            configuration: configuration, http: try CurlHTTPClient(),
+            retryPolicy: RetryPolicy(maxAttempts: 2, baseDelayMilliseconds: 5, maxDelayMilliseconds: 10))
     }
 }
 
@@ -64,9 +66,13 @@ final class MotoTests {
         }
         #expect(streamed == body)
         var ranged: [UInt8] = []
-        try s3.getObject(bucket: "meter-drop", key: key, range: "bytes=10-19") { ranged.append(contentsOf: $0); return true }
+        try s3.getObject(bucket: "meter-drop", key: key, range: "bytes=10-19") {
+            ranged.append(contentsOf: $0); return true
+        }
         #expect(ranged == Array(body[10...19]))
-        for index in 0..<5 { try s3.putObject(bucket: "meter-drop", key: "incoming/page/\(index).csv", body: [UInt8(index)]) }
+        for index in 0..<5 {
+            try s3.putObject(bucket: "meter-drop", key: "incoming/page/\(index).csv", body: [UInt8(index)])
+        }
         let first = try s3.listObjects(bucket: "meter-drop", prefix: "incoming/page/", maxKeys: 2)
         #expect(first.objects.count == 2 && first.nextToken != nil)
         let all = try s3.listAllObjects(bucket: "meter-drop", prefix: "incoming/page/")
@@ -86,30 +92,53 @@ final class MotoTests {
     @Test("DynamoDB: items, exact numbers, paged queries, batches split to the limits, transactions' reasons")
     func dynamoDB() throws {
         let dynamo = DynamoDBClient(client: try moto.client())
-        _ = try dynamo.call("CreateTable", [
-            "TableName": "consumption", "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [["AttributeName": "pk", "AttributeType": "S"], ["AttributeName": "sk", "AttributeType": "S"]],
-            "KeySchema": [["AttributeName": "pk", "KeyType": "HASH"], ["AttributeName": "sk", "KeyType": "RANGE"]],
-        ])
-        try dynamo.putItem(table: "consumption", item: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"],
-                                                        "total": ["N": "12345678901234567890.123456"]])
-        let item = try #require(try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]]))
+        _ = try dynamo.call(
+            "CreateTable",
+            [
+                "TableName": "consumption", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [
+                    ["AttributeName": "pk", "AttributeType": "S"], ["AttributeName": "sk", "AttributeType": "S"],
+                ],
+                "KeySchema": [
+                    ["AttributeName": "pk", "KeyType": "HASH"], ["AttributeName": "sk", "KeyType": "RANGE"],
+                ],
+            ])
+        try dynamo.putItem(
+            table: "consumption",
+            item: [
+                "pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"],
+                "total": ["N": "12345678901234567890.123456"],
+            ])
+        let item = try #require(
+            try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]]))
         #expect(item["total"]?["N"] == "12345678901234567890.123456")
         let many = (0..<60).map { index -> JSONValue in
-            ["PutRequest": ["Item": ["pk": ["S": "t#b"], "sk": ["S": .string(sortKey(index))], "v": ["N": .string("\(index).5")]]]]
+            [
+                "PutRequest": [
+                    "Item": [
+                        "pk": ["S": "t#b"], "sk": ["S": .string(sortKey(index))], "v": ["N": .string("\(index).5")],
+                    ]
+                ]
+            ]
         }
         try dynamo.batchWrite(table: "consumption", requests: many)
-        let paged = try dynamo.query(table: "consumption", parameters: [
-            "KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": [":pk": ["S": "t#b"]], "Limit": 7,
-        ])
+        let paged = try dynamo.query(
+            table: "consumption",
+            parameters: [
+                "KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": [":pk": ["S": "t#b"]], "Limit": 7,
+            ])
         #expect(paged.count == 60)
         let keys = (0..<60).map { index -> JSONValue in ["pk": ["S": "t#b"], "sk": ["S": .string(sortKey(index))]] }
         #expect(try dynamo.batchGet(table: "consumption", keys: keys).count == 60)
         do {
             try dynamo.transactWrite([
                 ["Put": ["TableName": "consumption", "Item": ["pk": ["S": "t#c"], "sk": ["S": "x"]]]],
-                ["ConditionCheck": ["TableName": "consumption", "Key": ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]],
-                                    "ConditionExpression": "attribute_not_exists(pk)"]],
+                [
+                    "ConditionCheck": [
+                        "TableName": "consumption", "Key": ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]],
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    ]
+                ],
             ])
             Issue.record("expected the transaction to be cancelled")
         } catch {
@@ -118,15 +147,20 @@ final class MotoTests {
             #expect(failure.cancellationReasons == ["None", "ConditionalCheckFailed"])
         }
         #expect(try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#c"], "sk": ["S": "x"]]) == nil)
-        let updated = try dynamo.updateItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]], expression: [
-            "UpdateExpression": "SET meters = :m", "ExpressionAttributeValues": [":m": ["N": "3"]], "ReturnValues": "ALL_NEW",
-        ])
+        let updated = try dynamo.updateItem(
+            table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]],
+            expression: [
+                "UpdateExpression": "SET meters = :m", "ExpressionAttributeValues": [":m": ["N": "3"]],
+                "ReturnValues": "ALL_NEW",
+            ])
         #expect(updated["Attributes"]?["meters"]?["N"] == "3")
         try dynamo.deleteItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]])
-        #expect(try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]]) == nil)
+        #expect(
+            try dynamo.getItem(table: "consumption", key: ["pk": ["S": "t#a"], "sk": ["S": "day#2024-05-01"]]) == nil)
         do {
-            try dynamo.putItem(table: "consumption", item: ["pk": ["S": "t#b"], "sk": ["S": "m#00"]],
-                               condition: ["ConditionExpression": "attribute_not_exists(pk)"])
+            try dynamo.putItem(
+                table: "consumption", item: ["pk": ["S": "t#b"], "sk": ["S": "m#00"]],
+                condition: ["ConditionExpression": "attribute_not_exists(pk)"])
             Issue.record("expected ConditionalCheckFailedException")
         } catch {
             #expect(error.code == "ConditionalCheckFailedException")
@@ -136,8 +170,9 @@ final class MotoTests {
     @Test("presigned URLs carry botocore's query layout and refuse lifetimes over 7 days")
     func presign() throws {
         let s3 = S3Client(client: try moto.client())
-        let url = try s3.presignedURL(method: "GET", bucket: "meter-drop", key: "incoming/a b.csv", expires: 3600,
-                                      date: AmzDate(unixSeconds: 1_795_222_923))
+        let url = try s3.presignedURL(
+            method: "GET", bucket: "meter-drop", key: "incoming/a b.csv", expires: 3600,
+            date: AmzDate(unixSeconds: 1_795_222_923))
         #expect(url.hasPrefix(moto.server.baseURL + "/meter-drop/incoming/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&"))
         #expect(url.contains("X-Amz-Expires=3600") && url.contains("X-Amz-SignedHeaders=host"))
         #expect(url.contains("X-Amz-Signature="))

@@ -13,8 +13,9 @@ private func faultyClient(_ server: ServerProcess, policy: RetryPolicy) throws -
     return AWSClient(configuration: configuration, http: try CurlHTTPClient(), retryPolicy: policy)
 }
 
-private let quickPolicy = RetryPolicy(maxAttempts: 5, baseDelayMilliseconds: 5, maxDelayMilliseconds: 40,
-                                      maxTotalMilliseconds: 5_000)
+private let quickPolicy = RetryPolicy(
+    maxAttempts: 5, baseDelayMilliseconds: 5, maxDelayMilliseconds: 40,
+    maxTotalMilliseconds: 5_000)
 
 @Suite("Retries: backoff with jitter on what is transient, never on what is not", .serialized, .timeLimit(.minutes(1)))
 final class RetryTests {
@@ -29,15 +30,21 @@ final class RetryTests {
     }
 
     private func flaky(_ name: String, fail: Int, code: Int, body: String) -> AWSRequest {
-        AWSRequest(service: "s3", method: "GET", path: "/flaky",
-                   query: [("key", "\(name)-\(UInt64.random(in: 0...UInt64.max))"), ("fail", "\(fail)"),
-                           ("code", "\(code)"), ("body", body)])
+        AWSRequest(
+            service: "s3", method: "GET", path: "/flaky",
+            query: [
+                ("key", "\(name)-\(UInt64.random(in: 0...UInt64.max))"), ("fail", "\(fail)"),
+                ("code", "\(code)"), ("body", body),
+            ])
     }
 
-    @Test("throttling, SlowDown, 5xx and dropped connections are retried until they pass", arguments: [
-        (503, "slowdown"), (400, "throttle"), (400, "throughput"), (500, "internal"), (502, "garbage"), (0, "reset"),
-        (200, "truncate"),
-    ])
+    @Test(
+        "throttling, SlowDown, 5xx and dropped connections are retried until they pass",
+        arguments: [
+            (503, "slowdown"), (400, "throttle"), (400, "throughput"), (500, "internal"), (502, "garbage"),
+            (0, "reset"),
+            (200, "truncate"),
+        ])
     func transientFaults(code: Int, body: String) throws {
         let client = try faultyClient(server, policy: quickPolicy)
         let response = try client.send(flaky(body, fail: 3, code: code, body: body))
@@ -61,15 +68,20 @@ final class RetryTests {
     func boundedAttempts() throws {
         let client = try faultyClient(server, policy: quickPolicy)
         let start = ContinuousClock.now
-        #expect(throws: AWSError.self) { try client.send(self.flaky("forever", fail: 100, code: 503, body: "slowdown")) }
+        #expect(throws: AWSError.self) {
+            try client.send(self.flaky("forever", fail: 100, code: 503, body: "slowdown"))
+        }
         #expect(client.attempts == 5)
         #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test("no retry starts past the caller's deadline")
     func deadline() throws {
-        let client = try faultyClient(server, policy: RetryPolicy(maxAttempts: 50, baseDelayMilliseconds: 200,
-                                                                  maxDelayMilliseconds: 200, maxTotalMilliseconds: 60_000))
+        let client = try faultyClient(
+            server,
+            policy: RetryPolicy(
+                maxAttempts: 50, baseDelayMilliseconds: 200,
+                maxDelayMilliseconds: 200, maxTotalMilliseconds: 60_000))
         var request = flaky("deadline", fail: 100, code: 500, body: "internal")
         request.deadline = .after(milliseconds: 700)
         let start = ContinuousClock.now

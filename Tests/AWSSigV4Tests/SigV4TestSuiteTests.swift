@@ -1,6 +1,6 @@
-import Hashing
 import AWSSigV4
 import Foundation
+import Hashing
 import JSON
 import Testing
 
@@ -30,7 +30,8 @@ struct RawRequest {
             query = parts[1].split(separator: "&").map { pair in
                 let nameValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(nameValue[0]).removingPercentEncoding ?? String(nameValue[0])
-                let value = nameValue.count > 1 ? (String(nameValue[1]).removingPercentEncoding ?? String(nameValue[1])) : ""
+                let value =
+                    nameValue.count > 1 ? (String(nameValue[1]).removingPercentEncoding ?? String(nameValue[1])) : ""
                 return (name, value)
             }
         }
@@ -83,17 +84,20 @@ struct SigV4TestSuiteTests {
             raw.headers += signedRequest.headers.filter { $0.name == "X-Amz-Security-Token" }
         }
         let signer = SigV4Signer(
-            credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            credentials: AWSCredentials(
+                accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             region: "us-east-1", service: "service")
         let date = AmzDate(unixSeconds: 1_440_938_160)  // 20150830T123600Z
         #expect(date.timestamp == "20150830T123600Z")
-        let request = SigningRequest(method: raw.method, path: raw.path, query: raw.query, headers: raw.headers,
-                                     payloadHash: SHA256.hexHash(raw.body))
+        let request = SigningRequest(
+            method: raw.method, path: raw.path, query: raw.query, headers: raw.headers,
+            payloadHash: SHA256.hexHash(raw.body))
         let (canonical, signedHeaders) = signer.canonicalRequest(request)
         #expect(canonical == read(base.appendingPathExtension("creq")))
         let stringToSign = signer.stringToSign(canonicalRequest: canonical, date: date)
         #expect(stringToSign == read(base.appendingPathExtension("sts")))
-        let authorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\(signer.credentialScope(date)), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\(signer.credentialScope(date)), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signer.signature(stringToSign: stringToSign, date: date))"
         #expect(authorization == read(base.appendingPathExtension("authz")))
     }
@@ -104,22 +108,26 @@ struct SigV4TestSuiteTests {
         let context = try JSONFields(try JSONParser.parse(read(base.appendingPathComponent("context.json"))))
         let credentials = try context.object("credentials")
         let signer = SigV4Signer(
-            credentials: AWSCredentials(accessKeyID: try credentials.string("access_key_id"),
-                                        secretAccessKey: try credentials.string("secret_access_key"),
-                                        sessionToken: try credentials.optionalString("token")),
+            credentials: AWSCredentials(
+                accessKeyID: try credentials.string("access_key_id"),
+                secretAccessKey: try credentials.string("secret_access_key"),
+                sessionToken: try credentials.optionalString("token")),
             region: try context.string("region"), service: try context.string("service"),
             isS3Style: try context.optionalBool("normalize") == false)
         let date = AmzDate(unixSeconds: 1_440_938_160)
         let signsBody = try context.optionalBool("sign_body") ?? false
         let signsToken = !(try context.optionalBool("omit_session_token") ?? false)
         let raw = RawRequest(read(base.appendingPathComponent("request.txt")))
-        let request = SigningRequest(method: raw.method, path: raw.path, query: raw.query, headers: raw.headers,
-                                     payloadHash: SHA256.hexHash(raw.body))
+        let request = SigningRequest(
+            method: raw.method, path: raw.path, query: raw.query, headers: raw.headers,
+            payloadHash: SHA256.hexHash(raw.body))
 
         // Header signing, step by step, then as one call.
         var headerSigned = request
         headerSigned.headers.append(("X-Amz-Date", date.timestamp))
-        if signsToken, let token = signer.credentials.sessionToken { headerSigned.headers.append(("X-Amz-Security-Token", token)) }
+        if signsToken, let token = signer.credentials.sessionToken {
+            headerSigned.headers.append(("X-Amz-Security-Token", token))
+        }
         if signsBody { headerSigned.headers.append(("x-amz-content-sha256", request.payloadHash)) }
         let canonical = signer.canonicalRequest(headerSigned).text
         #expect(canonical == read(base.appendingPathComponent("header-canonical-request.txt")))
@@ -127,18 +135,25 @@ struct SigV4TestSuiteTests {
         #expect(stringToSign == read(base.appendingPathComponent("header-string-to-sign.txt")))
         let expectedSignature = read(base.appendingPathComponent("header-signature.txt"))
         #expect(signer.signature(stringToSign: stringToSign, date: date) == expectedSignature)
-        let added = signer.signatureHeaders(for: request, date: date, includeContentHash: signsBody, signsSessionToken: signsToken)
+        let added = signer.signatureHeaders(
+            for: request, date: date, includeContentHash: signsBody, signsSessionToken: signsToken)
         let authorization = added.first { $0.name == "authorization" }?.value ?? ""
         #expect(authorization.hasSuffix("Signature=\(expectedSignature)"))
-        #expect(read(base.appendingPathComponent("header-signed-request.txt")).contains("Authorization:" + authorization))
+        #expect(
+            read(base.appendingPathComponent("header-signed-request.txt")).contains("Authorization:" + authorization))
 
         // Query (presigned) signing.
         let expires = try context.optionalInt("expiration_in_seconds") ?? 3600
-        let parameters = try signer.presignedQuery(for: request, date: date, expires: expires, signsSessionToken: signsToken)
+        let parameters = try signer.presignedQuery(
+            for: request, date: date, expires: expires, signsSessionToken: signsToken)
         let querySignature = parameters.first { $0.name == "X-Amz-Signature" }?.value
         #expect(querySignature == read(base.appendingPathComponent("query-signature.txt")))
         var querySigned = request
-        querySigned.query += parameters.filter { $0.name != "X-Amz-Signature" && (signsToken || $0.name != "X-Amz-Security-Token") }
-        #expect(signer.canonicalRequest(querySigned).text == read(base.appendingPathComponent("query-canonical-request.txt")))
+        querySigned.query += parameters.filter {
+            $0.name != "X-Amz-Signature" && (signsToken || $0.name != "X-Amz-Security-Token")
+        }
+        #expect(
+            signer.canonicalRequest(querySigned).text
+                == read(base.appendingPathComponent("query-canonical-request.txt")))
     }
 }

@@ -27,7 +27,8 @@ import Testing
 
 @Suite struct TableItemTests {
     let date = CalendarDate(daysSinceEpoch: 19_844)
-    let source = VersionIdentity(key: "incoming/acme/a.csv", tag: "0123456789abcdef", versionID: "v1", eTag: "\"e\"", lastModified: 7)
+    let source = VersionIdentity(
+        key: "incoming/acme/a.csv", tag: "0123456789abcdef", versionID: "v1", eTag: "\"e\"", lastModified: 7)
 
     @Test func aSwitchRetiresThePreviousVersionAndOffersTheNextFromItsFirstPage() {
         var old = SourceItem(key: "k")
@@ -64,7 +65,9 @@ import Testing
         #expect(ReadingItem(item: reading.item) == reading)
 
         var item = MeterDayItem.key(tenant: "acme", meter: "m#1", date: date).objectValue!
-        item.merge(MeterDayItem.countingAttributes(.init(source: source, value: ExactDecimal("2")!, line: 3), date: date)) { $1 }
+        item.merge(
+            MeterDayItem.countingAttributes(.init(source: source, value: ExactDecimal("2")!, line: 3), date: date)
+        ) { $1 }
         let day = try #require(MeterDayItem(item: .object(item)))
         #expect(day.meter == "m#1" && day.tenant == "acme" && day.counting?.value == ExactDecimal("2"))
         #expect(MeterDayItem(item: reading.item) == nil)  // a reading is no meter-day

@@ -14,8 +14,11 @@ final class FakeRuntimeAPI: RuntimeAPIClient {
 
     init(events: [(String, String)], traceID: String? = "Root=1-abc") throws {
         pending = try events.map { id, body in
-            var headers = [(name: RuntimeHeader.requestID, value: id), (RuntimeHeader.deadline, "\(WallClock.nowMilliseconds() + 5000)"),
-                           (RuntimeHeader.functionARN, "arn:aws:lambda:eu-west-1:123456789012:function:ingest")]
+            var headers = [
+                (name: RuntimeHeader.requestID, value: id),
+                (RuntimeHeader.deadline, "\(WallClock.nowMilliseconds() + 5000)"),
+                (RuntimeHeader.functionARN, "arn:aws:lambda:eu-west-1:123456789012:function:ingest"),
+            ]
             if let traceID { headers.append((RuntimeHeader.traceID, "\(traceID)-\(id)")) }
             return (try InvocationMetadata(headers: headers), Array(body.utf8))
         }
@@ -32,7 +35,9 @@ final class FakeRuntimeAPI: RuntimeAPIClient {
 }
 
 struct Refusal: LambdaErrorConvertible {
-    var lambdaError: LambdaError { LambdaError(errorType: "CSVValidationError", errorMessage: "line 3: invalid-number") }
+    var lambdaError: LambdaError {
+        LambdaError(errorType: "CSVValidationError", errorMessage: "line 3: invalid-number")
+    }
 }
 
 private let quiet = LambdaLogger(usesJSON: true, minimumLevel: .fatal) { _ in }
@@ -82,8 +87,10 @@ struct LambdaLoopTests {
         let api = try FakeRuntimeAPI(events: [("r1", "{}")])
         var seen: (Int, String, String?, String?) = (0, "", nil, nil)
         try Lambda.runLoop(client: api, logger: quiet, maxInvocations: 1) { context, _ in
-            seen = (context.remainingMilliseconds, context.invokedFunctionARN, context.traceID,
-                    getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) })
+            seen = (
+                context.remainingMilliseconds, context.invokedFunctionARN, context.traceID,
+                getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) }
+            )
             return []
         }
         #expect((4000...5000).contains(seen.0))
@@ -115,9 +122,17 @@ struct RuntimeRequestTests {
         let error = LambdaError(errorType: "DynamoDBThrottled", errorMessage: "slow down")
         let failure = RuntimeRequest.error(requestID: "r", error).httpRequest(endpoint: "h:1")
         #expect(failure.url == "http://h:1/2018-06-01/runtime/invocation/r/error")
-        #expect(failure.headers.contains { $0.name == "Lambda-Runtime-Function-Error-Type" && $0.value == "DynamoDBThrottled" })
-        #expect(try JSONParser.parse(failure.body) == ["errorMessage": "slow down", "errorType": "DynamoDBThrottled", "stackTrace": []])
-        #expect(RuntimeRequest.initError(error).httpRequest(endpoint: "h:1").url == "http://h:1/2018-06-01/runtime/init/error")
+        #expect(
+            failure.headers.contains {
+                $0.name == "Lambda-Runtime-Function-Error-Type" && $0.value == "DynamoDBThrottled"
+            })
+        #expect(
+            try JSONParser.parse(failure.body) == [
+                "errorMessage": "slow down", "errorType": "DynamoDBThrottled", "stackTrace": [],
+            ])
+        #expect(
+            RuntimeRequest.initError(error).httpRequest(endpoint: "h:1").url
+                == "http://h:1/2018-06-01/runtime/init/error")
     }
 
     @Test("metadata requires a request id and a deadline, and keeps the rest when present")
@@ -129,7 +144,8 @@ struct RuntimeRequestTests {
         }
         let metadata = try InvocationMetadata(headers: [
             ("lambda-runtime-aws-request-id", "r"), ("Lambda-Runtime-Deadline-Ms", "1700000000000"),
-            (RuntimeHeader.clientContext, "{\"client\":{}}"), (RuntimeHeader.cognitoIdentity, "{\"cognitoIdentityId\":\"x\"}"),
+            (RuntimeHeader.clientContext, "{\"client\":{}}"),
+            (RuntimeHeader.cognitoIdentity, "{\"cognitoIdentityId\":\"x\"}"),
         ])
         #expect(metadata.requestID == "r")
         #expect(metadata.deadline == Deadline(epochMilliseconds: 1_700_000_000_000))
