@@ -317,3 +317,21 @@ def test_a_file_costs_what_it_holds_whatever_its_day_already_holds(stack, functi
     assert logs and '"meterDaysRecomputed":0' in logs[-1].replace(" ", ""), logs
     assert answer["json"] == {"batchItemFailures": []}
     assert totals(stack, "acme") == {"2024-05-01": (Decimal("14544"), 303)}
+
+
+def test_days_from_1900_to_2999_travel_end_to_end(stack):
+    """Keys hold dates as text and pages list them the same way, so a day before 1970 reads back like any other."""
+    function = stack.function(EARLIEST_DATE="1900-01-01", LATEST_DATE="2999-12-31")
+    try:
+        stack.put("incoming/acme/edges.csv", wide_file([day("m1", "1900-01-01", "1"), day("m1", "2999-12-31", "2")]))
+        ingest_queue(stack, function)
+        assert totals(stack, "acme") == {"1900-01-01": (Decimal("48"), 1), "2999-12-31": (Decimal("96"), 1)}
+        # A correction then a delete must find the earlier version's meter-days again through its pages.
+        stack.put("incoming/acme/edges.csv", wide_file([day("m1", "1900-01-01", "3")]))
+        ingest_queue(stack, function)
+        assert totals(stack, "acme") == {"1900-01-01": (Decimal("144"), 1)}
+        stack.delete("incoming/acme/edges.csv")
+        ingest_queue(stack, function)
+        assert totals(stack, "acme") == {}
+    finally:
+        function.stop()
