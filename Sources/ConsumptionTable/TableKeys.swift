@@ -89,8 +89,18 @@ public enum TableKeys {
         "T#\(tenant)#LEDGER"
     }
 
+    /// DynamoDB's limit on a sort key, in bytes.
+    public static let sortKeyLimit = 1024
+
+    /// What a ledger sort key starts with for `key`: the key itself, or, when the key leaves no room for `#<tag>`
+    /// within the limit (S3 keys run to 1,024 bytes), `#` and the SHA-256 of the key. The key is always kept whole in
+    /// the entry's `objectKey`, which is what a lookup compares.
+    public static func ledgerKeyPrefix(_ key: String) -> String {
+        key.utf8.count + 1 + 16 <= sortKeyLimit ? key : "#" + SHA256.hexHash(Array(key.utf8))
+    }
+
     public static func ledgerSort(key: String, tag: String) -> String {
-        "\(key)#\(tag)"
+        "\(ledgerKeyPrefix(key))#\(tag)"
     }
 
     /// The one table-wide partition: which tenant each API key id belongs to.

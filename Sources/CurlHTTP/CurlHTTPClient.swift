@@ -86,6 +86,9 @@ public final class CurlHTTPClient {
         func check(_ code: CURLcode) { if code != CURLE_OK { failed = true } }
         check(ccurl_setopt_pointer(handle, CURLOPT_SHARE, share))
         check(ccurl_setopt_string(handle, CURLOPT_URL, request.url))
+        // The path goes as signed: curl would otherwise squash `/./` and `/../` in an S3 key, and S3 would then see
+        // another path than the signature covers.
+        check(ccurl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1))
         check(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         check(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds))
         check(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0))

@@ -154,11 +154,11 @@ struct QueryStore {
                 "KeyConditionExpression": "pk = :pk AND begins_with(sk, :key)",
                 "ExpressionAttributeValues": [
                     ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                    ":key": AttributeValues.string("\(key)#"),
+                    ":key": AttributeValues.string("\(TableKeys.ledgerKeyPrefix(key))#"),
                 ],
             ], maxPages: 100)
-        // `begins_with` also finds keys that merely start with this one and a '#'.
-        return items.filter { AttributeValues.string($0, "objectKey") == key }
+        // `begins_with` also finds keys that merely start with this one and a '#'; keys compare as bytes.
+        return items.filter { AttributeValues.string($0, "objectKey")?.utf8.elementsEqual(key.utf8) == true }
             .sorted {
                 (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
             }

@@ -335,3 +335,19 @@ def test_days_from_1900_to_2999_travel_end_to_end(stack):
         assert totals(stack, "acme") == {}
     finally:
         function.stop()
+
+
+def test_a_key_of_1024_bytes_and_keys_with_dot_segments_are_ingested(stack, function):
+    """S3 allows 1,024-byte keys (the ledger's sort key then holds a hash of it) and keys with `.` and `..` segments
+    (sent as they are: a path tidied by the HTTP client would no longer be the one signed)."""
+    long_key = "incoming/acme/" + "k" * (1024 - len("incoming/acme/") - len(".csv")) + ".csv"
+    assert len(long_key.encode()) == 1024
+    dotted = ["incoming/acme/./a.csv", "incoming/acme/../acme/b.csv"]
+    for index, key in enumerate([long_key] + dotted):
+        stack.put(key, wide_file([day(f"m{index}", "2024-05-01", "1")]))
+    ingest_queue(stack, function)
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 3)}
+    ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
+    assert sorted(item["objectKey"]["S"] for item in ledger) == sorted([long_key] + dotted)
+    assert all(item["status"]["S"] == "ingested" for item in ledger)
