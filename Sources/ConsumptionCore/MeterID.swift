@@ -1,6 +1,13 @@
 /// The rules for meter ids: 1 to 64 bytes of valid UTF-8 without control characters.
-enum MeterID {
-    static let maxBytes = 64
+public enum MeterID {
+    public static let maxBytes = 64
+
+    /// Nil when `meter` is a meter id a file could hold (so the table could), else the reason it is not: what the
+    /// API checks a meter id in a path against before it reads anything.
+    public static func problem(of meter: String) -> ValidationErrorCode? {
+        var copy = Array(meter.utf8)
+        return copy.withUnsafeMutableBufferPointer { problem(UnsafeBufferPointer($0)) }
+    }
 
     /// Nil when `bytes` is a valid meter id, else the reason it is not.
     @inline(__always)

@@ -40,6 +40,18 @@ public final class QueryHandler {
                 var response = Self.json(refusal.status, refusal.json)
                 response.headers.merge(refusal.headers) { _, new in new }
                 return response
+            case .aws(let failure) where failure.code == "ValidationException":
+                // The input checks keep anything the table cannot hold from reaching it; should one slip through,
+                // it is the caller's request that DynamoDB refused, not a fault of the service.
+                logger.error(
+                    "request refused by DynamoDB",
+                    [
+                        "path": .string(request.rawPath), "error": .string(failure.description),
+                        "apiRequestId": .string(request.requestID),
+                    ])
+                return Self.json(
+                    400,
+                    ["error": "invalid-parameter", "message": "the request names something no item can hold", "field": .null])
             case .aws(let failure):
                 logger.error(
                     "request failed",
@@ -60,6 +72,7 @@ public final class QueryHandler {
         guard request.method == "GET" else { throw .api(.methodNotAllowed(request.method)) }
         // The document is public: it is answered before any tenant is looked for.
         if route == .openAPI { return openAPIResponse }
+        try checkPathParameters(route)
         let tenant = try tenants.tenant(of: request)
         switch route {
         case .day(let text):
@@ -100,6 +113,28 @@ public final class QueryHandler {
             return openAPIResponse
         }
     }
+
+    /// A meter id no file could hold, or a key longer than S3 allows, is refused before anything is read: it could
+    /// only be a 404, and past DynamoDB's key limits it would be DynamoDB's error instead.
+    private func checkPathParameters(_ route: Route) throws(QueryFailure) {
+        switch route {
+        case .meterRange(let meter), .meterDay(let meter, _):
+            if let problem = MeterID.problem(of: meter) {
+                throw .api(
+                    .badRequest(
+                        "meterId",
+                        "a meter id is 1 to \(MeterID.maxBytes) bytes of UTF-8 without control characters "
+                            + "(\(problem.rawValue))"))
+            }
+        case .ingestion(let key) where key.utf8.count > Self.maxKeyBytes:
+            throw .api(.badRequest("objectKey", "an object key is at most \(Self.maxKeyBytes) bytes (S3's limit)"))
+        default:
+            break
+        }
+    }
+
+    /// S3's limit on a key's length.
+    static let maxKeyBytes = 1024
 
     private var openAPIResponse: APIGatewayResponse {
         APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)

@@ -212,6 +212,46 @@ def test_the_ledger_lists_pages_filters_and_shows_one_object(data):
     assert call(data, acme_v2("/ingestions", query={"status": ["lost"]})).json["field"] == "status"
 
 
+HOSTILE_PATHS = [
+    ("/meters/" + "A" * 2100 + "/consumption", {"from": [DAYS[0]], "to": [DAYS[1]]}, "meterId"),
+    ("/meters/" + "A" * 2100 + "/consumption/" + DAYS[0], {}, "meterId"),
+    ("/meters/" + "%C3%A9" * 33 + "/consumption/" + DAYS[0], {}, "meterId"),  # 66 bytes
+    ("/meters/m%001/consumption/" + DAYS[0], {}, "meterId"),
+    ("/meters/%0A/consumption", {}, "meterId"),
+    ("/ingestions/" + "k" * 1100, {}, "objectKey"),
+    ("/ingestions/incoming%2Facme%2F" + "%E2%82%AC" * 400, {}, "objectKey"),  # 1,214 bytes
+]
+
+
+@pytest.mark.parametrize("path, query, field", HOSTILE_PATHS, ids=range(len(HOSTILE_PATHS)))
+@pytest.mark.parametrize("version", [acme_v1, acme_v2], ids=["rest", "http-api"])
+def test_a_path_parameter_over_its_limit_is_a_400_naming_it(data, path, query, field, version):
+    response = call(data, version(path, query=query))
+    assert response.status == 400 and response.json["field"] == field, (path[:80], response.status, response.text[:200])
+    # The function is still up and answering.
+    assert call(data, version(f"/consumption/{DAYS[0]}")).status == 200
+
+
+def test_hostile_requests_are_refused_with_a_json_error_never_a_5xx(data):
+    hostile = [
+        ("/consumption", {"from": ["9" * 400], "to": [DAYS[0]]}),
+        ("/consumption", {"from": [DAYS[0]], "to": [DAYS[1]], "limit": ["1" * 50]}),
+        ("/consumption", {"from": [DAYS[0], DAYS[1]], "to": [DAYS[1]]}),
+        ("/consumption", {"from": [DAYS[0]], "to": [DAYS[1]], "nextToken": ["\u0000" * 10]}),
+        ("/consumption/" + "%FF%FE", {}),
+        ("/consumption/2024-02-30", {}),
+        ("/meters/%FF%FE/consumption/" + DAYS[0], {}),
+        ("/ingestions/%00", {}),
+        ("/ingestions", {"status": ["rejected"] * 3}),
+        ("/ingestions", {"limit": ["-1"]}),
+    ]
+    for version in (acme_v1, acme_v2):
+        for path, query in hostile:
+            response = call(data, version(path, query=query))
+            assert 400 <= response.status < 500, (path[:60], query, response.status)
+            assert response.json["error"] and "message" in response.json
+
+
 def test_unknown_paths_wrong_methods_and_bodies(data):
     assert call(data, acme_v2("/nothing/here")).status == 404
     post = call(data, acme_v2(f"/consumption/{DAYS[0]}", method="POST", body=b'{"x": 1}'))
