@@ -50,12 +50,27 @@ public struct ValidationError: Sendable, Equatable, Codable {
     public init(code: ValidationErrorCode, line: Int, column: String?, excerpt: String, message: String) {
         self.code = code
         self.line = line
-        self.column = column
+        self.column = column.map { Self.capped($0) }
         self.excerpt = excerpt
-        self.message = message
+        self.message = Self.capped(message)
     }
 
     public static let maxExcerptBytes = 40
+    /// A column name or a message quotes what the file holds (a header field may run to 64 KB): past this many
+    /// bytes it is cut, so a report, a ledger summary or an API answer stays small whatever the file.
+    public static let maxTextBytes = 200
+
+    static func capped(_ text: String) -> String {
+        guard text.utf8.count > maxTextBytes else { return text }
+        var kept = ""
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += String(scalar).utf8.count
+            if bytes > maxTextBytes - 3 { break }
+            kept.unicodeScalars.append(scalar)
+        }
+        return kept + "..."
+    }
 
     /// A printable excerpt of raw field bytes: truncated, never the whole line.
     static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> String {

@@ -23,6 +23,24 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         }
     }
 
+    /// What the ledger keeps of a failure, which the API shows: a stable code and a short sentence, never AWS's own
+    /// message (it can name a role ARN or an account). The whole description goes to the log.
+    public var ledgerNote: String {
+        switch self {
+        case .aws(.service(let error)): return "aws-refused: AWS answered \(error.code) (HTTP \(error.status))"
+        case .aws(.outOfTime(let last)):
+            let cause = last.split(separator: " ").first.map(String.init) ?? "an error"
+            return "aws-retries-exhausted: AWS kept failing (\(cause.prefix(64))); the message will be retried"
+        case .aws(.transport): return "aws-unreachable: a connection to AWS failed; the message will be retried"
+        case .aws(.invalidResponse): return "aws-unreadable: AWS sent an answer that could not be read"
+        case .aws(.configuration): return "configuration: the function's AWS settings are not usable"
+        case .deadlineNear: return "deadline: \(description)"
+        case .objectChanging: return "object-changing: the object changed again and again while it was read"
+        case .unreadableHead: return "unreadable-head: S3 sent a Last-Modified that could not be read"
+        case .corruptItem: return "corrupt-item: a table item did not parse"
+        }
+    }
+
     public var lambdaError: LambdaError {
         let type: String
         switch self {

@@ -46,7 +46,7 @@ struct LedgerStore {
             "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now",
             [
                 ":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
-                ":error": AttributeValues.string(IngestFailure.deadlineNear.description),
+                ":error": AttributeValues.string(IngestFailure.deadlineNear.ledgerNote),
                 ":now": AttributeValues.string(now),
             ])
     }
@@ -103,7 +103,7 @@ struct LedgerStore {
     func recordFailure(_ version: ObjectVersion, _ failure: IngestFailure, now: String) throws(IngestFailure) {
         try update(
             version.key, version.tag, "SET lastError = :error, lastErrorAt = :now",
-            [":error": AttributeValues.string(failure.description), ":now": AttributeValues.string(now)])
+            [":error": AttributeValues.string(failure.ledgerNote), ":now": AttributeValues.string(now)])
     }
 
     /// A version whose object was deleted: its readings no longer count.

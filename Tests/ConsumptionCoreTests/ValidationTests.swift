@@ -97,6 +97,16 @@ struct ValidationTests {
         #expect(parsed.meterDays.map(\.meter) == ["A", "C"])
     }
 
+    @Test("a 64 KB header field is quoted in at most 200 bytes, cut between characters")
+    func longTextIsCapped() {
+        let parsed = parse("Meter,Date," + String(repeating: "\u{E9}", count: 30_000) + "\nA,2019-01-01,1\n")
+        let first = parsed.result.report.errors.first
+        #expect(first?.code == .unknownColumn)
+        #expect((first?.column?.utf8.count ?? 0) <= ValidationError.maxTextBytes)
+        #expect((first?.message.utf8.count ?? 0) <= ValidationError.maxTextBytes)
+        #expect(first?.column?.hasSuffix("\u{E9}...") == true)
+    }
+
     @Test("negative values pass when the rules allow an export channel")
     func negativeAllowed() {
         var rules = testRules

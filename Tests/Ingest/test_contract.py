@@ -351,3 +351,16 @@ def test_a_key_of_1024_bytes_and_keys_with_dot_segments_are_ingested(stack, func
                        ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
     assert sorted(item["objectKey"]["S"] for item in ledger) == sorted([long_key] + dotted)
     assert all(item["status"]["S"] == "ingested" for item in ledger)
+
+
+def test_a_huge_header_field_is_quoted_short_in_the_report_and_the_ledger(stack, function):
+    header = "Meter,Date," + "X" * 65_000 + "\n"
+    stack.put("incoming/acme/huge.csv", header + "m1,2024-05-01,1\n")
+    ingest_queue(stack, function)
+    ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})
+    summary = ledger[0]["errorSummary"]["S"]
+    assert ledger[0]["status"]["S"] == "rejected" and len(summary.encode()) < 600, len(summary)
+    report = json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=ledger[0]["reportKey"]["S"])["Body"].read())
+    assert all(len((error["column"] or "").encode()) <= 200 and len(error["message"].encode()) <= 200
+               for error in report["errors"])
