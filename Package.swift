@@ -101,7 +101,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "QueryFunction",
-            dependencies: ["Query", "AWSServices", "CurlHTTP", "LambdaRuntime", "CSystem"]
+            dependencies: ["Query", "AWSServices", "CurlHTTP", "JSON", "LambdaRuntime", "CSystem"]
         ),
         .executableTarget(
             name: "consumption",

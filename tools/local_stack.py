@@ -53,9 +53,10 @@ class TemplateSettings:
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()}
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
-        # The page-token secret is resolved from Secrets Manager at deploy time; locally a fresh one is made.
+        # The page-token secret is a stack resource: locally it is made in moto's Secrets Manager at start-up, and its
+        # ARN takes the place of the Ref.
         self.query_environment = {k: str(self.evaluate(v)) for k, v in query["Environment"]["Variables"].items()
-                                  if k != "TOKEN_SECRET"}
+                                  if k != "TOKEN_SECRET_ARN"}
         api = resources["ConsumptionApi"]["Properties"]
         default_key_required = api.get("Auth", {}).get("ApiKeyRequired", False)
         self.routes = []
@@ -122,7 +123,8 @@ class LocalStack:
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
-                                                        "TOKEN_SECRET": secrets.token_hex(24), "OPENAPI_PATH": str(OPENAPI)},
+                                                        "TOKEN_SECRET_ARN": self.token_secret_arn,
+                                                        "OPENAPI_PATH": str(OPENAPI)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.query)
             self.poller = threading.Thread(target=self._poll, name="sqs-event-source", daemon=True)
@@ -184,6 +186,8 @@ class LocalStack:
         self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
             "QueueConfigurations": configurations})
         self.stream_arn = create_table(self.dynamodb, s.table)
+        self.token_secret_arn = self.moto.client("secretsmanager").create_secret(
+            Name=f"{s.table}-page-token", SecretString=json.dumps({"token": secrets.token_hex(24)}))["ARN"]
         self.api_key = self.add_api_key(self.tenant)
 
     def add_api_key(self, tenant):

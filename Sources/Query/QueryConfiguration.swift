@@ -4,8 +4,14 @@ import LambdaRuntime
 /// init error naming the variable.
 public struct QueryConfiguration: Sendable {
     public var tableName: String
-    /// Signs page tokens, so a token cannot be forged or carried to another tenant or query.
-    public var tokenSecret: [UInt8]
+    /// Signs page tokens, so a token cannot be forged or carried to another tenant or query: the value itself
+    /// (`TOKEN_SECRET`, for local runs), or nil when it is read from Secrets Manager at start-up.
+    public var tokenSecret: [UInt8]?
+    /// The Secrets Manager secret holding `{"token": ...}` (`TOKEN_SECRET_ARN`): its current and previous versions
+    /// both verify tokens, so a rotation never cuts a client off mid-paging.
+    public var tokenSecretARN: String?
+    /// How long a page token is good for (`TOKEN_TTL_SECONDS`).
+    public var tokenLifetimeSeconds: Int
     /// The OpenAPI document served at `/openapi.json` (shipped beside the bootstrap).
     public var openAPIPath: String
     /// How long an API key's tenant is remembered.
@@ -16,9 +22,12 @@ public struct QueryConfiguration: Sendable {
             LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: message)
         }
         guard let table = environment["TABLE_NAME"], !table.isEmpty else { throw invalid("TABLE_NAME must be set") }
-        guard let secret = environment["TOKEN_SECRET"], secret.utf8.count >= 16 else {
-            throw invalid("TOKEN_SECRET must be set, at least 16 characters (it signs page tokens)")
+        let secret = environment["TOKEN_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let secretARN = environment["TOKEN_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }
+        guard secretARN != nil || secret != nil else {
+            throw invalid("TOKEN_SECRET_ARN (or, for local runs, TOKEN_SECRET) must be set: it signs page tokens")
         }
+        if let secret, secret.utf8.count < 16 { throw invalid("TOKEN_SECRET must be at least 16 characters") }
         let root = environment["LAMBDA_TASK_ROOT"] ?? "."
         let openAPIPath = environment["OPENAPI_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/openapi.json"
         var cacheSeconds = 60
@@ -28,8 +37,15 @@ public struct QueryConfiguration: Sendable {
             }
             cacheSeconds = seconds
         }
+        var lifetime = 86_400
+        if let text = environment["TOKEN_TTL_SECONDS"], !text.isEmpty {
+            guard let seconds = Int(text), (1...2_592_000).contains(seconds) else {
+                throw invalid("TOKEN_TTL_SECONDS=\(text) is not valid: expected an integer in 1...2592000")
+            }
+            lifetime = seconds
+        }
         return QueryConfiguration(
-            tableName: table, tokenSecret: Array(secret.utf8), openAPIPath: openAPIPath,
-            apiKeyCacheSeconds: cacheSeconds)
+            tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,
+            tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, apiKeyCacheSeconds: cacheSeconds)
     }
 }

@@ -14,10 +14,13 @@ public final class QueryHandler {
     private let tokens: PageToken
     private let openAPIDocument: [UInt8]
 
-    public init(configuration: QueryConfiguration, dynamo: DynamoDBClient, openAPIDocument: [UInt8]) {
+    /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first.
+    public init(
+        configuration: QueryConfiguration, tokenSecrets: [[UInt8]], dynamo: DynamoDBClient, openAPIDocument: [UInt8]
+    ) {
         store = QueryStore(dynamo: dynamo, table: configuration.tableName)
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
-        tokens = PageToken(secret: configuration.tokenSecret)
+        tokens = PageToken(secrets: tokenSecrets, lifetimeSeconds: configuration.tokenLifetimeSeconds)
         self.openAPIDocument = openAPIDocument
     }
 

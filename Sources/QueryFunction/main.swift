@@ -1,6 +1,7 @@
 import AWSServices
 import CSystem
 import CurlHTTP
+import JSON
 import LambdaRuntime
 import Query
 
@@ -22,9 +23,45 @@ Lambda.run { logger in
     }
     let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
     let handler = QueryHandler(
-        configuration: configuration, dynamo: DynamoDBClient(client: client), openAPIDocument: document)
+        configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
+        dynamo: DynamoDBClient(client: client), openAPIDocument: document)
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
+}
+
+/// The page-token secrets: the one given, or the secret's current and previous versions from Secrets Manager (read
+/// once, at start-up: a rotation reaches an instance when Lambda starts a new one).
+func tokenSecrets(_ configuration: QueryConfiguration, client: AWSClient) throws(LambdaError) -> [[UInt8]] {
+    if let secret = configuration.tokenSecret { return [secret] }
+    guard let arn = configuration.tokenSecretARN else {
+        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "no page-token secret")
+    }
+    let manager = SecretsManagerClient(client: client)
+    var secrets: [[UInt8]] = []
+    for stage in ["AWSCURRENT", "AWSPREVIOUS"] {
+        let text: String?
+        do throws(AWSError) {
+            text = try manager.secretString(arn, stage: stage)
+        } catch {
+            throw LambdaError(
+                errorType: RuntimeErrorType.invalidConfiguration,
+                errorMessage: "cannot read the page-token secret (\(stage)): \(error)")
+        }
+        guard let text else { continue }
+        // The template generates `{"token": "..."}`; a secret set by hand may be the plain value.
+        let token = (try? JSONParser.parse(Array(text.utf8)))?["token"]?.stringValue ?? text
+        guard token.utf8.count >= 16 else {
+            throw LambdaError(
+                errorType: RuntimeErrorType.invalidConfiguration,
+                errorMessage: "the page-token secret (\(stage)) is shorter than 16 characters")
+        }
+        secrets.append(Array(token.utf8))
+    }
+    guard !secrets.isEmpty else {
+        throw LambdaError(
+            errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "the page-token secret has no current value")
+    }
+    return secrets
 }
 
 /// A whole small file, or nil.

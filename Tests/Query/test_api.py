@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 from decimal import Decimal
@@ -272,6 +273,40 @@ def test_a_missing_token_secret_is_an_init_error(data):
     finally:
         started.stop()
     assert answer["outcome"] == "init-error" and "TOKEN_SECRET" in answer["errorMessage"]
+
+
+def test_the_token_secret_comes_from_secrets_manager_and_survives_a_rotation(data, moto):
+    """The deployed path: the function reads the secret's current and previous versions at start-up, with its own
+    client. A token signed before a rotation still pages after it; one past its lifetime is refused."""
+    manager = moto.client("secretsmanager")
+    arn = manager.create_secret(Name=f"{data.table}-token", SecretString=json.dumps({"token": "a" * 32}))["ARN"]
+    query = {"from": [DAYS[0]], "to": [DAYS[-1]], "limit": ["2"]}
+    before = data.query_function(TOKEN_SECRET="", TOKEN_SECRET_ARN=arn)
+    try:
+        token = call(data, acme_v2("/consumption", query=query)).json["nextToken"]  # the fixture's own secret
+        assert call(data, acme_v2("/consumption", query={**query, "nextToken": [token]})).status == 200
+        token = Response(before.invoke(acme_v2("/consumption", query=query))).json["nextToken"]
+    finally:
+        before.stop()
+    manager.put_secret_value(SecretId=arn, SecretString=json.dumps({"token": "b" * 32}))
+    after = data.query_function(TOKEN_SECRET="", TOKEN_SECRET_ARN=arn, TOKEN_TTL_SECONDS="1")
+    try:
+        again = Response(after.invoke(acme_v2("/consumption", query={**query, "nextToken": [token]})))
+        assert again.status == 200 and again.json["items"][0]["date"] == DAYS[2]
+        fresh = Response(after.invoke(acme_v2("/consumption", query=query))).json["nextToken"]
+        time.sleep(2.1)
+        expired = Response(after.invoke(acme_v2("/consumption", query={**query, "nextToken": [fresh]})))
+        assert expired.status == 400 and expired.json["error"] == "expired-token"
+        # A token from another secret altogether is no token at all.
+        foreign = data.query_function(TOKEN_SECRET="c" * 32)
+        try:
+            other = Response(foreign.invoke(acme_v2("/consumption", query=query))).json["nextToken"]
+        finally:
+            foreign.stop()
+        refused = Response(after.invoke(acme_v2("/consumption", query={**query, "nextToken": [other]})))
+        assert refused.status == 400 and refused.json["error"] == "invalid-token"
+    finally:
+        after.stop()
 
 
 def test_openapi_document_is_served_as_kept_in_the_repository(data):
