@@ -95,6 +95,11 @@ def print_rejections(stack, items):
             print(f"     line {error['line']}{column}: {error['code']}: {error['message']} (excerpt: {error['excerpt']!r})")
         if report["errorCount"] > 5:
             print(f"     ... {report['errorCount'] - 5} more")
+    alerts = stack.alerts()
+    print(f"== Alerts on the file-alert topic ({stack.settings.alert_topic}, as an operator's e-mail would get them): "
+          f"{len(alerts)}")
+    for alert in alerts:
+        print(f"   {alert['kind']}: {alert['key']} (tenant {alert['tenant']}): {alert['summary']}")
 
 
 def print_curl(stack, days, items):

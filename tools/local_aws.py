@@ -143,6 +143,30 @@ def create_table(dynamodb, table):
     return answer["TableDescription"]["LatestStreamArn"]
 
 
+def alert_inbox(moto, name):
+    """An SNS topic with an SQS queue subscribed to it (raw delivery): where the tests and the demo read alerts.
+    Returns (topic ARN, queue URL)."""
+    sns, sqs = moto.client("sns"), moto.client("sqs")
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    queue = sqs.create_queue(QueueName=f"{name}-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    return topic, queue
+
+
+def drain_alerts(sqs, queue_url):
+    """Every alert waiting in the inbox queue, parsed and deleted."""
+    alerts = []
+    for _ in range(1000):
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            return alerts
+        for message in batch:
+            alerts.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return alerts
+
+
 def sqs_record(message, queue_arn):
     """A received SQS message as Lambda's SQS event source hands it to the function."""
     return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"], "body": message["Body"],

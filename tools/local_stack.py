@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 
 import template_yaml
 from local_aws import (
-    ACCOUNT, REGION, ROOT, LambdaHost, Moto, create_table, forward, queue_delete_marker_event, sqs_record)
+    ACCOUNT, REGION, ROOT, LambdaHost, Moto, alert_inbox, create_table, drain_alerts, forward, queue_delete_marker_event,
+    sqs_record)
 from stream_event_source import StreamEventSource
 
 RELEASE = ROOT / ".build" / "release"
@@ -50,7 +51,10 @@ class TemplateSettings:
         # The mapping's filter: records whose sort key starts with this prefix reach the function.
         pattern = json.loads(stream["FilterCriteria"]["Filters"][0]["Pattern"])
         self.stream_sort_key_prefix = pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"]
-        self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()}
+        # The alert topic is made in moto at start-up; its ARN takes the place of the Ref.
+        self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()
+                                   if k != "ALERT_TOPIC_ARN"}
+        self.alert_topic = self.evaluate(resources["FileAlertTopic"]["Properties"]["TopicName"])
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
         # The page-token secret is a stack resource: locally it is made in moto's Secrets Manager at start-up, and its
@@ -119,7 +123,8 @@ class LocalStack:
             self.s3 = self.moto.client("s3", endpoint=self.endpoint)
             credentials = {"AWS_ACCESS_KEY_ID": self.moto.access_key, "AWS_SECRET_ACCESS_KEY": self.moto.secret_key,
                            "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.moto.endpoint}
-            self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials},
+            self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials,
+                                                          "ALERT_TOPIC_ARN": self.alert_topic_arn},
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
@@ -186,6 +191,8 @@ class LocalStack:
         self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
             "QueueConfigurations": configurations})
         self.stream_arn = create_table(self.dynamodb, s.table)
+        # The file-alert topic, with a queue subscribed to it where an operator's e-mail would be.
+        self.alert_topic_arn, self.alert_queue_url = alert_inbox(self.moto, s.alert_topic)
         self.token_secret_arn = self.moto.client("secretsmanager").create_secret(
             Name=f"{s.table}-page-token", SecretString=json.dumps({"token": secrets.token_hex(24)}))["ARN"]
         self.api_key = self.add_api_key(self.tenant)
@@ -300,6 +307,10 @@ class LocalStack:
                     return
                 print(f"stream poller: {error}", file=sys.stderr)
             self.stopping.wait(0.5)
+
+    def alerts(self):
+        """The file alerts published so far (each message's JSON), taken from the subscribed queue."""
+        return drain_alerts(self.sqs, self.alert_queue_url)
 
     def queue_depth(self):
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=[

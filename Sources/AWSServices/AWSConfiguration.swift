@@ -23,7 +23,7 @@ public struct AWSConfiguration: Sendable {
             throw .configuration("AWS_REGION (or AWS_DEFAULT_REGION) must be set")
         }
         var endpoints: [String: String] = [:]
-        for service in ["s3", "dynamodb", "sqs", "lambda", "secretsmanager"] {
+        for service in ["s3", "dynamodb", "sqs", "lambda", "secretsmanager", "sns"] {
             if let url = environment["AWS_ENDPOINT_URL_\(service.uppercased())"] ?? environment["AWS_ENDPOINT_URL"],
                 !url.isEmpty
             {

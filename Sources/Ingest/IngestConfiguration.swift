@@ -23,6 +23,8 @@ public struct IngestConfiguration: Sendable, Equatable {
     public var readChunkBytes: Int
     /// Work stops this long before the invocation's deadline, so the message can be failed cleanly.
     public var deadlineMarginMilliseconds: Int
+    /// The SNS topic told of every rejected or unassigned file (`ALERT_TOPIC_ARN`); nil: none is told.
+    public var alertTopicARN: String?
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> IngestConfiguration {
         func value(_ name: String) -> String? {
@@ -49,6 +51,12 @@ public struct IngestConfiguration: Sendable, Equatable {
         func prefix(_ name: String, default fallback: String) throws(LambdaError) -> String {
             let text = value(name) ?? fallback
             guard text.hasSuffix("/"), !text.hasPrefix("/") else { throw invalid(name, "a key prefix ending in '/'") }
+            return text
+        }
+
+        func topic(_ name: String) throws(LambdaError) -> String? {
+            guard let text = value(name) else { return nil }
+            guard text.hasPrefix("arn:"), text.split(separator: ":").count >= 6 else { throw invalid(name, "an SNS topic ARN") }
             return text
         }
 
@@ -84,7 +92,8 @@ public struct IngestConfiguration: Sendable, Equatable {
             allowNegative: allowNegative, intervalCeiling: ceiling, earliestDate: earliest, latestDate: latest,
             writeParallelism: try integer("WRITE_PARALLELISM", default: 8, range: 1...16),
             readChunkBytes: try integer("READ_CHUNK_BYTES", default: 8 << 20, range: (64 << 10)...(64 << 20)),
-            deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000))
+            deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000),
+            alertTopicARN: try topic("ALERT_TOPIC_ARN"))
     }
 
     /// The core's rules as of `today`.

@@ -13,11 +13,14 @@ public final class IngestHandler {
     private let dynamo: DynamoDBClient
     private let metrics: MetricsEmitter
 
-    public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, metrics: MetricsEmitter) {
+    public init(
+        configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient,
+        metrics: MetricsEmitter
+    ) {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
-        ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo)
+        ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns)
         self.metrics = metrics
     }
 

@@ -22,12 +22,19 @@ struct LedgerStore {
         var validated = false
         /// Meter-days an earlier attempt wrote, in the parser's order.
         var writtenMeterDays = 0
+        /// Whether the alert about this version went out.
+        var alerted = false
+        var errorSummary: String?
+        var reportKey: String?
 
         init(item: JSONValue?) {
             guard let item else { return }
             status = AttributeValues.string(item, "status").flatMap(Status.init)
             validated = item["validated"]?["BOOL"]?.boolValue ?? false
             writtenMeterDays = AttributeValues.integer(item, "writtenMeterDays") ?? 0
+            alerted = AttributeValues.string(item, "alertedAt") != nil
+            errorSummary = AttributeValues.string(item, "errorSummary")
+            reportKey = AttributeValues.string(item, "reportKey")
         }
     }
 
@@ -104,6 +111,23 @@ struct LedgerStore {
         try update(
             version.key, version.tag, "SET lastError = :error, lastErrorAt = :now",
             [":error": AttributeValues.string(failure.ledgerNote), ":now": AttributeValues.string(now)])
+    }
+
+    /// An object under the incoming prefix that belongs to no tenant (this store is the reserved tenant's): final at
+    /// once, with why.
+    func recordUnassigned(_ version: ObjectVersion, reason: String, now: String) throws(IngestFailure) {
+        _ = try start(version, now: now)
+        try update(
+            version.key, version.tag, "SET #status = :status, finishedAt = :now, errorSummary = :reason",
+            [
+                ":status": AttributeValues.string(Status.unassigned.rawValue), ":now": AttributeValues.string(now),
+                ":reason": AttributeValues.string(reason),
+            ])
+    }
+
+    /// The alert about this version went out.
+    func recordAlerted(_ version: ObjectVersion, now: String) throws(IngestFailure) {
+        try update(version.key, version.tag, "SET alertedAt = :now", [":now": AttributeValues.string(now)])
     }
 
     /// A version whose object was deleted: its readings no longer count.

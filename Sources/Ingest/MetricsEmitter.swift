@@ -21,6 +21,7 @@ public struct MetricsEmitter: Sendable {
             ("ObjectsIngested", "Count", outcome.kind == .ingested && stats != nil ? 1 : 0),
             ("ObjectsRejected", "Count", outcome.kind == .rejected && stats != nil ? 1 : 0),
             ("ObjectsDeleted", "Count", outcome.kind == .deleted ? 1 : 0),
+            ("ObjectsUnassigned", "Count", outcome.kind == .unassigned ? 1 : 0),
             ("Rows", "Count", stats?.rows ?? 0),
             ("MeterDays", "Count", stats?.meterDays ?? 0),
             ("Bytes", "Bytes", stats?.bytes ?? 0),

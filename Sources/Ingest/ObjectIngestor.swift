@@ -22,13 +22,15 @@ public final class ObjectIngestor {
     private let configuration: IngestConfiguration
     private let s3: S3Client
     private let dynamo: DynamoDBClient
+    private let sns: SNSClient
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
     private let maxRounds = 4
 
-    public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient) {
+    public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient) {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
+        self.sns = sns
     }
 
     public func reconcile(bucket: String, key: String, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome {
@@ -37,12 +39,21 @@ public final class ObjectIngestor {
         switch Tenancy.place(
             key: key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
         {
-        case .outsideIncoming, .folder:
+        case .outsideIncoming:
             return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
+        case .folder:
+            // An empty "folder" is the console's placeholder; one that holds bytes is a file nobody can own.
+            guard let version = try head(bucket: bucket, key: key), version.size > 0 else {
+                return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
+            }
+            return try unassigned(version, bucket: bucket, reason: "a key ending in '/' holds \(version.size) bytes")
         case .invalidTenant(let segment):
-            return ObjectOutcome(
-                kind: .ignored, tenant: nil, key: key,
-                detail: "the tenant segment '\(segment)' breaks the rule: \(Tenancy.tenantRule)")
+            guard let version = try head(bucket: bucket, key: key) else {
+                return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
+            }
+            return try unassigned(
+                version, bucket: bucket,
+                reason: "the tenant folder '\(segment.prefix(80))' breaks the rule: \(Tenancy.tenantRule)")
         case .tenant(let name):
             tenant = name
         }
@@ -68,6 +79,34 @@ public final class ObjectIngestor {
         throw .objectChanging(key)
     }
 
+    /// An object in no tenant's folder: a ledger entry of the reserved tenant (visible to an operator's key) and
+    /// one alert, never a reading.
+    private func unassigned(_ version: ObjectVersion, bucket: String, reason: String) throws(IngestFailure)
+        -> ObjectOutcome
+    {
+        let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: Tenancy.unassigned)
+        let entry = try ledger.entry(of: version)
+        var outcome = ObjectOutcome(
+            kind: .unassigned, tenant: Tenancy.unassigned, key: version.key, version: version, detail: reason)
+        if entry.status != .unassigned { try ledger.recordUnassigned(version, reason: reason, now: now()) }
+        if entry.alerted {
+            outcome.kind = .unchanged
+        } else {
+            try alert(
+                FileAlert(
+                    kind: .unassigned, tenant: Tenancy.unassigned, bucket: bucket, version: version, summary: reason,
+                    reportKey: nil), ledger: ledger)
+        }
+        return outcome
+    }
+
+    /// Tells the alert topic, once per version: the ledger records that it went out.
+    private func alert(_ alert: FileAlert, ledger: LedgerStore) throws(IngestFailure) {
+        guard let topic = configuration.alertTopicARN else { return }
+        try alert.publish(with: sns, topic: topic)
+        try ledger.recordAlerted(alert.version, now: now())
+    }
+
     /// One round: nil `target` means the key has no object.
     private func bringUpToDate(
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
@@ -78,7 +117,8 @@ public final class ObjectIngestor {
             kind: target == nil ? .deleted : .ingested, tenant: tenant, key: key, version: target)
         if let target {
             let counts = state.counting?.identity.tag == target.tag
-            let status = try ledger.entry(of: target).status
+            let entry = try ledger.entry(of: target)
+            let status = entry.status
             var rejected = status == .rejected
             if !counts && !rejected {
                 let readStarted = WallClock.nowMilliseconds()
@@ -96,6 +136,13 @@ public final class ObjectIngestor {
             }
             if rejected {
                 outcome.kind = outcome.stats == nil ? .unchanged : .rejected
+                if !entry.alerted {
+                    try alert(
+                        FileAlert(
+                            kind: .rejected, tenant: tenant, bucket: bucket, version: target,
+                            summary: outcome.stats?.errorSummary ?? entry.errorSummary ?? "",
+                            reportKey: outcome.stats?.reportKey ?? entry.reportKey), ledger: ledger)
+                }
                 // A rejected version never counts, and does not erase the key's last valid version: that one counts.
                 if let fallback = try lastValidVersion(
                     before: target, counting: state.counting, bucket: bucket, tenant: tenant, ledger: ledger,

@@ -6,7 +6,10 @@ public struct ObjectOutcome: Sendable, Equatable {
         case ingested, rejected, deleted
         /// Already up to date: a duplicate or stale event.
         case unchanged
-        /// Not a meter file of any tenant (outside the incoming prefix, a folder, or a bad tenant name).
+        /// Under the incoming prefix but in no tenant's folder (a bad tenant name, a "folder" key holding bytes):
+        /// kept in the reserved tenant's ledger, alerted on, never counted.
+        case unassigned
+        /// Not a meter file: outside the incoming prefix, an empty "folder" placeholder, or gone.
         case ignored
     }
 

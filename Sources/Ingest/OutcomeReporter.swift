@@ -9,8 +9,8 @@ struct OutcomeReporter {
         switch outcome.kind {
         case .rejected:
             logger.error("file rejected", outcome.logFields)
-        case .ignored where outcome.detail != nil:
-            logger.error("object ignored", outcome.logFields)
+        case .unassigned:
+            logger.error("object unassigned", outcome.logFields)
         default:
             logger.info("object \(outcome.kind.rawValue)", outcome.logFields)
         }

@@ -17,7 +17,7 @@ Lambda.run { logger in
     let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
     let handler = IngestHandler(
         configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),
-        metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))
+        sns: SNSClient(client: client), metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))
     logger.info(
         "ingest ready",
         ["table": .string(configuration.tableName), "incomingPrefix": .string(configuration.incomingPrefix)])

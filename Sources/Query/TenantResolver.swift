@@ -22,7 +22,7 @@ final class TenantResolver {
 
     func tenant(of request: APIGatewayRequest) throws(QueryFailure) -> String {
         if let claimed = request.authorizer["tenant"]?.stringValue {
-            guard Tenancy.isValidTenant(claimed) else { throw .api(.forbidden) }
+            guard Tenancy.isReadable(claimed) else { throw .api(.forbidden) }
             return claimed
         }
         guard let keyID = request.apiKeyID, !keyID.isEmpty else { throw .api(.forbidden) }
@@ -33,7 +33,7 @@ final class TenantResolver {
         }
         let tenant: String?
         do throws(AWSError) {
-            tenant = try store.tenant(ofAPIKey: keyID).flatMap { Tenancy.isValidTenant($0) ? $0 : nil }
+            tenant = try store.tenant(ofAPIKey: keyID).flatMap { Tenancy.isReadable($0) ? $0 : nil }
         } catch {
             throw .aws(error)
         }

@@ -66,7 +66,9 @@ struct BackfillCommand: ParsableCommand {
             let s3 = S3Client(client: client)
             let runner = BackfillRunner(
                 s3: s3,
-                ingestor: ObjectIngestor(configuration: configuration, s3: s3, dynamo: DynamoDBClient(client: client)),
+                ingestor: ObjectIngestor(
+                    configuration: configuration, s3: s3, dynamo: DynamoDBClient(client: client),
+                    sns: SNSClient(client: client)),
                 logger: LambdaLogger(usesJSON: false, minimumLevel: .info, write: LambdaLogger.standardError),
                 metrics: MetricsEmitter(functionName: "consumption", write: { _ in }))
             step = { request in

@@ -20,7 +20,9 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "The tenant the key's caller sees.") var tenant: String
 
         func validate() throws {
-            guard Tenancy.isValidTenant(tenant) else { throw ValidationError("tenant names are \(Tenancy.tenantRule)") }
+            guard Tenancy.isReadable(tenant) else {
+                throw ValidationError("tenant names are \(Tenancy.tenantRule), or \(Tenancy.unassigned)")
+            }
             guard !keyID.isEmpty, keyID.utf8.count <= 128 else {
                 throw ValidationError("the key id must be 1 to 128 bytes")
             }

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
 
 from local_aws import (  # noqa: E402,F401
-    REGION, SERVERS, LambdaHost, Moto, Process, create_table, queue_delete_marker_event, s3_event, sqs_record)
+    REGION, SERVERS, LambdaHost, Moto, Process, alert_inbox, create_table, drain_alerts, queue_delete_marker_event,
+    s3_event, sqs_record)
 from stream_event_source import StreamEventSource  # noqa: E402
 
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
@@ -59,9 +60,14 @@ class Stack:
         self.table = self.bucket
         self.stream_arn = create_table(self.dynamodb, self.table)
         self.stream_source = None
+        self.alert_topic, self.alert_queue_url = alert_inbox(moto, f"{self.bucket}-alerts")
 
     def function(self, **settings):
-        return Function(self.moto, self.table, **settings)
+        return Function(self.moto, self.table, **{"ALERT_TOPIC_ARN": self.alert_topic, **settings})
+
+    def alerts(self):
+        """The file alerts the function published so far."""
+        return drain_alerts(self.sqs, self.alert_queue_url)
 
     def fold(self, virtual_shards=1, table=None, stream_arn=None):
         """Lets the table's stream catch up: its records folded into the day sums by an `ingest` process of its

@@ -174,6 +174,12 @@ def test_a_bad_file_writes_nothing_is_reported_and_the_invocation_succeeds(stack
     assert report["errors"][0]["column"] == "0:00" and report["errors"][0]["excerpt"] == "-1"
     assert report["object"]["key"] == "incoming/acme/b.csv"
     assert "incoming/acme/a.csv@rejected" in ledger and "incoming/acme/a.csv@ingested" in ledger
+    # Each rejected file is alerted on once, with where its report is.
+    alerts = sorted(stack.alerts(), key=lambda alert: alert["key"])
+    assert [(a["kind"], a["tenant"], a["key"]) for a in alerts] == [
+        ("rejected", "acme", "incoming/acme/a.csv"), ("rejected", "acme", "incoming/acme/b.csv")]
+    assert "negative-value" in alerts[1]["summary"]
+    assert alerts[1]["report"] == f"s3://{stack.bucket}/{rejected['reportKey']['S']}"
     assert "invalid-number" in ledger["incoming/acme/a.csv@rejected"]["errorSummary"]["S"]
     assert answer["json"] == {"batchItemFailures": []}
     # A valid version after the rejected one counts as usual, and a delete removes the key's readings.
@@ -364,3 +370,26 @@ def test_a_huge_header_field_is_quoted_short_in_the_report_and_the_ledger(stack,
     report = json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=ledger[0]["reportKey"]["S"])["Body"].read())
     assert all(len((error["column"] or "").encode()) <= 200 and len(error["message"].encode()) <= 200
                for error in report["errors"])
+
+
+def test_an_object_in_no_tenants_folder_is_on_the_ledger_and_alerted_never_counted(stack, function):
+    stray = ["incoming/Acme Corp/x.csv", "incoming/_x/y.csv", "incoming/" + "t" * 65 + "/z.csv",
+             "incoming/acme/folder/"]
+    for key in stray:
+        stack.put(key, wide_file([day("m1", "2024-05-01", "1")]))
+    stack.put("incoming/acme/empty/", b"")  # the console's folder placeholder: nothing to account for
+    records = stack.messages()
+    ingest = function.invoke(sqs_event(records))
+    assert ingest["json"] == {"batchItemFailures": []}
+    ledger = query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": "T#_unassigned#LEDGER"}})
+    assert sorted(item["objectKey"]["S"] for item in ledger) == sorted(stray)
+    assert {item["status"]["S"] for item in ledger} == {"unassigned"}
+    assert "breaks the rule" in next(i for i in ledger if i["objectKey"]["S"] == stray[0])["errorSummary"]["S"]
+    assert "holds" in next(i for i in ledger if i["objectKey"]["S"] == stray[3])["errorSummary"]["S"]
+    assert sorted(a["key"] for a in stack.alerts() if a["kind"] == "unassigned") == sorted(stray)
+    assert '"ObjectsUnassigned":1' in function.log_text().replace(" ", "")
+    # Delivered again: nothing new, no second alert; and nothing of it counts anywhere.
+    assert function.invoke(sqs_event(records))["json"] == {"batchItemFailures": []}
+    assert stack.alerts() == []
+    assert totals(stack, "acme") == {} and totals(stack, "_unassigned") == {}
