@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo build release system-packages package build-IngestFunction build-QueryFunction
+.PHONY: test bench demo fuzz build release system-packages package build-IngestFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -66,6 +66,14 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 ## your own files instead of the samples.
 demo: release $(VENV)/installed
 	LOCAL_LAMBDA_BIN=.build/release/local-lambda $(VENV)/bin/python tools/demo.py $(ARGS) $(FILES)
+
+## fuzz: libFuzzer with AddressSanitizer on the meter-file parser (every format, gzip, any chunking), the JSON
+## parser, the event decoders and the query API's handler, FUZZ_SECONDS (default 600) each (tools/fuzz.sh). Not
+## part of `make test`.
+fuzz: system-packages
+	swift build -j $(SWIFT_JOBS) --scratch-path .build-fuzz -c release --product fuzz-targets \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	bash tools/fuzz.sh
 
 ## package: the two functions as Lambda zips (release, static Swift standard library, stripped): bootstrap, plus
 ## openapi.json beside the query function's.

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "local-lambda", targets: ["LocalLambda"]),
         .executable(name: "ingest", targets: ["IngestFunction"]),
         .executable(name: "query", targets: ["QueryFunction"]),
+        .executable(name: "fuzz-targets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -102,6 +103,13 @@ let package = Package(
         .executableTarget(
             name: "QueryFunction",
             dependencies: ["Query", "AWSServices", "CurlHTTP", "JSON", "LambdaRuntime", "CSystem"]
+        ),
+        // `make fuzz` builds it with libFuzzer (`-sanitize=fuzzer -DFUZZING`); plainly built it replays inputs.
+        .executableTarget(
+            name: "FuzzTargets",
+            dependencies: [
+                "ConsumptionCore", "JSON", "LambdaEvents", "Query", "AWSServices", "AWSSigV4", "CurlHTTP", "LambdaRuntime",
+            ]
         ),
         .executableTarget(
             name: "consumption",

@@ -34,7 +34,8 @@ public final class QueryHandler {
         return respond(to: request, logger: context.logger).json.serializedBytes
     }
 
-    func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
+    /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
+    public func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
         do throws(QueryFailure) {
             return try answer(request)
         } catch {
