@@ -26,6 +26,7 @@ class StreamEventSource:
         # At-least-once made visible: every batch is handed over twice.
         self.duplicate = duplicate
         self.iterators = {}
+        self.read_up_to = {}
         # With `bisect`, a shard whose batch failed retries the first half of it, then on.
         self.limits = {index: batch_size for index in range(virtual_shards)}
         # Virtual shard -> records read but not yet successfully handed over, in order.
@@ -52,6 +53,12 @@ class StreamEventSource:
                 self.iterators[shard_id] = answer.get("NextShardIterator") or self.iterators[shard_id]
                 records = answer["Records"]
                 for record in records:
+                    # Positions are sequence numbers, as Lambda keeps them: a record read again (moto's iterator can
+                    # hand back records already read while the stream grows) is not handed over twice.
+                    sequence = int(record["dynamodb"]["SequenceNumber"])
+                    if sequence <= self.read_up_to.get(shard_id, -1):
+                        continue
+                    self.read_up_to[shard_id] = sequence
                     keys = record["dynamodb"]["Keys"]
                     if not keys["sk"]["S"].startswith(self.sort_key_prefix):
                         continue

@@ -49,9 +49,15 @@ public struct StreamFolder {
     public func fold(_ event: DynamoDBStreamEvent, now: String) throws(IngestFailure) -> Outcome {
         var outcome = Outcome(records: event.records.count)
         var groups: [SumShard: [Change]] = [:]
+        var seen = Set<StreamSequence>()
         for record in event.records {
             guard let sequence = StreamSequence(record.sequenceNumber) else {
                 throw .corruptItem("stream record \(record.eventID) has sequence number '\(record.sequenceNumber)'")
+            }
+            // A record handed over twice in one batch is still one change.
+            guard seen.insert(sequence).inserted else {
+                outcome.duplicates += 1
+                continue
             }
             let old = record.oldImage.flatMap(MeterDayItem.init(item:))
             let new = record.newImage.flatMap(MeterDayItem.init(item:))

@@ -243,3 +243,18 @@ def test_a_stream_batch_delivered_twice_bisected_or_across_shards_is_folded_once
 def query_all_items(stack):
     items = stack.dynamodb.scan(TableName=stack.table)["Items"]
     return [item for item in items if item["sk"]["S"].startswith("C#")]
+
+
+def test_a_record_handed_over_twice_within_one_batch_is_folded_once(stack):
+    stack.put("incoming/acme/a.csv", wide_file([(f"m{n}", "2024-05-01", ["1"] * 48) for n in range(5)]))
+    ingest = stack.function()
+    try:
+        assert ingest.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+        source = StreamEventSource(stack.moto, stack.stream_arn, ingest)
+        source._read()
+        records = source.backlog[0]
+        answer = ingest.invoke(source.event(0, records + records[:2]))
+        assert answer["json"] == {"state": {}, "batchItemFailures": []}
+    finally:
+        ingest.stop()
+    assert table_totals(stack.dynamodb, stack.table, "acme", query_all) == {"2024-05-01": (Decimal("240"), 5)}
