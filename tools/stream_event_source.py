@@ -26,7 +26,8 @@ class StreamEventSource:
         # At-least-once made visible: every batch is handed over twice.
         self.duplicate = duplicate
         self.iterators = {}
-        self.read_up_to = {}
+        self.seen = set()
+        self.sequence = 10**20
         # With `bisect`, a shard whose batch failed retries the first half of it, then on.
         self.limits = {index: batch_size for index in range(virtual_shards)}
         # Virtual shard -> records read but not yet successfully handed over, in order.
@@ -53,12 +54,14 @@ class StreamEventSource:
                 self.iterators[shard_id] = answer.get("NextShardIterator") or self.iterators[shard_id]
                 records = answer["Records"]
                 for record in records:
-                    # Positions are sequence numbers, as Lambda keeps them: a record read again (moto's iterator can
-                    # hand back records already read while the stream grows) is not handed over twice.
-                    sequence = int(record["dynamodb"]["SequenceNumber"])
-                    if sequence <= self.read_up_to.get(shard_id, -1):
+                    # moto, under concurrent writes, can number records out of order and hand a record back twice
+                    # while the stream grows; DynamoDB does neither. Each record is handed over once, numbered here
+                    # in the order it was read, as a stream shard's sequence numbers run.
+                    if record["eventID"] in self.seen:
                         continue
-                    self.read_up_to[shard_id] = sequence
+                    self.seen.add(record["eventID"])
+                    self.sequence += 1
+                    record = dict(record, dynamodb=dict(record["dynamodb"], SequenceNumber=f"{self.sequence:021d}"))
                     keys = record["dynamodb"]["Keys"]
                     if not keys["sk"]["S"].startswith(self.sort_key_prefix):
                         continue
