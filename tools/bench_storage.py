@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
 
+from decimal import Decimal  # noqa: E402
+
 from oracle import table_totals, wide_file  # noqa: E402
 from stack import FaultProxy, Moto, Stack, StreamEventSource, query_all, sqs_event  # noqa: E402
 
@@ -54,7 +56,7 @@ def run(moto, meter_days, files, fold=True):
         proxy.stop()
         stack.close()
     totals = table_totals(stack.dynamodb, stack.table, "bench", query_all)
-    assert totals == {"2024-05-01": (__import__("decimal").Decimal(expected_units) / 1000, meters)}, totals
+    assert totals == {"2024-05-01": (Decimal(expected_units) / 1000, meters)}, totals
     requests = sum(n for op, n in both["operations"].items() if op.startswith("DynamoDB"))
     fold = requests - sum(n for op, n in ingest["operations"].items() if op.startswith("DynamoDB"))
     return {"files": files, "meterDays": meters, "requests": requests, "fold": fold, **both["capacity"],
