@@ -35,12 +35,15 @@ public enum Tenancy {
         case folder
     }
 
+    /// Decided on the key's bytes: with `String`'s grapheme view, a combining mark after a `/` would hide that
+    /// slash (`incoming/acme/\u{301}x.csv` would land in the default tenant instead of `acme`).
     public static func place(key: String, incomingPrefix: String, defaultTenant: String) -> Placement {
-        guard key.hasPrefix(incomingPrefix) else { return .outsideIncoming }
-        let rest = key.dropFirst(incomingPrefix.count)
-        if rest.isEmpty || rest.hasSuffix("/") { return .folder }
-        guard let slash = rest.firstIndex(of: "/") else { return .tenant(defaultTenant) }
-        let segment = String(rest[..<slash])
+        let bytes = key.utf8
+        guard bytes.starts(with: incomingPrefix.utf8) else { return .outsideIncoming }
+        let rest = bytes.dropFirst(incomingPrefix.utf8.count)
+        if rest.isEmpty || rest.last == UInt8(ascii: "/") { return .folder }
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return .tenant(defaultTenant) }
+        let segment = String(decoding: rest[..<slash], as: UTF8.self)
         return isValidTenant(segment) ? .tenant(segment) : .invalidTenant(segment)
     }
 }

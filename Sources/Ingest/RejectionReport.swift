@@ -10,10 +10,11 @@ struct RejectionReport {
     let createdAt: String
 
     /// `<reportsPrefix><tenant>/<path under the tenant>.<version tag>.json`.
+    /// Cut on bytes, as `Tenancy` places keys.
     static func key(for version: ObjectVersion, tenant: String, configuration: IngestConfiguration) -> String {
-        var path = version.key.dropFirst(configuration.incomingPrefix.count)
-        if path.hasPrefix("\(tenant)/") { path = path.dropFirst(tenant.count + 1) }
-        return "\(configuration.reportsPrefix)\(tenant)/\(path).\(version.tag).json"
+        var path = version.key.utf8.dropFirst(configuration.incomingPrefix.utf8.count)
+        if path.starts(with: "\(tenant)/".utf8) { path = path.dropFirst(tenant.utf8.count + 1) }
+        return "\(configuration.reportsPrefix)\(tenant)/\(String(decoding: path, as: UTF8.self)).\(version.tag).json"
     }
 
     var json: JSONValue {

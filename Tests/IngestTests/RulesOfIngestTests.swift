@@ -15,6 +15,10 @@ import Testing
         ("reports/acme/a.csv.json", .outsideIncoming),
         ("incoming/ac#me/a.csv", .invalidTenant("ac#me")),
         ("incoming/../a.csv", .invalidTenant("..")),
+        // A combining mark right after a slash: S3 sees the slash, and so must we.
+        ("incoming/acme/\u{301}a.csv", .tenant("acme")),
+        ("incoming/\u{301}acme/a.csv", .invalidTenant("\u{301}acme")),
+        ("incoming/acme/\u{301}", .tenant("acme")),
     ])
     func theTenantIsTheFirstSegmentUnderTheIncomingPrefix(_ key: String, _ placement: Tenancy.Placement) {
         #expect(Tenancy.place(key: key, incomingPrefix: "incoming/", defaultTenant: "default") == placement)
