@@ -110,16 +110,27 @@ def forward(handler, upstream, body):
     """Sends the request `handler` (a BaseHTTPRequestHandler) received on to `upstream` unchanged — the Host header
     too, so SigV4 signatures made for the proxy's address still verify — and relays the answer. Returns the answer's
     status, lowercased headers and body, for proxies that act on what passed."""
+    status, headers, data = fetch(handler, upstream, body)
+    relay(handler, status, headers, data)
+    return status, {name.lower(): value for name, value in headers}, data
+
+
+def fetch(handler, upstream, body):
+    """`forward`'s first half: the upstream's answer (status, headers as pairs, body), not yet relayed."""
     connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=300)
     try:
         headers = {name: value for name, value in handler.headers.items() if name.lower() not in HOP_BY_HOP}
         connection.request(handler.command, handler.path, body=body, headers=headers)
         answer = connection.getresponse()
-        data = answer.read()
+        return answer.status, answer.getheaders(), answer.read()
     finally:
         connection.close()
-    handler.send_response(answer.status)
-    for name, value in answer.getheaders():
+
+
+def relay(handler, status, headers, data):
+    """`forward`'s second half: the answer `fetch` got, sent back to the client."""
+    handler.send_response(status)
+    for name, value in headers:
         # A HEAD answer's Content-Length is the object's size, not this body's.
         if name.lower() not in HOP_BY_HOP and (name.lower() != "content-length" or handler.command == "HEAD"):
             handler.send_header(name, value)
@@ -128,7 +139,6 @@ def forward(handler, upstream, body):
     handler.end_headers()
     if handler.command != "HEAD":
         handler.wfile.write(data)
-    return answer.status, {name.lower(): value for name, value in answer.getheaders()}, data
 
 
 def create_table(dynamodb, table):

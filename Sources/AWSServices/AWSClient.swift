@@ -16,11 +16,21 @@ public struct AWSRequest: Sendable {
     public var signsPayload: Bool
     /// Wall-clock milliseconds after which no retry is started (an invocation's deadline, less a margin).
     public var deadline: Deadline?
+    public var timeLimit: TimeLimit
+
+    /// How long one attempt may take.
+    public enum TimeLimit: Sendable {
+        /// A call and its answer: a short total limit.
+        case exchange
+        /// An object's bytes, which may take minutes: bounded by the deadline and by a stall (no byte for
+        /// `AWSClient.stallSeconds`), not by a total that would cut a slow but steady stream.
+        case stream
+    }
 
     public init(
         service: String, method: String, path: String, query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [], body: [UInt8] = [], signsPayload: Bool = true,
-        deadline: Deadline? = nil
+        deadline: Deadline? = nil, timeLimit: TimeLimit = .exchange
     ) {
         self.service = service
         self.method = method
@@ -30,6 +40,7 @@ public struct AWSRequest: Sendable {
         self.body = body
         self.signsPayload = signsPayload
         self.deadline = deadline
+        self.timeLimit = timeLimit
     }
 }
 
@@ -43,6 +54,8 @@ public final class AWSClient {
     private var signers: [String: SigV4Signer] = [:]
     /// Attempts made so far, retries included (for tests and metrics).
     public internal(set) var attempts = 0
+    /// A stream that moves no byte for this long fails as a (retryable) timeout.
+    public var stallSeconds = 10
 
     public init(configuration: AWSConfiguration, http: CurlHTTPClient, retryPolicy: RetryPolicy = RetryPolicy()) {
         self.configuration = configuration
@@ -143,7 +156,12 @@ public final class AWSClient {
         let path = isS3 ? URIEncoding.encode(request.path, keepingSlashes: true) : request.path
         let query = signer.canonicalQuery(request.query)
         let url = endpoint + path + (query.isEmpty ? "" : "?" + query)
-        return HTTPRequest(method: request.method, url: url, headers: headers, body: request.body)
+        var http = HTTPRequest(method: request.method, url: url, headers: headers, body: request.body)
+        if request.timeLimit == .stream {
+            http.timeoutMilliseconds = request.deadline.map { max(1_000, $0.remainingMilliseconds) }
+            http.stallSeconds = stallSeconds
+        }
+        return http
     }
 
     private func signer(for service: String) -> SigV4Signer {

@@ -48,8 +48,7 @@ public final class S3Client {
         let response = try client.send(
             AWSRequest(
                 service: "s3", method: "GET", path: path(bucket, key), query: query,
-                headers: headers, signsPayload: true,
-                deadline: deadline),
+                headers: headers, signsPayload: true, deadline: deadline, timeLimit: .stream),
             onBody: onBody)
         return Self.head(of: response)
     }
@@ -73,18 +72,6 @@ public final class S3Client {
                 of: try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket, key), query: query)))
         } catch {
             if case .service(let failure) = error, failure.status == 404 { return nil }
-            throw error
-        }
-    }
-
-    /// Whether the bucket exists (and the caller may see it); a 404 on HEAD of a key cannot tell a missing key
-    /// from a missing bucket, since HEAD answers have no body.
-    public func bucketExists(_ bucket: String) throws(AWSError) -> Bool {
-        do throws(AWSError) {
-            _ = try client.send(AWSRequest(service: "s3", method: "HEAD", path: path(bucket)))
-            return true
-        } catch {
-            if case .service(let failure) = error, failure.status == 404 { return false }
             throw error
         }
     }
@@ -131,7 +118,8 @@ public final class S3Client {
     }
 
     /// The history of exactly `key` (versions and delete markers), newest first. Keys are matched as bytes: the
-    /// listing's prefix also finds longer keys.
+    /// listing's prefix also finds longer keys, which sort after it, so the first of them ends the listing.
+    /// A missing bucket is S3's 404 `NoSuchBucket`.
     public func versions(bucket: String, key: String, maxPages: Int = 100) throws(AWSError) -> [S3VersionEntry] {
         var entries: [S3VersionEntry] = []
         var markers: (key: String, version: String)?
@@ -140,8 +128,11 @@ public final class S3Client {
             if let markers { query += [("key-marker", markers.key), ("version-id-marker", markers.version)] }
             let response = try client.send(AWSRequest(service: "s3", method: "GET", path: path(bucket), query: query))
             let page = try ListVersionsResult.parse(response.bodyText)
-            entries += page.entries.filter { $0.key.utf8.elementsEqual(key.utf8) }
-            guard let nextKey = page.nextKeyMarker, let nextVersion = page.nextVersionIDMarker else {
+            let own = page.entries.filter { $0.key.utf8.elementsEqual(key.utf8) }
+            entries += own
+            guard own.count == page.entries.count, let nextKey = page.nextKeyMarker,
+                let nextVersion = page.nextVersionIDMarker
+            else {
                 return ListVersionsResult.newestFirst(entries)
             }
             markers = (nextKey, nextVersion)

@@ -92,6 +92,11 @@ public final class CurlHTTPClient {
         check(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         check(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds))
         check(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0))
+        if let stall = request.stallSeconds {
+            // Under 1 byte a second for `stall` seconds: curl's low-speed limit, which ends as a timeout.
+            check(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1))
+            check(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stall))
+        }
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLS ? 1 : 0))
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLS ? 2 : 0))
         check(ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))

@@ -26,6 +26,14 @@ public struct BackfillRequest: Sendable, Equatable {
         if let limit, limit < 1 { throw JSONDecodingError(path: "\(fields.path).limit", reason: "must be at least 1") }
     }
 
+    /// The prefix to list: the request's, narrowed to the incoming prefix (nothing outside it is a meter file, and
+    /// the function may list only under it); nil when the two share no key.
+    public func listedPrefix(within incomingPrefix: String) -> String? {
+        if prefix.utf8.starts(with: incomingPrefix.utf8) { return prefix }
+        if incomingPrefix.utf8.starts(with: prefix.utf8) { return incomingPrefix }
+        return nil
+    }
+
     public var event: JSONValue {
         var body: [String: JSONValue] = ["bucket": .string(bucket), "prefix": .string(prefix)]
         if let startAfter { body["startAfter"] = .string(startAfter) }

@@ -22,13 +22,14 @@ public struct BackfillRunner {
             BackfillRequest(bucket: request.bucket, prefix: request.prefix, startAfter: after, limit: request.limit)
         }
         var summary = BackfillSummary()
+        guard let prefix = request.listedPrefix(within: ingestor.incomingPrefix) else { return summary }
         var token: String?
         var lastDone = request.startAfter
         for _ in 0..<1_000_000 {
             let page: (objects: [S3ObjectSummary], nextToken: String?)
             do throws(AWSError) {
                 page = try s3.listObjects(
-                    bucket: request.bucket, prefix: request.prefix, continuationToken: token,
+                    bucket: request.bucket, prefix: prefix, continuationToken: token,
                     startAfter: token == nil ? request.startAfter : nil)
             } catch {
                 throw .aws(error)

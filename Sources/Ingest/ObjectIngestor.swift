@@ -26,6 +26,9 @@ public final class ObjectIngestor {
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
     private let maxRounds = 4
 
+    /// Where meter files lie: nothing else in the bucket is ingested.
+    public var incomingPrefix: String { configuration.incomingPrefix }
+
     public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient) {
         self.configuration = configuration
         self.s3 = s3
@@ -200,6 +203,12 @@ public final class ObjectIngestor {
         return stats
     }
 
+    /// Whether the key's latest entry is an object (not a delete marker, not nothing).
+    private func hasObject(bucket: String, key: String) throws(AWSError) -> Bool {
+        guard let newest = try s3.versions(bucket: bucket, key: key).first else { return false }
+        return newest.isLatest && !newest.isDeleteMarker
+    }
+
     /// The version that counts while the key's current version is rejected: the newest valid one before it, after
     /// the key's last delete marker. Nil when it already counts, when there is none, or without versioning (the
     /// table then keeps whatever counted). Versions not read before are read on the way (at most ten).
@@ -304,14 +313,22 @@ public final class ObjectIngestor {
         throw .objectChanging(current.key)
     }
 
+    /// The key's current version, or nil when it has none. S3 answers a HEAD of a missing key with 404 only to a
+    /// caller allowed `s3:ListBucket` on the bucket, else 403; the template allows listing only under the incoming
+    /// prefix, and a HEAD carries no prefix to match. So a 403 is settled by listing the key's own versions, which
+    /// that grant allows: a key whose latest entry is no object is gone (no failure), and a key that has one makes
+    /// the 403 a real refusal. After a 404 the listing tells a missing key from a missing bucket (`NoSuchBucket`,
+    /// a wrong event), which a HEAD's bodiless answer cannot.
     private func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {
-        let head: S3ObjectHead?
+        var head: S3ObjectHead?
         do throws(AWSError) {
-            head = try s3.headObject(bucket: bucket, key: key)
-            // A key that is gone is no failure, but a bucket that is gone (or never was) is a wrong event.
-            if head == nil, try !s3.bucketExists(bucket) {
-                throw AWSError.service(
-                    AWSServiceError(status: 404, code: "NoSuchBucket", message: "no bucket \(bucket)"))
+            do throws(AWSError) {
+                head = try s3.headObject(bucket: bucket, key: key)
+                if head == nil { _ = try hasObject(bucket: bucket, key: key) }
+            } catch {
+                guard case .service(let failure) = error, failure.status == 403,
+                    try !hasObject(bucket: bucket, key: key)
+                else { throw error }
             }
         } catch {
             throw .aws(error)

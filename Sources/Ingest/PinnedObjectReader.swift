@@ -35,11 +35,7 @@ final class PinnedObjectReader {
             var late = false
             let deadline = self.deadline
             do throws(AWSError) {
-                try s3.getObject(
-                    bucket: bucket, key: version.key, versionID: version.versionID,
-                    ifMatch: version.versionID == nil ? version.eTag : nil, deadline: deadline
-                ) {
-                    piece in
+                try stream(from: 0, through: nil) { piece in
                     guard !deadline.hasPassed else {
                         late = true
                         return false
@@ -77,7 +73,7 @@ final class PinnedObjectReader {
             var offset = 0
             while offset < version.size {
                 let last = min(version.size, offset + chunkBytes) - 1
-                try feed(try read(range: "bytes=\(offset)-\(last)"))
+                try feed(try read(from: offset, through: last))
                 offset = last + 1
             }
         }
@@ -88,19 +84,15 @@ final class PinnedObjectReader {
 
     private func small() throws(IngestFailure) -> [UInt8] {
         if let whole { return whole }
-        let bytes = try read(range: nil)
+        let bytes = try read(from: 0, through: nil)
         whole = bytes
         return bytes
     }
 
-    private func read(range: String?) throws(IngestFailure) -> [UInt8] {
+    private func read(from start: Int, through end: Int?) throws(IngestFailure) -> [UInt8] {
         var bytes: [UInt8] = []
         do throws(AWSError) {
-            try s3.getObject(
-                bucket: bucket, key: version.key, versionID: version.versionID, range: range,
-                ifMatch: version.versionID == nil ? version.eTag : nil, deadline: deadline
-            ) {
-                piece in
+            try stream(from: start, through: end) { piece in
                 bytes.append(contentsOf: piece)
                 return true
             }
@@ -110,7 +102,43 @@ final class PinnedObjectReader {
         return bytes
     }
 
-    /// The version is gone or was replaced mid-read: `ObjectIngestor` starts over from a fresh HEAD.
+    /// A stream that stalls or drops after some bytes arrived is resumed where it stopped, at most this often per
+    /// read: one slow connection costs seconds, not the invocation.
+    private static let maxResumes = 5
+
+    /// Streams bytes `start` through `end` (inclusive; nil: the object's end) of the version to `onPiece`. Before
+    /// the first byte, `AWSClient` retries as for any call; after it, a retryable transport failure (a stall, a
+    /// reset) resumes with a ranged GET of the rest.
+    private func stream(from start: Int, through end: Int?, _ onPiece: @escaping (UnsafeRawBufferPointer) -> Bool)
+        throws(AWSError)
+    {
+        let last = min(end ?? (version.size - 1), version.size - 1)
+        var offset = start
+        var resumes = 0
+        while true {
+            let range = offset == 0 && end == nil ? nil : "bytes=\(offset)-\(last)"
+            do throws(AWSError) {
+                try s3.getObject(
+                    bucket: bucket, key: version.key, versionID: version.versionID, range: range,
+                    ifMatch: version.versionID == nil ? version.eTag : nil, deadline: deadline
+                ) { piece in
+                    offset += piece.count
+                    return onPiece(piece)
+                }
+                return
+            } catch {
+                guard case .transport(let failure) = error, failure.isRetryable, resumes < Self.maxResumes,
+                    !deadline.hasPassed
+                else { throw error }
+                if offset > last { return }
+                resumes += 1
+            }
+        }
+    }
+
+    /// The version is gone or was replaced mid-read: `ObjectIngestor` starts over from a fresh HEAD. (Where listing
+    /// is scoped to a prefix, S3 answers a version deleted mid-read with 403, which cannot be told from a refusal
+    /// here: that attempt fails, and its retry starts from a fresh HEAD too.)
     static func failure(_ error: AWSError) -> IngestFailure {
         if case .service(let failure) = error, failure.status == 404 || failure.status == 412 {
             return .objectChanging(failure.code)

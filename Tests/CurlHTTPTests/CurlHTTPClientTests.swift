@@ -103,6 +103,26 @@ final class CurlHTTPClientTests {
         #expect(ContinuousClock.now - start < .seconds(2))
     }
 
+    @Test("a stream that stops moving fails as a timeout by its stall limit, not by a total limit")
+    func stall() throws {
+        var received = 0
+        let request = HTTPRequest(
+            method: "GET", url: server.baseURL + "/bytes?n=1000000&stallAfter=300000&holdMs=20000",
+            timeoutMilliseconds: nil, stallSeconds: 1)
+        do {
+            _ = try client.send(request) { piece in
+                received += piece.count
+                return true
+            }
+            Issue.record("expected a timeout")
+        } catch {
+            // Without the stall limit, the server's hang-up after 20 s would end it as a lost connection.
+            guard case .transport(let failure) = error else { Issue.record("expected a transport error, got \(error)"); return }
+            #expect(failure.kind == .timeout)
+        }
+        #expect(received == 300_000)
+    }
+
     @Test("a refused connection and a reset connection are typed transport failures")
     func transportFailures() throws {
         do {

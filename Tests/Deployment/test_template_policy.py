@@ -113,6 +113,8 @@ def queue_problems(template):
     queue = template["Resources"]["IngestQueue"]["Properties"]
     if "RedrivePolicy" not in queue:
         problems.append("IngestQueue: no dead-letter queue")
+    if template["Parameters"]["IngestBatchSize"]["Default"] != 1:
+        problems.append("IngestBatchSize: a process that dies would take its batch's other files to the DLQ")
     return problems
 
 
@@ -145,7 +147,23 @@ def stream_problems(template):
     return problems
 
 
-CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems]
+def listing_problems(template):
+    """A function lists only where meter files lie: every grant of a bucket listing is conditioned on a prefix
+    under the ingest function's incoming prefix."""
+    incoming = template["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]["INCOMING_PREFIX"]
+    problems = []
+    for where, statement in statements(template):
+        actions = set(as_list(statement.get("Action", [])))
+        if statement["Effect"] != "Allow" or not actions & {"s3:ListBucket", "s3:ListBucketVersions"}:
+            continue
+        prefixes = as_list(statement.get("Condition", {}).get("StringLike", {}).get("s3:prefix", []))
+        if not prefixes or not all(p.startswith(incoming) for p in prefixes):
+            problems.append(f"{where}: lists the bucket beyond {incoming}")
+    return problems
+
+
+CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems,
+          listing_problems]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -178,6 +196,7 @@ MISTAKES = [
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
     ("a short visibility timeout", queue_problems,
      lambda t: t["Mappings"]["IngestTimeouts"]["300"].update(VisibilityTimeout=300)),
+    ("batches of ten files", queue_problems, lambda t: t["Parameters"]["IngestBatchSize"].update(Default=10)),
     ("no table stream", stream_problems, lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("StreamSpecification")),
     ("no tumbling window", stream_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
@@ -188,6 +207,9 @@ MISTAKES = [
     ("records dropped after retries", stream_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
      .update(MaximumRetryAttempts=3)),
+    ("a listing of the whole bucket", listing_problems,
+     lambda t: next(s for s in t["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+                    if s["Sid"] == "ListIncomingKeys").pop("Condition")),
 ]
 
 

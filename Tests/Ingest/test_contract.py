@@ -214,6 +214,68 @@ def test_an_s3_test_event_and_a_vanished_object_are_not_failures(stack, function
     assert totals(stack, "acme") == {}
 
 
+def test_with_listing_granted_only_under_the_incoming_prefix_a_gone_key_is_told_from_a_refusal(stack):
+    """S3 answers a HEAD of a missing key with 403, not 404, to a role that may list only under a prefix (the
+    template's grant); the proxy answers as S3 would to that role."""
+    from stack import FaultProxy
+    proxy = FaultProxy(stack.moto)
+    function = stack.function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        proxy.configure(listPrefix="incoming/")
+        stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
+        stack.put("incoming/acme/b.csv", wide_file([day("m2", "2024-05-01", "2")]))
+        ingest_queue(stack, function)
+        assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 2)}
+        stack.delete("incoming/acme/a.csv")
+        ingest_queue(stack, function)
+        assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1)}
+        assert proxy.stats()["operations"].get("S3 AccessDenied", 0) >= 1  # the gone key was a 403
+
+        # A 403 for a key that has an object is a refusal: the message fails, and nothing stops counting.
+        stack.put("incoming/acme/b.csv", wide_file([day("m2", "2024-05-01", "3")]))
+        proxy.configure(listPrefix="incoming/", deniedKeys=["incoming/acme/b.csv"])
+        records = stack.messages()
+        answer = function.invoke(sqs_event(records))
+        assert answer["json"] == {"batchItemFailures": [{"itemIdentifier": records[0]["messageId"]}]}
+        assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1)}
+
+        # A backfill of the whole bucket lists only the incoming prefix.
+        proxy.configure(listPrefix="incoming/")
+        answer = function.invoke({"backfill": {"bucket": stack.bucket}})
+        assert answer["outcome"] == "ok", answer
+        assert answer["json"]["processed"] == 1 and answer["json"]["done"]
+        assert totals(stack, "acme") == {"2024-05-01": (Decimal("144"), 1)}
+    finally:
+        function.stop()
+        proxy.stop()
+
+
+def test_a_slow_but_steady_read_goes_to_the_end_and_a_stalled_one_resumes_where_it_stopped(stack):
+    """A read has no fixed total time, only the invocation's deadline: a file streamed over a minute is read whole.
+    A stream that stops moving is dropped after TRANSFER_STALL_SECONDS and resumed with a ranged read of the rest,
+    within the same invocation."""
+    from stack import FaultProxy
+    proxy = FaultProxy(stack.moto)
+    function = stack.function(timeout_ms=180_000, AWS_ENDPOINT_URL=proxy.endpoint, TRANSFER_STALL_SECONDS="2")
+    try:
+        slow = wide_file([(f"m{meter}", "2024-05-01", [f"{meter % 10}.125"] * 48) for meter in range(1000)])
+        stack.put("incoming/acme/slow.csv", slow)
+        proxy.configure(paceBytesPerSecond=len(slow) // 60)  # a minute, twice curl's old fixed 30 s
+        ingest_queue(stack, function)
+        assert_matches_bucket(stack, "acme")
+
+        stalled = wide_file([(f"s{meter}", "2024-05-02", ["0.5"] * 48) for meter in range(700)])
+        stack.put("incoming/acme/stalled.csv", stalled)
+        proxy.configure(stallAfterBytes=len(stalled) // 3)
+        ingest_queue(stack, function)
+        assert proxy.stats()["operations"]["S3 stalled"] == 1
+        assert_matches_bucket(stack, "acme")
+        assert totals(stack, "acme")["2024-05-02"] == (Decimal("16800"), 700)
+    finally:
+        function.stop()
+        proxy.stop()
+
+
 def test_a_direct_s3_event_is_handled_too(stack, function):
     stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
     body = json.loads(stack.messages()[0]["body"])
@@ -374,7 +436,7 @@ def test_a_huge_header_field_is_quoted_short_in_the_report_and_the_ledger(stack,
 
 def test_an_object_in_no_tenants_folder_is_on_the_ledger_and_alerted_never_counted(stack, function):
     stray = ["incoming/Acme Corp/x.csv", "incoming/_x/y.csv", "incoming/" + "t" * 65 + "/z.csv",
-             "incoming/acme/folder/"]
+             "incoming/acme/folder/", "incoming/\u0301acme/w.csv"]
     for key in stray:
         stack.put(key, wide_file([day("m1", "2024-05-01", "1")]))
     stack.put("incoming/acme/empty/", b"")  # the console's folder placeholder: nothing to account for
@@ -387,6 +449,8 @@ def test_an_object_in_no_tenants_folder_is_on_the_ledger_and_alerted_never_count
     assert {item["status"]["S"] for item in ledger} == {"unassigned"}
     assert "breaks the rule" in next(i for i in ledger if i["objectKey"]["S"] == stray[0])["errorSummary"]["S"]
     assert "holds" in next(i for i in ledger if i["objectKey"]["S"] == stray[3])["errorSummary"]["S"]
+    # A combining mark after the prefix's slash: the tenant folder is "\u0301acme", not under the prefix's radar.
+    assert "breaks the rule" in next(i for i in ledger if i["objectKey"]["S"] == stray[4])["errorSummary"]["S"]
     assert sorted(a["key"] for a in stack.alerts() if a["kind"] == "unassigned") == sorted(stray)
     assert '"ObjectsUnassigned":1' in function.log_text().replace(" ", "")
     # Delivered again: nothing new, no second alert; and nothing of it counts anywhere.

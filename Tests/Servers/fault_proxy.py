@@ -10,6 +10,15 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     throttleEvery: every N-th matching request is refused as AWS throttles (DynamoDB 400 ThrottlingException,
     S3 503 SlowDown); throttleTargets limits that to those DynamoDB operations (null: every request).
     killAt: the K-th request from now is not forwarded; PID gets SIGKILL instead (a crash between two requests).
+  POST /__proxy/config  {"listPrefix": "incoming/", "deniedKeys": ["incoming/t/a.csv", ...]}
+    listPrefix: S3 as it answers a role allowed s3:ListBucket only under that prefix: a listing of another prefix
+    and a HEAD of the bucket are 403 AccessDenied, and so is a HEAD or GET of a key that has no object (S3 says
+    404 only to a caller allowed to list the whole bucket). deniedKeys: a HEAD or GET of these keys is 403 though
+    they exist (a refusal for another reason, as a KMS key policy would give).
+  POST /__proxy/config  {"paceBytesPerSecond": N, "stallAfterBytes": K}
+    paceBytesPerSecond: every object body (GET 200 or 206) is sent at N bytes a second, slow but steady.
+    stallAfterBytes: the next object body stops after K bytes and the connection then hangs without a byte
+    (until the client gives up, at most 120 s): a stalled stream, once.
   GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
                          "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n}}
     capacity: what the DynamoDB requests that passed would cost on AWS, by DynamoDB's rules (tools/dynamodb_size.py):
@@ -22,14 +31,15 @@ import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
 from dynamodb_size import item_size, read_units, write_units  # noqa: E402
-from local_aws import forward  # noqa: E402
+from local_aws import fetch, forward, relay  # noqa: E402
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
@@ -112,6 +122,32 @@ class Proxy(BaseHTTPRequestHandler):
                     return "throttle-dynamodb" if target else "throttle-s3"
         return None
 
+    def object_key(self):
+        """The key of a path-style object request (`/bucket/key`), None for a bucket-level one."""
+        path = unquote(urlparse(self.path).path)
+        _, _, key = path.lstrip("/").partition("/")
+        return key or None
+
+    def denied_by_policy(self):
+        """Whether the scoped grants of `listPrefix` and `deniedKeys` refuse this S3 request outright."""
+        config = STATE["config"]
+        key = self.object_key()
+        if key is not None:
+            return self.command in ("HEAD", "GET") and key in config.get("deniedKeys", [])
+        prefix = config.get("listPrefix")
+        if prefix is None:
+            return False
+        if self.command == "HEAD":
+            return True
+        listed = parse_qs(urlparse(self.path).query).get("prefix", [""])[0]
+        return self.command == "GET" and not listed.startswith(prefix)
+
+    def access_denied(self):
+        with LOCK:
+            STATE["operations"]["S3 AccessDenied"] = STATE["operations"].get("S3 AccessDenied", 0) + 1
+        return self.reply(403, b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                               b"<Message>Access Denied</Message></Error>", "application/xml")
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -128,15 +164,60 @@ class Proxy(BaseHTTPRequestHandler):
         if fault == "throttle-s3":
             return self.reply(503, b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
                                    b"<Message>Please reduce your request rate.</Message></Error>", "application/xml")
-        status, _, data = forward(self, UPSTREAM, body)
         target = (self.headers.get("x-amz-target") or "").split(".")[-1]
+        if not target:
+            return self.s3(body)
+        status, _, data = forward(self, UPSTREAM, body)
         conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
-        if target and (200 <= status < 300 or conditional_failure):
+        if 200 <= status < 300 or conditional_failure:
             # A failed condition costs the write it would have been.
             units = (1, 0, 0) if conditional_failure else capacity(target, json.loads(body), json.loads(data))
             with LOCK:
                 for name, value in zip(("writeUnits", "readUnits", "readBytes"), units):
                     STATE["capacity"][name] += value
+
+    def s3(self, body):
+        """S3 (and the other query-protocol services) through the scoped grants of `listPrefix` and `deniedKeys`."""
+        if self.denied_by_policy():
+            return self.access_denied()
+        status, headers, data = fetch(self, UPSTREAM, body)
+        if status == 404 and self.object_key() is not None and STATE["config"].get("listPrefix") is not None:
+            return self.access_denied()
+        if self.command == "GET" and status in (200, 206) and self.object_key() is not None:
+            return self.send_body_slowly(status, headers, data)
+        return relay(self, status, headers, data)
+
+    def send_body_slowly(self, status, headers, data):
+        """An object's body as `paceBytesPerSecond` and `stallAfterBytes` say (unchanged when neither is set)."""
+        with LOCK:
+            config = STATE["config"]
+            pace = config.get("paceBytesPerSecond")
+            stall = config.pop("stallAfterBytes", None)
+            if stall is not None:
+                STATE["operations"]["S3 stalled"] = STATE["operations"].get("S3 stalled", 0) + 1
+        if pace is None and stall is None:
+            return relay(self, status, headers, data)
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding", "keep-alive"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        piece = max(1, (pace or len(data)) // 10)
+        try:
+            for start in range(0, len(data), piece):
+                if stall is not None and start >= stall:
+                    self.wfile.flush()
+                    time.sleep(120)  # no byte: the client's stall limit must end this
+                    return
+                self.wfile.write(data[start:start + piece])
+                self.wfile.flush()
+                if pace:
+                    time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self.close_connection = True
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 

@@ -3,7 +3,8 @@
 standard output). It counts connections and concurrent requests so keep-alive and parallelism can be checked.
 
   GET  /echo            -> JSON: method, path, headers, body (also for POST/PUT/DELETE; HEAD gets headers only)
-  GET  /bytes?n=N       -> N bytes of a repeating pattern, sent in 64 KiB pieces
+  GET  /bytes?n=N       -> N bytes of a repeating pattern, sent in 64 KiB pieces; with &stallAfter=K&holdMs=M,
+                           after K bytes not a byte more for M ms, then the connection is closed
   GET  /slow?ms=M       -> waits M ms, then answers
   GET  /status?code=C   -> answers with status C
   GET  /reset           -> closes the connection without answering
@@ -85,8 +86,14 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             piece = bytes(range(256)) * 256
             sent = 0
+            stall = int(query.get("stallAfter", total))
             while sent < total:
-                chunk = piece[: min(len(piece), total - sent)]
+                if sent >= stall:
+                    self.wfile.flush()
+                    time.sleep(int(query.get("holdMs", "0")) / 1000)
+                    self.close_connection = True
+                    return
+                chunk = piece[: min(len(piece), total - sent, max(1, stall - sent))]
                 self.wfile.write(chunk)
                 sent += len(chunk)
         elif url.path == "/slow":
