@@ -6,6 +6,22 @@ final class GzipInflater {
     enum Failure: Error {
         case corrupt(String)
         case truncated
+        /// More output than `maxOutputBytes`.
+        case tooLarge
+        /// More output than `maxRatio` times the input read so far (past `ratioGrace` bytes of output).
+        case ratio
+    }
+
+    private let maxOutputBytes: Int
+    private let maxRatio: Int
+    /// Output under 1 MiB is never judged by its ratio: a small file of repeated values may compress very well.
+    private let ratioGrace = 1 << 20
+    private var inputBytes = 0
+    private var outputBytes = 0
+
+    init(maxOutputBytes: Int, maxRatio: Int) {
+        self.maxOutputBytes = maxOutputBytes
+        self.maxRatio = maxRatio
     }
 
     private var stream = z_stream()
@@ -33,13 +49,21 @@ final class GzipInflater {
                 stream.avail_out = UInt32(output.count)
                 status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 let produced = output.count - Int(stream.avail_out)
-                if produced > 0 { handle(UnsafeBufferPointer(rebasing: output[0..<produced])) }
+                if produced > 0 {
+                    // Checked before handing the piece on, per 256 KiB of output: a bomb stops here, early.
+                    outputBytes += produced
+                    let consumed = inputBytes + before - Int(stream.avail_in)
+                    if outputBytes > maxOutputBytes { throw .tooLarge }
+                    if outputBytes > ratioGrace && outputBytes / max(consumed, 1) >= maxRatio { throw .ratio }
+                    handle(UnsafeBufferPointer(rebasing: output[0..<produced]))
+                }
                 if status == Z_BUF_ERROR && produced == 0 { break }  // needs more input
                 guard status == Z_OK || status == Z_STREAM_END else {
                     throw .corrupt(stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
                 }
             } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
             offset += before - Int(stream.avail_in)
+            inputBytes += before - Int(stream.avail_in)
             if status == Z_STREAM_END {
                 inflateEnd(&stream)
                 isOpen = false

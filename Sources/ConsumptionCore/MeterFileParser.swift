@@ -62,7 +62,8 @@ public final class MeterFileParser {
                 output.fail(.gzipTruncated, line: scanner.nextLine, column: nil, "the gzip stream ends early")
             }
         }
-        scanner.finish(handle)
+        // After a gzip failure the last record was cut by the failure, not by the file: it is not a row.
+        if !gzipFailed { scanner.finish(handle) }
         format?.finish(into: output)
         output.finishRows()
         output.refuseUnconfirmableRepeats()
@@ -79,7 +80,9 @@ public final class MeterFileParser {
 
     private func decide() {
         decided = true
-        if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { gzip = GzipInflater() }
+        if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B {
+            gzip = GzipInflater(maxOutputBytes: output.rules.maxInflatedBytes, maxRatio: output.rules.maxInflationRatio)
+        }
         let first = head
         head = []
         first.withUnsafeBufferPointer { route($0) }
@@ -92,8 +95,19 @@ public final class MeterFileParser {
             try gzip.inflate(bytes) { scan($0) }
         } catch {
             gzipFailed = true
-            let detail = if case .corrupt(let message) = error { message } else { "truncated" }
-            output.fail(.gzipCorrupt, line: scanner.nextLine, column: nil, "the gzip stream is corrupt: \(detail)")
+            let rules = output.rules
+            switch error {
+            case .tooLarge:
+                output.fail(.gzipTooLarge, line: scanner.nextLine, column: nil,
+                            "the gzip stream inflates past \(rules.maxInflatedBytes) bytes")
+            case .ratio:
+                output.fail(.gzipRatio, line: scanner.nextLine, column: nil,
+                            "the gzip stream inflates more than \(rules.maxInflationRatio) times its size (a gzip bomb?)")
+            case .corrupt(let message):
+                output.fail(.gzipCorrupt, line: scanner.nextLine, column: nil, "the gzip stream is corrupt: \(message)")
+            case .truncated:
+                output.fail(.gzipCorrupt, line: scanner.nextLine, column: nil, "the gzip stream is corrupt: truncated")
+            }
         }
     }
 

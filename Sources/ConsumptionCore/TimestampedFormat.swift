@@ -8,6 +8,8 @@ final class TimestampedFormat: RecordFormat {
     private let reader: LongRowReader
     private let meterColumnName: String
     private var meterDays: [MeterDayKey: Gathered] = [:]
+    /// Past `maxGatheredMeterDays`: the file is refused, once, and no more meter-days are gathered.
+    private var overflowed = false
 
     private struct MeterDayKey: Hashable {
         let meter: String
@@ -39,6 +41,15 @@ final class TimestampedFormat: RecordFormat {
             output.isFirst(meter: row.meter, key: second, line: line, code: .duplicateReading, column: meterColumnName)
         else { return }
         let key = MeterDayKey(meter: MeterID.string(row.meter), date: stamp.date)
+        if meterDays[key] == nil && meterDays.count >= output.rules.maxGatheredMeterDays {
+            if !overflowed {
+                overflowed = true
+                output.fail(.tooManyMeterDays, line: line, column: meterColumnName,
+                            "more than \(output.rules.maxGatheredMeterDays) meter-days, which a timestamped file " +
+                            "gathers in memory: split the file")
+            }
+            return
+        }
         meterDays[key, default: Gathered(firstLine: line)].add(row.value)
     }
 

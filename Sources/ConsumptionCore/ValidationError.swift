@@ -10,6 +10,9 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     case noRows = "no-rows"
     case gzipCorrupt = "gzip-corrupt"
     case gzipTruncated = "gzip-truncated"
+    case gzipTooLarge = "gzip-too-large"
+    case gzipRatio = "gzip-ratio"
+    case tooManyMeterDays = "too-many-meter-days"
     // The shape of a row.
     case columnCount = "column-count"
     case recordTooLong = "record-too-long"

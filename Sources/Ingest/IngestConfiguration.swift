@@ -25,6 +25,13 @@ public struct IngestConfiguration: Sendable, Equatable {
     public var deadlineMarginMilliseconds: Int
     /// The SNS topic told of every rejected or unassigned file (`ALERT_TOPIC_ARN`); nil: none is told.
     public var alertTopicARN: String?
+    /// A read of an object that moves no byte for this many seconds is dropped and resumed
+    /// (`TRANSFER_STALL_SECONDS`).
+    public var stallSeconds: Int
+    /// The core's caps on gzip output and on meter-days gathered in memory.
+    public var maxInflatedBytes: Int
+    public var maxInflationRatio: Int
+    public var maxGatheredMeterDays: Int
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> IngestConfiguration {
         func value(_ name: String) -> String? {
@@ -84,6 +91,7 @@ public struct IngestConfiguration: Sendable, Equatable {
             }
             ceiling = parsed
         }
+        let memory = try integer("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", default: 128, range: 128...10_240)
         let earliest = try date("EARLIEST_DATE") ?? ValidationRules.defaultEarliestDate
         let latest = try date("LATEST_DATE")
         if let latest, latest < earliest { throw invalid("LATEST_DATE", "a date not before EARLIEST_DATE") }
@@ -93,13 +101,27 @@ public struct IngestConfiguration: Sendable, Equatable {
             writeParallelism: try integer("WRITE_PARALLELISM", default: 8, range: 1...16),
             readChunkBytes: try integer("READ_CHUNK_BYTES", default: 8 << 20, range: (64 << 10)...(64 << 20)),
             deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000),
-            alertTopicARN: try topic("ALERT_TOPIC_ARN"))
+            alertTopicARN: try topic("ALERT_TOPIC_ARN"),
+            stallSeconds: try integer("TRANSFER_STALL_SECONDS", default: 10, range: 1...300),
+            maxInflatedBytes: try integer(
+                "GZIP_MAX_BYTES", default: ValidationRules.defaultMaxInflatedBytes, range: (1 << 20)...(1 << 50)),
+            maxInflationRatio: try integer(
+                "GZIP_MAX_RATIO", default: ValidationRules.defaultMaxInflationRatio, range: 10...1_100),
+            maxGatheredMeterDays: try integer(
+                "MAX_GATHERED_METER_DAYS", default: Self.gatheredMeterDays(memoryMegabytes: memory), range: 1...50_000_000))
     }
 
     /// The core's rules as of `today`.
     public func rules(today: CalendarDate) -> ValidationRules {
         ValidationRules(
             today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
-            earliestDate: earliestDate, latestDate: latestDate)
+            earliestDate: earliestDate, latestDate: latestDate, maxInflatedBytes: maxInflatedBytes,
+            maxInflationRatio: maxInflationRatio, maxGatheredMeterDays: maxGatheredMeterDays)
+    }
+
+    /// The default cap on gathered meter-days for a function of `memoryMegabytes`: the core's default at 128 MB
+    /// (Lambda's smallest), growing with the memory beyond what the process needs besides.
+    static func gatheredMeterDays(memoryMegabytes: Int) -> Int {
+        ValidationRules.defaultMaxGatheredMeterDays * memoryMegabytes / 128
     }
 }

@@ -15,6 +15,7 @@ Lambda.run { logger in
         throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
     }
     let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
+    client.stallSeconds = configuration.stallSeconds
     let handler = IngestHandler(
         configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),
         sns: SNSClient(client: client), metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))

@@ -63,6 +63,7 @@ struct BackfillCommand: ParsableCommand {
             }
         } else {
             let configuration = try IngestConfiguration.fromEnvironment(environment)
+            client.stallSeconds = configuration.stallSeconds
             let s3 = S3Client(client: client)
             let runner = BackfillRunner(
                 s3: s3,
