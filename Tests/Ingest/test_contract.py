@@ -192,6 +192,20 @@ def test_a_bad_file_writes_nothing_is_reported_and_the_invocation_succeeds(stack
     assert totals(stack, "acme") == {}
 
 
+def test_a_gzip_bomb_is_rejected_by_its_ratio_and_the_next_file_goes_on(stack, function):
+    import gzip
+    bomb = gzip.compress(wide_file([day("m1", "2024-05-01", "1")]).encode() + b"0" * (256 << 20), 9)
+    assert len(bomb) < 400_000  # 256 MiB of zeros behind one good row
+    stack.put("incoming/acme/bomb.csv.gz", bomb)
+    stack.put("incoming/acme/good.csv", wide_file([day("m2", "2024-05-01", "2")]))
+    ingest_queue(stack, function)
+    ledger = {item["objectKey"]["S"]: item for item in query_all(
+        stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": "T#acme#LEDGER"}})}
+    assert ledger["incoming/acme/bomb.csv.gz"]["status"]["S"] == "rejected"
+    assert "gzip-ratio" in ledger["incoming/acme/bomb.csv.gz"]["errorSummary"]["S"]
+    assert totals(stack, "acme") == {"2024-05-01": (Decimal("96"), 1)}
+
+
 def test_only_the_failing_messages_of_a_batch_come_back(stack, function):
     stack.put("incoming/acme/a.csv", wide_file([day("m1", "2024-05-01", "1")]))
     records = stack.messages()
