@@ -21,14 +21,17 @@ def post(url, body=b"{}"):
         return json.loads(answer.read())
 
 
-def measure(bootstrap, cold_starts, warm_invocations):
-    emulator = subprocess.Popen([os.path.join(ROOT, ".build/release/local-lambda"), "--bootstrap", bootstrap,
-                                 "--timeout-ms", "10000", "--max-seconds", "600"], stdout=subprocess.PIPE, text=True)
+def measure(bootstrap, cold_starts, warm_invocations, environment=None, event=b'{"action":"echo"}'):
+    arguments = [os.path.join(ROOT, ".build/release/local-lambda"), "--bootstrap", str(bootstrap),
+                 "--timeout-ms", "10000", "--max-seconds", "600"]
+    for name, value in (environment or {}).items():
+        arguments += ["--env", f"{name}={value}"]
+    emulator = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         base = f"http://127.0.0.1:{emulator.stdout.readline().strip()}"
         inits = []
         for _ in range(cold_starts):
-            result = post(base + "/invoke", b'{"action":"echo"}')
+            result = post(base + "/invoke", event)
             assert result["outcome"] == "ok", result
             inits.append(result["initMs"])
             post(base + "/stop")
@@ -44,6 +47,54 @@ def measure(bootstrap, cold_starts, warm_invocations):
     finally:
         emulator.terminate()
         emulator.wait()
+
+
+def packaged_cold_starts(cold):
+    """Cold start (spawn to first /next) of the ingest function three ways: the release binary on this machine's
+    libraries; the zip's bootstrap with its own lib/; the zip in a bare root (tools/bare_root.py), which adds entering
+    a user namespace and chroot — timed alone too, running the root's dynamic loader and nothing else."""
+    import tempfile
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import bare_root
+    # Init reads its configuration and makes no request: nothing here needs a server.
+    settings = {"TABLE_NAME": "bench", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+                "AWS_REGION": "us-east-1"}
+    event = b'{"Records": []}'
+    package = os.path.join(ROOT, ".build/package/ingest.zip")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        unpacked = os.path.join(folder, "task")
+        subprocess.run(["unzip", "-q", package, "-d", unpacked], check=True)
+        rows.append(("release binary, system libraries", measure(
+            os.path.join(ROOT, ".build/release/ingest"), cold, 0, settings, event)[0]))
+        rows.append(("zip's bootstrap, its own lib/", measure(
+            os.path.join(unpacked, "bootstrap"), cold, 0, settings, event)[0]))
+        if not bare_root.user_namespaces_work():
+            return rows, None
+        root, launcher = bare_root.build(package, folder)
+        settings.update(LAMBDA_TASK_ROOT="/var/task", LD_LIBRARY_PATH=bare_root.LAMBDA_LIBRARY_PATH)
+        rows.append(("zip in a bare root (namespaces+chroot)", measure(launcher, cold, 0, settings, event)[0]))
+        entries = []
+        for _ in range(cold):
+            start = time.perf_counter()
+            subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child",
+                            f"--mount-proc={root}/proc", "chroot", str(root), "/lib64/ld-linux-x86-64.so.2",
+                            "--version"], capture_output=True, check=True)
+            entries.append((time.perf_counter() - start) * 1000)
+        libraries = len(os.listdir(os.path.join(unpacked, "lib")))
+        return rows, (statistics.median(entries), libraries, loader_milliseconds(os.path.join(unpacked, "bootstrap")))
+
+
+def loader_milliseconds(bootstrap, runs=9):
+    """The dynamic loader's own share of a start (mapping and relocating every library): glibc's LD_DEBUG=statistics
+    counts it in cycles, turned into time at the CPU's stated clock."""
+    cycles = []
+    for _ in range(runs):
+        printed = subprocess.run([bootstrap], env={"LD_DEBUG": "statistics"}, capture_output=True, text=True).stderr
+        cycles.append(int(re.search(r"total startup time in dynamic loader: ([0-9]+) cycles", printed).group(1)))
+    with open("/proc/cpuinfo") as info:
+        megahertz = float(re.search(r"cpu MHz\s*:\s*([0-9.]+)", info.read()).group(1))
+    return statistics.median(cycles) / (megahertz * 1000)
 
 
 def binary_facts(path):
@@ -80,6 +131,16 @@ def main():
     print(f"runtime-probe, stripped: {size / 1e6:.1f} MB ({zipped / 1e6:.1f} MB gzipped); newest glibc symbol version: "
           f"{glibc}; Foundation/ICU linked: {'yes: ' + ', '.join(foreign) if foreign else 'no'}")
     print("goal: init under 3 ms, under 8 MB stripped, no Foundation/ICU, glibc symbols at most 2.34")
+    rows, entry = packaged_cold_starts(args.cold)
+    print(f"\nThe packaged ingest bootstrap's cold start ({args.cold} each; spawn to first GET /next)")
+    for name, inits in rows:
+        print(f"{name:40} init p50 {statistics.median(inits):6.2f} ms   max {max(inits):6.2f} ms")
+    if entry is None:
+        print("bare root: skipped, this kernel forbids unprivileged user namespaces")
+    else:
+        print(f"entering the namespaces and chroot alone (the root's ld.so --version): p50 {entry[0]:.2f} ms")
+        print(f"the dynamic loader's share (LD_DEBUG=statistics, {entry[1]} libraries in lib/ plus glibc's): "
+              f"p50 {entry[2]:.2f} ms")
 
 
 if __name__ == "__main__":

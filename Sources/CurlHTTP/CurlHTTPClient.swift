@@ -1,4 +1,5 @@
 import CCurl
+import Glibc
 
 /// HTTP over libcurl for the Lambda binaries: connections kept alive and shared between handles, TLS verified,
 /// connect and total timeouts, response bodies buffered or streamed to a callback, and parallel exchanges through
@@ -9,8 +10,23 @@ public final class CurlHTTPClient {
         /// Easy handles kept for reuse, and the most exchanges in flight at once.
         public var maxHandles = 16
         public var verifiesTLS = true
+        /// The CA certificates TLS peers are verified against. Nil: libcurl's built-in path, which is that of the
+        /// system libcurl was built on (Debian's `/etc/ssl/certs/ca-certificates.crt`, which Amazon Linux lacks).
+        public var caBundle: String?
 
         public init() {}
+
+        /// As a function on Lambda needs it: the CA bundle `SSL_CERT_FILE` names, else the first that exists of
+        /// Amazon Linux's system bundle (kept current with the runtime image) and the one the zip ships
+        /// (`$LAMBDA_TASK_ROOT/ca-certificates.crt`); else libcurl's own, for a run on the build machine.
+        public static func lambda(environment: [String: String]) -> Configuration {
+            var configuration = Configuration()
+            var candidates = ["/etc/pki/tls/certs/ca-bundle.crt"]
+            if let root = environment["LAMBDA_TASK_ROOT"] { candidates.append(root + "/ca-certificates.crt") }
+            if let named = environment["SSL_CERT_FILE"], !named.isEmpty { candidates = [named] }
+            configuration.caBundle = candidates.first { access($0, R_OK) == 0 }
+            return configuration
+        }
     }
 
     public let configuration: Configuration
@@ -99,6 +115,7 @@ public final class CurlHTTPClient {
         }
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLS ? 1 : 0))
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLS ? 2 : 0))
+        if let bundle = configuration.caBundle { check(ccurl_setopt_string(handle, CURLOPT_CAINFO, bundle)) }
         check(ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))
         check(ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
         check(ccurl_setopt_header(handle, CurlCallbacks.header))

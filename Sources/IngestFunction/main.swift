@@ -14,7 +14,8 @@ Lambda.run { logger in
     } catch {
         throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
     }
-    let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
+    let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
+    let client = AWSClient(configuration: aws, http: http)
     client.stallSeconds = configuration.stallSeconds
     let handler = IngestHandler(
         configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),

@@ -21,7 +21,8 @@ Lambda.run { logger in
             errorType: RuntimeErrorType.invalidConfiguration,
             errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
     }
-    let client = AWSClient(configuration: aws, http: try CurlHTTPClient())
+    let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
+    let client = AWSClient(configuration: aws, http: http)
     let handler = QueryHandler(
         configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
         dynamo: DynamoDBClient(client: client), openAPIDocument: document)

@@ -96,8 +96,8 @@ class Stack:
             self.stream_source = None
 
     def query_function(self, **settings):
-        return Function(self.moto, self.table, bootstrap=QUERY,
-                        **{"TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI), **settings})
+        return Function(self.moto, self.table,
+                        **{"bootstrap": QUERY, "TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI), **settings})
 
     def put(self, key, text):
         body = text.encode() if isinstance(text, str) else text
@@ -152,10 +152,11 @@ def query_all(dynamodb, table, **arguments):
 class FaultProxy:
     """Tests/Servers/fault_proxy.py in front of moto: throttling and crashes on cue."""
 
-    def __init__(self, moto):
+    def __init__(self, moto, tls=None):
+        """With `tls` (certificate and key files), the proxy speaks HTTPS."""
         self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "fault_proxy.py"), moto.endpoint,
-                               "1500"])
-        self.endpoint = f"http://127.0.0.1:{self.server.port}"
+                               "1500", *[str(path) for path in tls or ()]])
+        self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.port}"
 
     def configure(self, **config):
         request = urllib.request.Request(self.endpoint + "/__proxy/config", data=json.dumps(config).encode(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy in front of moto, for the ingest function's throttling and crash tests.
 
-  fault_proxy.py UPSTREAM_URL [MAX_SECONDS]
+  fault_proxy.py UPSTREAM_URL [MAX_SECONDS [CERTIFICATE KEY]]
 
 Prints its port as the first line. Requests are forwarded unchanged (the Host header too, so SigV4 signatures made
 for the proxy's address still verify upstream). Control, under /__proxy/:
@@ -29,6 +29,7 @@ Stops after MAX_SECONDS (default 900) or on SIGTERM.
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -226,6 +227,10 @@ def main():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     server.daemon_threads = True
+    if len(sys.argv) > 4:  # HTTPS, with this certificate and key
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop = threading.Event()
