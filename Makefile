@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo fuzz build release system-packages package build-IngestFunction build-QueryFunction
+.PHONY: test bench demo fuzz build release lint system-packages package build-IngestFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -34,10 +34,15 @@ build: system-packages
 release: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib
 
-## test: the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
+## lint: the Swift sources formatted as .swift-format says (the toolchain's swift-format); any difference fails.
+## `swift format format -i -r Sources Tests Package.swift` fixes what it finds.
+lint:
+	swift format lint --strict -r Sources Tests Package.swift
+
+## test: the formatting lint, the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
 ## Python oracle, the release binaries' and packages' checks, the ingest and query functions against moto, and the
 ## deployment's checks (template, policies, sam build, workflow).
-test: build $(VENV)/installed $(SAM_VENV)/installed
+test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build

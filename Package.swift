@@ -83,8 +83,8 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime",
-                "Timekeeping",
+                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents",
+                "LambdaRuntime", "Timekeeping",
             ]
         ),
         .executableTarget(
@@ -94,8 +94,8 @@ let package = Package(
         .target(
             name: "Query",
             dependencies: [
-                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents", "LambdaRuntime",
-                "Timekeeping",
+                "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents",
+                "LambdaRuntime", "Timekeeping",
             ],
             // Served at /openapi.json from beside the bootstrap; the one description of the API.
             exclude: ["openapi.json"]
@@ -108,7 +108,8 @@ let package = Package(
         .executableTarget(
             name: "FuzzTargets",
             dependencies: [
-                "ConsumptionCore", "JSON", "LambdaEvents", "Query", "AWSServices", "AWSSigV4", "CurlHTTP", "LambdaRuntime",
+                "ConsumptionCore", "JSON", "LambdaEvents", "Query", "AWSServices", "AWSSigV4", "CurlHTTP",
+                "LambdaRuntime",
             ]
         ),
         .executableTarget(
@@ -155,7 +156,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime", "Timekeeping"]
+            dependencies: [
+                "Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime", "Timekeeping",
+            ]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

@@ -37,7 +37,9 @@ public struct AWSServiceError: Equatable, Sendable {
     /// TransactWriteItems: one reason per item (`None`, `ConditionalCheckFailed`, `TransactionConflict`, ...).
     public var cancellationReasons: [String]
 
-    public init(status: Int, code: String, message: String, requestID: String? = nil, cancellationReasons: [String] = []) {
+    public init(
+        status: Int, code: String, message: String, requestID: String? = nil, cancellationReasons: [String] = []
+    ) {
         self.status = status
         self.code = code
         self.message = message

@@ -18,20 +18,23 @@ enum ErrorDecoding {
                 $0["Code"]?.stringValue ?? "None"
             }
             if let type {
-                return AWSServiceError(status: response.status, code: bareCode(type), message: message ?? "",
-                                       requestID: requestID, cancellationReasons: reasons)
+                return AWSServiceError(
+                    status: response.status, code: bareCode(type), message: message ?? "",
+                    requestID: requestID, cancellationReasons: reasons)
             }
         }
         let text = response.bodyText
         if let code = xmlElement("Code", in: text) {
-            return AWSServiceError(status: response.status, code: code, message: xmlElement("Message", in: text) ?? "",
-                                   requestID: requestID ?? xmlElement("RequestId", in: text))
+            return AWSServiceError(
+                status: response.status, code: code, message: xmlElement("Message", in: text) ?? "",
+                requestID: requestID ?? xmlElement("RequestId", in: text))
         }
         if let code = response.header("x-amz-error-code") {  // HEAD answers carry no body
             return AWSServiceError(status: response.status, code: code, message: "", requestID: requestID)
         }
-        return AWSServiceError(status: response.status, code: "HTTP\(response.status)",
-                               message: String(text.prefix(200)), requestID: requestID)
+        return AWSServiceError(
+            status: response.status, code: "HTTP\(response.status)",
+            message: String(text.prefix(200)), requestID: requestID)
     }
 
     /// `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` -> `ConditionalCheckFailedException`.

@@ -17,7 +17,8 @@ public struct AmzDate: Sendable, Equatable {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        timestamp = padded(parts.tm_year + 1900, 4) + padded(parts.tm_mon + 1, 2) + padded(parts.tm_mday, 2) + "T"
+        timestamp =
+            padded(parts.tm_year + 1900, 4) + padded(parts.tm_mon + 1, 2) + padded(parts.tm_mday, 2) + "T"
             + padded(parts.tm_hour, 2) + padded(parts.tm_min, 2) + padded(parts.tm_sec, 2) + "Z"
     }
 

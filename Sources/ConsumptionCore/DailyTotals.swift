@@ -21,7 +21,8 @@ public struct DaySummary: Sendable, Equatable {
     }
 
     static func + (lhs: DaySummary, rhs: DaySummary) -> DaySummary {
-        DaySummary(total: lhs.total + rhs.total, meters: lhs.meters + rhs.meters, intervals: lhs.intervals + rhs.intervals)
+        DaySummary(
+            total: lhs.total + rhs.total, meters: lhs.meters + rhs.meters, intervals: lhs.intervals + rhs.intervals)
     }
 }
 

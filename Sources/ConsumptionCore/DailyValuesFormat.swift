@@ -12,12 +12,15 @@ final class DailyValuesFormat: RecordFormat {
     func consume(_ record: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) {
         guard let row = reader.read(record, line: line, into: output), case .date(let date) = row.time else { return }
         guard
-            output.countMeterDay(meter: row.meter, date: date, value: Int128(row.value), intervals: 1, line: line,
-                                 column: meterColumnName),
+            output.countMeterDay(
+                meter: row.meter, date: date, value: Int128(row.value), intervals: 1, line: line,
+                column: meterColumnName),
             let sink = output.onMeterDay
         else { return }
-        sink(MeterDay(meter: MeterID.string(row.meter), date: date, value: ExactDecimal(units: Int128(row.value)),
-                      intervals: nil, line: line))
+        sink(
+            MeterDay(
+                meter: MeterID.string(row.meter), date: date, value: ExactDecimal(units: Int128(row.value)),
+                intervals: nil, line: line))
     }
 
     func finish(into output: ParseOutput) {}

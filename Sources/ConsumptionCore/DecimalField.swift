@@ -83,7 +83,9 @@ enum DecimalField {
     /// The digits from `start` up to the first non-digit (or `end`), as a number (wrapping past 18 digits: callers
     /// bound the count) and where they stop.
     @inline(__always)
-    private static func digitRun(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> (value: Int64, end: Int) {
+    private static func digitRun(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> (
+        value: Int64, end: Int
+    ) {
         var index = start
         var value: Int64 = 0
         while index < end {

@@ -90,7 +90,9 @@ struct FieldCursor {
         return .malformed(UnsafeBufferPointer(rebasing: record[start..<end]))
     }
 
-    static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+    static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UnsafeBufferPointer<
+        UInt8
+    > {
         var low = start
         var high = end
         while low < high && bytes[low] == UInt8(ascii: " ") { low += 1 }

@@ -77,23 +77,33 @@ struct HeaderLayout {
         guard problems.isEmpty else { return .failure(HeaderProblems(all: problems)) }
         let intervalMinutes = roles.compactMap(\.intervalMinute)
         let has = { (role: ColumnRole) in roles.contains(role) }
-        if !has(.meter) { problems.append(HeaderProblem(.missingColumn, "Meter", "no meter column (Meter, meter_id, meterid, nmi)")) }
+        if !has(.meter) {
+            problems.append(HeaderProblem(.missingColumn, "Meter", "no meter column (Meter, meter_id, meterid, nmi)"))
+        }
         let format: MeterFileFormat
         if !intervalMinutes.isEmpty {
             format = .wide(intervalsPerDay: intervalMinutes.count)
             if !has(.date) { problems.append(HeaderProblem(.missingColumn, "Date", "a wide file needs a Date column")) }
             if has(.value) || has(.timestamp) {
-                problems.append(HeaderProblem(.unknownColumn, "Value", "a wide file has interval columns only, besides meter and date"))
+                problems.append(
+                    HeaderProblem(
+                        .unknownColumn, "Value", "a wide file has interval columns only, besides meter and date"))
             }
-            if let problem = intervalProblem(intervalMinutes) { problems.append(HeaderProblem(.intervalsIncomplete, nil, problem)) }
+            if let problem = intervalProblem(intervalMinutes) {
+                problems.append(HeaderProblem(.intervalsIncomplete, nil, problem))
+            }
             let first = roles.firstIndex(where: \.isInterval) ?? 0
             if !roles[first..<first + intervalMinutes.count].allSatisfy(\.isInterval) {
                 problems.append(HeaderProblem(.intervalsIncomplete, nil, "interval columns must stand side by side"))
             }
         } else if has(.timestamp) {
             format = .timestamped
-            if has(.date) { problems.append(HeaderProblem(.unknownColumn, "Date", "a file has either a Date or a Timestamp column")) }
-            if !has(.value) { problems.append(HeaderProblem(.missingColumn, "Value", "no value column (Value, kWh, consumption)")) }
+            if has(.date) {
+                problems.append(HeaderProblem(.unknownColumn, "Date", "a file has either a Date or a Timestamp column"))
+            }
+            if !has(.value) {
+                problems.append(HeaderProblem(.missingColumn, "Value", "no value column (Value, kWh, consumption)"))
+            }
         } else {
             format = .dailyValues
             if !has(.date) { problems.append(HeaderProblem(.missingColumn, "Date", "no Date or Timestamp column")) }

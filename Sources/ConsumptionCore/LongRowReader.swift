@@ -52,8 +52,9 @@ final class LongRowReader {
             }
         }
         guard cursor.isAtEnd else {
-            output.columnCount(line: line, expected: layout.roles.count,
-                               found: layout.roles.count + cursor.remainingFieldCount())
+            output.columnCount(
+                line: line, expected: layout.roles.count,
+                found: layout.roles.count + cursor.remainingFieldCount())
             return nil
         }
         guard valid, let meter, let time, let value else { return nil }
@@ -63,14 +64,16 @@ final class LongRowReader {
     private func timestamp(of field: FieldCursor.Field, line: Int, column: String, output: ParseOutput) -> Timestamp? {
         guard case .text(let bytes) = field else {
             if case .malformed(let raw) = field {
-                output.fail(.malformedQuotes, line: line, column: column, field: raw,
-                            "a quoted field must end with its quote")
+                output.fail(
+                    .malformedQuotes, line: line, column: column, field: raw,
+                    "a quoted field must end with its quote")
             }
             return nil
         }
         guard let stamp = Timestamp.parse(bytes) else {
-            output.fail(.invalidTimestamp, line: line, column: column, field: bytes,
-                        "not a local time written YYYY-MM-DD HH:MM[:SS]")
+            output.fail(
+                .invalidTimestamp, line: line, column: column, field: bytes,
+                "not a local time written YYYY-MM-DD HH:MM[:SS]")
             return nil
         }
         return output.inWindow(stamp.date, line: line, column: column, field: bytes) ? stamp : nil

@@ -29,8 +29,10 @@ struct MeterDayBatch {
         meter: UnsafeBufferPointer<UInt8>, key: Int, fingerprint: UInt64, date: CalendarDate, value: Int128,
         intervals: Int
     ) {
-        entries.append(Entry(fingerprint: fingerprint, key: key, date: date, value: value,
-                             intervals: intervals, meterStart: meterBytes.count, meterCount: meter.count))
+        entries.append(
+            Entry(
+                fingerprint: fingerprint, key: key, date: date, value: value,
+                intervals: intervals, meterStart: meterBytes.count, meterCount: meter.count))
         meterBytes.append(contentsOf: meter)
     }
 

@@ -31,10 +31,12 @@ public final class MeterFileParser {
 
     /// With repeat limits of another size (tests use a tiny one to exercise the filter).
     init(
-        rules: ValidationRules, repeatCheck: RepeatCheck, repeatLimits: RepeatGuard.Limits, onMeterDay: ((MeterDay) -> Void)?
+        rules: ValidationRules, repeatCheck: RepeatCheck, repeatLimits: RepeatGuard.Limits,
+        onMeterDay: ((MeterDay) -> Void)?
     ) {
-        output = ParseOutput(rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(limits: repeatLimits),
-                             onMeterDay: onMeterDay)
+        output = ParseOutput(
+            rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(limits: repeatLimits),
+            onMeterDay: onMeterDay)
     }
 
     /// Feeds the next bytes of the file.
@@ -98,11 +100,13 @@ public final class MeterFileParser {
             let rules = output.rules
             switch error {
             case .tooLarge:
-                output.fail(.gzipTooLarge, line: scanner.nextLine, column: nil,
-                            "the gzip stream inflates past \(rules.maxInflatedBytes) bytes")
+                output.fail(
+                    .gzipTooLarge, line: scanner.nextLine, column: nil,
+                    "the gzip stream inflates past \(rules.maxInflatedBytes) bytes")
             case .ratio:
-                output.fail(.gzipRatio, line: scanner.nextLine, column: nil,
-                            "the gzip stream inflates more than \(rules.maxInflationRatio) times its size (a gzip bomb?)")
+                output.fail(
+                    .gzipRatio, line: scanner.nextLine, column: nil,
+                    "the gzip stream inflates more than \(rules.maxInflationRatio) times its size (a gzip bomb?)")
             case .corrupt(let message):
                 output.fail(.gzipCorrupt, line: scanner.nextLine, column: nil, "the gzip stream is corrupt: \(message)")
             case .truncated:
@@ -130,8 +134,9 @@ public final class MeterFileParser {
         case .tooLong(let line):
             if sawHeader && format == nil { return }
             if !sawHeader { sawHeader = true }
-            output.fail(.recordTooLong, line: line, column: nil,
-                        "a record longer than \(RecordScanner.maxRecordBytes) bytes (an unclosed quote?)")
+            output.fail(
+                .recordTooLong, line: line, column: nil,
+                "a record longer than \(RecordScanner.maxRecordBytes) bytes (an unclosed quote?)")
         case .unterminatedQuote(let line):
             if sawHeader && format == nil { return }
             output.fail(.unterminatedQuote, line: line, column: nil, "a quoted field runs to the end of the file")

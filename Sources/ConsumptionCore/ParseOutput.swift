@@ -20,19 +20,26 @@ final class ParseOutput {
     private var runDate: CalendarDate?
     private var runSummary = DaySummary()
 
-    init(rules: ValidationRules, repeatCheck: RepeatCheck, repeatGuard: RepeatGuard, onMeterDay: ((MeterDay) -> Void)?) {
+    init(rules: ValidationRules, repeatCheck: RepeatCheck, repeatGuard: RepeatGuard, onMeterDay: ((MeterDay) -> Void)?)
+    {
         self.rules = rules
         self.repeatCheck = repeatCheck
         self.repeatGuard = repeatGuard
         self.onMeterDay = onMeterDay
-        if case .detect = repeatCheck, onMeterDay == nil { batchesRepeatChecks = true } else { batchesRepeatChecks = false }
+        if case .detect = repeatCheck, onMeterDay == nil {
+            batchesRepeatChecks = true
+        } else {
+            batchesRepeatChecks = false
+        }
         let ceiling = rules.intervalCeiling.units
         ceilingUnits = ceiling > Int128(Int64.max) ? Int64.max : Int64(ceiling)
     }
 
     var wantsMeterDays: Bool { onMeterDay != nil }
 
-    func fail(_ code: ValidationErrorCode, line: Int, column: String?, field: UnsafeBufferPointer<UInt8>, _ message: String) {
+    func fail(
+        _ code: ValidationErrorCode, line: Int, column: String?, field: UnsafeBufferPointer<UInt8>, _ message: String
+    ) {
         let excerpt = ValidationError.excerpt(field, from: 0, to: field.count)
         report.record(ValidationError(code: code, line: line, column: column, excerpt: excerpt, message: message))
     }
@@ -57,8 +64,9 @@ final class ParseOutput {
                 return nil
             }
             guard isPlausible(units) else {
-                fail(.valueAboveCeiling, line: line, column: column, field: bytes,
-                     "above the ceiling of \(rules.intervalCeiling) kWh")
+                fail(
+                    .valueAboveCeiling, line: line, column: column, field: bytes,
+                    "above the ceiling of \(rules.intervalCeiling) kWh")
                 return nil
             }
             return units
@@ -66,11 +74,13 @@ final class ParseOutput {
             let message = bytes.isEmpty ? "empty value" : "not a plain decimal number"
             fail(.invalidNumber, line: line, column: column, field: bytes, message)
         case .tooManyDecimals:
-            fail(.tooManyDecimals, line: line, column: column, field: bytes,
-                 "more than \(ExactDecimal.fractionDigits) decimal places")
+            fail(
+                .tooManyDecimals, line: line, column: column, field: bytes,
+                "more than \(ExactDecimal.fractionDigits) decimal places")
         case .tooLarge:
-            fail(.valueAboveCeiling, line: line, column: column, field: bytes,
-                 "above the ceiling of \(rules.intervalCeiling) kWh")
+            fail(
+                .valueAboveCeiling, line: line, column: column, field: bytes,
+                "above the ceiling of \(rules.intervalCeiling) kWh")
         }
         return nil
     }
@@ -102,8 +112,9 @@ final class ParseOutput {
 
     func inWindow(_ date: CalendarDate, line: Int, column: String, field: UnsafeBufferPointer<UInt8>) -> Bool {
         guard date < rules.earliestDate || rules.latestDate < date else { return true }
-        fail(.dateOutOfRange, line: line, column: column, field: field,
-             "outside \(rules.earliestDate)...\(rules.latestDate)")
+        fail(
+            .dateOutOfRange, line: line, column: column, field: field,
+            "outside \(rules.earliestDate)...\(rules.latestDate)")
         return false
     }
 
@@ -129,11 +140,14 @@ final class ParseOutput {
         guard !batchesRepeatChecks else {
             let fingerprint = FingerprintSet.fingerprint(meter, key)
             repeatGuard.prefetch(fingerprint)
-            batch.append(meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals)
+            batch.append(
+                meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals)
             if batch.isFull { checkBatch() }
             return false
         }
-        guard isFirst(meter: meter, key: key, line: line, code: .duplicateMeterDay, column: column()) else { return false }
+        guard isFirst(meter: meter, key: key, line: line, code: .duplicateMeterDay, column: column()) else {
+            return false
+        }
         count(value, intervals: intervals, on: date)
         return true
     }
@@ -161,8 +175,7 @@ final class ParseOutput {
     func isFirst(
         meter: UnsafeBufferPointer<UInt8>, key: Int, line: Int, code: ValidationErrorCode,
         column: @autoclosure () -> String
-    ) -> Bool
-    {
+    ) -> Bool {
         switch repeatCheck {
         case .alreadyChecked:
             return true
@@ -174,8 +187,10 @@ final class ParseOutput {
         case .confirm(let confirmation):
             let repeatKey = RepeatKey(meter: MeterID.string(meter), key: key)
             guard confirmation.keys.contains(repeatKey), !suspectsSeen.insert(repeatKey).inserted else { return true }
-            fail(code, line: line, column: column(), field: meter,
-                 code == .duplicateMeterDay ? "this meter and date appear earlier in the file"
+            fail(
+                code, line: line, column: column(), field: meter,
+                code == .duplicateMeterDay
+                    ? "this meter and date appear earlier in the file"
                     : "this meter and timestamp appear earlier in the file")
             return false
         }
@@ -191,10 +206,13 @@ final class ParseOutput {
     /// cleared, so it is refused rather than trusted.
     func refuseUnconfirmableRepeats() {
         guard case .confirm(let confirmation) = repeatCheck, confirmation.overflowed else { return }
-        let repeats = report.countsByCode[.duplicateMeterDay, default: 0] + report.countsByCode[.duplicateReading, default: 0]
+        let repeats =
+            report.countsByCode[.duplicateMeterDay, default: 0] + report.countsByCode[.duplicateReading, default: 0]
         guard repeats == 0 else { return }
-        fail(.repeatCheckOverflow, line: 0, column: nil,
-             "more than \(repeatGuard.limits.suspects) rows may repeat earlier keys and none was confirmed: split the file")
+        fail(
+            .repeatCheckOverflow, line: 0, column: nil,
+            "more than \(repeatGuard.limits.suspects) rows may repeat earlier keys and none was confirmed: split the file"
+        )
     }
 
     /// Counts one meter-day into the totals (formats that gather meter-days check repeats themselves).

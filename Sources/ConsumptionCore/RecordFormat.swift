@@ -27,7 +27,9 @@ enum RecordFormats {
                 let name = FieldCursor.trimmingSpaces(bytes, 0, bytes.count)
                 names.append(String(decoding: name, as: UTF8.self))
             case .malformed(let bytes):
-                output.fail(.malformedQuotes, line: line, column: nil, field: bytes, "a quoted header name must end with its quote")
+                output.fail(
+                    .malformedQuotes, line: line, column: nil, field: bytes,
+                    "a quoted header name must end with its quote")
                 return nil
             }
         }

@@ -27,7 +27,8 @@ struct RecordScanner {
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, _ handle: (Event) -> Void) {
         var start = 0
         if pending || skipping {
-            guard let end = Self.findRecordEnd(chunk, from: 0, insideQuotes: &insideQuotes, newlines: &newlinesInPending)
+            guard
+                let end = Self.findRecordEnd(chunk, from: 0, insideQuotes: &insideQuotes, newlines: &newlinesInPending)
             else {
                 if !skipping { carryOver(chunk, from: 0, handle) }
                 return
@@ -44,7 +45,9 @@ struct RecordScanner {
             start = end + 1
         }
         while start < chunk.count {
-            guard let end = Self.findRecordEnd(chunk, from: start, insideQuotes: &insideQuotes, newlines: &newlinesInPending)
+            guard
+                let end = Self.findRecordEnd(
+                    chunk, from: start, insideQuotes: &insideQuotes, newlines: &newlinesInPending)
             else {
                 carryOver(chunk, from: start, handle)
                 return

@@ -40,7 +40,9 @@ final class RepeatGuard {
     @inline(__always)
     func check(_ fingerprint: UInt64) -> Verdict {
         if let filter { return filter.insert(fingerprint) ? .first : .suspected }
-        guard let exact, exact.count < limits.exactKeys else { return switchToFilter().insert(fingerprint) ? .first : .suspected }
+        guard let exact, exact.count < limits.exactKeys else {
+            return switchToFilter().insert(fingerprint) ? .first : .suspected
+        }
         return exact.insert(fingerprint) ? .first : .repeated
     }
 

@@ -44,9 +44,10 @@ final class TimestampedFormat: RecordFormat {
         if meterDays[key] == nil && meterDays.count >= output.rules.maxGatheredMeterDays {
             if !overflowed {
                 overflowed = true
-                output.fail(.tooManyMeterDays, line: line, column: meterColumnName,
-                            "more than \(output.rules.maxGatheredMeterDays) meter-days, which a timestamped file " +
-                            "gathers in memory: split the file")
+                output.fail(
+                    .tooManyMeterDays, line: line, column: meterColumnName,
+                    "more than \(output.rules.maxGatheredMeterDays) meter-days, which a timestamped file "
+                        + "gathers in memory: split the file")
             }
             return
         }
@@ -57,8 +58,10 @@ final class TimestampedFormat: RecordFormat {
         let ordered = meterDays.sorted { ($0.key.date, $0.key.meter) < ($1.key.date, $1.key.meter) }
         for (key, gathered) in ordered {
             output.count(gathered.value, intervals: gathered.readings, on: key.date)
-            output.onMeterDay?(MeterDay(meter: key.meter, date: key.date, value: ExactDecimal(units: gathered.value),
-                                        intervals: nil, line: gathered.firstLine))
+            output.onMeterDay?(
+                MeterDay(
+                    meter: key.meter, date: key.date, value: ExactDecimal(units: gathered.value),
+                    intervals: nil, line: gathered.firstLine))
         }
         meterDays = [:]
     }

@@ -33,18 +33,22 @@ final class WideFormat: RecordFormat {
             guard keyColumn(column, of: &row, line: line, output: output) else { return }
         }
         guard row.cursor.isAtEnd else {
-            output.columnCount(line: line, expected: roles.count,
-                               found: roles.count + row.cursor.remainingFieldCount())
+            output.columnCount(
+                line: line, expected: roles.count,
+                found: roles.count + row.cursor.remainingFieldCount())
             return
         }
         guard row.valid, let meter = row.meter, let date = row.date else { return }
         guard
-            output.countMeterDay(meter: meter, date: date, value: row.sum, intervals: intervalColumns.count, line: line,
-                                 column: meterColumnName),
+            output.countMeterDay(
+                meter: meter, date: date, value: row.sum, intervals: intervalColumns.count, line: line,
+                column: meterColumnName),
             let sink = output.onMeterDay
         else { return }
-        sink(MeterDay(meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
-                      intervals: intervalValues, line: line))
+        sink(
+            MeterDay(
+                meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
+                intervals: intervalValues, line: line))
     }
 
     func finish(into output: ParseOutput) {}

@@ -6,7 +6,8 @@ extension CurlHTTPClient {
     public func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>] {
         var results = [Result<HTTPResponse, HTTPError>?](repeating: nil, count: requests.count)
         guard let multi = curl_multi_init() else {
-            let failure = HTTPError.transport(TransportFailure(kind: .other, code: -1, message: "curl_multi_init failed"))
+            let failure = HTTPError.transport(
+                TransportFailure(kind: .other, code: -1, message: "curl_multi_init failed"))
             return requests.map { _ in .failure(failure) }
         }
         defer { curl_multi_cleanup(multi) }

@@ -130,9 +130,10 @@ public final class CurlHTTPClient {
         if request.method != "GET" && request.method != "HEAD" {
             // The body array lives in the transfer, which outlives the exchange.
             check(ccurl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-            check(request.body.withUnsafeBytes {
-                ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
-            })
+            check(
+                request.body.withUnsafeBytes {
+                    ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                })
         }
         var list: UnsafeMutablePointer<curl_slist>?
         var names = Set<String>()

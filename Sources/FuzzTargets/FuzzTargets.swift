@@ -1,8 +1,8 @@
-import Glibc
 import AWSServices
 import AWSSigV4
 import ConsumptionCore
 import CurlHTTP
+import Glibc
 import JSON
 import LambdaEvents
 import LambdaRuntime
@@ -88,49 +88,50 @@ enum FuzzTargets {
 }
 
 #if FUZZING
-private let selected: String = {
-    guard let value = getenv("FUZZ_TARGET") else { return "json" }
-    return String(cString: value)
-}()
+    private let selected: String = {
+        guard let value = getenv("FUZZ_TARGET") else { return "json" }
+        return String(cString: value)
+    }()
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-/// SwiftPM links an executable's entry point under this name; libFuzzer's driver runs from it.
-@_cdecl("FuzzTargets_main")
-func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in
-        FuzzTargets.run(selected, UnsafeBufferPointer(start: data, count: size))
-        return 0
+    /// SwiftPM links an executable's entry point under this name; libFuzzer's driver runs from it.
+    @_cdecl("FuzzTargets_main")
+    func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var count = argc
+        var arguments = argv
+        return runFuzzerDriver(&count, &arguments) { data, size in
+            FuzzTargets.run(selected, UnsafeBufferPointer(start: data, count: size))
+            return 0
+        }
     }
-}
 #else
-@main
-struct Replay {
-    static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let target = arguments.first, FuzzTargets.names.contains(target) else {
-            print("usage: fuzz-targets \(FuzzTargets.names.joined(separator: "|")) FILE...")
-            exit(2)
-        }
-        for path in arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else { continue }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = fread(&buffer, 1, buffer.count, file)
-                if count <= 0 { break }
-                bytes += buffer[0..<count]
+    @main
+    struct Replay {
+        static func main() {
+            let arguments = CommandLine.arguments.dropFirst()
+            guard let target = arguments.first, FuzzTargets.names.contains(target) else {
+                print("usage: fuzz-targets \(FuzzTargets.names.joined(separator: "|")) FILE...")
+                exit(2)
             }
-            fclose(file)
-            bytes.withUnsafeBufferPointer { FuzzTargets.run(target, $0) }
+            for path in arguments.dropFirst() {
+                guard let file = fopen(path, "rb") else { continue }
+                var bytes: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while true {
+                    let count = fread(&buffer, 1, buffer.count, file)
+                    if count <= 0 { break }
+                    bytes += buffer[0..<count]
+                }
+                fclose(file)
+                bytes.withUnsafeBufferPointer { FuzzTargets.run(target, $0) }
+            }
+            print("replayed \(arguments.count - 1) input(s) through \(target)")
         }
-        print("replayed \(arguments.count - 1) input(s) through \(target)")
     }
-}
 #endif

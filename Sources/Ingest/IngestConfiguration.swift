@@ -63,7 +63,9 @@ public struct IngestConfiguration: Sendable, Equatable {
 
         func topic(_ name: String) throws(LambdaError) -> String? {
             guard let text = value(name) else { return nil }
-            guard text.hasPrefix("arn:"), text.split(separator: ":").count >= 6 else { throw invalid(name, "an SNS topic ARN") }
+            guard text.hasPrefix("arn:"), text.split(separator: ":").count >= 6 else {
+                throw invalid(name, "an SNS topic ARN")
+            }
             return text
         }
 
@@ -108,7 +110,8 @@ public struct IngestConfiguration: Sendable, Equatable {
             maxInflationRatio: try integer(
                 "GZIP_MAX_RATIO", default: ValidationRules.defaultMaxInflationRatio, range: 10...1_100),
             maxGatheredMeterDays: try integer(
-                "MAX_GATHERED_METER_DAYS", default: Self.gatheredMeterDays(memoryMegabytes: memory), range: 1...50_000_000))
+                "MAX_GATHERED_METER_DAYS", default: Self.gatheredMeterDays(memoryMegabytes: memory),
+                range: 1...50_000_000))
     }
 
     /// The core's rules as of `today`.

@@ -20,7 +20,8 @@ public struct JSONFields: Sendable {
 
     public init(_ value: JSONValue, path: String = "") throws(JSONDecodingError) {
         guard case .object(let members) = value else {
-            throw JSONDecodingError(path: path.isEmpty ? "(top)" : path, reason: "expected an object, found \(value.kind)")
+            throw JSONDecodingError(
+                path: path.isEmpty ? "(top)" : path, reason: "expected an object, found \(value.kind)")
         }
         self.path = path
         self.members = members

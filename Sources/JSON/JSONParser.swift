@@ -185,7 +185,9 @@ public struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let text = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                guard let text = String(validating: raw, as: UTF8.self) else {
+                    throw error("invalid UTF-8 in a string")
+                }
                 index += 1
                 return text
             }
@@ -233,7 +235,9 @@ public struct JSONParser {
                 else { throw error("a high surrogate must be followed by a low one") }
                 index += 2
                 let low = try hexQuad()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("a high surrogate must be followed by a low one") }
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw error("a high surrogate must be followed by a low one")
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 throw error("a lone low surrogate")

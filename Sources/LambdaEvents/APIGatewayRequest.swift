@@ -104,9 +104,11 @@ public struct APIGatewayResponse: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        ["statusCode": .integer(statusCode),
-         "headers": .object(headers.mapValues(JSONValue.string)),
-         "body": .string(isBinary ? Base64.encode(body) : String(decoding: body, as: UTF8.self)),
-         "isBase64Encoded": .bool(isBinary)]
+        [
+            "statusCode": .integer(statusCode),
+            "headers": .object(headers.mapValues(JSONValue.string)),
+            "body": .string(isBinary ? Base64.encode(body) : String(decoding: body, as: UTF8.self)),
+            "isBase64Encoded": .bool(isBinary),
+        ]
     }
 }

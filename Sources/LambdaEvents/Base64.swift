@@ -36,7 +36,8 @@ public enum Base64 {
         output.reserveCapacity(bytes.count / 4 * 3)
         var index = 0
         while index < bytes.count {
-            let padding = index + 4 == bytes.count ? bytes[index...].reversed().prefix { $0 == UInt8(ascii: "=") }.count : 0
+            let padding =
+                index + 4 == bytes.count ? bytes[index...].reversed().prefix { $0 == UInt8(ascii: "=") }.count : 0
             guard padding <= 2 else { return nil }
             var value: UInt32 = 0
             for offset in 0..<4 {

@@ -1,5 +1,5 @@
-import CurlHTTP
 import CSystem
+import CurlHTTP
 
 /// A handler: an invocation's event bytes in, response bytes out. Throwing reports the error to Lambda; the loop
 /// goes on with the next invocation.
@@ -55,15 +55,25 @@ public enum Lambda {
             let (metadata, event) = try client.next()
             handled += 1
             // The X-Ray SDKs and our HTTP clients read the trace id from here.
-            if let traceID = metadata.traceID { setenv("_X_AMZN_TRACE_ID", traceID, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
+            if let traceID = metadata.traceID {
+                setenv("_X_AMZN_TRACE_ID", traceID, 1)
+            } else {
+                unsetenv("_X_AMZN_TRACE_ID")
+            }
             let context = LambdaContext(
-                metadata: metadata, logger: logger.forInvocation(requestID: metadata.requestID, traceID: metadata.traceID))
+                metadata: metadata,
+                logger: logger.forInvocation(requestID: metadata.requestID, traceID: metadata.traceID))
             let outcome: Result<[UInt8], LambdaError>
             do {
                 let body = try handler(context, event)
-                outcome = body.count <= maxResponseBytes ? .success(body) : .failure(LambdaError(
-                    errorType: RuntimeErrorType.responseTooLarge,
-                    errorMessage: "the response is \(body.count) bytes; Lambda accepts at most \(maxResponseBytes)"))
+                outcome =
+                    body.count <= maxResponseBytes
+                    ? .success(body)
+                    : .failure(
+                        LambdaError(
+                            errorType: RuntimeErrorType.responseTooLarge,
+                            errorMessage:
+                                "the response is \(body.count) bytes; Lambda accepts at most \(maxResponseBytes)"))
             } catch {
                 outcome = .failure(LambdaError.unnamed(error))
             }

@@ -14,8 +14,10 @@ public struct LambdaError: Error, Equatable, Sendable {
     }
 
     public var json: JSONValue {
-        ["errorMessage": .string(errorMessage), "errorType": .string(errorType),
-         "stackTrace": .array(stackTrace.map(JSONValue.string))]
+        [
+            "errorMessage": .string(errorMessage), "errorType": .string(errorType),
+            "stackTrace": .array(stackTrace.map(JSONValue.string)),
+        ]
     }
 
     /// What the runtime reports for an error that does not say its own type.

@@ -49,7 +49,8 @@ public final class CurlRuntimeAPIClient: RuntimeAPIClient {
     }
 
     private static func unexpected(_ response: HTTPResponse, _ call: String) -> LambdaError {
-        LambdaError(errorType: "Runtime.APIError",
-                    errorMessage: "Runtime API \(call): HTTP \(response.status) \(response.bodyText.prefix(200))")
+        LambdaError(
+            errorType: "Runtime.APIError",
+            errorMessage: "Runtime API \(call): HTTP \(response.status) \(response.bodyText.prefix(200))")
     }
 }

@@ -5,7 +5,9 @@ import JSON
 public enum RuntimePath {
     public static let version = "2018-06-01"
     public static let next = "/\(version)/runtime/invocation/next"
-    public static func response(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
+    public static func response(_ requestID: String) -> String {
+        "/\(version)/runtime/invocation/\(requestID)/response"
+    }
     public static func error(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
     public static let initError = "/\(version)/runtime/init/error"
 }
@@ -38,15 +40,21 @@ public enum RuntimeRequest {
         case .response(let requestID, let body):
             return HTTPRequest(method: "POST", url: base + RuntimePath.response(URIPath.escape(requestID)), body: body)
         case .error(let requestID, let error):
-            return HTTPRequest(method: "POST", url: base + RuntimePath.error(URIPath.escape(requestID)),
-                               headers: [(RuntimeHeader.errorType, error.errorType),
-                                         ("Content-Type", "application/json")],
-                               body: error.json.serializedBytes)
+            return HTTPRequest(
+                method: "POST", url: base + RuntimePath.error(URIPath.escape(requestID)),
+                headers: [
+                    (RuntimeHeader.errorType, error.errorType),
+                    ("Content-Type", "application/json"),
+                ],
+                body: error.json.serializedBytes)
         case .initError(let error):
-            return HTTPRequest(method: "POST", url: base + RuntimePath.initError,
-                               headers: [(RuntimeHeader.errorType, error.errorType),
-                                         ("Content-Type", "application/json")],
-                               body: error.json.serializedBytes)
+            return HTTPRequest(
+                method: "POST", url: base + RuntimePath.initError,
+                headers: [
+                    (RuntimeHeader.errorType, error.errorType),
+                    ("Content-Type", "application/json"),
+                ],
+                body: error.json.serializedBytes)
         }
     }
 }

@@ -84,8 +84,10 @@ final class FunctionHost: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         // The bootstrap's pid lets a test kill it at a moment of its choosing, as a crash would.
-        return ["starts": initMilliseconds.count, "initMs": initMilliseconds, "invocations": invocations,
-                "pid": Int(process)]
+        return [
+            "starts": initMilliseconds.count, "initMs": initMilliseconds, "invocations": invocations,
+            "pid": Int(process),
+        ]
     }
 
     // MARK: The Runtime API side

@@ -9,12 +9,14 @@ enum Routes {
         switch (request.method, request.path) {
         case ("GET", "\(runtime)/invocation/next"):
             guard let invocation = host.next() else { return ServerResponse(status: 410) }
-            return ServerResponse(status: 200, headers: [
-                ("Lambda-Runtime-Aws-Request-Id", invocation.id),
-                ("Lambda-Runtime-Deadline-Ms", String(invocation.deadlineMilliseconds)),
-                ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:local"),
-                ("Lambda-Runtime-Trace-Id", invocation.traceID), ("Content-Type", "application/json"),
-            ], body: invocation.event)
+            return ServerResponse(
+                status: 200,
+                headers: [
+                    ("Lambda-Runtime-Aws-Request-Id", invocation.id),
+                    ("Lambda-Runtime-Deadline-Ms", String(invocation.deadlineMilliseconds)),
+                    ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:local"),
+                    ("Lambda-Runtime-Trace-Id", invocation.traceID), ("Content-Type", "application/json"),
+                ], body: invocation.event)
         case ("POST", "\(runtime)/init/error"):
             host.failInit(errorFields(request))
             return accepted
@@ -29,12 +31,18 @@ enum Routes {
             } else {
                 return notFound
             }
-            return host.complete(parts[3], result) ? accepted : ServerResponse(status: 400, body: json(
-                ["errorType": "InvalidRequestID", "errorMessage": "unknown or expired request id"]))
+            return host.complete(parts[3], result)
+                ? accepted
+                : ServerResponse(
+                    status: 400,
+                    body: json(
+                        ["errorType": "InvalidRequestID", "errorMessage": "unknown or expired request id"]))
         case ("POST", "/invoke"):
-            return ServerResponse(status: 200, headers: [("Content-Type", "application/json")],
-                                  body: json(host.invoke(event: request.body, traceID: request.headers["x-trace-id"])))
-        case ("POST", _) where request.path.hasPrefix("/2015-03-31/functions/") && request.path.hasSuffix("/invocations"):
+            return ServerResponse(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: json(host.invoke(event: request.body, traceID: request.headers["x-trace-id"])))
+        case ("POST", _)
+        where request.path.hasPrefix("/2015-03-31/functions/") && request.path.hasSuffix("/invocations"):
             // Lambda's Invoke API (RequestResponse), so SigV4 clients such as `consumption backfill` work unchanged.
             let result = host.invoke(event: request.body, traceID: request.headers["x-trace-id"])
             let body = Array(((result["body"] as? String) ?? "").utf8)
@@ -42,13 +50,23 @@ enum Routes {
             case "ok":
                 return ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
             case "error":
-                return ServerResponse(status: 200, headers: [("Content-Type", "application/json"),
-                                                              ("X-Amz-Function-Error", "Unhandled")], body: body)
+                return ServerResponse(
+                    status: 200,
+                    headers: [
+                        ("Content-Type", "application/json"),
+                        ("X-Amz-Function-Error", "Unhandled"),
+                    ], body: body)
             default:
-                let problem: [String: Any] = ["errorType": "Runtime.\(result["outcome"] ?? "Unknown")",
-                                              "errorMessage": result["errorMessage"] ?? "the function did not answer"]
-                return ServerResponse(status: 200, headers: [("Content-Type", "application/json"),
-                                                              ("X-Amz-Function-Error", "Unhandled")], body: json(problem))
+                let problem: [String: Any] = [
+                    "errorType": "Runtime.\(result["outcome"] ?? "Unknown")",
+                    "errorMessage": result["errorMessage"] ?? "the function did not answer",
+                ]
+                return ServerResponse(
+                    status: 200,
+                    headers: [
+                        ("Content-Type", "application/json"),
+                        ("X-Amz-Function-Error", "Unhandled"),
+                    ], body: json(problem))
             }
         case ("GET", "/stats"):
             return ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: json(host.stats))
@@ -65,7 +83,10 @@ enum Routes {
 
     static func errorFields(_ request: ServerRequest) -> [String: Any] {
         let posted = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
-        return ["errorType": request.headers["lambda-runtime-function-error-type"] ?? "", "errorMessage": posted["errorMessage"] ?? ""]
+        return [
+            "errorType": request.headers["lambda-runtime-function-error-type"] ?? "",
+            "errorMessage": posted["errorMessage"] ?? "",
+        ]
     }
 
     static func json(_ value: [String: Any]) -> [UInt8] {

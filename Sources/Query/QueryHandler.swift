@@ -55,7 +55,10 @@ public final class QueryHandler {
                     ])
                 return Self.json(
                     400,
-                    ["error": "invalid-parameter", "message": "the request names something no item can hold", "field": .null])
+                    [
+                        "error": "invalid-parameter", "message": "the request names something no item can hold",
+                        "field": .null,
+                    ])
             case .aws(let failure):
                 logger.error(
                     "request failed",

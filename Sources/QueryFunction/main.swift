@@ -60,7 +60,8 @@ func tokenSecrets(_ configuration: QueryConfiguration, client: AWSClient) throws
     }
     guard !secrets.isEmpty else {
         throw LambdaError(
-            errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "the page-token secret has no current value")
+            errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "the page-token secret has no current value"
+        )
     }
     return secrets
 }

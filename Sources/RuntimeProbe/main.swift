@@ -30,7 +30,8 @@ Lambda.run { logger in
             let trace = getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) }
             let answer: JSONValue = [
                 "requestId": .string(context.requestID), "traceId": context.traceID.map(JSONValue.string) ?? .null,
-                "envTraceId": trace.map(JSONValue.string) ?? .null, "remainingMs": .integer(context.remainingMilliseconds),
+                "envTraceId": trace.map(JSONValue.string) ?? .null,
+                "remainingMs": .integer(context.remainingMilliseconds),
                 "functionArn": .string(context.invokedFunctionARN),
             ]
             return answer.serializedBytes

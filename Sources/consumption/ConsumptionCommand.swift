@@ -8,6 +8,8 @@ struct ConsumptionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consumption",
         abstract: "Exact daily totals of energy-meter files, and their validation.",
-        subcommands: [TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self, KeysCommand.self]
+        subcommands: [
+            TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self, KeysCommand.self,
+        ]
     )
 }

@@ -40,16 +40,20 @@ struct FileReport {
     var json: JSONValue {
         let report = result.report
         let errors: [JSONValue] = report.errors.map { error in
-            ["code": .string(error.code.rawValue), "line": .integer(error.line),
-             "column": error.column.map(JSONValue.string) ?? .null, "excerpt": .string(error.excerpt),
-             "message": .string(error.message)]
+            [
+                "code": .string(error.code.rawValue), "line": .integer(error.line),
+                "column": error.column.map(JSONValue.string) ?? .null, "excerpt": .string(error.excerpt),
+                "message": .string(error.message),
+            ]
         }
         return [
-            "file": .string(file), "valid": .bool(valid), "format": result.format.map { .string($0.description) } ?? .null,
+            "file": .string(file), "valid": .bool(valid),
+            "format": result.format.map { .string($0.description) } ?? .null,
             "lines": .integer(result.lines), "rows": .integer(result.rows), "bytes": .integer(result.inputBytes),
             "days": .integer(result.totals.byDate.count), "meterDays": .integer(result.totals.meterDayCount),
             "errorCount": .integer(report.errorCount),
-            "errorsByCode": .object(Dictionary(uniqueKeysWithValues: report.countsByCode.map { ($0.key.rawValue, .integer($0.value)) })),
+            "errorsByCode": .object(
+                Dictionary(uniqueKeysWithValues: report.countsByCode.map { ($0.key.rawValue, .integer($0.value)) })),
             "errors": .array(errors),
         ]
     }
@@ -62,8 +66,9 @@ enum ReportText {
         var lines: [String] = []
         let format = result.format?.description ?? "unknown format"
         if report.isValid {
-            lines.append("\(file): valid (\(format), \(result.rows) rows, \(result.totals.byDate.count) days, "
-                + "\(result.totals.meterDayCount) meter-days)")
+            lines.append(
+                "\(file): valid (\(format), \(result.rows) rows, \(result.totals.byDate.count) days, "
+                    + "\(result.totals.meterDayCount) meter-days)")
         } else {
             lines.append("\(file): INVALID (\(format), \(report.errorCount) errors in \(result.lines) lines)")
             for error in report.errors {

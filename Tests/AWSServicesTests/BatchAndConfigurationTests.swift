@@ -5,7 +5,8 @@ import JSON
 import TestSupport
 import Testing
 
-@Suite("Batches: split to the service limits, unprocessed items retried until done", .serialized, .timeLimit(.minutes(1)))
+@Suite(
+    "Batches: split to the service limits, unprocessed items retried until done", .serialized, .timeLimit(.minutes(1)))
 final class BatchTests {
     let server: ServerProcess
     let dynamo: DynamoDBClient
@@ -15,9 +16,10 @@ final class BatchTests {
         let configuration = AWSConfiguration(
             credentials: AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "secret"), region: "us-east-1",
             endpoints: ["dynamodb": server.baseURL])
-        dynamo = DynamoDBClient(client: AWSClient(
-            configuration: configuration, http: try CurlHTTPClient(),
-            retryPolicy: RetryPolicy(maxAttempts: 4, baseDelayMilliseconds: 1, maxDelayMilliseconds: 5)))
+        dynamo = DynamoDBClient(
+            client: AWSClient(
+                configuration: configuration, http: try CurlHTTPClient(),
+                retryPolicy: RetryPolicy(maxAttempts: 4, baseDelayMilliseconds: 1, maxDelayMilliseconds: 5)))
     }
 
     deinit {
@@ -25,12 +27,14 @@ final class BatchTests {
     }
 
     private func calls() throws -> JSONValue {
-        let stats = try JSONParser.parse(try dynamo.client.http.send(HTTPRequest(method: "GET", url: server.baseURL + "/stats")).body)
+        let stats = try JSONParser.parse(
+            try dynamo.client.http.send(HTTPRequest(method: "GET", url: server.baseURL + "/stats")).body)
         return stats
     }
 
-    @Test("60 writes go 25 at a time, in parallel, and the unprocessed halves are packed into new batches",
-          arguments: [1, 4])
+    @Test(
+        "60 writes go 25 at a time, in parallel, and the unprocessed halves are packed into new batches",
+        arguments: [1, 4])
     func batchWrite(maxInFlight: Int) throws {
         let requests = (0..<60).map { index -> JSONValue in
             ["PutRequest": ["Item": ["pk": ["S": .string("k\(maxInFlight)-\(index)")]]]]
@@ -73,7 +77,9 @@ struct ConfigurationTests {
         #expect(configuration.endpoint(for: "s3") == "http://127.0.0.1:6000")
         #expect(configuration.endpoint(for: "dynamodb") == "http://127.0.0.1:5000")
         #expect(configuration.usesPathStyleS3)
-        let plain = try AWSConfiguration.fromEnvironment(["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "us-east-2"])
+        let plain = try AWSConfiguration.fromEnvironment([
+            "AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "us-east-2",
+        ])
         #expect(plain.endpoint(for: "dynamodb") == "https://dynamodb.us-east-2.amazonaws.com")
         #expect(plain.credentials.sessionToken == nil)
     }
@@ -87,8 +93,10 @@ struct ConfigurationTests {
             try AWSConfiguration.fromEnvironment(["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s"])
         }
         #expect(throws: AWSError.self) {
-            try AWSConfiguration.fromEnvironment(["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s",
-                                                  "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "127.0.0.1:5000"])
+            try AWSConfiguration.fromEnvironment([
+                "AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s",
+                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "127.0.0.1:5000",
+            ])
         }
     }
 }

@@ -23,9 +23,10 @@ struct BotocoreDifferentialTests {
             let name = try vector.string("name")
             let credentials = try vector.object("credentials")
             let signer = SigV4Signer(
-                credentials: AWSCredentials(accessKeyID: try credentials.string("accessKeyID"),
-                                            secretAccessKey: try credentials.string("secret"),
-                                            sessionToken: try credentials.optionalString("token")),
+                credentials: AWSCredentials(
+                    accessKeyID: try credentials.string("accessKeyID"),
+                    secretAccessKey: try credentials.string("secret"),
+                    sessionToken: try credentials.optionalString("token")),
                 region: try vector.string("region"), service: try vector.string("service"))
             let request = SigningRequest(
                 method: try vector.string("method"), path: try vector.string("path"),

@@ -1,6 +1,7 @@
-@testable import ConsumptionCore
 import TestSupport
 import Testing
+
+@testable import ConsumptionCore
 
 @Suite("BlockedBloomFilter: one cache line a key, rare false maybes")
 struct BlockedBloomFilterTests {

@@ -8,10 +8,12 @@ struct CalendarDateTests {
         #expect(CalendarDate(text)?.description == text)
     }
 
-    @Test("refuses days that do not exist or are not written YYYY-MM-DD", arguments: [
-        "2019-02-30", "2019-13-01", "2019-00-10", "2019-01-00", "2019-02-29", "1900-02-29", "2019-1-01",
-        "2019/01/01", "01-01-2019", "20190101", "2019-01-01 ", "0000-01-01", "2019-04-31",
-    ])
+    @Test(
+        "refuses days that do not exist or are not written YYYY-MM-DD",
+        arguments: [
+            "2019-02-30", "2019-13-01", "2019-00-10", "2019-01-00", "2019-02-29", "1900-02-29", "2019-1-01",
+            "2019/01/01", "01-01-2019", "20190101", "2019-01-01 ", "0000-01-01", "2019-04-31",
+        ])
     func refusesImpossibleDays(text: String) {
         #expect(CalendarDate(text) == nil)
     }

@@ -3,14 +3,19 @@ import Testing
 
 /// Files whose rows, numbers, quoted fields, CRLFs and gzip blocks will straddle chunk boundaries.
 private let corpus: [(name: String, bytes: [UInt8])] = {
-    let wide = ([wideHeader(288)] + (0..<30).map { row in
-        wideRow("M\(row % 11)", "2019-03-\(10 + row / 11)", "\(row % 4).\(row)7", count: 288)
-    }).joined(separator: "\r\n")
-    let messy = "\u{FEFF}Meter;\"Date\";Value\r\n\"a;\"\"b\"\"\";2019-01-01;1.5\r\nB;2019-01-01;x\r\n"
+    let wide =
+        ([wideHeader(288)]
+        + (0..<30).map { row in
+            wideRow("M\(row % 11)", "2019-03-\(10 + row / 11)", "\(row % 4).\(row)7", count: 288)
+        }).joined(separator: "\r\n")
+    let messy =
+        "\u{FEFF}Meter;\"Date\";Value\r\n\"a;\"\"b\"\"\";2019-01-01;1.5\r\nB;2019-01-01;x\r\n"
         + "\"multi\nline\";2019-01-01;2\r\nC;2019-02-30;1\r\nD;2019-01-01;0.0000001\r\n\r\n"
-    let timestamped = "Meter,Timestamp,Value\n" + (0..<200).map { index in
-        "M\(index % 3),2019-01-0\(1 + index % 5) \(10 + index % 13):\(10 + index % 40),0.\(index)"
-    }.joined(separator: "\n")
+    let timestamped =
+        "Meter,Timestamp,Value\n"
+        + (0..<200).map { index in
+            "M\(index % 3),2019-01-0\(1 + index % 5) \(10 + index % 13):\(10 + index % 40),0.\(index)"
+        }.joined(separator: "\n")
     let long = "Meter,Date,Value\nA,2019-01-01,\"" + String(repeating: "7", count: 70_000) + "\"\nB,2019-01-01,3\n"
     return [
         ("wide-288-crlf", Array(wide.utf8)),
@@ -42,7 +47,8 @@ struct ChunkBoundaryTests {
         let wide = parse(corpus[0].bytes)
         #expect(wide.result.report.isValid)
         #expect(wide.result.totals.meterDayCount == 30)
-        #expect(parse(corpus[1].bytes).codes == [.invalidNumber, .meterControlCharacter, .invalidDate, .tooManyDecimals])
+        #expect(
+            parse(corpus[1].bytes).codes == [.invalidNumber, .meterControlCharacter, .invalidDate, .tooManyDecimals])
         #expect(parse(corpus[3].bytes).result.totals == wide.result.totals)
         #expect(parse(corpus[4].bytes).codes == [.recordTooLong])
         #expect(parse(corpus[5].bytes).codes == [.unterminatedQuote])

@@ -3,19 +3,23 @@ import Testing
 
 @Suite("ExactDecimal: plain decimal text in, exact micro-kWh, plain decimal text out")
 struct ExactDecimalTests {
-    @Test("parses plain decimals exactly", arguments: [
-        ("0", 0), ("12", 12_000_000), ("0.5", 500_000), ("1.000001", 1_000_001), ("-2.25", -2_250_000),
-        ("007.50", 7_500_000), ("999999999999.999999", 999_999_999_999_999_999),
-        ("1.5000000000", 1_500_000),  // zeros past the sixth digit round nothing away
-    ] as [(String, Int64)])
+    @Test(
+        "parses plain decimals exactly",
+        arguments: [
+            ("0", 0), ("12", 12_000_000), ("0.5", 500_000), ("1.000001", 1_000_001), ("-2.25", -2_250_000),
+            ("007.50", 7_500_000), ("999999999999.999999", 999_999_999_999_999_999),
+            ("1.5000000000", 1_500_000),  // zeros past the sixth digit round nothing away
+        ] as [(String, Int64)])
     func parsesPlainDecimals(text: String, units: Int64) {
         #expect(ExactDecimal(text)?.units == Int128(units))
     }
 
-    @Test("refuses anything but a plain decimal", arguments: [
-        "", "-", ".5", "5.", "+1", "1e3", "1E-2", "0x10", "NaN", "nan", "Inf", "-Infinity", "1,000", "1 000",
-        "1.2.3", "--1", "1-", " ", "١٢",
-    ])
+    @Test(
+        "refuses anything but a plain decimal",
+        arguments: [
+            "", "-", ".5", "5.", "+1", "1e3", "1E-2", "0x10", "NaN", "nan", "Inf", "-Infinity", "1,000", "1 000",
+            "1.2.3", "--1", "1-", " ", "١٢",
+        ])
     func refusesNonPlainDecimals(text: String) {
         #expect(ExactDecimal(text) == nil)
     }
@@ -32,10 +36,12 @@ struct ExactDecimalTests {
         #expect(ExactDecimal("0000000000001") != nil)
     }
 
-    @Test("prints without exponent, float noise or trailing zeros", arguments: [
-        (0, "0"), (1_500_000, "1.5"), (-250_000, "-0.25"), (1_234_500_000, "1234.5"), (1, "0.000001"),
-        (10_000_000, "10"), (-1, "-0.000001"),
-    ] as [(Int64, String)])
+    @Test(
+        "prints without exponent, float noise or trailing zeros",
+        arguments: [
+            (0, "0"), (1_500_000, "1.5"), (-250_000, "-0.25"), (1_234_500_000, "1234.5"), (1, "0.000001"),
+            (10_000_000, "10"), (-1, "-0.000001"),
+        ] as [(Int64, String)])
     func prints(units: Int64, text: String) {
         #expect(ExactDecimal(units: Int128(units)).description == text)
     }

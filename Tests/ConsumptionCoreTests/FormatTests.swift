@@ -5,8 +5,10 @@ import Testing
 struct FormatTests {
     @Test("wide files: a day's value is the sum of its intervals", arguments: [24, 48, 96, 288])
     func wideIntervalCounts(count: Int) {
-        let text = [wideHeader(count), wideRow("A", "2019-01-01", "0.125", count: count),
-                    wideRow("B", "2019-01-01", "1", count: count)].joined(separator: "\n")
+        let text = [
+            wideHeader(count), wideRow("A", "2019-01-01", "0.125", count: count),
+            wideRow("B", "2019-01-01", "1", count: count),
+        ].joined(separator: "\n")
         let parsed = parse(text)
         #expect(parsed.result.report.isValid)
         #expect(parsed.result.format == .wide(intervalsPerDay: count))
@@ -31,17 +33,23 @@ struct FormatTests {
 
     @Test("daily values: Meter,Date,Value with any alias, in any order, any case")
     func dailyValues() {
-        for header in ["Meter,Date,Value", "meter_id,reading_date,kwh", " NMI , DATE , Consumption ",
-                       "Date,Value,MeterID"] {
+        for header in [
+            "Meter,Date,Value", "meter_id,reading_date,kwh", " NMI , DATE , Consumption ",
+            "Date,Value,MeterID",
+        ] {
             let names = header.split(separator: ",").map { String($0).trimmingCharacters(in: " ").lowercased() }
             func row(_ meter: String, _ date: String, _ value: String) -> String {
                 names.map { name in
-                    ["meter", "meter_id", "meterid", "nmi"].contains(name) ? meter
+                    ["meter", "meter_id", "meterid", "nmi"].contains(name)
+                        ? meter
                         : ["date", "reading_date"].contains(name) ? date : value
                 }.joined(separator: ",")
             }
-            let parsed = parse([header, row("A", "2019-01-01", "1.5"), row("B", "2019-01-01", "2.25"),
-                                row("A", "2019-01-02", "3")].joined(separator: "\n"))
+            let parsed = parse(
+                [
+                    header, row("A", "2019-01-01", "1.5"), row("B", "2019-01-01", "2.25"),
+                    row("A", "2019-01-02", "3"),
+                ].joined(separator: "\n"))
             #expect(parsed.result.report.isValid, "\(header)")
             #expect(parsed.result.format == .dailyValues)
             #expect(parsed.totals == ["2019-01-01": "3.75", "2019-01-02": "3"])
@@ -62,25 +70,29 @@ struct FormatTests {
         #expect(parsed.result.format == .timestamped)
         #expect(parsed.totals == ["2019-01-01": "4", "2019-01-02": "4"])
         #expect(parsed.result.totals.byDate[CalendarDate("2019-01-01")!]?.meters == 2)
-        #expect(parsed.meterDays.map { "\($0.meter) \($0.date) \($0.value)" } == [
-            "A 2019-01-01 2", "B 2019-01-01 2", "A 2019-01-02 4",
-        ])
+        #expect(
+            parsed.meterDays.map { "\($0.meter) \($0.date) \($0.value)" } == [
+                "A 2019-01-01 2", "B 2019-01-01 2", "A 2019-01-02 4",
+            ])
     }
 
     @Test("quoted header names are trimmed too, and meter and date may follow the intervals")
     func quotedHeaderAndColumnOrder() {
         let labels = (0..<24).map { "\($0):00" }.joined(separator: ",")
-        let text = labels + ",\" Meter \",\"DATE \"\n" + Array(repeating: "1.5", count: 24).joined(separator: ",")
+        let text =
+            labels + ",\" Meter \",\"DATE \"\n" + Array(repeating: "1.5", count: 24).joined(separator: ",")
             + ",A,2019-01-01\n"
         let parsed = parse(text)
         #expect(parsed.result.report.isValid)
         #expect(parsed.totals == ["2019-01-01": "36"])
     }
 
-    @Test("values of every shape sum exactly, whatever path reads them", arguments: [
-        ("0.123", "5.904"), ("0.1234", "5.9232"), ("12", "576"), ("3.5", "168"), ("0.000001", "0.000048"),
-        ("999.999", "47999.952"), ("\"2.125\"", "102"), (" 1.25 ", "60"), ("007.100", "340.8"),
-    ])
+    @Test(
+        "values of every shape sum exactly, whatever path reads them",
+        arguments: [
+            ("0.123", "5.904"), ("0.1234", "5.9232"), ("12", "576"), ("3.5", "168"), ("0.000001", "0.000048"),
+            ("999.999", "47999.952"), ("\"2.125\"", "102"), (" 1.25 ", "60"), ("007.100", "340.8"),
+        ])
     func valueShapes(value: String, total: String) {
         let parsed = parse(wideHeader() + "\n" + wideRow("A", "2019-01-01", value) + "\n")
         #expect(parsed.result.report.isValid)
@@ -90,7 +102,8 @@ struct FormatTests {
     @Test("semicolon and tab delimiters are taken from the header")
     func delimiters() {
         for delimiter in [";", "\t"] {
-            let text = ["Meter", "Date", "Value"].joined(separator: delimiter) + "\n"
+            let text =
+                ["Meter", "Date", "Value"].joined(separator: delimiter) + "\n"
                 + ["A", "2019-01-01", "1.5"].joined(separator: delimiter) + "\n"
             #expect(parse(text).totals == ["2019-01-01": "1.5"])
         }

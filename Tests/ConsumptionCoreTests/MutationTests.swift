@@ -15,8 +15,10 @@ private func parseInRandomChunks(_ bytes: [UInt8], maxChunk: Int, random: inout 
 }
 
 private let seedFiles: [[UInt8]] = [
-    Array((wideHeader(24) + "\r\n" + (0..<12).map { wideRow("M\($0)", "2019-05-0\($0 % 9 + 1)", "0.\($0)5", count: 24) }
-        .joined(separator: "\r\n")).utf8),
+    Array(
+        (wideHeader(24) + "\r\n"
+            + (0..<12).map { wideRow("M\($0)", "2019-05-0\($0 % 9 + 1)", "0.\($0)5", count: 24) }
+            .joined(separator: "\r\n")).utf8),
     Array("\u{FEFF}Meter;Date;Value\n\"a;b\";2019-01-01;1.5\n\"c\"\"d\";2019-01-02;2\n".utf8),
     Array("Meter,Timestamp,Value\nA,2019-01-01 00:00,1\nA,2019-01-01T00:30:00,2\nB,2019-01-02 10:00,0.5\n".utf8),
     gzipped(Array("Meter,Date,Value\nA,2019-01-01,1\nB,2019-01-01,2\n".utf8)),

@@ -27,7 +27,8 @@ func parse(_ bytes: [UInt8], rules: ValidationRules = testRules, chunkSize: Int 
     return parsed
 }
 
-func pass(_ bytes: [UInt8], rules: ValidationRules = testRules, chunkSize: Int = 1 << 20, check: RepeatCheck) -> Parsed {
+func pass(_ bytes: [UInt8], rules: ValidationRules = testRules, chunkSize: Int = 1 << 20, check: RepeatCheck) -> Parsed
+{
     var meterDays: [MeterDay] = []
     let parser = MeterFileParser(rules: rules, repeatCheck: check) { meterDays.append($0) }
     feed(bytes, to: parser, chunkSize: chunkSize)
@@ -65,8 +66,10 @@ func wideRow(_ meter: String, _ date: String, _ value: String, count: Int = 48) 
 /// gzip-compresses `bytes` with zlib (window bits 31: gzip wrapper).
 func gzipped(_ bytes: [UInt8]) -> [UInt8] {
     var stream = z_stream()
-    guard deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                        Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    guard
+        deflateInit2_(
+            &stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size)) == Z_OK
     else { return [] }
     defer { deflateEnd(&stream) }
     var input = bytes

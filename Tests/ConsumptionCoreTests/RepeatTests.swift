@@ -1,5 +1,6 @@
-@testable import ConsumptionCore
 import Testing
+
+@testable import ConsumptionCore
 
 /// A daily-values file: `keys` distinct meter-days, then the rows at `repeating` given again.
 private func dailyFile(keys: Int, repeating: [Int] = []) -> [UInt8] {
@@ -59,7 +60,8 @@ struct RepeatTests {
 
     @Test("past the exact table, a real repeat is still refused exactly")
     func filterRealRepeat() {
-        let result = read(dailyFile(keys: 3000, repeating: [2999, 12]), guard: RepeatGuard.Limits(exactKeys: 100, filterBytes: 4096))
+        let result = read(
+            dailyFile(keys: 3000, repeating: [2999, 12]), guard: RepeatGuard.Limits(exactKeys: 100, filterBytes: 4096))
         #expect(result.report.errors.map(\.line) == [3002, 3003])
         #expect(result.report.errorCount == 2)
     }
@@ -72,8 +74,9 @@ struct RepeatTests {
 
     @Test("more suspects than can be kept, some confirmed: the confirmed repeats are reported")
     func overflowWithRepeats() {
-        let result = read(dailyFile(keys: 2000, repeating: Array(0..<50)),
-                          guard: RepeatGuard.Limits(exactKeys: 4000, filterBytes: 64, suspects: 10))
+        let result = read(
+            dailyFile(keys: 2000, repeating: Array(0..<50)),
+            guard: RepeatGuard.Limits(exactKeys: 4000, filterBytes: 64, suspects: 10))
         #expect(result.report.countsByCode == [.duplicateMeterDay: 10])
     }
 

@@ -25,17 +25,20 @@ struct ValidationTests {
         RuleCase(code: .missingColumn, text: "Meter,Value\nA,1", line: 1, column: "Date"),
         RuleCase(code: .duplicateColumn, text: "Meter,Date,Value,kWh\nA,2019-01-01,1,1", line: 1, column: "kWh"),
         RuleCase(code: .intervalsIncomplete, text: "Meter,Date,0:00,0:30\nA,2019-01-01,1,1", line: 1),
-        RuleCase(code: .intervalsIncomplete,
-                 text: wideHeader().replacingFirst("1:00,1:30", with: "1:30,1:00") + "\n", line: 1),
+        RuleCase(
+            code: .intervalsIncomplete,
+            text: wideHeader().replacingFirst("1:00,1:30", with: "1:30,1:00") + "\n", line: 1),
         RuleCase(code: .noRows, text: header + "\n", line: 0),
         RuleCase(code: .columnCount, text: header + "\nA,2019-01-01"),
         RuleCase(code: .columnCount, text: header + "\nA,2019-01-01,1,2"),
         RuleCase(code: .columnCount, text: header + "\nA,2019-01-01,1,"),
         RuleCase(code: .meterEmpty, text: header + "\n,2019-01-01,1", column: "Meter"),
         RuleCase(code: .meterEmpty, text: header + "\n\"\",2019-01-01,1", column: "Meter"),
-        RuleCase(code: .meterTooLong, text: header + "\n" + String(repeating: "m", count: 65) + ",2019-01-01,1",
-                 column: "Meter", excerpt: String(repeating: "m", count: 40) + "..."),
-        RuleCase(code: .meterControlCharacter, text: header + "\nA\u{7}B,2019-01-01,1", column: "Meter", excerpt: "A?B"),
+        RuleCase(
+            code: .meterTooLong, text: header + "\n" + String(repeating: "m", count: 65) + ",2019-01-01,1",
+            column: "Meter", excerpt: String(repeating: "m", count: 40) + "..."),
+        RuleCase(
+            code: .meterControlCharacter, text: header + "\nA\u{7}B,2019-01-01,1", column: "Meter", excerpt: "A?B"),
         RuleCase(code: .meterControlCharacter, text: header + "\nA\u{85}B,2019-01-01,1", column: "Meter"),
         RuleCase(code: .invalidDate, text: header + "\nA,2019-02-30,1", column: "Date", excerpt: "2019-02-30"),
         RuleCase(code: .invalidDate, text: header + "\nA,2019-13-01,1", column: "Date"),
@@ -50,25 +53,32 @@ struct ValidationTests {
         RuleCase(code: .invalidNumber, text: header + "\nA,2019-01-01,1e3", column: "Value"),
         RuleCase(code: .invalidNumber, text: header + "\nA,2019-01-01,\"1,000\"", column: "Value", excerpt: "1,000"),
         RuleCase(code: .invalidNumber, text: header + "\nA,2019-01-01,", column: "Value", excerpt: ""),
-        RuleCase(code: .invalidNumber, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "1").replacingFirst(",1,", with: ",,"),
-                 column: "0:00"),
+        RuleCase(
+            code: .invalidNumber,
+            text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "1").replacingFirst(",1,", with: ",,"),
+            column: "0:00"),
         RuleCase(code: .tooManyDecimals, text: header + "\nA,2019-01-01,0.1234567", column: "Value"),
-        RuleCase(code: .tooManyDecimals, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "0.1234567"), column: "0:00"),
-        RuleCase(code: .invalidNumber, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "0.123x"), column: "0:00",
-                 excerpt: "0.123x"),
+        RuleCase(
+            code: .tooManyDecimals, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "0.1234567"), column: "0:00"),
+        RuleCase(
+            code: .invalidNumber, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "0.123x"), column: "0:00",
+            excerpt: "0.123x"),
         RuleCase(code: .invalidNumber, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "1.5e3"), column: "0:00"),
         RuleCase(code: .negativeValue, text: header + "\nA,2019-01-01,-1", column: "Value", excerpt: "-1"),
         RuleCase(code: .negativeValue, text: wideHeader() + "\n" + wideRow("A", "2019-01-01", "-0.5"), column: "0:00"),
         RuleCase(code: .valueAboveCeiling, text: header + "\nA,2019-01-01,10000.000001", column: "Value"),
         RuleCase(code: .valueAboveCeiling, text: header + "\nA,2019-01-01,99999999999999", column: "Value"),
-        RuleCase(code: .duplicateMeterDay, text: header + "\nA,2019-01-01,1\nB,2019-01-01,1\nA,2019-01-01,2", line: 4,
-                 column: "Meter", excerpt: "A"),
-        RuleCase(code: .duplicateReading,
-                 text: "Meter,Timestamp,Value\nA,2019-01-01 10:00,1\nA,2019-01-01T10:00:00,1", line: 3),
+        RuleCase(
+            code: .duplicateMeterDay, text: header + "\nA,2019-01-01,1\nB,2019-01-01,1\nA,2019-01-01,2", line: 4,
+            column: "Meter", excerpt: "A"),
+        RuleCase(
+            code: .duplicateReading,
+            text: "Meter,Timestamp,Value\nA,2019-01-01 10:00,1\nA,2019-01-01T10:00:00,1", line: 3),
         RuleCase(code: .meterInvalidUTF8, text: header + "\nA\u{FFFF}B,2019-01-01,1", column: "Meter"),
         RuleCase(code: .malformedQuotes, text: header + "\n\"A\"x,2019-01-01,1", column: "Meter"),
         RuleCase(code: .unterminatedQuote, text: header + "\nA,2019-01-01,\"1"),
-        RuleCase(code: .recordTooLong, text: header + "\nA,2019-01-01,\"" + String(repeating: "1", count: 70_000) + "\"\n"),
+        RuleCase(
+            code: .recordTooLong, text: header + "\nA,2019-01-01,\"" + String(repeating: "1", count: 70_000) + "\"\n"),
     ]
 
     @Test("each rule refuses its case", arguments: cases)
@@ -118,10 +128,12 @@ struct ValidationTests {
 
     @Test("the ceiling and the date window come from the rules")
     func configurableLimits() {
-        let rules = ValidationRules(today: CalendarDate("2026-01-01")!, intervalCeiling: ExactDecimal("2")!,
-                                    earliestDate: CalendarDate("2019-01-02")!, latestDate: CalendarDate("2019-01-03")!)
-        let parsed = parse(header + "\nA,2019-01-01,1\nA,2019-01-02,2\nA,2019-01-03,2.000001\nA,2019-01-04,1\n",
-                           rules: rules)
+        let rules = ValidationRules(
+            today: CalendarDate("2026-01-01")!, intervalCeiling: ExactDecimal("2")!,
+            earliestDate: CalendarDate("2019-01-02")!, latestDate: CalendarDate("2019-01-03")!)
+        let parsed = parse(
+            header + "\nA,2019-01-01,1\nA,2019-01-02,2\nA,2019-01-03,2.000001\nA,2019-01-04,1\n",
+            rules: rules)
         #expect(parsed.codes == [.dateOutOfRange, .valueAboveCeiling, .dateOutOfRange])
         #expect(parsed.totals == ["2019-01-02": "2"])
     }
@@ -139,7 +151,8 @@ struct ValidationTests {
 
     @Test("a corrupt or truncated gzip stream is refused, never crashes")
     func brokenGzip() {
-        let compressed = gzipped(Array((header + "\nA,2019-01-01,1\n" + String(repeating: "B,2019-01-02,1\n", count: 50)).utf8))
+        let compressed = gzipped(
+            Array((header + "\nA,2019-01-01,1\n" + String(repeating: "B,2019-01-02,1\n", count: 50)).utf8))
         let truncated = Array(compressed.prefix(compressed.count / 2))
         #expect(parse(truncated).codes.contains(.gzipTruncated))
         var corrupt = compressed

@@ -26,14 +26,17 @@ final class CurlHTTPClientTests {
     }
 
     private func stats() throws -> JSONFields {
-        try JSONFields(try JSONParser.parse(try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/stats")).body))
+        try JSONFields(
+            try JSONParser.parse(try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/stats")).body))
     }
 
     @Test("sends method, headers and body, and reads status, headers and body")
     func roundTrip() throws {
-        let response = try client.send(HTTPRequest(
-            method: "PUT", url: server.baseURL + "/echo?a=1", headers: [("X-Test", "yes"), ("Content-Type", "text/csv")],
-            body: Array("Meter,Date\n".utf8)))
+        let response = try client.send(
+            HTTPRequest(
+                method: "PUT", url: server.baseURL + "/echo?a=1",
+                headers: [("X-Test", "yes"), ("Content-Type", "text/csv")],
+                body: Array("Meter,Date\n".utf8)))
         #expect(response.status == 200)
         #expect(response.header("content-type") == "application/json")
         let echo = try JSONFields(try JSONParser.parse(response.body))
@@ -51,7 +54,9 @@ final class CurlHTTPClientTests {
     @Test("every status comes back as a response, not an error")
     func statuses() throws {
         for code in [204, 400, 404, 500, 503] {
-            #expect(try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/status?code=\(code)")).status == code)
+            #expect(
+                try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/status?code=\(code)")).status == code
+            )
         }
     }
 
@@ -85,7 +90,9 @@ final class CurlHTTPClientTests {
     @Test("a body callback that says stop ends the transfer")
     func abort() throws {
         #expect(throws: HTTPError.aborted) {
-            _ = try self.client.send(HTTPRequest(method: "GET", url: self.server.baseURL + "/bytes?n=10000000")) { _ in false }
+            _ = try self.client.send(HTTPRequest(method: "GET", url: self.server.baseURL + "/bytes?n=10000000")) { _ in
+                false
+            }
         }
     }
 
@@ -93,10 +100,13 @@ final class CurlHTTPClientTests {
     func timeout() throws {
         let start = ContinuousClock.now
         do {
-            _ = try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/slow?ms=3000", timeoutMilliseconds: 300))
+            _ = try client.send(
+                HTTPRequest(method: "GET", url: server.baseURL + "/slow?ms=3000", timeoutMilliseconds: 300))
             Issue.record("expected a timeout")
         } catch {
-            guard case .transport(let failure) = error else { Issue.record("expected a transport error, got \(error)"); return }
+            guard case .transport(let failure) = error else {
+                Issue.record("expected a transport error, got \(error)"); return
+            }
             #expect(failure.kind == .timeout)
             #expect(failure.isRetryable)
         }
@@ -117,7 +127,9 @@ final class CurlHTTPClientTests {
             Issue.record("expected a timeout")
         } catch {
             // Without the stall limit, the server's hang-up after 20 s would end it as a lost connection.
-            guard case .transport(let failure) = error else { Issue.record("expected a transport error, got \(error)"); return }
+            guard case .transport(let failure) = error else {
+                Issue.record("expected a transport error, got \(error)"); return
+            }
             #expect(failure.kind == .timeout)
         }
         #expect(received == 300_000)
@@ -145,7 +157,9 @@ final class CurlHTTPClientTests {
 
     @Test("sends many requests in parallel, no more than asked at once, answers in request order")
     func parallel() throws {
-        let requests = (0..<40).map { HTTPRequest(method: "GET", url: server.baseURL + "/slow?ms=\(20 + $0 % 3)&i=\($0)") }
+        let requests = (0..<40).map {
+            HTTPRequest(method: "GET", url: server.baseURL + "/slow?ms=\(20 + $0 % 3)&i=\($0)")
+        }
         _ = try client.send(HTTPRequest(method: "GET", url: server.baseURL + "/stats"))
         let results = client.sendAll(requests, maxInFlight: 6)
         #expect(results.count == 40)

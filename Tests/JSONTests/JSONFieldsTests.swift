@@ -21,7 +21,9 @@ struct JSONFieldsTests {
         #expect(throws: JSONDecodingError(path: "Records[0].s3.object.eTag", reason: "missing (expected a string)")) {
             try records[0].object("s3").object("object").string("eTag")
         }
-        #expect(throws: JSONDecodingError(path: "Records[0].s3.object.key", reason: "expected an integer, found a string")) {
+        #expect(
+            throws: JSONDecodingError(path: "Records[0].s3.object.key", reason: "expected an integer, found a string")
+        ) {
             try records[0].object("s3").object("object").int("key")
         }
     }

@@ -44,17 +44,25 @@ struct S3EventTests {
         #expect(event == .testEvent(bucket: "meter-drop"))
     }
 
-    @Test("keys decode the three ways senders write them", arguments: [
-        ("a+b", "a b"), ("a%20b", "a b"), ("a%2Fb/c", "a/b/c"), ("%2B", "+"), ("caf%C3%A9", "café"),
-    ])
+    @Test(
+        "keys decode the three ways senders write them",
+        arguments: [
+            ("a+b", "a b"), ("a%20b", "a b"), ("a%2Fb/c", "a/b/c"), ("%2B", "+"), ("caf%C3%A9", "café"),
+        ])
     func keyDecoding(encoded: String, key: String) {
         #expect(S3EventRecord.decodeKey(encoded) == key)
     }
 
     @Test("a key that is not valid URL encoding is a decoding error naming the field")
     func badKey() {
-        let event: JSONValue = ["Records": [["eventName": "ObjectCreated:Put",
-                                             "s3": ["bucket": ["name": "b"], "object": ["key": "a%zz"]]]]]
+        let event: JSONValue = [
+            "Records": [
+                [
+                    "eventName": "ObjectCreated:Put",
+                    "s3": ["bucket": ["name": "b"], "object": ["key": "a%zz"]],
+                ]
+            ]
+        ]
         #expect(throws: JSONDecodingError.self) { try S3Notification(json: event) }
         #expect(throws: JSONDecodingError(path: "Records", reason: "missing (expected a value)")) {
             try S3Notification(json: ["records": []])
@@ -67,19 +75,25 @@ struct SQSEventTests {
     @Test("messages with their bodies and receive counts")
     func messages() throws {
         let event = try SQSEvent(json: fixture("sqs-s3-put.json"))
-        #expect(event.records.map(\.messageID) == ["19dd0b57-b21e-4ac1-bd88-01bbb068cb78", "2e1424d4-f796-459a-8184-9c92662be6da"])
+        #expect(
+            event.records.map(\.messageID) == [
+                "19dd0b57-b21e-4ac1-bd88-01bbb068cb78", "2e1424d4-f796-459a-8184-9c92662be6da",
+            ])
         #expect(event.records[0].receiveCount == 2)
         guard case .records(let records) = try S3Notification(json: try JSONParser.parse(event.records[0].body)) else {
             Issue.record("expected S3 records inside the message")
             return
         }
         #expect(records[0].key == "incoming/2024-05-01 meter+a.csv")
-        #expect(try S3Notification(json: try JSONParser.parse(event.records[1].body)) == .testEvent(bucket: "meter-drop"))
+        #expect(
+            try S3Notification(json: try JSONParser.parse(event.records[1].body)) == .testEvent(bucket: "meter-drop"))
     }
 
     @Test("the batch response lists only the failed messages")
     func batchResponse() {
-        #expect(SQSBatchResponse(failedMessageIDs: ["m2"]).json.serialized == #"{"batchItemFailures":[{"itemIdentifier":"m2"}]}"#)
+        #expect(
+            SQSBatchResponse(failedMessageIDs: ["m2"]).json.serialized
+                == #"{"batchItemFailures":[{"itemIdentifier":"m2"}]}"#)
         #expect(SQSBatchResponse(failedMessageIDs: []).json.serialized == #"{"batchItemFailures":[]}"#)
     }
 }
@@ -122,8 +136,12 @@ struct APIGatewayTests {
 
     @Test("responses serialize with base64 for binary bodies")
     func response() throws {
-        let text = APIGatewayResponse(statusCode: 404, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
-        #expect(text.json.serialized == #"{"body":"{}","headers":{"Content-Type":"application/json"},"isBase64Encoded":false,"statusCode":404}"#)
+        let text = APIGatewayResponse(
+            statusCode: 404, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
+        #expect(
+            text.json.serialized
+                == #"{"body":"{}","headers":{"Content-Type":"application/json"},"isBase64Encoded":false,"statusCode":404}"#
+        )
         let binary = APIGatewayResponse(statusCode: 200, body: [0, 255, 1], isBinary: true)
         #expect(binary.json["body"] == "AP8B")
     }

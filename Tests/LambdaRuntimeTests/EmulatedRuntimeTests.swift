@@ -14,8 +14,10 @@ private final class EmulatedFunction {
 
     init(timeoutMilliseconds: Int = 1500, environment: [String] = []) throws {
         emulator = try ServerProcess(
-            [emulatorBinary, "--bootstrap", probe, "--timeout-ms", "\(timeoutMilliseconds)",
-             "--max-seconds", "120"] + environment.flatMap { ["--env", $0] })
+            [
+                emulatorBinary, "--bootstrap", probe, "--timeout-ms", "\(timeoutMilliseconds)",
+                "--max-seconds", "120",
+            ] + environment.flatMap { ["--env", $0] })
         http = try CurlHTTPClient()
     }
 
@@ -24,20 +26,25 @@ private final class EmulatedFunction {
     }
 
     func invoke(_ event: String, traceID: String? = nil) throws -> JSONFields {
-        let response = try http.send(HTTPRequest(
-            method: "POST", url: emulator.baseURL + "/invoke", headers: traceID.map { [("X-Trace-Id", $0)] } ?? [],
-            body: Array(event.utf8), timeoutMilliseconds: 30_000))
+        let response = try http.send(
+            HTTPRequest(
+                method: "POST", url: emulator.baseURL + "/invoke", headers: traceID.map { [("X-Trace-Id", $0)] } ?? [],
+                body: Array(event.utf8), timeoutMilliseconds: 30_000))
         return try JSONFields(try JSONParser.parse(response.body))
     }
 
     func stats() throws -> JSONFields {
-        try JSONFields(try JSONParser.parse(try http.send(HTTPRequest(method: "GET", url: emulator.baseURL + "/stats")).body))
+        try JSONFields(
+            try JSONParser.parse(try http.send(HTTPRequest(method: "GET", url: emulator.baseURL + "/stats")).body))
     }
 }
 
-@Suite("The runtime, as a real binary under the Runtime API emulator", .serialized, .timeLimit(.minutes(2)),
-       .enabled(if: FileManager.default.isExecutableFile(atPath: probe) && FileManager.default.isExecutableFile(atPath: emulatorBinary),
-                "build runtime-probe and local-lambda first (make test does)"))
+@Suite(
+    "The runtime, as a real binary under the Runtime API emulator", .serialized, .timeLimit(.minutes(2)),
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: probe)
+            && FileManager.default.isExecutableFile(atPath: emulatorBinary),
+        "build runtime-probe and local-lambda first (make test does)"))
 struct EmulatedRuntimeTests {
     @Test("a response, a thrown error and a malformed event, all from one process that survives them")
     func outcomes() throws {
