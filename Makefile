@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo fuzz build release lint system-packages package build-IngestFunction build-QueryFunction
+.PHONY: test bench demo fuzz build release lint destroy system-packages package build-IngestFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -93,6 +93,12 @@ build-IngestFunction: package
 
 build-QueryFunction: package
 	unzip -o -q $(PACKAGE_DIR)/query.zip -d "$(ARTIFACTS_DIR)"
+
+## destroy: deletes the stack of STAGE; its bucket and table stay (template.yaml retains them). DATA=delete deletes
+## them too, each after its name is typed back.
+destroy: $(SAM_VENV)/installed
+	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=staging|production [DATA=delete]" >&2; exit 2; }
+	$(SAM_VENV)/bin/python tools/destroy.py --stage $(STAGE) $(if $(filter delete,$(DATA)),--delete-data)
 
 $(SAM_VENV)/installed: tools/requirements/deploy.txt | system-packages
 	$(PYTHON) -m venv $(SAM_VENV)

@@ -147,6 +147,17 @@ def stream_problems(template):
     return problems
 
 
+def retention_problems(template):
+    """Data outlives the stack: the bucket and the table stay when the stack is deleted or they are replaced."""
+    problems = []
+    for name, resource in template["Resources"].items():
+        if resource["Type"] in ("AWS::S3::Bucket", "AWS::DynamoDB::Table"):
+            for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+                if resource.get(policy) != "Retain":
+                    problems.append(f"{name}: {policy} is not Retain")
+    return problems
+
+
 def listing_problems(template):
     """A function lists only where meter files lie: every grant of a bucket listing is conditioned on a prefix
     under the ingest function's incoming prefix."""
@@ -163,7 +174,7 @@ def listing_problems(template):
 
 
 CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems,
-          listing_problems]
+          listing_problems, retention_problems]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -207,6 +218,9 @@ MISTAKES = [
     ("records dropped after retries", stream_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
      .update(MaximumRetryAttempts=3)),
+    ("a bucket deleted with the stack", retention_problems, lambda t: t["Resources"]["MeterBucket"].pop("DeletionPolicy")),
+    ("a table deleted when replaced", retention_problems,
+     lambda t: t["Resources"]["ConsumptionTable"].pop("UpdateReplacePolicy")),
     ("a listing of the whole bucket", listing_problems,
      lambda t: next(s for s in t["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
                     if s["Sid"] == "ListIncomingKeys").pop("Condition")),
