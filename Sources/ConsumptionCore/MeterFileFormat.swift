@@ -7,6 +7,14 @@ public enum MeterFileFormat: Sendable, Equatable, CustomStringConvertible {
     /// `Meter,Timestamp,Value`: one reading per row, summed into its calendar day.
     case timestamped
 
+    /// Whether each data row of a valid file is one whole meter-day, so the file may be cut between any two rows.
+    public var isOneMeterDayARow: Bool {
+        switch self {
+        case .wide, .dailyValues: return true
+        case .timestamped: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .wide(let intervals): return "wide-\(intervals)"

@@ -18,22 +18,29 @@ public final class MeterFileParser {
     private var decided = false
     private var inputBytes = 0
     private var contentBytes = 0
+    private let rangePlan: RangePlan?
+    private var rangeStarts: [RangeStart] = []
 
     /// - Parameters:
     ///   - repeatCheck: `.detect` for a first pass; see `MeterFileReading` for the passes that follow.
     ///   - onMeterDay: called with each meter-day as soon as it is known, in file order (timestamped files: at the
     ///     end, by date then meter). Leave it nil when only totals are wanted: it costs a String and an array a row.
+    ///   - rangePlan: where the file may be cut into ranges read apart (`MeterFileResult.rangeStarts`).
     public convenience init(
-        rules: ValidationRules, repeatCheck: RepeatCheck = .detect, onMeterDay: ((MeterDay) -> Void)? = nil
+        rules: ValidationRules, repeatCheck: RepeatCheck = .detect, rangePlan: RangePlan? = nil,
+        onMeterDay: ((MeterDay) -> Void)? = nil
     ) {
-        self.init(rules: rules, repeatCheck: repeatCheck, repeatLimits: RepeatGuard.Limits(), onMeterDay: onMeterDay)
+        self.init(
+            rules: rules, repeatCheck: repeatCheck, repeatLimits: RepeatGuard.Limits(), rangePlan: rangePlan,
+            onMeterDay: onMeterDay)
     }
 
     /// With repeat limits of another size (tests use a tiny one to exercise the filter).
     init(
-        rules: ValidationRules, repeatCheck: RepeatCheck, repeatLimits: RepeatGuard.Limits,
+        rules: ValidationRules, repeatCheck: RepeatCheck, repeatLimits: RepeatGuard.Limits, rangePlan: RangePlan? = nil,
         onMeterDay: ((MeterDay) -> Void)?
     ) {
+        self.rangePlan = rangePlan
         output = ParseOutput(
             rules: rules, repeatCheck: repeatCheck, repeatGuard: RepeatGuard(limits: repeatLimits),
             onMeterDay: onMeterDay)
@@ -52,6 +59,12 @@ public final class MeterFileParser {
 
     public func feed(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { feed($0) }
+    }
+
+    /// For a range of a file read apart (`MeterFileResult.rangeStarts`): after the file's header record has been
+    /// fed, the bytes fed next begin at `start`, so rows are numbered from its line on.
+    public func continueAt(_ start: RangeStart) {
+        scanner.continueAt(line: start.line)
     }
 
     /// Ends the file and returns what it held.
@@ -77,7 +90,8 @@ public final class MeterFileParser {
         return MeterFileResult(
             totals: output.totals, report: output.report, repeatsToConfirm: output.repeatsToConfirm,
             format: format?.format,
-            lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes)
+            lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes,
+            rangeStarts: gzip == nil && format?.format.isOneMeterDayARow == true ? rangeStarts : [])
     }
 
     private func decide() {
@@ -122,8 +136,11 @@ public final class MeterFileParser {
 
     private func handle(_ event: RecordScanner.Event) {
         switch event {
-        case .record(let record, let line):
+        case .record(let record, let line, let offset):
             if let format {
+                if let rangePlan {
+                    planRange(rangePlan, at: RangeStart(offset: offset, line: line, meterDay: output.dataRows))
+                }
                 output.dataRows += 1
                 format.consume(record, line: line, into: output)
             } else if !sawHeader {
@@ -141,6 +158,14 @@ public final class MeterFileParser {
             if sawHeader && format == nil { return }
             output.fail(.unterminatedQuote, line: line, column: nil, "a quoted field runs to the end of the file")
         }
+    }
+
+    /// A range may start at a data row whose index is a multiple of the plan's alignment, once the last range is
+    /// at least the plan's size. In a valid wide or daily-values file a data row is a meter-day.
+    private func planRange(_ plan: RangePlan, at start: RangeStart) {
+        guard start.meterDay % plan.alignment == 0 else { return }
+        if let last = rangeStarts.last, start.offset - last.offset < plan.bytes { return }
+        rangeStarts.append(start)
     }
 
     private static func withoutBOM(_ record: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
@@ -165,7 +190,37 @@ public struct MeterFileResult: Sendable {
     public var inputBytes: Int
     /// Bytes of CSV text (after inflating).
     public var contentBytes: Int
+    /// With a `RangePlan`, where ranges of the file begin (the first at the first data row; each ends where the next
+    /// begins, the last at the end of the file). Empty for a gzip file (it cannot be entered in the middle) and for
+    /// a timestamped one (a meter-day's rows may be anywhere).
+    public var rangeStarts: [RangeStart] = []
 
     /// Valid and final: no errors, and no repeat left to confirm.
     public var isValid: Bool { report.isValid && repeatsToConfirm == nil }
+}
+
+/// How to cut a file into ranges that can be read apart: ranges of at least `bytes`, each starting at a data row
+/// whose index is a multiple of `alignment` (so each range's meter-days start at such a multiple).
+public struct RangePlan: Sendable, Equatable {
+    public var bytes: Int
+    public var alignment: Int
+
+    public init(bytes: Int, alignment: Int) {
+        self.bytes = bytes
+        self.alignment = alignment
+    }
+}
+
+/// Where a range of a file begins: the byte offset of its first record, that record's line, and the index of its
+/// first data row (its first meter-day) in the file.
+public struct RangeStart: Sendable, Equatable {
+    public var offset: Int
+    public var line: Int
+    public var meterDay: Int
+
+    public init(offset: Int, line: Int, meterDay: Int) {
+        self.offset = offset
+        self.line = line
+        self.meterDay = meterDay
+    }
 }

@@ -7,8 +7,9 @@ struct RecordScanner {
     static let maxRecordBytes = 65_536
 
     enum Event {
-        /// A record without its line terminator (a trailing CR is removed), and the line it starts on.
-        case record(UnsafeBufferPointer<UInt8>, line: Int)
+        /// A record without its line terminator (a trailing CR is removed), the line it starts on, and the offset
+        /// of its first byte in the stream.
+        case record(UnsafeBufferPointer<UInt8>, line: Int, offset: Int)
         case tooLong(line: Int)
         case unterminatedQuote(line: Int)
     }
@@ -20,11 +21,16 @@ struct RecordScanner {
     private var insideQuotes = false
     private var newlinesInPending = 0
     private var skipping = false
+    /// Bytes scanned before the current chunk, and where the record being carried over began.
+    private var scanned = 0
+    private var carryStart = 0
 
     /// Lines seen so far, counting a last line without a newline.
     var lineCount: Int { nextLine - 1 + (pending || skipping ? 1 : 0) }
 
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, _ handle: (Event) -> Void) {
+        let base = scanned
+        scanned += chunk.count
         var start = 0
         if pending || skipping {
             guard
@@ -38,7 +44,8 @@ struct RecordScanner {
                     handle(.tooLong(line: nextLine))
                 } else {
                     carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<end]))
-                    carry.withUnsafeBufferPointer { emit($0, handle) }
+                    let offset = carryStart
+                    carry.withUnsafeBufferPointer { emit($0, offset: offset, handle) }
                 }
             }
             finishRecord()
@@ -49,13 +56,14 @@ struct RecordScanner {
                 let end = Self.findRecordEnd(
                     chunk, from: start, insideQuotes: &insideQuotes, newlines: &newlinesInPending)
             else {
+                carryStart = base + start
                 carryOver(chunk, from: start, handle)
                 return
             }
             if end - start > Self.maxRecordBytes {
                 handle(.tooLong(line: nextLine))
             } else {
-                emit(UnsafeBufferPointer(rebasing: chunk[start..<end]), handle)
+                emit(UnsafeBufferPointer(rebasing: chunk[start..<end]), offset: base + start, handle)
             }
             finishRecord()
             start = end + 1
@@ -68,7 +76,8 @@ struct RecordScanner {
             if insideQuotes {
                 handle(.unterminatedQuote(line: nextLine))
             } else {
-                carry.withUnsafeBufferPointer { emit($0, handle) }
+                let offset = carryStart
+                carry.withUnsafeBufferPointer { emit($0, offset: offset, handle) }
             }
         }
         if pending || skipping { finishRecord() }
@@ -95,11 +104,16 @@ struct RecordScanner {
     }
 
     /// Blank lines carry no record.
-    private func emit(_ record: UnsafeBufferPointer<UInt8>, _ handle: (Event) -> Void) {
+    private func emit(_ record: UnsafeBufferPointer<UInt8>, offset: Int, _ handle: (Event) -> Void) {
         var count = record.count
         if count > 0 && record[count - 1] == UInt8(ascii: "\r") { count -= 1 }
         guard count > 0 else { return }
-        handle(.record(UnsafeBufferPointer(rebasing: record[0..<count]), line: nextLine))
+        handle(.record(UnsafeBufferPointer(rebasing: record[0..<count]), line: nextLine, offset: offset))
+    }
+
+    /// Numbers the next record's line as `line`: for a stream that starts at a record in the middle of a file.
+    mutating func continueAt(line: Int) {
+        nextLine = line
     }
 
     /// The index of the newline that ends the record, or nil when the chunk ends first. Quote state and the
