@@ -167,6 +167,30 @@ final class MotoTests {
         }
     }
 
+    @Test("SQS: 23 bodies go as three batches and arrive once each")
+    func sqs() throws {
+        let client = try moto.client()
+        func call(_ operation: String, _ payload: JSONValue) throws -> JSONValue {
+            let response = try client.send(
+                AWSRequest(
+                    service: "sqs", method: "POST", path: "/",
+                    headers: [
+                        ("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "AmazonSQS.\(operation)"),
+                    ],
+                    body: payload.serializedBytes))
+            return try JSONParser.parse(response.body)
+        }
+        let queue = try #require(try call("CreateQueue", ["QueueName": "work"])["QueueUrl"]?.stringValue)
+        let bodies = (0..<23).map { "{\"range\":\($0)}" }
+        try SQSClient(client: client).send(bodies, to: queue)
+        var received: [String] = []
+        for _ in 0..<20 where received.count < bodies.count {
+            let answer = try call("ReceiveMessage", ["QueueUrl": .string(queue), "MaxNumberOfMessages": 10])
+            received += (answer["Messages"]?.arrayValue ?? []).compactMap { $0["Body"]?.stringValue }
+        }
+        #expect(received.sorted() == bodies.sorted())
+    }
+
     @Test("presigned URLs carry botocore's query layout and refuse lifetimes over 7 days")
     func presign() throws {
         let s3 = S3Client(client: try moto.client())

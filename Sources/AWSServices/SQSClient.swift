@@ -1,0 +1,61 @@
+import JSON
+
+/// SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Operation>`), for sending work to a queue.
+public final class SQSClient {
+    public let client: AWSClient
+    /// SQS takes at most ten messages a call.
+    public static let batchLimit = 10
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// Sends every body as one message, ten to a `SendMessageBatch`. Entries the answer lists as `Failed` are sent
+    /// again, at most `attempts` times in all; then the call fails with the first one's code.
+    public func send(_ bodies: [String], to queueURL: String, attempts: Int = 5) throws(AWSError) {
+        var start = 0
+        while start < bodies.count {
+            var left = Array(bodies[start..<min(bodies.count, start + Self.batchLimit)].enumerated())
+            for attempt in 1...attempts {
+                let refused = try sendBatch(left, to: queueURL)
+                left = left.filter { refused[String($0.offset)] != nil }
+                if left.isEmpty { break }
+                if attempt == attempts, let first = refused[String(left[0].offset)] {
+                    throw .service(AWSServiceError(status: 400, code: first.code, message: first.message))
+                }
+            }
+            start += Self.batchLimit
+        }
+    }
+
+    /// One `SendMessageBatch`; returns the refused entries' codes and messages by id.
+    private func sendBatch(_ entries: [(offset: Int, element: String)], to queueURL: String) throws(AWSError)
+        -> [String: (code: String, message: String)]
+    {
+        let payload: JSONValue = [
+            "QueueUrl": .string(queueURL),
+            "Entries": .array(entries.map { ["Id": .string(String($0.offset)), "MessageBody": .string($0.element)] }),
+        ]
+        let response = try client.send(
+            AWSRequest(
+                service: "sqs", method: "POST", path: "/",
+                headers: [
+                    ("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "AmazonSQS.SendMessageBatch"),
+                ],
+                body: payload.serializedBytes))
+        let answer: JSONValue
+        do throws(JSONSyntaxError) {
+            answer = try JSONParser.parse(response.body)
+        } catch {
+            throw .invalidResponse("SendMessageBatch: \(error)")
+        }
+        var refused: [String: (code: String, message: String)] = [:]
+        for entry in answer["Failed"]?.arrayValue ?? [] {
+            guard let id = entry["Id"]?.stringValue else {
+                throw .invalidResponse("SendMessageBatch: a failure without an Id")
+            }
+            refused[id] = (entry["Code"]?.stringValue ?? "", entry["Message"]?.stringValue ?? "")
+        }
+        return refused
+    }
+}
