@@ -43,17 +43,21 @@ class TemplateSettings:
         self.visibility_timeout = int(self.evaluate(queue["VisibilityTimeout"]))
         self.max_receive_count = int(self.evaluate(queue["RedrivePolicy"]["maxReceiveCount"]))
         self.notifications = resources["MeterBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+        ranges = resources["RangeQueue"]["Properties"]
+        self.range_queue = self.evaluate(ranges["QueueName"])
+        self.range_dead_letter_queue = self.evaluate(resources["RangeDeadLetterQueue"]["Properties"]["QueueName"])
         ingest = resources["IngestFunction"]["Properties"]
         self.ingest_timeout = int(self.evaluate(ingest["Timeout"]))
         self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
+        self.range_batch_size = int(self.evaluate(ingest["Events"]["Ranges"]["Properties"]["BatchSize"]))
         stream = ingest["Events"]["TableStream"]["Properties"]
         self.stream_batch_size = int(self.evaluate(stream["BatchSize"]))
         # The mapping's filter: records whose sort key starts with this prefix reach the function.
         pattern = json.loads(stream["FilterCriteria"]["Filters"][0]["Pattern"])
         self.stream_sort_key_prefix = pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"]
-        # The alert topic is made in moto at start-up; its ARN takes the place of the Ref.
+        # The alert topic and the range queue are made in moto at start-up; their ARN and URL take the Refs' place.
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()
-                                   if k != "ALERT_TOPIC_ARN"}
+                                   if k not in ("ALERT_TOPIC_ARN", "RANGE_QUEUE_URL")}
         self.alert_topic = self.evaluate(resources["FileAlertTopic"]["Properties"]["TopicName"])
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
@@ -124,7 +128,8 @@ class LocalStack:
             credentials = {"AWS_ACCESS_KEY_ID": self.moto.access_key, "AWS_SECRET_ACCESS_KEY": self.moto.secret_key,
                            "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.moto.endpoint}
             self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials,
-                                                          "ALERT_TOPIC_ARN": self.alert_topic_arn},
+                                                          "ALERT_TOPIC_ARN": self.alert_topic_arn,
+                                                          "RANGE_QUEUE_URL": self.range_queue_url},
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
@@ -132,8 +137,13 @@ class LocalStack:
                                                         "OPENAPI_PATH": str(OPENAPI)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.query)
-            self.poller = threading.Thread(target=self._poll, name="sqs-event-source", daemon=True)
-            self.poller.start()
+            self.pollers = [
+                threading.Thread(target=self._poll, args=(url, arn, size), name=f"sqs-event-source-{name}", daemon=True)
+                for name, url, arn, size in (
+                    ("notifications", self.queue_url, self.queue_arn, self.settings.batch_size),
+                    ("ranges", self.range_queue_url, self.range_queue_arn, self.settings.range_batch_size))]
+            for poller in self.pollers:
+                poller.start()
             self.stream_source = StreamEventSource(
                 self.moto, self.stream_arn, self.ingest, batch_size=self.settings.stream_batch_size,
                 sort_key_prefix=self.settings.stream_sort_key_prefix)
@@ -154,7 +164,7 @@ class LocalStack:
             if server:
                 server.shutdown()
                 server.server_close()
-        for thread in (getattr(self, "poller", None), getattr(self, "folder", None)):
+        for thread in [*getattr(self, "pollers", []), getattr(self, "folder", None)]:
             if thread:
                 thread.join(timeout=30)
         for process in reversed(self.processes):
@@ -181,6 +191,16 @@ class LocalStack:
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"]
         self.queue_arn = queue_arn
+        range_dead = self.sqs.create_queue(QueueName=s.range_dead_letter_queue)["QueueUrl"]
+        range_dead_arn = self.sqs.get_queue_attributes(QueueUrl=range_dead, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        self.range_queue_url = self.sqs.create_queue(QueueName=s.range_queue, Attributes={
+            "VisibilityTimeout": str(self.visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": range_dead_arn,
+                                         "maxReceiveCount": s.max_receive_count}),
+        })["QueueUrl"]
+        self.range_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.range_queue_url, AttributeNames=[
+            "QueueArn"])["Attributes"]["QueueArn"]
         self.s3.create_bucket(Bucket=s.bucket)
         self.s3.put_bucket_versioning(Bucket=s.bucket, VersioningConfiguration={"Status": "Enabled"})
         configurations = []
@@ -252,13 +272,14 @@ class LocalStack:
                 queue_delete_marker_event(self.sqs, self.queue_url, self.settings.bucket, key)
 
     # ------------------------------------------------------------------ the SQS event source
-    def _poll(self):
-        """Receives up to BatchSize messages, hands them to ingest as one SQS event, and deletes those that did not
-        fail. Failed ones (and a whole batch whose invocation failed) come back after the visibility timeout, and
-        after maxReceiveCount deliveries SQS moves them to the dead-letter queue."""
+    def _poll(self, queue_url, queue_arn, batch_size):
+        """One of the function's SQS event sources: receives up to BatchSize messages, hands them to ingest as one
+        SQS event, and deletes those that did not fail. Failed ones (and a whole batch whose invocation failed) come
+        back after the visibility timeout, and after maxReceiveCount deliveries SQS moves them to the dead-letter
+        queue."""
         while not self.stopping.is_set():
             try:
-                answer = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=self.settings.batch_size,
+                answer = self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=batch_size,
                                                   WaitTimeSeconds=1, AttributeNames=["All"])
             except Exception as error:  # moto stopping under us at shutdown
                 if self.stopping.is_set():
@@ -269,7 +290,7 @@ class LocalStack:
             messages = answer.get("Messages", [])
             if not messages:
                 continue
-            records = [sqs_record(message, self.queue_arn) for message in messages]
+            records = [sqs_record(message, queue_arn) for message in messages]
             batches = [records]
             if self.chaos:
                 shuffled = records[:]
@@ -280,7 +301,7 @@ class LocalStack:
                 failed |= self._deliver(batch)
             for message in messages:
                 if message["MessageId"] not in failed:
-                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                    self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def _deliver(self, records):
         result = self.ingest.invoke({"Records": records})
@@ -313,9 +334,13 @@ class LocalStack:
         return drain_alerts(self.sqs, self.alert_queue_url)
 
     def queue_depth(self):
-        attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=[
-            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        """Messages waiting or in flight on both of the function's queues."""
+        depth = 0
+        for url in (self.queue_url, self.range_queue_url):
+            attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+            depth += int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+        return depth
 
     def wait_until_idle(self, timeout=600):
         """Until the queue is empty, nothing is in flight and the day sums have caught up (or the timeout passes:

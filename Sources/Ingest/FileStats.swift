@@ -13,6 +13,8 @@ public struct FileStats: Sendable, Equatable {
     /// `3 errors: invalid-number 2, negative-value 1; first: line 4, column 0:30: ...`
     public var errorSummary: String?
     public var reportKey: String?
+    /// The ranges still to be written by other invocations; nil when every reading is written (or none will be).
+    public var rangesInFlight: Int?
 
     init(result: MeterFileResult, meterDays: Int) {
         rows = result.rows
@@ -22,6 +24,21 @@ public struct FileStats: Sendable, Equatable {
         format = result.format.map { "\($0)" }
         errorCount = result.report.errorCount
         if !result.report.isValid { errorSummary = Self.summary(of: result.report) }
+    }
+
+    /// The counts `ledgerAttributes` recorded, or nil when none were.
+    init?(ledgerItem item: JSONValue) {
+        guard let rows = AttributeValues.integer(item, "rows"),
+            let meterDays = AttributeValues.integer(item, "meterDays")
+        else { return nil }
+        self.rows = rows
+        self.meterDays = meterDays
+        days = AttributeValues.integer(item, "days") ?? 0
+        bytes = AttributeValues.integer(item, "bytes") ?? 0
+        format = AttributeValues.string(item, "format")
+        errorCount = AttributeValues.integer(item, "errorCount") ?? 0
+        errorSummary = AttributeValues.string(item, "errorSummary")
+        reportKey = AttributeValues.string(item, "reportKey")
     }
 
     static func summary(of report: ValidationReport) -> String {

@@ -28,6 +28,13 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// A read of an object that moves no byte for this many seconds is dropped and resumed
     /// (`TRANSFER_STALL_SECONDS`).
     public var stallSeconds: Int
+    /// Where the ranges of a large file go to be written by other invocations (`RANGE_QUEUE_URL`); nil: every file
+    /// is written by the invocations that read it.
+    public var rangeQueueURL: String?
+    /// A file of at least `fanOutBytes` (`FAN_OUT_BYTES`) that can be cut is written in ranges of about `rangeBytes`
+    /// (`RANGE_BYTES`) by whichever invocations take them.
+    public var fanOutBytes: Int
+    public var rangeBytes: Int
     /// The core's caps on gzip output and on meter-days gathered in memory.
     public var maxInflatedBytes: Int
     public var maxInflationRatio: Int
@@ -105,6 +112,9 @@ public struct IngestConfiguration: Sendable, Equatable {
             deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000),
             alertTopicARN: try topic("ALERT_TOPIC_ARN"),
             stallSeconds: try integer("TRANSFER_STALL_SECONDS", default: 10, range: 1...300),
+            rangeQueueURL: value("RANGE_QUEUE_URL"),
+            fanOutBytes: try integer("FAN_OUT_BYTES", default: 256 << 20, range: (64 << 10)...(1 << 50)),
+            rangeBytes: try integer("RANGE_BYTES", default: 32 << 20, range: (16 << 10)...(1 << 40)),
             maxInflatedBytes: try integer(
                 "GZIP_MAX_BYTES", default: ValidationRules.defaultMaxInflatedBytes, range: (1 << 20)...(1 << 50)),
             maxInflationRatio: try integer(

@@ -14,13 +14,13 @@ public final class IngestHandler {
     private let metrics: MetricsEmitter
 
     public init(
-        configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient,
+        configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient, sqs: SQSClient,
         metrics: MetricsEmitter
     ) {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
-        ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns)
+        ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns, sqs: sqs)
         self.metrics = metrics
     }
 
@@ -81,7 +81,16 @@ public final class IngestHandler {
             }
             do {
                 let body = try JSONParser.parse(Array(message.body.utf8))
-                try handle(try S3Notification(json: body), context: context, deadline: deadline)
+                if let range = body["range"] {
+                    let work = try RangeWork(json: range)
+                    if let outcome = try ingestor.writeRange(work, deadline: deadline) {
+                        OutcomeReporter(logger: context.logger, metrics: metrics).report(outcome)
+                    }
+                    context.logger.info(
+                        "range written", ["key": .string(work.key), "index": .integer(work.index)])
+                } else {
+                    try handle(try S3Notification(json: body), context: context, deadline: deadline)
+                }
             } catch {
                 context.logger.error(
                     "message failed",

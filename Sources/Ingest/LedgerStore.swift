@@ -26,9 +26,25 @@ struct LedgerStore {
         var alerted = false
         var errorSummary: String?
         var reportKey: String?
+        /// The version the item is about (nil before its first attempt).
+        var version: ObjectVersion?
+        /// The counts recorded once the file was read in full.
+        var stats: FileStats?
+        /// Set when the file is written range by range.
+        var job: RangeJob?
 
         init(item: JSONValue?) {
             guard let item else { return }
+            if let key = AttributeValues.string(item, "objectKey"), let eTag = AttributeValues.string(item, "eTag"),
+                let lastModified = AttributeValues.integer(item, "lastModified"),
+                let size = AttributeValues.integer(item, "objectSize")
+            {
+                version = ObjectVersion(
+                    key: key, versionID: AttributeValues.string(item, "versionId"), eTag: eTag,
+                    lastModified: lastModified, size: size)
+            }
+            stats = FileStats(ledgerItem: item)
+            job = RangeJob(item: item)
             status = AttributeValues.string(item, "status").flatMap(Status.init)
             validated = item["validated"]?["BOOL"]?.boolValue ?? false
             writtenMeterDays = AttributeValues.integer(item, "writtenMeterDays") ?? 0
@@ -39,8 +55,38 @@ struct LedgerStore {
     }
 
     func entry(of version: ObjectVersion) throws(IngestFailure) -> Entry {
+        try entry(key: version.key, tag: version.tag)
+    }
+
+    func entry(key objectKey: String, tag: String) throws(IngestFailure) -> Entry {
         do throws(AWSError) {
-            return Entry(item: try dynamo.getItem(table: table, key: key(version.key, version.tag), consistent: true))
+            return Entry(item: try dynamo.getItem(table: table, key: key(objectKey, tag), consistent: true))
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// The version is valid and will be written range by range: where the ranges start.
+    func startJob(_ version: ObjectVersion, _ job: RangeJob) throws(IngestFailure) {
+        try update(
+            version.key, version.tag, "SET validated = :true, ranges = :ranges",
+            [":true": ["BOOL": true], ":ranges": job.rangesAttribute])
+    }
+
+    /// Range `index` is written; returns the job as it now stands (every range's worker sees the others' too).
+    func markRangeDone(_ version: ObjectVersion, index: Int) throws(IngestFailure) -> RangeJob {
+        var payload: [String: JSONValue] = [
+            "UpdateExpression": "ADD rangesDone :index",
+            "ExpressionAttributeValues": [":index": ["NS": [.string(String(index))]]],
+            "ReturnValues": "ALL_NEW",
+        ]
+        payload["ConditionExpression"] = "attribute_exists(ranges)"
+        do throws(AWSError) {
+            let item = try dynamo.updateItem(table: table, key: key(version.key, version.tag), expression: payload)
+            guard let job = item["Attributes"].flatMap(RangeJob.init(item:)) else {
+                throw AWSError.invalidResponse("the ledger item of \(version.key) lost its ranges")
+            }
+            return job
         } catch {
             throw .aws(error)
         }

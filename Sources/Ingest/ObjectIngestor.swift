@@ -23,17 +23,21 @@ public final class ObjectIngestor {
     private let s3: S3Client
     private let dynamo: DynamoDBClient
     private let sns: SNSClient
+    private let sqs: SQSClient
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
     private let maxRounds = 4
 
     /// Where meter files lie: nothing else in the bucket is ingested.
     public var incomingPrefix: String { configuration.incomingPrefix }
 
-    public init(configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient) {
+    public init(
+        configuration: IngestConfiguration, s3: S3Client, dynamo: DynamoDBClient, sns: SNSClient, sqs: SQSClient
+    ) {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
         self.sns = sns
+        self.sqs = sqs
     }
 
     public func reconcile(bucket: String, key: String, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome {
@@ -128,6 +132,13 @@ public final class ObjectIngestor {
                 let stats = try ingest(target, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
                 outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted
                 outcome.stats = stats
+                if let ranges = stats.rangesInFlight {
+                    // Other invocations write the ranges; the one that writes the last comes back here.
+                    outcome.kind = .split
+                    outcome.detail = "\(ranges) of its ranges are being written"
+                    outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
+                    return outcome
+                }
                 rejected = stats.errorCount > 0
                 if !rejected {
                     state = try switchSource(
@@ -255,10 +266,29 @@ public final class ObjectIngestor {
         let reader = PinnedObjectReader(
             s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
             deadline: deadline)
+        if let job = progress.job {
+            guard job.isComplete else {
+                return try sendRanges(job, of: version, bucket: bucket, stats: progress.stats)
+            }
+            // Every range is written: the counts recorded when the job was made are the file's.
+            guard let stats = progress.stats else {
+                throw .objectChanging("the ledger lost the counts of \(version.key)")
+            }
+            return stats
+        }
         if !progress.validated {
-            let checked = try reader.validate(rules: rules)
+            let plan = fanOutPlan(for: version)
+            let checked = try reader.validate(rules: rules, rangePlan: plan)
             if !checked.isValid {
                 return try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline)
+            }
+            if plan != nil && checked.rangeStarts.count > 1 {
+                // A valid wide or daily-values file: a data row is a meter-day.
+                let stats = FileStats(result: checked, meterDays: checked.rows)
+                let job = RangeJob(starts: checked.rangeStarts)
+                try ledger.recordStats(version, stats)
+                try ledger.startJob(version, job)
+                return try sendRanges(job, of: version, bucket: bucket, stats: stats)
             }
         }
         let writer = ReadingWriter(
@@ -276,6 +306,69 @@ public final class ObjectIngestor {
             throw .deadlineNear
         }
         return FileStats(result: written, meterDays: writer.meterDays)
+    }
+
+    /// How to cut `version` into ranges written apart, or nil when it is written here: no range queue, or too small.
+    private func fanOutPlan(for version: ObjectVersion) -> RangePlan? {
+        guard configuration.rangeQueueURL != nil, version.size >= configuration.fanOutBytes else { return nil }
+        return RangePlan(bytes: configuration.rangeBytes, alignment: VersionPage.capacity)
+    }
+
+    /// One message per range not yet written (a redelivery sends the missing ones again; a range written twice
+    /// writes the same items).
+    private func sendRanges(_ job: RangeJob, of version: ObjectVersion, bucket: String, stats: FileStats?)
+        throws(IngestFailure) -> FileStats
+    {
+        guard let queue = configuration.rangeQueueURL, var stats else {
+            throw .objectChanging("no range queue or no counts for the ranges of \(version.key)")
+        }
+        let left = job.starts.indices.filter { !job.done.contains($0) }
+        let bodies = left.map {
+            RangeWork(bucket: bucket, key: version.key, tag: version.tag, index: $0).json.serialized
+        }
+        do throws(AWSError) {
+            try sqs.send(bodies, to: queue)
+        } catch {
+            throw .aws(error)
+        }
+        stats.rangesInFlight = left.count
+        return stats
+    }
+
+    /// Writes one range of a version split by `sendRanges` and records it; the invocation that writes the last one
+    /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
+    /// is the key's is skipped: its readings could never count.
+    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome? {
+        guard
+            case .tenant(let tenant) = Tenancy.place(
+                key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
+        else { throw .objectChanging("a range of \(work.key), which belongs to no tenant") }
+        let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
+        let entry = try ledger.entry(key: work.key, tag: work.tag)
+        guard let version = entry.version, var job = entry.job, job.starts.indices.contains(work.index) else {
+            throw .objectChanging("no range \(work.index) of \(work.key) on the ledger")
+        }
+        if entry.status?.isFinal == true { return nil }
+        if !job.done.contains(work.index) {
+            guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else { return nil }
+            let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
+            let writer = ReadingWriter(
+                dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
+                parallelism: configuration.writeParallelism, deadline: deadline,
+                firstMeterDay: job.starts[work.index].meterDay)
+            let reader = PinnedObjectReader(
+                s3: s3, bucket: work.bucket, version: version, chunkBytes: configuration.readChunkBytes,
+                deadline: deadline)
+            _ = try reader.write(
+                rules: configuration.rules(today: today), range: (job, work.index), onMeterDay: writer.add
+            ) { () throws(IngestFailure) in
+                try writer.flushIfFull()
+            }
+            try writer.finish()
+            job = try ledger.markRangeDone(version, index: work.index)
+        }
+        guard job.isComplete else { return nil }
+        return try reconcile(bucket: work.bucket, key: work.key, deadline: deadline)
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.

@@ -11,6 +11,8 @@ public struct ObjectOutcome: Sendable, Equatable {
         case unassigned
         /// Not a meter file: outside the incoming prefix, an empty "folder" placeholder, or gone.
         case ignored
+        /// Valid, and too large for one invocation: its ranges are being written by others.
+        case split
     }
 
     public var kind: Kind

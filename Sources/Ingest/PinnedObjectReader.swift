@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import LambdaRuntime
 import Timekeeping
 
@@ -26,8 +27,10 @@ final class PinnedObjectReader {
     }
 
     /// The validation passes: a small object from memory, a large one streamed in one request per pass.
-    func validate(rules: ValidationRules) throws(IngestFailure) -> MeterFileResult {
-        try MeterFileReading.read(rules: rules) { (parser: MeterFileParser) throws(IngestFailure) in
+    /// With `rangePlan`, the result says where the file may be cut into ranges written apart.
+    func validate(rules: ValidationRules, rangePlan: RangePlan? = nil) throws(IngestFailure) -> MeterFileResult {
+        try MeterFileReading.read(rules: rules, rangePlan: rangePlan) {
+            (parser: MeterFileParser) throws(IngestFailure) in
             if version.size <= chunkBytes {
                 parser.feed(try small())
                 return
@@ -52,7 +55,8 @@ final class PinnedObjectReader {
     /// The writing pass over a file the validation passes found valid: ranged reads of `chunkBytes`, fed to the
     /// parser a slice at a time with `afterSlice` (the writer's flush) in between.
     func write(
-        rules: ValidationRules, onMeterDay: @escaping (MeterDay) -> Void, afterSlice: () throws(IngestFailure) -> Void
+        rules: ValidationRules, range: (job: RangeJob, index: Int)? = nil, onMeterDay: @escaping (MeterDay) -> Void,
+        afterSlice: () throws(IngestFailure) -> Void
     )
         throws(IngestFailure) -> MeterFileResult
     {
@@ -67,12 +71,19 @@ final class PinnedObjectReader {
                 guard !deadline.hasPassed else { throw .deadlineNear }
             }
         }
-        if version.size <= chunkBytes {
+        var bytes = 0..<version.size
+        if let (job, index) = range {
+            // The header record (all before the first range) tells the parser the file's layout.
+            try feed(try read(from: 0, through: job.starts[0].offset - 1))
+            parser.continueAt(job.starts[index])
+            bytes = job.bytes(of: index, objectSize: version.size)
+        }
+        if range == nil && version.size <= chunkBytes {
             try feed(try small())
         } else {
-            var offset = 0
-            while offset < version.size {
-                let last = min(version.size, offset + chunkBytes) - 1
+            var offset = bytes.lowerBound
+            while offset < bytes.upperBound {
+                let last = min(bytes.upperBound, offset + chunkBytes) - 1
                 try feed(try read(from: offset, through: last))
                 offset = last + 1
             }

@@ -29,13 +29,15 @@ final class ReadingWriter {
     private var flushThreshold: Int { DynamoDBClient.batchWriteLimit * parallelism * 2 }
 
     /// `alreadyWritten`: how many meter-days an earlier attempt wrote; their readings are not written again (their
-    /// pages are: a page is written whole, when it is full).
+    /// pages are: a page is written whole, when it is full). `firstMeterDay`: for one range of a file, the index of
+    /// its first meter-day in the file (a multiple of the page capacity, so its pages are the file's own).
     init(
         dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int,
-        deadline: Deadline,
-        alreadyWritten: Int = 0
+        deadline: Deadline, firstMeterDay: Int = 0, alreadyWritten: Int = 0
     ) {
-        writtenMeterDays = alreadyWritten
+        meterDays = firstMeterDay
+        pages = firstMeterDay / VersionPage.capacity
+        writtenMeterDays = max(alreadyWritten, firstMeterDay)
         self.dynamo = dynamo
         self.table = table
         self.tenant = tenant

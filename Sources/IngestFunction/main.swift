@@ -19,7 +19,7 @@ Lambda.run { logger in
     client.stallSeconds = configuration.stallSeconds
     let handler = IngestHandler(
         configuration: configuration, s3: S3Client(client: client), dynamo: DynamoDBClient(client: client),
-        sns: SNSClient(client: client),
+        sns: SNSClient(client: client), sqs: SQSClient(client: client),
         metrics: MetricsEmitter(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "ingest"))
     logger.info(
         "ingest ready",

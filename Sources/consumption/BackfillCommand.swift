@@ -69,7 +69,7 @@ struct BackfillCommand: ParsableCommand {
                 s3: s3,
                 ingestor: ObjectIngestor(
                     configuration: configuration, s3: s3, dynamo: DynamoDBClient(client: client),
-                    sns: SNSClient(client: client)),
+                    sns: SNSClient(client: client), sqs: SQSClient(client: client)),
                 logger: LambdaLogger(usesJSON: false, minimumLevel: .info, write: LambdaLogger.standardError),
                 metrics: MetricsEmitter(functionName: "consumption", write: { _ in }))
             step = { request in

@@ -61,6 +61,10 @@ class Stack:
         self.stream_arn = create_table(self.dynamodb, self.table)
         self.stream_source = None
         self.alert_topic, self.alert_queue_url = alert_inbox(moto, f"{self.bucket}-alerts")
+        # Where the ingest function sends the ranges of a file it splits (template.yaml's RangeQueue).
+        self.range_queue_url = self.sqs.create_queue(QueueName=f"{self.bucket}-ranges")["QueueUrl"]
+        self.range_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.range_queue_url, AttributeNames=[
+            "QueueArn"])["Attributes"]["QueueArn"]
 
     def function(self, **settings):
         return Function(self.moto, self.table, **{"ALERT_TOPIC_ARN": self.alert_topic, **settings})
@@ -108,18 +112,20 @@ class Stack:
         if self.versioned:
             queue_delete_marker_event(self.sqs, self.queue_url, self.bucket, key)
 
-    def messages(self):
-        """Everything waiting in the queue, deleted from it, as Lambda's SQS event source would hand it over."""
+    def messages(self, ranges=False):
+        """Everything waiting in the queue (with `ranges`, the range queue), deleted from it, as Lambda's SQS event
+        source would hand it over."""
+        url, arn = (self.range_queue_url, self.range_queue_arn) if ranges else (self.queue_url, self.queue_arn)
         records = []
         for _ in range(1000):
-            answer = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
-                                              AttributeNames=["All"], WaitTimeSeconds=0)
+            answer = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                              WaitTimeSeconds=0)
             batch = answer.get("Messages", [])
             if not batch:
                 break
             for message in batch:
-                records.append(sqs_record(message, self.queue_arn))
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                records.append(sqs_record(message, arn))
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return records
 
 
