@@ -9,7 +9,7 @@ import JSON
 /// | --- | --- | --- |
 /// | reading (one per object version and meter-day) | `T#t#M#<meter>` | `R#<date>#<source>#<tag>` |
 /// | meter-day (the reading that counts) | `T#t#M#<meter>` | `C#<date>` |
-/// | page of a version's meter-days | `T#t#V#<source>#<tag>` | `<page>` |
+/// | page of a version's meter-days | `T#t#V#<source>#<tag>#<page / 100>` | `<page>` |
 /// | day sum shard | `T#t#TOTALS` | `<date>#<shard>` |
 /// | source (a key's counting version) | `T#t#SOURCE` | `<key>` |
 /// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<tag>` |
@@ -64,8 +64,8 @@ public enum TableKeys {
         "\(meterDayPrefix)\(date)"
     }
 
-    public static func pagePartition(tenant: String, source: String, tag: String) -> String {
-        "T#\(tenant)#V#\(source)#\(tag)"
+    public static func pagePartition(tenant: String, source: String, tag: String, page: Int) -> String {
+        "T#\(tenant)#V#\(source)#\(tag)#\(page / VersionPage.pagesPerPartition)"
     }
 
     public static func pageSort(_ page: Int) -> String {

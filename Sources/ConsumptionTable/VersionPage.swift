@@ -6,6 +6,12 @@ import JSON
 /// version's list costs about 0.04 write units per meter-day instead of one item each.
 public struct VersionPage: Sendable, Equatable {
     public static let capacity = 1000
+    /// Pages are grouped this many to a partition key: a page is about 40 write units (1,000 entries of ~40 bytes),
+    /// and DynamoDB serves one partition at most 1,000 write units a second, so the ~32,000 pages of a 10 GB file
+    /// under one key would take 20 minutes to write; in groups of 100 (~4,000 units) they spread over ~320 keys,
+    /// and the ranges of a fanned-out file (~90 pages each) write to their own groups. Pages are only ever read and
+    /// deleted by number, so no query needs them together.
+    public static let pagesPerPartition = 100
 
     public struct Entry: Sendable, Equatable {
         public var meter: String
@@ -29,7 +35,7 @@ public struct VersionPage: Sendable, Equatable {
 
     public static func key(tenant: String, sourceKey: String, tag: String, page: Int) -> JSONValue {
         TableKeys.key(
-            TableKeys.pagePartition(tenant: tenant, source: TableKeys.sourceID(ofKey: sourceKey), tag: tag),
+            TableKeys.pagePartition(tenant: tenant, source: TableKeys.sourceID(ofKey: sourceKey), tag: tag, page: page),
             TableKeys.pageSort(page))
     }
 

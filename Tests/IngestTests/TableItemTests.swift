@@ -83,6 +83,16 @@ import Testing
         #expect(back.entries.map(\.value) == page.entries.map(\.value))
     }
 
+    @Test func aVersionsPagesAreSpreadOverPartitionKeysAHundredPagesEach() {
+        func partition(_ page: Int) -> String? {
+            VersionPage.key(tenant: "acme", sourceKey: "incoming/acme/big.csv", tag: "t1", page: page)["pk"]?["S"]?
+                .stringValue
+        }
+        #expect(partition(0) == partition(99))
+        #expect(partition(99) != partition(100))
+        #expect(Set((0..<32_000).compactMap(partition)).count == 320)
+    }
+
     @Test func streamSequencesCompareAsNumbers() throws {
         let short = try #require(StreamSequence("900000000000000000001"))
         let long = try #require(StreamSequence("1000000000000000000000"))
