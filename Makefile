@@ -53,18 +53,21 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
 ## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
-## doing the same requests; what a meter-day costs as one day arrives in 1, 10, 50 and 200 files.
+## doing the same requests; what a meter-day costs as one day arrives in 1, 10, 50 and 200 files; the packaged
+## bootstrap's cold start in a bare root; the fan-out's figures and the projection for a 10 GB file.
 bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
 		$(PYTHON) tools/meterfiles.py bench --out $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv --megabytes $(BENCH_MEGABYTES)
 	$(BENCH_VENV)/bin/python tools/bench_core.py --consumption .build/release/consumption \
 		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
+	$(MAKE) --no-print-directory package
 	$(VENV)/bin/python tools/bench_runtime.py
 	swift build -j $(SWIFT_JOBS) --product local-lambda
 	$(VENV)/bin/python tools/bench_ingest.py --data $(BENCH_DATA)
 	$(VENV)/bin/python tools/bench_storage.py
 	$(VENV)/bin/python tools/bench_query.py
+	$(VENV)/bin/python tools/bench_fanout.py --file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
 
 ## demo: the whole system on this machine (tools/demo.py): moto, the real bootstraps under the emulator, S3 -> SQS ->
 ## ingest, the API on 127.0.0.1. `make demo ARGS=--once` stops after the results; `make demo FILES=path/*.csv` ingests

@@ -16,15 +16,16 @@ struct FileError: Error, CustomStringConvertible {
 enum FileReader {
     static let chunkSize = 1 << 20
 
-    static func read(_ path: String, rules: ValidationRules, onMeterDay: ((MeterDay) -> Void)? = nil) throws(FileError)
-        -> MeterFileResult
-    {
+    static func read(
+        _ path: String, rules: ValidationRules, rangePlan: RangePlan? = nil, onMeterDay: ((MeterDay) -> Void)? = nil
+    ) throws(FileError) -> MeterFileResult {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
         defer { buffer.deallocate() }
         var spool: Int32 = -1
         defer { if spool >= 0 { close(spool) } }
         var passes = 0
-        return try MeterFileReading.read(rules: rules, onMeterDay: onMeterDay) { parser throws(FileError) in
+        return try MeterFileReading.read(rules: rules, rangePlan: rangePlan, onMeterDay: onMeterDay) {
+            parser throws(FileError) in
             defer { passes += 1 }
             if path != "-" {
                 let descriptor = open(path, O_RDONLY)

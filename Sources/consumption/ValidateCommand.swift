@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsumptionCore
+import ConsumptionTable
 import JSON
 
 /// `consumption validate FILE...`: the validation report of each file.
@@ -14,6 +15,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print JSON for machines instead of text.")
     var json = false
 
+    @Option(help: "Also count the ranges of at least this many bytes the ingest function would cut the file into.")
+    var rangeBytes: Int?
+
     @Argument(help: "Meter files (CSV or gzip); '-' reads standard input.")
     var files: [String]
 
@@ -21,9 +25,16 @@ struct ValidateCommand: ParsableCommand {
         let rules = try ruleOptions.rules()
         var reports: [FileReport] = []
         for file in files {
-            let result = try FileReader.read(file, rules: rules)
+            let plan = rangeBytes.map { RangePlan(bytes: $0, alignment: VersionPage.capacity) }
+            let result = try FileReader.read(file, rules: rules, rangePlan: plan)
             reports.append(FileReport(file: file, result: result))
             if !json { print(ReportText.render(file: file, result: result)) }
+            if !json, let rangeBytes, result.isValid {
+                print(
+                    result.rangeStarts.isEmpty
+                        ? "  cannot be cut into ranges (gzip or timestamped)"
+                        : "  \(result.rangeStarts.count) ranges of at least \(rangeBytes) bytes")
+            }
         }
         if json { print(JSONValue.array(reports.map(\.json)).serialized) }
         if reports.contains(where: { !$0.valid }) { throw ExitCode(1) }
@@ -51,7 +62,7 @@ struct FileReport {
             "format": result.format.map { .string($0.description) } ?? .null,
             "lines": .integer(result.lines), "rows": .integer(result.rows), "bytes": .integer(result.inputBytes),
             "days": .integer(result.totals.byDate.count), "meterDays": .integer(result.totals.meterDayCount),
-            "errorCount": .integer(report.errorCount),
+            "errorCount": .integer(report.errorCount), "ranges": .integer(result.rangeStarts.count),
             "errorsByCode": .object(
                 Dictionary(uniqueKeysWithValues: report.countsByCode.map { ($0.key.rawValue, .integer($0.value)) })),
             "errors": .array(errors),
