@@ -83,11 +83,13 @@ public final class IngestHandler {
                 let body = try JSONParser.parse(Array(message.body.utf8))
                 if let range = body["range"] {
                     let work = try RangeWork(json: range)
-                    if let outcome = try ingestor.writeRange(work, deadline: deadline) {
-                        OutcomeReporter(logger: context.logger, metrics: metrics).report(outcome)
-                    }
+                    let outcome = try ingestor.writeRange(work, deadline: deadline)
                     context.logger.info(
-                        "range written", ["key": .string(work.key), "index": .integer(work.index)])
+                        outcome.written ? "range written" : "range skipped",
+                        ["key": .string(work.key), "index": .integer(work.index), "detail": .string(outcome.detail)])
+                    if let completed = outcome.completed {
+                        OutcomeReporter(logger: context.logger, metrics: metrics).report(completed)
+                    }
                 } else {
                     try handle(try S3Notification(json: body), context: context, deadline: deadline)
                 }

@@ -272,7 +272,7 @@ public final class ObjectIngestor {
             }
             // Every range is written: the counts recorded when the job was made are the file's.
             guard let stats = progress.stats else {
-                throw .objectChanging("the ledger lost the counts of \(version.key)")
+                throw .corruptItem("the ledger item of \(version.key) has ranges but no counts")
             }
             return stats
         }
@@ -319,8 +319,9 @@ public final class ObjectIngestor {
     private func sendRanges(_ job: RangeJob, of version: ObjectVersion, bucket: String, stats: FileStats?)
         throws(IngestFailure) -> FileStats
     {
-        guard let queue = configuration.rangeQueueURL, var stats else {
-            throw .objectChanging("no range queue or no counts for the ranges of \(version.key)")
+        guard var stats else { throw .corruptItem("the ledger item of \(version.key) has ranges but no counts") }
+        guard let queue = configuration.rangeQueueURL else {
+            throw .aws(.configuration("RANGE_QUEUE_URL is not set, and \(version.key) has ranges to write"))
         }
         let left = job.starts.indices.filter { !job.done.contains($0) }
         let bodies = left.map {
@@ -338,19 +339,22 @@ public final class ObjectIngestor {
     /// Writes one range of a version split by `sendRanges` and records it; the invocation that writes the last one
     /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
     /// is the key's is skipped: its readings could never count.
-    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome? {
+    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> RangeOutcome {
         guard
             case .tenant(let tenant) = Tenancy.place(
                 key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
-        else { throw .objectChanging("a range of \(work.key), which belongs to no tenant") }
+        else { throw .corruptItem("a range message for \(work.key), which belongs to no tenant") }
         let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         let entry = try ledger.entry(key: work.key, tag: work.tag)
         guard let version = entry.version, var job = entry.job, job.starts.indices.contains(work.index) else {
-            throw .objectChanging("no range \(work.index) of \(work.key) on the ledger")
+            throw .corruptItem("no range \(work.index) of \(work.key) on the ledger")
         }
-        if entry.status?.isFinal == true { return nil }
+        if entry.status?.isFinal == true { return RangeOutcome(written: false, detail: "the version is settled") }
+        var written = false
         if !job.done.contains(work.index) {
-            guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else { return nil }
+            guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else {
+                return RangeOutcome(written: false, detail: "a newer version or a delete replaced this one")
+            }
             let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
             let writer = ReadingWriter(
                 dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
@@ -366,9 +370,11 @@ public final class ObjectIngestor {
             }
             try writer.finish()
             job = try ledger.markRangeDone(version, index: work.index)
+            written = true
         }
-        guard job.isComplete else { return nil }
-        return try reconcile(bucket: work.bucket, key: work.key, deadline: deadline)
+        var outcome = RangeOutcome(written: written, detail: "\(job.done.count) of \(job.starts.count) ranges written")
+        if job.isComplete { outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline) }
+        return outcome
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.

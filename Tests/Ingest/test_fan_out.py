@@ -130,6 +130,7 @@ def test_a_newer_version_uploaded_mid_job_wins(stack, workers):
     stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
     assert workers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
     work_through(workers, ranges[2:])
+    assert any("a newer version or a delete replaced this one" in worker.log_text() for worker in workers)
     assert expected_totals(stack.s3, stack.bucket)["acme"] == {"2024-05-01": (Decimal("48"), 1)}
     assert stack.totals("acme") == {"2024-05-01": (Decimal("48"), 1)}
     # Only the newer version was ingested: the older one's ranges left after it came were skipped.
