@@ -75,12 +75,10 @@ struct LedgerStore {
 
     /// Range `index` is written; returns the job as it now stands (every range's worker sees the others' too).
     func markRangeDone(_ version: ObjectVersion, index: Int) throws(IngestFailure) -> RangeJob {
-        var payload: [String: JSONValue] = [
-            "UpdateExpression": "ADD rangesDone :index",
-            "ExpressionAttributeValues": [":index": ["NS": [.string(String(index))]]],
-            "ReturnValues": "ALL_NEW",
+        let payload: [String: JSONValue] = [
+            "UpdateExpression": "ADD rangesDone :index", "ConditionExpression": "attribute_exists(ranges)",
+            "ExpressionAttributeValues": [":index": ["NS": [.string(String(index))]]], "ReturnValues": "ALL_NEW",
         ]
-        payload["ConditionExpression"] = "attribute_exists(ranges)"
         do throws(AWSError) {
             let item = try dynamo.updateItem(table: table, key: key(version.key, version.tag), expression: payload)
             guard let job = item["Attributes"].flatMap(RangeJob.init(item:)) else {

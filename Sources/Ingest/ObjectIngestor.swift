@@ -261,8 +261,7 @@ public final class ObjectIngestor {
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
-        let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
-        let rules = configuration.rules(today: today)
+        let rules = rulesToday()
         let reader = PinnedObjectReader(
             s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
             deadline: deadline)
@@ -306,6 +305,11 @@ public final class ObjectIngestor {
             throw .deadlineNear
         }
         return FileStats(result: written, meterDays: writer.meterDays)
+    }
+
+    /// The validation rules as of the wall clock's day (the date window moves with it).
+    private func rulesToday() -> ValidationRules {
+        configuration.rules(today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000))
     }
 
     /// How to cut `version` into ranges written apart, or nil when it is written here: no range queue, or too small.
@@ -355,7 +359,6 @@ public final class ObjectIngestor {
             guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else {
                 return RangeOutcome(written: false, detail: "a newer version or a delete replaced this one")
             }
-            let today = CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000)
             let writer = ReadingWriter(
                 dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
                 parallelism: configuration.writeParallelism, deadline: deadline,
@@ -364,7 +367,7 @@ public final class ObjectIngestor {
                 s3: s3, bucket: work.bucket, version: version, chunkBytes: configuration.readChunkBytes,
                 deadline: deadline)
             _ = try reader.write(
-                rules: configuration.rules(today: today), range: (job, work.index), onMeterDay: writer.add
+                rules: rulesToday(), range: (job, work.index), onMeterDay: writer.add
             ) { () throws(IngestFailure) in
                 try writer.flushIfFull()
             }
