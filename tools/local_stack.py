@@ -43,13 +43,13 @@ class TemplateSettings:
         self.visibility_timeout = int(self.evaluate(queue["VisibilityTimeout"]))
         self.max_receive_count = int(self.evaluate(queue["RedrivePolicy"]["maxReceiveCount"]))
         self.notifications = resources["MeterBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
-        ranges = resources["RangeQueue"]["Properties"]
-        self.range_queue = self.evaluate(ranges["QueueName"])
-        self.range_dead_letter_queue = self.evaluate(resources["RangeDeadLetterQueue"]["Properties"]["QueueName"])
+        ranges = resources["WorkQueue"]["Properties"]
+        self.work_queue = self.evaluate(ranges["QueueName"])
+        self.work_dead_letter_queue = self.evaluate(resources["WorkDeadLetterQueue"]["Properties"]["QueueName"])
         ingest = resources["IngestFunction"]["Properties"]
         self.ingest_timeout = int(self.evaluate(ingest["Timeout"]))
         self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
-        self.range_batch_size = int(self.evaluate(ingest["Events"]["Ranges"]["Properties"]["BatchSize"]))
+        self.work_batch_size = int(self.evaluate(ingest["Events"]["Work"]["Properties"]["BatchSize"]))
         stream = ingest["Events"]["TableStream"]["Properties"]
         self.stream_batch_size = int(self.evaluate(stream["BatchSize"]))
         # The mapping's filter: records whose sort key starts with this prefix reach the function.
@@ -57,7 +57,7 @@ class TemplateSettings:
         self.stream_sort_key_prefix = pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"]
         # The alert topic and the range queue are made in moto at start-up; their ARN and URL take the Refs' place.
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()
-                                   if k not in ("ALERT_TOPIC_ARN", "RANGE_QUEUE_URL")}
+                                   if k not in ("ALERT_TOPIC_ARN", "WORK_QUEUE_URL")}
         self.alert_topic = self.evaluate(resources["FileAlertTopic"]["Properties"]["TopicName"])
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
@@ -129,7 +129,7 @@ class LocalStack:
                            "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.moto.endpoint}
             self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials,
                                                           "ALERT_TOPIC_ARN": self.alert_topic_arn,
-                                                          "RANGE_QUEUE_URL": self.range_queue_url},
+                                                          "WORK_QUEUE_URL": self.work_queue_url},
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
@@ -141,7 +141,7 @@ class LocalStack:
                 threading.Thread(target=self._poll, args=(url, arn, size), name=f"sqs-event-source-{name}", daemon=True)
                 for name, url, arn, size in (
                     ("notifications", self.queue_url, self.queue_arn, self.settings.batch_size),
-                    ("ranges", self.range_queue_url, self.range_queue_arn, self.settings.range_batch_size))]
+                    ("work", self.work_queue_url, self.work_queue_arn, self.settings.work_batch_size))]
             for poller in self.pollers:
                 poller.start()
             self.stream_source = StreamEventSource(
@@ -191,15 +191,15 @@ class LocalStack:
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"]
         self.queue_arn = queue_arn
-        range_dead = self.sqs.create_queue(QueueName=s.range_dead_letter_queue)["QueueUrl"]
-        range_dead_arn = self.sqs.get_queue_attributes(QueueUrl=range_dead, AttributeNames=["QueueArn"])[
+        work_dead = self.sqs.create_queue(QueueName=s.work_dead_letter_queue)["QueueUrl"]
+        work_dead_arn = self.sqs.get_queue_attributes(QueueUrl=work_dead, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]
-        self.range_queue_url = self.sqs.create_queue(QueueName=s.range_queue, Attributes={
+        self.work_queue_url = self.sqs.create_queue(QueueName=s.work_queue, Attributes={
             "VisibilityTimeout": str(self.visibility_timeout),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": range_dead_arn,
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": work_dead_arn,
                                          "maxReceiveCount": s.max_receive_count}),
         })["QueueUrl"]
-        self.range_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.range_queue_url, AttributeNames=[
+        self.work_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.work_queue_url, AttributeNames=[
             "QueueArn"])["Attributes"]["QueueArn"]
         self.s3.create_bucket(Bucket=s.bucket)
         self.s3.put_bucket_versioning(Bucket=s.bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -336,7 +336,7 @@ class LocalStack:
     def queue_depth(self):
         """Messages waiting or in flight on both of the function's queues."""
         depth = 0
-        for url in (self.queue_url, self.range_queue_url):
+        for url in (self.queue_url, self.work_queue_url):
             attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
             depth += int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])

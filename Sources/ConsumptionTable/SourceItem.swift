@@ -58,13 +58,13 @@ public struct SourceItem: Sendable, Equatable {
 
     public var hasPendingWork: Bool { offered != nil || !retiring.isEmpty }
 
-    enum Attribute {
-        static let meterDays = "meterDays"
-        static let offered = "offered"
-        static let offeringUntil = "offeringUntil"
-        static let retiring = "retiring"
-        static let switchCount = "switchCount"
-        static let updatedAt = "updatedAt"
+    public enum Attribute {
+        public static let meterDays = "meterDays"
+        public static let offered = "offered"
+        public static let offeringUntil = "offeringUntil"
+        public static let retiring = "retiring"
+        public static let switchCount = "switchCount"
+        public static let updatedAt = "updatedAt"
     }
 
     public static func key(tenant: String, key: String) -> JSONValue {
@@ -118,7 +118,10 @@ public struct SourceItem: Sendable, Equatable {
         if let old = counting, old.identity.tag != next?.identity.tag,
             !state.retiring.contains(where: { $0.tag == old.identity.tag })
         {
-            let notBefore = offered == nil ? 0 : (offeringUntil ?? 0)
+            // Offerers renew their leases with writes conditioned on the switch count, so every lease given before
+            // this switch ends by `now` plus a lease's length (the stored `offeringUntil` may not be the latest:
+            // parts of a fanned-out offer renew it concurrently); no lease is given after it.
+            let notBefore = offered == nil ? 0 : max(offeringUntil ?? 0, now + Self.offeringLeaseMilliseconds)
             state.retiring.append(
                 Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
         }

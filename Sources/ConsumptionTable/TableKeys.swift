@@ -13,6 +13,7 @@ import JSON
 /// | day sum shard | `T#t#TOTALS` | `<date>#<shard>` |
 /// | source (a key's counting version) | `T#t#SOURCE` | `<key>` |
 /// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<tag>` |
+/// | settle job (a large version settled in parts) | `T#t#SETTLE` | `<source>#<offer or retire>#<tag>#<switch>` |
 /// | API key -> tenant (table-wide) | `APIKEYS` | `<API key id>` |
 ///
 /// `<source>` is 32 hex digits of SHA-256(key), `<tag>` the 16-hex-digit `ObjectVersion.tag`, so the fixed-length
@@ -83,6 +84,10 @@ public enum TableKeys {
 
     public static func sourcePartition(tenant: String) -> String {
         "T#\(tenant)#SOURCE"
+    }
+
+    public static func settlePartition(tenant: String) -> String {
+        "T#\(tenant)#SETTLE"
     }
 
     public static func ledgerPartition(tenant: String) -> String {

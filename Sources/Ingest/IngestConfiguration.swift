@@ -28,13 +28,16 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// A read of an object that moves no byte for this many seconds is dropped and resumed
     /// (`TRANSFER_STALL_SECONDS`).
     public var stallSeconds: Int
-    /// Where the ranges of a large file go to be written by other invocations (`RANGE_QUEUE_URL`); nil: every file
-    /// is written by the invocations that read it.
-    public var rangeQueueURL: String?
+    /// Where the work of a large file goes to be done by other invocations (`WORK_QUEUE_URL`): its ranges to write,
+    /// its meter-days to settle; nil: every file is written and settled by the invocations that read it.
+    public var workQueueURL: String?
     /// A file of at least `fanOutBytes` (`FAN_OUT_BYTES`) that can be cut is written in ranges of about `rangeBytes`
     /// (`RANGE_BYTES`) by whichever invocations take them.
     public var fanOutBytes: Int
     public var rangeBytes: Int
+    /// A version with more meter-days than this to offer or retire after a switch is settled in parts of this many
+    /// (`SETTLE_PART_METER_DAYS`, whole pages) by whichever invocations take them.
+    public var settlePartMeterDays: Int
     /// The core's caps on gzip output and on meter-days gathered in memory.
     public var maxInflatedBytes: Int
     public var maxInflationRatio: Int
@@ -76,6 +79,16 @@ public struct IngestConfiguration: Sendable, Equatable {
             return text
         }
 
+        // A part is whole pages, so parts never share a page.
+        func settlePart() throws(LambdaError) -> Int {
+            let name = "SETTLE_PART_METER_DAYS"
+            let count = try integer(name, default: 100_000, range: VersionPage.capacity...10_000_000)
+            guard count % VersionPage.capacity == 0 else {
+                throw invalid(name, "a multiple of \(VersionPage.capacity)")
+            }
+            return count
+        }
+
         guard let tableName = value("TABLE_NAME") else {
             throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "TABLE_NAME must be set")
         }
@@ -112,9 +125,10 @@ public struct IngestConfiguration: Sendable, Equatable {
             deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000),
             alertTopicARN: try topic("ALERT_TOPIC_ARN"),
             stallSeconds: try integer("TRANSFER_STALL_SECONDS", default: 10, range: 1...300),
-            rangeQueueURL: value("RANGE_QUEUE_URL"),
+            workQueueURL: value("WORK_QUEUE_URL"),
             fanOutBytes: try integer("FAN_OUT_BYTES", default: 256 << 20, range: (64 << 10)...(1 << 50)),
             rangeBytes: try integer("RANGE_BYTES", default: 32 << 20, range: (16 << 10)...(1 << 40)),
+            settlePartMeterDays: try settlePart(),
             maxInflatedBytes: try integer(
                 "GZIP_MAX_BYTES", default: ValidationRules.defaultMaxInflatedBytes, range: (1 << 20)...(1 << 50)),
             maxInflationRatio: try integer(

@@ -84,12 +84,18 @@ public final class IngestHandler {
                 if let range = body["range"] {
                     let work = try RangeWork(json: range)
                     let outcome = try ingestor.writeRange(work, deadline: deadline)
-                    context.logger.info(
-                        outcome.written ? "range written" : "range skipped",
-                        ["key": .string(work.key), "index": .integer(work.index), "detail": .string(outcome.detail)])
-                    if let completed = outcome.completed {
-                        OutcomeReporter(logger: context.logger, metrics: metrics).report(completed)
-                    }
+                    report(
+                        outcome, outcome.done ? "range written" : "range skipped",
+                        ["key": .string(work.key), "index": .integer(work.index)], context: context)
+                } else if let part = body["settle"] {
+                    let work = try SettleWork(json: part)
+                    let outcome = try ingestor.settlePart(work, deadline: deadline)
+                    report(
+                        outcome, outcome.done ? "part settled" : "part skipped",
+                        [
+                            "key": .string(work.key), "kind": .string(work.kind.rawValue),
+                            "part": .integer(work.part),
+                        ], context: context)
                 } else {
                     try handle(try S3Notification(json: body), context: context, deadline: deadline)
                 }
@@ -104,6 +110,18 @@ public final class IngestHandler {
             }
         }
         return SQSBatchResponse(failedMessageIDs: failed)
+    }
+
+    /// One line per piece of a large file's work; the invocation that finished the last piece also reports the key.
+    private func report(
+        _ outcome: WorkOutcome, _ message: String, _ fields: [String: JSONValue], context: LambdaContext
+    ) {
+        var fields = fields
+        fields["detail"] = .string(outcome.detail)
+        context.logger.info(message, fields)
+        if let completed = outcome.completed {
+            OutcomeReporter(logger: context.logger, metrics: metrics).report(completed)
+        }
     }
 
     /// The day sums follow the meter-day items: the batch is folded in, and a part that could not be applied is

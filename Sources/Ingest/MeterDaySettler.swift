@@ -8,54 +8,89 @@ import Timekeeping
 /// Brings the meter-day items in line with a source item after a switch, page by page, recording its progress on
 /// the source item: the counting version's meter-days are *offered*, then each version that stopped counting is
 /// *retired* and its readings deleted. What one file costs is what its pages hold, whatever else its days hold.
+///
+/// A version with more meter-days than a part (`SettleFanOut`) is settled in parts instead: a `SettleJob` item
+/// and one message per part, taken by whichever invocations (`settle(part:)`); the one that settles the last part
+/// brings the key up to date again, which finds the job complete and goes on.
 struct MeterDaySettler {
     let dynamo: DynamoDBClient
     let table: String
     let tenant: String
     let sources: SourceStore
+    let jobs: SettleJobStore
     let recomputer: MeterDayRecomputer
+    let fanOut: SettleFanOut?
     let parallelism: Int
     let deadline: Deadline
 
     typealias MeterDay = MeterDayRecomputer.MeterDay
 
-    /// Settles `state`'s pending work. Returns false when another switch of the key came meanwhile: it has taken
-    /// the work over, and the caller starts over from the key's new state. Near the deadline it records how far it
-    /// got and throws, so the next attempt resumes there.
+    enum Settlement: Equatable {
+        case settled
+        /// Another switch of the key came meanwhile: it has taken the work over, and the caller starts over from
+        /// the key's new state.
+        case superseded
+        /// This many parts are left to other invocations.
+        case inParts(Int)
+    }
+
+    /// Settles `state`'s pending work. Near the deadline it records how far it got and throws, so the next attempt
+    /// resumes there.
     func settle(_ state: inout SourceItem, now: () -> String, cost: inout MeterDayRecomputer.Cost)
-        throws(IngestFailure) -> Bool
+        throws(IngestFailure) -> Settlement
     {
         if let counting = state.counting, let start = state.offered {
             let source = counting.identity
-            let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
-                (entries, done) throws(IngestFailure) -> Bool in
-                // Offers are sent only well inside the lease (a request lives up to 30 s), which each round renews.
-                var lease = state.offeringUntil ?? 0
-                if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
-                    lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
-                    state.offeringUntil = lease
-                    guard try sources.recordProgress(state, now: now()) else { return false }
+            if let fanOut, counting.meterDays - start > fanOut.partMeterDays {
+                let job = try jobs.readOrMake(
+                    SettleJob(
+                        kind: .offer, key: state.key, tag: source.tag, switchCount: state.switchCount,
+                        meterDays: counting.meterDays, partMeterDays: fanOut.partMeterDays))
+                guard job.isComplete else { return .inParts(try fanOut.send(job)) }
+                state.offered = nil
+                state.offeringUntil = nil
+                guard try sources.recordProgress(state, now: now()) else { return .superseded }
+                try jobs.delete(job)
+            } else {
+                let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
+                    (entries, done) throws(IngestFailure) -> Bool in
+                    // Offers are sent only well inside the lease (a request lives up to 30 s), which each round
+                    // renews.
+                    var lease = state.offeringUntil ?? 0
+                    if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
+                        lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                        state.offeringUntil = lease
+                        guard try sources.recordProgress(state, now: now()) else { return false }
+                    }
+                    try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+                    state.offered = done < counting.meterDays ? done : nil
+                    state.offeringUntil =
+                        state.offered == nil
+                        ? nil : WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                    return try sources.recordProgress(state, now: now())
                 }
-                try offer(
-                    entries, from: source,
-                    deadline: min(
-                        deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds)),
-                    cost: &cost)
-                state.offered = done < counting.meterDays ? done : nil
-                state.offeringUntil =
-                    state.offered == nil ? nil : WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
-                return try sources.recordProgress(state, now: now())
-            }
-            // An offer is a blind write: a switch after ours must not have run its retire before our last offers
-            // landed. The progress write after the last round is conditioned on our switch still standing, so a
-            // switch came either before it (it failed: our offers are retracted) or after it (its retire follows
-            // every offer).
-            guard finished else {
-                try retract(source, upTo: state.offered ?? counting.meterDays, cost: &cost)
-                return false
+                // An offer is a blind write: a switch after ours must not have run its retire before our last
+                // offers landed. The progress write after the last round is conditioned on our switch still
+                // standing, so a switch came either before it (it failed: our offers are retracted) or after it
+                // (its retire follows every offer).
+                guard finished else {
+                    try retract(source, 0..<(state.offered ?? counting.meterDays), cost: &cost)
+                    return .superseded
+                }
             }
         }
         while let retiring = state.retiring.first {
+            if let fanOut, retiring.meterDays - retiring.done > fanOut.partMeterDays {
+                let job = try jobs.readOrMake(
+                    SettleJob(
+                        kind: .retire, key: state.key, tag: retiring.tag, switchCount: 0,
+                        meterDays: retiring.meterDays, partMeterDays: fanOut.partMeterDays))
+                guard job.isComplete else { return .inParts(try fanOut.send(job)) }
+                state.retiring.removeFirst()
+                guard try sources.recordProgress(state, now: now()) else { return .superseded }
+                try jobs.delete(job)
+                continue
+            }
             try waitForOffersToEnd(retiring)
             let key = state.key
             let finished = try walk(key, retiring.tag, from: retiring.done, to: retiring.meterDays) {
@@ -65,20 +100,106 @@ struct MeterDaySettler {
                 state.retiring[0].done = done
                 return try sources.recordProgress(state, now: now())
             }
-            guard finished else { return false }
-            let pages = (retiring.meterDays + VersionPage.capacity - 1) / VersionPage.capacity
-            try write(
-                (0..<pages).map { number in
-                    [
-                        "DeleteRequest": [
-                            "Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: retiring.tag, page: number)
-                        ]
-                    ]
-                })
+            guard finished else { return .superseded }
+            try deletePages(of: key, tag: retiring.tag, 0..<retiring.meterDays)
             state.retiring.removeFirst()
-            if try !sources.recordProgress(state, now: now()) { return false }
+            if try !sources.recordProgress(state, now: now()) { return .superseded }
         }
-        return true
+        return .settled
+    }
+
+    /// What taking one part did: whether this invocation settled it, why not, and whether every part is now done.
+    struct PartOutcome: Equatable {
+        var settled: Bool
+        var detail: String
+        var jobComplete = false
+    }
+
+    /// Settles one part of a job made by `settle`. Offers: only while the switch they are for stands, under an
+    /// offering lease of their own renewed by a write conditioned on that switch, and confirmed the same way after
+    /// the last round (a switch before the confirmation retracts the part's offers; one after it retires after
+    /// them). Retires: once the offers of the version being retired have ended, then its readings and the part's
+    /// pages are deleted.
+    func settle(part work: SettleWork, now: () -> String, cost: inout MeterDayRecomputer.Cost)
+        throws(IngestFailure) -> PartOutcome
+    {
+        guard
+            let job = try jobs.read(kind: work.kind, key: work.key, tag: work.tag, switchCount: work.switchCount),
+            work.part < job.parts
+        else { return PartOutcome(settled: false, detail: "the job is finished") }
+        guard !job.done.contains(work.part) else {
+            return PartOutcome(settled: false, detail: "settled before", jobComplete: job.isComplete)
+        }
+        let state = try sources.read(key: work.key)
+        let meterDays = job.meterDays(of: work.part)
+        switch job.kind {
+        case .offer:
+            guard state.switchCount == job.switchCount, state.offered != nil, let counting = state.counting,
+                counting.identity.tag == job.tag
+            else {
+                // No part of a job whose switch is gone will ever be done: its item goes.
+                try jobs.delete(job)
+                return PartOutcome(settled: false, detail: "a later switch replaced the one these offers were for")
+            }
+            guard
+                try offer(
+                    part: meterDays, of: counting.identity, switchCount: job.switchCount, now: now, cost: &cost)
+            else {
+                return PartOutcome(settled: false, detail: "a later switch came while offering: offers retracted")
+            }
+        case .retire:
+            guard let retiring = state.retiring.first(where: { $0.tag == job.tag }) else {
+                return PartOutcome(settled: false, detail: "the version is retired")
+            }
+            try waitForOffersToEnd(retiring)
+            _ = try walk(work.key, job.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
+                (entries, _) throws(IngestFailure) -> Bool in
+                try retire(entries, key: work.key, tag: job.tag, cost: &cost)
+                try write(
+                    entries.map { ["DeleteRequest": ["Key": readingKey($0, key: work.key, tag: job.tag)]] })
+                return true
+            }
+            try deletePages(of: work.key, tag: job.tag, meterDays)
+        }
+        guard let after = try jobs.markPartDone(job, index: work.part) else {
+            return PartOutcome(settled: true, detail: "settled; the job had finished meanwhile")
+        }
+        return PartOutcome(
+            settled: true, detail: "\(after.done.count) of \(after.parts) parts settled",
+            jobComplete: after.isComplete)
+    }
+
+    /// Offers one part's meter-days for the switch `switchCount`; false when a later switch came (the part's
+    /// offers are then retracted).
+    private func offer(
+        part meterDays: Range<Int>, of source: VersionIdentity, switchCount: Int, now: () -> String,
+        cost: inout MeterDayRecomputer.Cost
+    ) throws(IngestFailure) -> Bool {
+        var lease = 0
+        let finished = try walk(source.key, source.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
+            (entries, _) throws(IngestFailure) -> Bool in
+            if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
+                lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                guard
+                    try sources.holdSwitch(
+                        key: source.key, switchCount: switchCount, offeringUntil: lease, now: now())
+                else { return false }
+            }
+            try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+            return true
+        }
+        if finished,
+            try sources.holdSwitch(key: source.key, switchCount: switchCount, offeringUntil: nil, now: now())
+        {
+            return true
+        }
+        try retract(source, meterDays, cost: &cost)
+        return false
+    }
+
+    /// Offers go out only in a lease's first 20 s (and before the invocation's deadline).
+    private func offerDeadline(_ lease: Int) -> Deadline {
+        min(deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds))
     }
 
     /// The last offer of an offering lease is sent 40 s before it ends and lands within 30 s; a retire waits for
@@ -105,10 +226,14 @@ struct MeterDaySettler {
         let round = max(DynamoDBClient.batchWriteLimit, parallelism * 16)
         var done = start
         while done < end {
-            let entries = try page(key, tag, done / VersionPage.capacity)
+            let number = done / VersionPage.capacity
+            let entries = try page(key, tag, number)
             var offset = done % VersionPage.capacity
-            // A page already deleted (its version retired meanwhile) has nothing left to do.
-            guard offset < entries.count else { return true }
+            // A page already deleted (its part of the version retired meanwhile) has nothing left to do.
+            guard offset < entries.count else {
+                done = (number + 1) * VersionPage.capacity
+                continue
+            }
             while offset < entries.count {
                 guard !deadline.hasPassed else { throw .deadlineNear }
                 let slice = Array(entries[offset..<min(entries.count, offset + round)])
@@ -227,14 +352,26 @@ struct MeterDaySettler {
         try recomputer.recompute(Array(generations.keys), generations: generations, cost: &cost)
     }
 
-    /// Retires the first `count` meter-days of a version whose offers may have landed after it stopped counting.
-    private func retract(_ source: VersionIdentity, upTo count: Int, cost: inout MeterDayRecomputer.Cost)
+    /// Retires the meter-days `meterDays` of a version whose offers may have landed after it stopped counting.
+    private func retract(_ source: VersionIdentity, _ meterDays: Range<Int>, cost: inout MeterDayRecomputer.Cost)
         throws(IngestFailure)
     {
-        _ = try walk(source.key, source.tag, from: 0, to: count) { (entries, _) throws(IngestFailure) -> Bool in
+        _ = try walk(source.key, source.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
+            (entries, _) throws(IngestFailure) -> Bool in
             try retire(entries, key: source.key, tag: source.tag, cost: &cost)
             return true
         }
+    }
+
+    /// Deletes the pages that hold the meter-days `meterDays` (whole pages) of a retired version.
+    private func deletePages(of key: String, tag: String, _ meterDays: Range<Int>) throws(IngestFailure) {
+        let pages =
+            meterDays.lowerBound / VersionPage.capacity..<(meterDays.upperBound + VersionPage.capacity - 1)
+            / VersionPage.capacity
+        try write(
+            pages.map { number in
+                ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number)]]
+            })
     }
 
     /// A page of a version's meter-days; a page already deleted (its version retired meanwhile) is empty.

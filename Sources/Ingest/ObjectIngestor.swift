@@ -16,7 +16,8 @@ import Timekeeping
 /// 5. Switch the source item to the version (optimistic lock): now they count, and the previous version's stop.
 /// 6. HEAD again; if the key changed meanwhile, start over, so a slow process never leaves an old version counting.
 /// 7. Settle the meter-days: offer the new version's, retire the previous version's (recomputing only the
-///    meter-days it counted in) and delete its readings. The day sums follow through the table's stream.
+///    meter-days it counted in) and delete its readings — in parts settled by other invocations for a large
+///    version. The day sums follow through the table's stream.
 /// 8. Close the ledger entry.
 public final class ObjectIngestor {
     private let configuration: IngestConfiguration
@@ -178,19 +179,25 @@ public final class ObjectIngestor {
         // (or, for a rejected target, the version whose rejection was decided).
         guard try head(bucket: bucket, key: key)?.tag == target?.tag else { throw .objectChanging(key) }
 
-        let recomputer = MeterDayRecomputer(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
-            parallelism: configuration.writeParallelism, deadline: deadline)
-        let settler = MeterDaySettler(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources, recomputer: recomputer,
-            parallelism: configuration.writeParallelism, deadline: deadline)
+        let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
         let retiring = state.retiring.map(\.tag)
         let settleStarted = WallClock.nowMilliseconds()
         var cost = MeterDayRecomputer.Cost()
-        guard try settler.settle(&state, now: now, cost: &cost) else { throw .objectChanging(key) }
+        let settlement = try settler.settle(&state, now: now, cost: &cost)
         outcome.meterDaysRecomputed = cost.meterDays
         outcome.readingsRead = cost.readingsRead
         outcome.settleMilliseconds = WallClock.nowMilliseconds() - settleStarted
+        switch settlement {
+        case .superseded:
+            throw .objectChanging(key)
+        case .inParts(let parts):
+            // Other invocations settle the parts; the one that settles the last comes back here.
+            outcome.kind = .split
+            outcome.detail = "\(parts) parts of its settling are being done"
+            return outcome
+        case .settled:
+            break
+        }
         for tag in retiring { try ledger.markDeleted(key: key, tag: tag, now: now()) }
         if let target, outcome.kind == .ingested, state.counting?.identity.tag == target.tag {
             try ledger.finish(
@@ -314,7 +321,7 @@ public final class ObjectIngestor {
 
     /// How to cut `version` into ranges written apart, or nil when it is written here: no range queue, or too small.
     private func fanOutPlan(for version: ObjectVersion) -> RangePlan? {
-        guard configuration.rangeQueueURL != nil, version.size >= configuration.fanOutBytes else { return nil }
+        guard configuration.workQueueURL != nil, version.size >= configuration.fanOutBytes else { return nil }
         return RangePlan(bytes: configuration.rangeBytes, alignment: VersionPage.capacity)
     }
 
@@ -324,8 +331,8 @@ public final class ObjectIngestor {
         throws(IngestFailure) -> FileStats
     {
         guard var stats else { throw .corruptItem("the ledger item of \(version.key) has ranges but no counts") }
-        guard let queue = configuration.rangeQueueURL else {
-            throw .aws(.configuration("RANGE_QUEUE_URL is not set, and \(version.key) has ranges to write"))
+        guard let queue = configuration.workQueueURL else {
+            throw .aws(.configuration("WORK_QUEUE_URL is not set, and \(version.key) has ranges to write"))
         }
         let left = job.starts.indices.filter { !job.done.contains($0) }
         let bodies = left.map {
@@ -343,7 +350,7 @@ public final class ObjectIngestor {
     /// Writes one range of a version split by `sendRanges` and records it; the invocation that writes the last one
     /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
     /// is the key's is skipped: its readings could never count.
-    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> RangeOutcome {
+    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
         guard
             case .tenant(let tenant) = Tenancy.place(
                 key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
@@ -353,11 +360,11 @@ public final class ObjectIngestor {
         guard let version = entry.version, var job = entry.job, job.starts.indices.contains(work.index) else {
             throw .corruptItem("no range \(work.index) of \(work.key) on the ledger")
         }
-        if entry.status?.isFinal == true { return RangeOutcome(written: false, detail: "the version is settled") }
+        if entry.status?.isFinal == true { return WorkOutcome(done: false, detail: "the version is settled") }
         var written = false
         if !job.done.contains(work.index) {
             guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else {
-                return RangeOutcome(written: false, detail: "a newer version or a delete replaced this one")
+                return WorkOutcome(done: false, detail: "a newer version or a delete replaced this one")
             }
             let writer = ReadingWriter(
                 dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
@@ -375,9 +382,41 @@ public final class ObjectIngestor {
             job = try ledger.markRangeDone(version, index: work.index)
             written = true
         }
-        var outcome = RangeOutcome(written: written, detail: "\(job.done.count) of \(job.starts.count) ranges written")
+        var outcome = WorkOutcome(done: written, detail: "\(job.done.count) of \(job.starts.count) ranges written")
         if job.isComplete { outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline) }
         return outcome
+    }
+
+    /// Settles one part of a large version's settling; the invocation that settles the last one brings the key up
+    /// to date, which finds the job complete and goes on.
+    public func settlePart(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
+        guard
+            case .tenant(let tenant) = Tenancy.place(
+                key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
+        else { throw .corruptItem("a settle message for \(work.key), which belongs to no tenant") }
+        var cost = MeterDayRecomputer.Cost()
+        let part = try settler(tenant: tenant, bucket: work.bucket, deadline: deadline)
+            .settle(part: work, now: now, cost: &cost)
+        var outcome = WorkOutcome(done: part.settled, detail: part.detail)
+        if part.jobComplete {
+            outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline)
+        }
+        return outcome
+    }
+
+    private func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {
+        let sources = SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
+        return MeterDaySettler(
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
+            jobs: SettleJobStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant),
+            recomputer: MeterDayRecomputer(
+                dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
+                parallelism: configuration.writeParallelism, deadline: deadline),
+            fanOut: configuration.workQueueURL.map {
+                SettleFanOut(
+                    sqs: sqs, queueURL: $0, bucket: bucket, partMeterDays: configuration.settlePartMeterDays)
+            },
+            parallelism: configuration.writeParallelism, deadline: deadline)
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.

@@ -11,7 +11,7 @@ public struct ObjectOutcome: Sendable, Equatable {
         case unassigned
         /// Not a meter file: outside the incoming prefix, an empty "folder" placeholder, or gone.
         case ignored
-        /// Valid, and too large for one invocation: its ranges are being written by others.
+        /// Too large for one invocation: its ranges are being written, or its meter-days settled, by others.
         case split
     }
 

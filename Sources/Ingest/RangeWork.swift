@@ -28,17 +28,3 @@ public struct RangeWork: Sendable, Equatable {
         ["range": ["bucket": .string(bucket), "key": .string(key), "tag": .string(tag), "index": .integer(index)]]
     }
 }
-
-/// What taking one range did: whether this invocation wrote it (not when it was written before, the version was
-/// replaced, or it is settled), and, from the invocation that completed the set, the key brought up to date.
-public struct RangeOutcome: Sendable, Equatable {
-    public var written: Bool
-    public var detail: String
-    public var completed: ObjectOutcome?
-
-    init(written: Bool, detail: String, completed: ObjectOutcome? = nil) {
-        self.written = written
-        self.detail = detail
-        self.completed = completed
-    }
-}

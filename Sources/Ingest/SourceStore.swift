@@ -50,6 +50,35 @@ struct SourceStore {
         try replace(state, expectedSwitchCount: state.switchCount, now: now)
     }
 
+    /// Whether the switch `switchCount` of `key` still stands — a conditional write, so a later switch comes either
+    /// before it (false) or after it. With `offeringUntil`, it also renews the offering lease of a part of the
+    /// offers, and only while offers are pending. The lease's value is informative: a switch retires an old version
+    /// no sooner than an offering lease given at that moment would end (`SourceItem.switched`).
+    func holdSwitch(key: String, switchCount: Int, offeringUntil: Int?, now: String) throws(IngestFailure) -> Bool {
+        var values: [String: JSONValue] = [
+            ":expected": AttributeValues.number(switchCount), ":now": AttributeValues.string(now),
+        ]
+        var update = "SET \(SourceItem.Attribute.updatedAt) = :now"
+        var condition = "\(SourceItem.Attribute.switchCount) = :expected"
+        if let offeringUntil {
+            values[":until"] = AttributeValues.number(offeringUntil)
+            update += ", \(SourceItem.Attribute.offeringUntil) = :until"
+            condition += " AND attribute_exists(\(SourceItem.Attribute.offered))"
+        }
+        do throws(AWSError) {
+            _ = try dynamo.updateItem(
+                table: table, key: SourceItem.key(tenant: tenant, key: key),
+                expression: [
+                    "UpdateExpression": .string(update), "ConditionExpression": .string(condition),
+                    "ExpressionAttributeValues": .object(values),
+                ])
+            return true
+        } catch {
+            if error.code == "ConditionalCheckFailedException" { return false }
+            throw .aws(error)
+        }
+    }
+
     /// The counting version's tag of each key, read consistently; keys compared as bytes.
     func countingTags(of keys: [ByteIdentity]) throws(IngestFailure) -> [ByteIdentity: String] {
         do throws(AWSError) {

@@ -110,7 +110,7 @@ def queue_problems(template):
     for timeout in timeouts:
         if visibility[str(timeout)]["VisibilityTimeout"] < 6 * int(timeout):
             problems.append(f"a {timeout} s ingest timeout gets a visibility timeout under six times it")
-    for name in ("IngestQueue", "RangeQueue"):
+    for name in ("IngestQueue", "WorkQueue"):
         if "RedrivePolicy" not in template["Resources"][name]["Properties"]:
             problems.append(f"{name}: no dead-letter queue")
     if template["Parameters"]["IngestBatchSize"]["Default"] != 1:
@@ -207,8 +207,8 @@ MISTAKES = [
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
     ("a short visibility timeout", queue_problems,
      lambda t: t["Mappings"]["IngestTimeouts"]["300"].update(VisibilityTimeout=300)),
-    ("ranges without a dead-letter queue", queue_problems,
-     lambda t: t["Resources"]["RangeQueue"]["Properties"].pop("RedrivePolicy")),
+    ("the work queue without a dead-letter queue", queue_problems,
+     lambda t: t["Resources"]["WorkQueue"]["Properties"].pop("RedrivePolicy")),
     ("batches of ten files", queue_problems, lambda t: t["Parameters"]["IngestBatchSize"].update(Default=10)),
     ("no table stream", stream_problems, lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("StreamSpecification")),
     ("no tumbling window", stream_problems,

@@ -61,9 +61,9 @@ class Stack:
         self.stream_arn = create_table(self.dynamodb, self.table)
         self.stream_source = None
         self.alert_topic, self.alert_queue_url = alert_inbox(moto, f"{self.bucket}-alerts")
-        # Where the ingest function sends the ranges of a file it splits (template.yaml's RangeQueue).
-        self.range_queue_url = self.sqs.create_queue(QueueName=f"{self.bucket}-ranges")["QueueUrl"]
-        self.range_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.range_queue_url, AttributeNames=[
+        # Where the ingest function sends the ranges of a file it splits (template.yaml's WorkQueue).
+        self.work_queue_url = self.sqs.create_queue(QueueName=f"{self.bucket}-work")["QueueUrl"]
+        self.work_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.work_queue_url, AttributeNames=[
             "QueueArn"])["Attributes"]["QueueArn"]
 
     def function(self, **settings):
@@ -112,10 +112,10 @@ class Stack:
         if self.versioned:
             queue_delete_marker_event(self.sqs, self.queue_url, self.bucket, key)
 
-    def messages(self, ranges=False):
-        """Everything waiting in the queue (with `ranges`, the range queue), deleted from it, as Lambda's SQS event
+    def messages(self, work=False):
+        """Everything waiting in the queue (with `work`, the work queue), deleted from it, as Lambda's SQS event
         source would hand it over."""
-        url, arn = (self.range_queue_url, self.range_queue_arn) if ranges else (self.queue_url, self.queue_arn)
+        url, arn = (self.work_queue_url, self.work_queue_arn) if work else (self.queue_url, self.queue_arn)
         records = []
         for _ in range(1000):
             answer = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],

@@ -1,7 +1,10 @@
-"""Files too large for one invocation are written range by range by whichever invocations take the ranges
-(FAN_OUT_BYTES and RANGE_BYTES scaled down here so a file of a few hundred KB splits as a 10 GB one would): by eight
-worker processes, with two of them killed -9 mid-range and every range message delivered twice, and with a newer
-version uploaded mid-job — each ends exactly as the oracle computes from the objects as they stand."""
+"""Files too large for one invocation are written range by range, and settled part by part, by whichever
+invocations take the work (FAN_OUT_BYTES, RANGE_BYTES and SETTLE_PART_METER_DAYS scaled down here so a file of a few
+hundred KB splits as a 10 GB one would): by eight worker processes, with two of them killed -9 mid-range or mid-part
+and every message delivered twice, and with a newer version uploaded mid-job — each ends exactly as the oracle
+computes from the objects as they stand."""
+import hashlib
+import json
 import random
 import threading
 import time
@@ -22,9 +25,20 @@ def big_file(seed, meters=500, dates=("2024-05-01", "2024-05-02", "2024-05-03", 
                       for meter in range(meters) for date in dates])
 
 
-def ledger(stack, tenant="acme"):
+def partition(stack, pk):
     return query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
-                     ExpressionAttributeValues={":pk": {"S": f"T#{tenant}#LEDGER"}})
+                     ExpressionAttributeValues={":pk": {"S": pk}})
+
+
+def ledger(stack, tenant="acme"):
+    return partition(stack, f"T#{tenant}#LEDGER")
+
+
+def kinds(records):
+    """What each work message asks: ('range', index) or (kind of settling, part)."""
+    bodies = [json.loads(record["body"]) for record in records]
+    return [("range", body["range"]["index"]) if "range" in body else (body["settle"]["kind"], body["settle"]["part"])
+            for body in bodies]
 
 
 def progress(stack):
@@ -68,9 +82,54 @@ def work_through(functions, records, duplicate=False):
     return answers
 
 
+def work_until_done(stack, functions, duplicate=False):
+    """The work queue's messages to `functions` (as `work_through`) until no more come: ranges, then the parts of
+    the offers, then those of the retires, each made by the invocation that finished the previous step."""
+    asked = []
+    for _ in range(10):
+        records = stack.messages(work=True)
+        if not records:
+            return asked
+        asked.append(sorted(kinds(records)))
+        work_through(functions, records, duplicate)
+    raise AssertionError(f"work kept coming: {asked}")
+
+
+def killed_mid_work(stack, workers, records, kill_at, **settings):
+    """The first two records each crash a worker of their own (kill -9 at its `kill_at`-th request from now); then
+    they come back after their visibility timeout, among every record delivered twice, to those two (restarted) and
+    the other workers."""
+    proxies = [FaultProxy(stack.moto) for _ in range(2)]
+    killers = [stack.function(WORK_QUEUE_URL=stack.work_queue_url, AWS_ENDPOINT_URL=proxy.endpoint, **SPLIT,
+                              **settings) for proxy in proxies]
+    try:
+        for proxy, killer, record in zip(proxies, killers, records):
+            assert killer.invoke(sqs_event([]))["outcome"] == "ok"  # started: its bootstrap has a pid to kill
+            proxy.configure(killAt=kill_at, killPid=killer.stats()["pid"])
+            assert killer.invoke(sqs_event([record]))["outcome"] == "crashed"
+            assert proxy.stats()["killed"]
+        work_through(killers + workers[2:], records, duplicate=True)
+    finally:
+        for function in killers:
+            function.stop()
+        for proxy in proxies:
+            proxy.stop()
+
+
 @pytest.fixture
 def workers(stack):
-    started = [stack.function(RANGE_QUEUE_URL=stack.range_queue_url, **SPLIT) for _ in range(WORKERS)]
+    started = [stack.function(WORK_QUEUE_URL=stack.work_queue_url, **SPLIT) for _ in range(WORKERS)]
+    yield started
+    for function in started:
+        function.stop()
+
+
+@pytest.fixture
+def settlers(stack):
+    """Workers that also settle in parts of 1,000 meter-days: a file of 1,500 meter-days settles in two. Two minutes an
+    invocation: a retire may wait out an offering lease (a minute)."""
+    started = [stack.function(WORK_QUEUE_URL=stack.work_queue_url, SETTLE_PART_METER_DAYS="1000",
+                              timeout_ms=120_000, **SPLIT) for _ in range(WORKERS)]
     yield started
     for function in started:
         function.stop()
@@ -83,7 +142,7 @@ def test_a_split_file_gives_exactly_the_totals_of_the_file(stack, workers):
     assert first["json"] == {"batchItemFailures": []}
     [entry] = ledger(stack)
     assert entry["status"]["S"] == "processing" and len(entry["ranges"]["L"]) >= 3
-    ranges = stack.messages(ranges=True)
+    ranges = stack.messages(work=True)
     assert len(ranges) == len(entry["ranges"]["L"])
     work_through(workers, ranges[:1])
     assert progress(stack) == {"total": len(ranges), "done": 1, "meterDaysWritten": 1000}
@@ -98,24 +157,9 @@ def test_a_split_file_gives_exactly_the_totals_of_the_file(stack, workers):
 def test_workers_killed_mid_range_and_every_range_delivered_twice_still_end_exact(stack, workers):
     stack.put("incoming/acme/big.csv", big_file(2))
     assert workers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    ranges = stack.messages(ranges=True)
-    proxies = [FaultProxy(stack.moto) for _ in range(2)]
-    killers = [stack.function(RANGE_QUEUE_URL=stack.range_queue_url, AWS_ENDPOINT_URL=proxy.endpoint, **SPLIT)
-               for proxy in proxies]
-    try:
-        for proxy, killer, record in zip(proxies, killers, ranges):
-            assert killer.invoke(sqs_event([]))["outcome"] == "ok"  # started: its bootstrap has a pid to kill
-            # Past the ledger read, the HEAD and the reads of the header and the range: among the range's writes.
-            proxy.configure(killAt=12, killPid=killer.stats()["pid"])
-            assert killer.invoke(sqs_event([record]))["outcome"] == "crashed"
-            assert proxy.stats()["killed"]
-        # The two messages come back after their visibility timeout, among every message delivered twice.
-        work_through(killers + workers[2:], ranges, duplicate=True)
-    finally:
-        for function in killers:
-            function.stop()
-        for proxy in proxies:
-            proxy.stop()
+    ranges = stack.messages(work=True)
+    # Past the ledger read, the HEAD and the reads of the header and the range: among the range's writes.
+    killed_mid_work(stack, workers, ranges, kill_at=12)
     [entry] = ledger(stack)
     assert entry["status"]["S"] == "ingested"
     assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
@@ -124,7 +168,7 @@ def test_workers_killed_mid_range_and_every_range_delivered_twice_still_end_exac
 def test_a_newer_version_uploaded_mid_job_wins(stack, workers):
     stack.put("incoming/acme/big.csv", big_file(3))
     assert workers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    ranges = stack.messages(ranges=True)
+    ranges = stack.messages(work=True)
     work_through(workers, ranges[:2])
     time.sleep(1.1)
     stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
@@ -135,3 +179,78 @@ def test_a_newer_version_uploaded_mid_job_wins(stack, workers):
     assert stack.totals("acme") == {"2024-05-01": (Decimal("48"), 1)}
     # Only the newer version was ingested: the older one's ranges left after it came were skipped.
     assert [item["status"]["S"] for item in ledger(stack)].count("ingested") == 1
+
+
+def readings_of(stack, tag):
+    """The reading items of one version (every meter's partition)."""
+    pages = stack.dynamodb.get_paginator("scan").paginate(TableName=stack.table, ConsistentRead=True)
+    items = [item for page in pages for item in page["Items"]]
+    return [item for item in items if item["sk"]["S"].startswith("R#") and item["sk"]["S"].endswith(f"#{tag}")]
+
+
+def test_a_large_version_is_offered_and_retired_in_parts_and_ends_exact(stack, settlers):
+    stack.put("incoming/acme/big.csv", big_file(4, meters=300))
+    assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    work_through(settlers, stack.messages(work=True))
+    parts = stack.messages(work=True)
+    assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
+    work_through(settlers, parts, duplicate=True)
+    assert stack.messages(work=True) == []
+    [entry] = ledger(stack)
+    assert entry["status"]["S"] == "ingested"
+    assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
+    old_tag = entry["versionTag"]["S"]
+    assert len(readings_of(stack, old_tag)) == 1500
+
+    # A corrected file replaces it: its offers, then the old version's retires, each in two parts.
+    time.sleep(1.1)
+    stack.put("incoming/acme/big.csv", big_file(5, meters=300))
+    assert settlers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    steps = work_until_done(stack, settlers)
+    assert [{kind for kind, _ in step} for step in steps] == [{"range"}, {"offer"}, {"retire"}]
+    assert steps[2] == [("retire", part) for part in range(2)]
+    assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
+    assert readings_of(stack, old_tag) == []
+    source_id = hashlib.sha256(b"incoming/acme/big.csv").hexdigest()[:32]
+    assert partition(stack, f"T#acme#V#{source_id}#{old_tag}#0") == []
+    [source] = partition(stack, "T#acme#SOURCE")
+    assert "retiring" not in source and "offered" not in source
+    # Nothing of the old version is left but its ledger entry, and no job item outlives its work.
+    assert partition(stack, "T#acme#SETTLE") == []
+    statuses = sorted(item["status"]["S"] for item in ledger(stack))
+    assert statuses == ["deleted", "ingested"]
+
+
+def test_workers_killed_mid_part_and_every_part_delivered_twice_still_end_exact(stack, settlers):
+    stack.put("incoming/acme/big.csv", big_file(6, meters=300))
+    assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    work_through(settlers, stack.messages(work=True))
+    parts = stack.messages(work=True)
+    assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
+    # Past the job, the source item, the lease and the first page: among the part's offers.
+    killed_mid_work(stack, settlers, parts, kill_at=40, SETTLE_PART_METER_DAYS="1000")
+    assert stack.messages(work=True) == []
+    [entry] = ledger(stack)
+    assert entry["status"]["S"] == "ingested"
+    assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
+    assert partition(stack, "T#acme#SETTLE") == []
+
+
+def test_a_newer_version_during_the_offers_wins_and_the_old_offers_are_retired(stack, settlers):
+    stack.put("incoming/acme/big.csv", big_file(7, meters=300))
+    assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    work_through(settlers, stack.messages(work=True))
+    parts = stack.messages(work=True)
+    work_through(settlers, parts[:1])
+    # One part of the offers landed; a small new version switches the key before the others are taken.
+    time.sleep(1.1)
+    stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
+    assert settlers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    work_through(settlers, parts[1:])
+    assert any("a later switch replaced the one these offers were for" in worker.log_text() for worker in settlers)
+    # The old version's retire waits out the offering lease (a minute) in parts of its own.
+    steps = work_until_done(stack, settlers)
+    assert [{kind for kind, _ in step} for step in steps] == [{"retire"}]
+    assert stack.totals("acme") == {"2024-05-01": (Decimal("48"), 1)}
+    assert expected_totals(stack.s3, stack.bucket)["acme"] == {"2024-05-01": (Decimal("48"), 1)}
+    assert partition(stack, "T#acme#SETTLE") == []

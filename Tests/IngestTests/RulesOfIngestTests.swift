@@ -76,6 +76,7 @@ import Testing
         #expect(configuration.defaultTenant == "default")
         #expect(configuration.writeParallelism == 8)
         #expect(!configuration.allowNegative)
+        #expect(configuration.workQueueURL == nil && configuration.settlePartMeterDays == 100_000)
     }
 
     @Test(arguments: [
@@ -83,6 +84,8 @@ import Testing
         ["DEFAULT_TENANT": "a b"], ["ALLOW_NEGATIVE": "yes"], ["INTERVAL_CEILING_KWH": "-1"],
         ["EARLIEST_DATE": "2024-13-01"], ["EARLIEST_DATE": "2024-05-02", "LATEST_DATE": "2024-05-01"],
         ["WRITE_PARALLELISM": "0"], ["READ_CHUNK_BYTES": "10"],
+        // Parts of settling are whole pages of 1,000 meter-days.
+        ["SETTLE_PART_METER_DAYS": "1500"], ["SETTLE_PART_METER_DAYS": "0"],
     ])
     func aBadSettingIsAnInitErrorNamingIt(_ overrides: [String: String]) {
         let environment = base.merging(overrides) { _, new in new }

@@ -43,11 +43,36 @@ import Testing
         #expect(switched.switchCount == 5)
         #expect(switched.offeringUntil == 1_000 + SourceItem.offeringLeaseMilliseconds)
         // Switching back to a retiring version takes it off the list: its readings must stay. The version left
-        // behind was still being offered: its retire waits for the end of that lease.
+        // behind was still being offered: its retire waits until any lease given before this switch has ended —
+        // one given just now, or a later one stored.
         let back = switched.switched(to: old.counting, now: 2_000)
-        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0, notBefore: 61_000)])
+        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0, notBefore: 62_000)])
+        var renewed = switched
+        renewed.offeringUntil = 90_000
+        #expect(renewed.switched(to: old.counting, now: 2_000).retiring.first?.notBefore == 90_000)
         // A delete retires and offers nothing.
         #expect(switched.switched(to: nil, now: 3_000).offered == nil)
+    }
+
+    @Test func aSettleJobCutsItsVersionIntoPartsOfWholePages() throws {
+        let job = SettleJob(
+            kind: .offer, key: "incoming/acme/a.csv", tag: "t", switchCount: 7, meterDays: 2_500, partMeterDays: 1_000,
+            done: [1])
+        #expect(job.parts == 3 && !job.isComplete)
+        #expect((0..<3).map(job.meterDays(of:)) == [0..<1_000, 1_000..<2_000, 2_000..<2_500])
+        #expect(
+            SettleJob(item: job.item(tenant: "acme"))
+                == SettleJob(
+                    kind: .offer, key: job.key, tag: "t", switchCount: 7, meterDays: 2_500, partMeterDays: 1_000))
+        // Offers are one job per switch; a retire one per version, whatever switch is asked.
+        #expect(
+            job.key(tenant: "acme")
+                != SettleJob.key(tenant: "acme", kind: .offer, key: job.key, tag: "t", switchCount: 8))
+        let retire = SettleJob(
+            kind: .retire, key: job.key, tag: "t", switchCount: 7, meterDays: 1, partMeterDays: 1_000)
+        #expect(
+            retire.key(tenant: "acme")
+                == SettleJob.key(tenant: "acme", kind: .retire, key: job.key, tag: "t", switchCount: 3))
     }
 
     @Test func everyItemReadsBackAsItWasWritten() throws {

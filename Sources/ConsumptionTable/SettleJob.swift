@@ -1,0 +1,93 @@
+import JSON
+
+/// The settling of a version too large for one invocation, done in parts by whichever invocations take them: its
+/// meter-days offered after it starts counting (one job per switch to it), or retired after it stops. A part is
+/// `partMeterDays` consecutive meter-days of the version's pages (whole pages: parts share none). The item lives
+/// while the work does; the invocation that finds every part done records it on the source item and deletes it.
+public struct SettleJob: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// Offering the counting version's meter-days, for the switch `switchCount` of the source item.
+        case offer
+        /// Retiring a version that stopped counting.
+        case retire
+    }
+
+    public var kind: Kind
+    public var key: String
+    public var tag: String
+    /// The switch the offers are for (0 for a retire: a version is retired once per time it stops counting).
+    public var switchCount: Int
+    public var meterDays: Int
+    public var partMeterDays: Int
+    public var done: Set<Int>
+
+    public init(
+        kind: Kind, key: String, tag: String, switchCount: Int, meterDays: Int, partMeterDays: Int,
+        done: Set<Int> = []
+    ) {
+        self.kind = kind
+        self.key = key
+        self.tag = tag
+        self.switchCount = kind == .offer ? switchCount : 0
+        self.meterDays = meterDays
+        self.partMeterDays = partMeterDays
+        self.done = done
+    }
+
+    public var parts: Int { (meterDays + partMeterDays - 1) / partMeterDays }
+    public var isComplete: Bool { done.count == parts }
+
+    /// The meter-days of part `index`, as positions in the version's pages.
+    public func meterDays(of index: Int) -> Range<Int> {
+        index * partMeterDays..<min(meterDays, (index + 1) * partMeterDays)
+    }
+
+    public static func key(tenant: String, kind: Kind, key: String, tag: String, switchCount: Int) -> JSONValue {
+        let sort = "\(TableKeys.sourceID(ofKey: key))#\(kind.rawValue)#\(tag)#\(kind == .offer ? switchCount : 0)"
+        return TableKeys.key(TableKeys.settlePartition(tenant: tenant), sort)
+    }
+
+    public func key(tenant: String) -> JSONValue {
+        Self.key(tenant: tenant, kind: kind, key: key, tag: tag, switchCount: switchCount)
+    }
+
+    enum Attribute {
+        static let kind = "kind"
+        static let objectKey = "objectKey"
+        static let tag = "versionTag"
+        static let switchCount = "switchCount"
+        static let meterDays = "meterDays"
+        static let partMeterDays = "partMeterDays"
+        static let done = "partsDone"
+    }
+
+    /// The attribute that collects the indexes of the parts done (a number set: `ADD` it one index at a time).
+    public static let doneAttribute = Attribute.done
+
+    /// Nil when the item does not parse.
+    public init?(item: JSONValue) {
+        guard let kind = AttributeValues.string(item, Attribute.kind).flatMap(Kind.init(rawValue:)),
+            let key = AttributeValues.string(item, Attribute.objectKey),
+            let tag = AttributeValues.string(item, Attribute.tag),
+            let switchCount = AttributeValues.integer(item, Attribute.switchCount),
+            let meterDays = AttributeValues.integer(item, Attribute.meterDays),
+            let partMeterDays = AttributeValues.integer(item, Attribute.partMeterDays), partMeterDays > 0
+        else { return nil }
+        let done = (item[Attribute.done]?["NS"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { Int($0) } }
+        self.init(
+            kind: kind, key: key, tag: tag, switchCount: switchCount, meterDays: meterDays,
+            partMeterDays: partMeterDays, done: Set(done))
+    }
+
+    /// The item as first stored, no part done.
+    public func item(tenant: String) -> JSONValue {
+        var item = key(tenant: tenant).objectValue ?? [:]
+        item[Attribute.kind] = AttributeValues.string(kind.rawValue)
+        item[Attribute.objectKey] = AttributeValues.string(key)
+        item[Attribute.tag] = AttributeValues.string(tag)
+        item[Attribute.switchCount] = AttributeValues.number(switchCount)
+        item[Attribute.meterDays] = AttributeValues.number(meterDays)
+        item[Attribute.partMeterDays] = AttributeValues.number(partMeterDays)
+        return .object(item)
+    }
+}
