@@ -51,16 +51,18 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries \
 		Tests/Ingest Tests/Query Tests/Deployment Tests/Acceptance
 
-## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file; the runtime's cold start and round
-## trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
+## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file, and on a ~1 GB NEM12 file of 5-minute
+## data; the runtime's cold start and round trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
 ## doing the same requests; what a meter-day costs as one day arrives in 1, 10, 50 and 200 files; the packaged
 ## bootstrap's cold start in a bare root; the fan-out's figures and the projection for a 10 GB file.
 bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
 		$(PYTHON) tools/meterfiles.py bench --out $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv --megabytes $(BENCH_MEGABYTES)
+	@test -s $(BENCH_DATA)/nem12-5min-$(BENCH_MEGABYTES)mb.csv || $(PYTHON) tools/meterfiles.py nem12-bench \
+		--out $(BENCH_DATA)/nem12-5min-$(BENCH_MEGABYTES)mb.csv --megabytes $(BENCH_MEGABYTES)
 	$(BENCH_VENV)/bin/python tools/bench_core.py --consumption .build/release/consumption \
-		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
+		--file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv --nem12 $(BENCH_DATA)/nem12-5min-$(BENCH_MEGABYTES)mb.csv
 	$(MAKE) --no-print-directory package
 	$(VENV)/bin/python tools/bench_runtime.py
 	swift build -j $(SWIFT_JOBS) --product local-lambda

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """`make bench` for the core: `consumption totals` on one core against DuckDB read_csv + GROUP BY with threads=1,
 on the same generated wide file, in the same run. Prints MB/s, rows/s, the ratio and each one's peak RSS, and checks
-that both computed the same totals (DuckDB's doubles rounded to the file's 3 decimals)."""
+that both computed the same totals (DuckDB's doubles rounded to the file's 3 decimals). With `--nem12`, also
+`consumption totals` on a NEM12 file of 5-minute data of about the same size, next to the wide file's figure of the
+same run (goal: at least 60% of its MB/s), with its peak RSS."""
 import argparse
 import os
 import subprocess
@@ -55,6 +57,7 @@ def main():
     parser.add_argument("--consumption", required=True)
     parser.add_argument("--file", required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nem12", help="a NEM12 file of 5-minute data (meterfiles.py nem12-bench)")
     args = parser.parse_args()
     size = os.path.getsize(args.file)
     with open(args.file, "rb") as handle:
@@ -76,6 +79,11 @@ def main():
     print(f"ratio: consumption is {duck[0] / ours[0]:.2f}x DuckDB threads=1 (goal: 5x)")
     print(f"consumption's peak RSS on a 4 KB file (the process itself): {baseline[1]:.1f} MB")
     print(f"totals agree with DuckDB: {'yes' if agree else 'NO'}")
+    if args.nem12:
+        nem12_mb = os.path.getsize(args.nem12) / 1e6
+        seconds, rss, _ = best_of(args.runs, ["taskset", "-c", "0", args.consumption, "totals", args.nem12])
+        print(f"NEM12, 5-minute data: {args.nem12}: {nem12_mb:.0f} MB in {seconds:.2f} s, {nem12_mb / seconds:.0f} MB/s, "
+              f"peak RSS {rss:.1f} MB: {nem12_mb / seconds / (mb / ours[0]):.0%} of the wide file's MB/s (goal: 60%)")
     if not agree:
         sys.exit(1)
 

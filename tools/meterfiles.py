@@ -6,6 +6,7 @@ day's exact total before the file is written; it prints those totals beside the 
 Standard library only, so it runs on a bare machine.
 
   meterfiles.py bench  --out FILE --megabytes 1000 [--seed 7]
+  meterfiles.py nem12-bench --out FILE --megabytes 1000 [--seed 7]
   meterfiles.py messy  --out DIR --count 40 [--seed 7]
   meterfiles.py samples --out DIR
 """
@@ -179,6 +180,37 @@ def write_bench(out, megabytes, seed):
             offset += 1
 
 
+def write_nem12_bench(out, megabytes, seed):
+    """A NEM12 file of about `megabytes` MB of 5-minute data (288 values a day, 3 decimals): per NMI an import
+    channel (E1, kWh) and an export channel (B1, Wh), a month of days each; most days actual, one in ten estimated,
+    one in twenty given its qualities interval by interval (V with 400 records). Values come from pre-made runs, as
+    in `write_bench`."""
+    rng = random.Random(seed)
+    values = [fmt(min(int(rng.expovariate(1 / 400)), 9999), 3) for _ in range(288 * 512)]
+    runs = [",".join(values[i * 288:(i + 1) * 288]) for i in range(512)]
+    target = megabytes * 1_000_000
+    start = datetime.date(2020, 1, 1)
+    with open(out, "w", buffering=1 << 20, newline="") as handle:
+        handle.write("100,NEM12,202001010000,MDP1,RETAILER\r\n")
+        written, nmi = 0, 0
+        while written < target:
+            lines = []
+            for suffix, unit in (("E1", "kWh"), ("B1", "Wh")):
+                lines.append(f"200,NMI{nmi:07d},E1B1,1,{suffix},N1,M{nmi},{unit},5,20200201")
+                for offset in range(31):
+                    date = day(start, offset).replace("-", "")
+                    pick = rng.random()
+                    quality = "V" if pick < 0.05 else "E52" if pick < 0.15 else "A"
+                    lines.append(f"300,{date},{rng.choice(runs)},{quality},,,20200202000000,20200202010000")
+                    if quality == "V":
+                        lines += ["400,1,144,A,,", "400,145,288,S14,1,"]
+            block = "\r\n".join(lines) + "\r\n"
+            handle.write(block)
+            written += len(block)
+            nmi += 1
+        handle.write("900\r\n")
+
+
 def write_samples(out):
     """The small files `make demo` shows: a week of three meters, a correction, and a broken file."""
     rng = random.Random(2024)
@@ -217,6 +249,10 @@ def main():
     bench.add_argument("--out", required=True)
     bench.add_argument("--megabytes", type=int, default=1000)
     bench.add_argument("--seed", type=int, default=7)
+    nem12 = sub.add_parser("nem12-bench")
+    nem12.add_argument("--out", required=True)
+    nem12.add_argument("--megabytes", type=int, default=1000)
+    nem12.add_argument("--seed", type=int, default=7)
     messy = sub.add_parser("messy")
     messy.add_argument("--out", required=True)
     messy.add_argument("--count", type=int, default=40)
@@ -226,6 +262,8 @@ def main():
     args = parser.parse_args()
     if args.command == "bench":
         write_bench(args.out, args.megabytes, args.seed)
+    elif args.command == "nem12-bench":
+        write_nem12_bench(args.out, args.megabytes, args.seed)
     elif args.command == "messy":
         write_messy(args.out, args.count, args.seed)
     else:

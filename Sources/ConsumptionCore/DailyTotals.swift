@@ -1,10 +1,20 @@
 /// What one day adds up to.
 public struct DaySummary: Sendable, Equatable {
+    /// Consumption: import channels (and every row of the CSV formats), in kWh.
     public var total: ExactDecimal
     /// Meter-days counted (a meter counts once per file it appears in on that day).
     public var meters: Int
-    /// Readings summed: interval values for wide and timestamped files, one per row for daily values.
+    /// Readings summed: interval values for wide, timestamped and NEM12 files, one per row for daily values.
     public var intervals: Int
+    /// Of `total`, what rests on readings that are not actual ones (estimated, substituted): NEM12's quality flags.
+    public var notActual: ExactDecimal = .zero
+    /// Of `meters`, those missing intervals (NEM12 intervals of quality N): their value is the sum of the rest.
+    public var incomplete = 0
+    /// Export channels (NEM12 suffix B, e.g. solar), in kWh: never netted into `total`.
+    public var exported: ExactDecimal = .zero
+    public var exportMeters = 0
+    /// Channel-days neither imported nor exported energy (reactive energy, voltage): read, checked, not counted.
+    public var skippedChannels = 0
 
     public init(total: ExactDecimal = .zero, meters: Int = 0, intervals: Int = 0) {
         self.total = total
@@ -20,9 +30,15 @@ public struct DaySummary: Sendable, Equatable {
         self.intervals += intervals
     }
 
-    static func + (lhs: DaySummary, rhs: DaySummary) -> DaySummary {
-        DaySummary(
+    public static func + (lhs: DaySummary, rhs: DaySummary) -> DaySummary {
+        var sum = DaySummary(
             total: lhs.total + rhs.total, meters: lhs.meters + rhs.meters, intervals: lhs.intervals + rhs.intervals)
+        sum.notActual = lhs.notActual + rhs.notActual
+        sum.incomplete = lhs.incomplete + rhs.incomplete
+        sum.exported = lhs.exported + rhs.exported
+        sum.exportMeters = lhs.exportMeters + rhs.exportMeters
+        sum.skippedChannels = lhs.skippedChannels + rhs.skippedChannels
+        return sum
     }
 }
 
@@ -52,4 +68,7 @@ public struct DailyTotals: Sendable, Equatable {
     }
 
     public var meterDayCount: Int { byDate.values.reduce(0) { $0 + $1.meters } }
+
+    /// Every day added together.
+    public var overall: DaySummary { byDate.values.reduce(DaySummary(), +) }
 }

@@ -4,7 +4,7 @@ public struct MeterDay: Sendable, Equatable {
     public var date: CalendarDate
     /// The day's value: the sum of `intervals` when the file gives them.
     public var value: ExactDecimal
-    /// The interval values in time order (wide files only).
+    /// The interval values in time order (wide and NEM12 files; nil for a NEM12 day with gaps).
     public var intervals: [ExactDecimal]?
     /// The line the reading starts on (for timestamped files, the first line that contributed to it).
     public var line: Int

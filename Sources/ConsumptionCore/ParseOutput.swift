@@ -225,6 +225,15 @@ final class ParseOutput {
         runSummary.add(ExactDecimal(units: value), intervals: intervals)
     }
 
+    /// Counts what one channel-day of a NEM12 file adds, whatever its channel: consumption, export or neither.
+    func count(_ contribution: DaySummary, on date: CalendarDate) {
+        if date != runDate {
+            flushRun()
+            runDate = date
+        }
+        runSummary = runSummary + contribution
+    }
+
     /// Counts what is still held back; call once, after the last row.
     func finishRows() {
         checkBatch()
@@ -232,7 +241,7 @@ final class ParseOutput {
     }
 
     private func flushRun() {
-        if let date = runDate, runSummary.meters > 0 {
+        if let date = runDate, runSummary != DaySummary() {
             totals.merge(date: date, runSummary)
         }
         runSummary = DaySummary()

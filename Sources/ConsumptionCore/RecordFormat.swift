@@ -1,6 +1,5 @@
-/// A way of reading the records that follow a header. Each format is chosen from the file's first record, so a
-/// record-oriented format (AEMO NEM12: 100/200/300/400/900 records) is one more conforming type and one more
-/// case in `RecordFormats.detect`, with the scanner, gzip, validation and totals shared.
+/// A way of reading the records that follow a header. Each format is chosen from the file's first record (a CSV
+/// header, or NEM12's 100 record), with the scanner, gzip, validation and totals shared.
 protocol RecordFormat: AnyObject {
     var format: MeterFileFormat { get }
     /// Reads one record (never the header).
@@ -15,6 +14,11 @@ enum RecordFormats {
 
     /// Chooses the format from the first record, or records why none fits and returns nil.
     static func detect(header: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) -> RecordFormat? {
+        switch NEM12Format.detect(header, line: line, into: output) {
+        case .nem12(let format): return format
+        case .refused: return nil
+        case .notNEM12: break
+        }
         let delimiter = self.delimiter(of: header)
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: header.count)
         defer { scratch.deallocate() }
@@ -44,6 +48,7 @@ enum RecordFormats {
             case .wide: return WideFormat(layout: layout, delimiter: delimiter)
             case .dailyValues: return DailyValuesFormat(layout: layout, delimiter: delimiter)
             case .timestamped: return TimestampedFormat(layout: layout, delimiter: delimiter)
+            case .nem12: preconditionFailure("a CSV header is never laid out as NEM12")
             }
         }
     }

@@ -36,6 +36,16 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     case duplicateMeterDay = "duplicate-meter-day"
     case duplicateReading = "duplicate-reading"
     case repeatCheckOverflow = "repeat-check-overflow"
+    // NEM12 (AEMO's meter data file format).
+    case nem12Header = "nem12-header"
+    case nem12MissingHeader = "nem12-missing-header"
+    case nem12MissingEnd = "nem12-missing-end"
+    case nem12UnknownRecord = "nem12-unknown-record"
+    case nem12RecordOrder = "nem12-record-order"
+    case nem12FieldCount = "nem12-field-count"
+    case nem12IntervalLength = "nem12-interval-length"
+    case nem12Quality = "nem12-quality"
+    case nem12EventRange = "nem12-event-range"
 }
 
 /// One refusal: what, where (line and column name), and a short excerpt of the offending field.

@@ -15,6 +15,10 @@ public struct FileStats: Sendable, Equatable {
     public var reportKey: String?
     /// The ranges still to be written by other invocations; nil when every reading is written (or none will be).
     public var rangesInFlight: Int?
+    /// Channel-days of a NEM12 file not counted as consumption: exported energy (totalled by the core, not yet
+    /// stored), and channels of neither imported nor exported energy.
+    public var exportMeterDays = 0
+    public var skippedChannelDays = 0
 
     init(result: MeterFileResult, meterDays: Int) {
         rows = result.rows
@@ -24,6 +28,9 @@ public struct FileStats: Sendable, Equatable {
         format = result.format.map { "\($0)" }
         errorCount = result.report.errorCount
         if !result.report.isValid { errorSummary = Self.summary(of: result.report) }
+        let overall = result.totals.overall
+        exportMeterDays = overall.exportMeters
+        skippedChannelDays = overall.skippedChannels
     }
 
     /// The counts `ledgerAttributes` recorded, or nil when none were.
@@ -39,6 +46,8 @@ public struct FileStats: Sendable, Equatable {
         errorCount = AttributeValues.integer(item, "errorCount") ?? 0
         errorSummary = AttributeValues.string(item, "errorSummary")
         reportKey = AttributeValues.string(item, "reportKey")
+        exportMeterDays = AttributeValues.integer(item, "exportMeterDays") ?? 0
+        skippedChannelDays = AttributeValues.integer(item, "skippedChannelDays") ?? 0
     }
 
     static func summary(of report: ValidationReport) -> String {
@@ -60,6 +69,8 @@ public struct FileStats: Sendable, Equatable {
         if let format { attributes["format"] = AttributeValues.string(format) }
         if let errorSummary { attributes["errorSummary"] = AttributeValues.string(errorSummary) }
         if let reportKey { attributes["reportKey"] = AttributeValues.string(reportKey) }
+        if exportMeterDays > 0 { attributes["exportMeterDays"] = AttributeValues.number(exportMeterDays) }
+        if skippedChannelDays > 0 { attributes["skippedChannelDays"] = AttributeValues.number(skippedChannelDays) }
         return attributes
     }
 }

@@ -13,6 +13,7 @@ enum LedgerEntry {
         }
         for name in [
             "rows", "meterDays", "days", "bytes", "errorCount", "attempts", "durationMs", "objectSize", "lastModified",
+            "exportMeterDays", "skippedChannelDays",
         ] {
             if let number = AttributeValues.integer(item, name) { entry[name] = .integer(number) }
         }

@@ -11,7 +11,12 @@ struct TotalsCommand: ParsableCommand {
 
     @OptionGroup var ruleOptions: RuleOptions
 
-    @Flag(help: "Add the columns meters, intervals and average.")
+    @Flag(
+        help: """
+            Add the columns meters, intervals, average, notActual (of the total, what rests on estimated or \
+            substituted readings), incomplete (meter-days with gaps), exported, exportMeters and skippedChannels \
+            (channel-days of reactive or other energy not counted).
+            """)
     var details = false
 
     @Argument(help: "Meter files (CSV or gzip); '-' reads standard input.")
@@ -34,10 +39,16 @@ struct TotalsCommand: ParsableCommand {
             printError("\(invalid) of \(files.count) files invalid: no totals printed")
             throw ExitCode(1)
         }
-        print(details ? "date,total,meters,intervals,average" : "date,total")
+        print(
+            details
+                ? "date,total,meters,intervals,average,notActual,incomplete,exported,exportMeters,skippedChannels"
+                : "date,total")
         for (date, summary) in totals.sortedDays {
             if details {
-                print("\(date),\(summary.total),\(summary.meters),\(summary.intervals),\(summary.average)")
+                print(
+                    "\(date),\(summary.total),\(summary.meters),\(summary.intervals),\(summary.average),"
+                        + "\(summary.notActual),\(summary.incomplete),\(summary.exported),\(summary.exportMeters),"
+                        + "\(summary.skippedChannels)")
             } else {
                 print("\(date),\(summary.total)")
             }

@@ -50,6 +50,7 @@ struct FileReport {
 
     var json: JSONValue {
         let report = result.report
+        let overall = result.totals.overall
         let errors: [JSONValue] = report.errors.map { error in
             [
                 "code": .string(error.code.rawValue), "line": .integer(error.line),
@@ -63,6 +64,9 @@ struct FileReport {
             "lines": .integer(result.lines), "rows": .integer(result.rows), "bytes": .integer(result.inputBytes),
             "days": .integer(result.totals.byDate.count), "meterDays": .integer(result.totals.meterDayCount),
             "errorCount": .integer(report.errorCount), "ranges": .integer(result.rangeStarts.count),
+            "notActual": .string(overall.notActual.description), "incompleteMeterDays": .integer(overall.incomplete),
+            "exported": .string(overall.exported.description), "exportMeterDays": .integer(overall.exportMeters),
+            "skippedChannelDays": .integer(overall.skippedChannels),
             "errorsByCode": .object(
                 Dictionary(uniqueKeysWithValues: report.countsByCode.map { ($0.key.rawValue, .integer($0.value)) })),
             "errors": .array(errors),
@@ -80,6 +84,17 @@ enum ReportText {
             lines.append(
                 "\(file): valid (\(format), \(result.rows) rows, \(result.totals.byDate.count) days, "
                     + "\(result.totals.meterDayCount) meter-days)")
+            let overall = result.totals.overall
+            var notes: [String] = []
+            if overall.notActual != .zero { notes.append("\(overall.notActual) kWh of the total not actual readings") }
+            if overall.incomplete > 0 { notes.append("\(overall.incomplete) meter-days with missing intervals") }
+            if overall.exportMeters > 0 {
+                notes.append("\(overall.exported) kWh exported on \(overall.exportMeters) channel-days")
+            }
+            if overall.skippedChannels > 0 {
+                notes.append("\(overall.skippedChannels) channel-days skipped (neither imported nor exported energy)")
+            }
+            if !notes.isEmpty { lines.append("  " + notes.joined(separator: "; ")) }
         } else {
             lines.append("\(file): INVALID (\(format), \(report.errorCount) errors in \(result.lines) lines)")
             for error in report.errors {

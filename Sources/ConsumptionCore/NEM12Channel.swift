@@ -1,0 +1,69 @@
+/// One channel of a NEM12 file, as its 200 record states it: whose it is (NMI and suffix, kept byte for byte as
+/// `NMI/suffix`), what it measures, and how its values become kWh.
+struct NEM12Channel {
+    enum Role: Equatable {
+        /// Imported energy (suffix E...): consumption.
+        case consumption
+        /// Exported energy (suffix B..., e.g. solar): reported apart, never netted into consumption.
+        case export
+        /// Not energy this system totals (reactive energy, voltage, an unknown unit): checked, not counted.
+        case skipped(reason: String)
+    }
+
+    let meter: [UInt8]
+    let role: Role
+    /// A value times `multiplier`, divided by `divisor`, is kWh (Wh: 1/1000, kWh: 1/1, MWh: 1000/1).
+    let multiplier: Int64
+    let divisor: Int64
+    let intervalsPerDay: Int
+
+    /// How a unit of measure (any case, as NEM12 files write it) and a suffix make a channel's role.
+    static func role(unit: [UInt8], suffix: [UInt8]) -> (role: Role, multiplier: Int64, divisor: Int64) {
+        let name = String(decoding: unit.map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
+        let written = String(decoding: unit, as: UTF8.self)
+        let scale: (Int64, Int64)
+        switch name {
+        case "kwh": scale = (1, 1)
+        case "wh": scale = (1, 1000)
+        case "mwh": scale = (1000, 1)
+        case "kvarh", "varh", "mvarh": return (.skipped(reason: "reactive energy (\(written))"), 1, 1)
+        default: return (.skipped(reason: "not energy (unit '\(written.prefix(16))')"), 1, 1)
+        }
+        switch suffix.first {
+        case UInt8(ascii: "E"): return (.consumption, scale.0, scale.1)
+        case UInt8(ascii: "B"): return (.export, scale.0, scale.1)
+        default:
+            return (
+                .skipped(
+                    reason:
+                        "energy neither imported (E) nor exported (B): suffix \(String(decoding: suffix, as: UTF8.self))"
+                ),
+                1, 1
+            )
+        }
+    }
+}
+
+/// The quality of an interval value, from a 300 record's QualityMethod or a 400 record's: the flag, then for
+/// estimated and substituted values a two-digit method (`E52`, `F14`, `S14`).
+enum IntervalQuality: UInt8 {
+    case actual, estimated, substituted, finalSubstitute, null
+    /// Only in a 300 record: the day's qualities are given interval by interval in the 400 records that follow.
+    case variable
+
+    /// Nil when the field is no quality method.
+    init?(_ field: UnsafeBufferPointer<UInt8>) {
+        guard let flag = field.first else { return nil }
+        let method = field.dropFirst()
+        let hasMethod = method.count == 2 && method.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        switch flag {
+        case UInt8(ascii: "A") where method.isEmpty: self = .actual
+        case UInt8(ascii: "N") where method.isEmpty: self = .null
+        case UInt8(ascii: "V") where method.isEmpty: self = .variable
+        case UInt8(ascii: "E") where hasMethod: self = .estimated
+        case UInt8(ascii: "S") where hasMethod: self = .substituted
+        case UInt8(ascii: "F") where hasMethod: self = .finalSubstitute
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,480 @@
+/// AEMO's NEM12 ("Meter Data File Format"): a 100 header; per channel a 200 record (NMI, suffix, unit, interval
+/// length) and its days' 300 records (the date, one value per interval, the day's quality method), each possibly
+/// followed by 400 records giving the qualities interval by interval (when the 300's is `V`) and by 500 records;
+/// a 900 ends the data. Read in one pass in constant memory: a day is held only until the records after it have
+/// given every interval its quality.
+///
+/// Import channels are consumption, export channels are totalled apart, other channels are checked and counted as
+/// skipped; values become kWh exactly. Intervals of quality N are gaps: not counted, and the day says it is
+/// incomplete. Anything the format forbids rejects the file, with the record's line and the field's name.
+final class NEM12Format: RecordFormat {
+    let format = MeterFileFormat.nem12
+    private let scratch = FieldScratch()
+    private var fields: [UnsafeBufferPointer<UInt8>] = []
+    /// The channel of the last 200 record; nil when it was refused (its days are not read: its errors stand).
+    private var channel: NEM12Channel?
+    private var sawChannel = false
+    private var day: Day?
+    /// The held day's values in kWh millionths (`Self.empty` where the field was empty, allowed only for a gap)
+    /// and qualities: kept here, not in `Day`, so their storage is reused from day to day.
+    private var values: [Int64] = []
+    private var qualities: [IntervalQuality] = []
+    private var ended = false
+
+    /// A 300 record, held until the records after it have given every interval its quality.
+    private struct Day {
+        var date: CalendarDate
+        var line: Int
+        /// The quality of every interval, or nil when the 300's is V: then `qualities` holds them one by one.
+        var quality: IntervalQuality?
+        var variable: Bool { quality == nil }
+        /// Intervals the 400 records have given a quality so far.
+        var covered = 0
+        var valid = true
+    }
+
+    private static let empty = Int64.min
+    private static let dayIndicator = Array("300,".utf8)
+
+    enum Detection {
+        case notNEM12
+        case nem12(NEM12Format)
+        /// A NEM12 file this parser refuses (the reason is recorded).
+        case refused
+    }
+
+    private static let comma = UInt8(ascii: ",")
+
+    /// Tells a NEM12 file by its first record: `100,NEM12,...`; a file that starts with another NEM12 record has
+    /// lost its header.
+    static func detect(_ header: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) -> Detection {
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: header.count)
+        defer { scratch.deallocate() }
+        var cursor = FieldCursor(record: header, delimiter: comma, scratch: scratch)
+        guard case .text(let indicator) = cursor.next() else { return .notNEM12 }
+        switch String(decoding: indicator, as: UTF8.self) {
+        case "100":
+            break
+        case "200", "300", "400", "500", "900":
+            output.fail(
+                .nem12MissingHeader, line: line, column: "RecordIndicator", field: indicator,
+                "a NEM12 file must begin with its header record (100,NEM12,...)")
+            return .refused
+        default:
+            return .notNEM12
+        }
+        var count = 1
+        var version: [UInt8] = []
+        while !cursor.isAtEnd {
+            if case .text(let field) = cursor.next(), count == 1 { version = Array(field) }
+            count += 1
+        }
+        guard version == Array("NEM12".utf8) else {
+            output.fail(
+                .nem12Header, line: line, column: "VersionHeader",
+                "a 100 record of '\(String(decoding: version.prefix(16), as: UTF8.self))': only NEM12 is read")
+            return .refused
+        }
+        guard count == 5 else {
+            output.fail(.nem12FieldCount, line: line, column: nil, "a 100 record has 5 fields, found \(count)")
+            return .refused
+        }
+        return .nem12(NEM12Format())
+    }
+
+    func consume(_ record: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) {
+        // Most records are days of a channel, written plainly: read in one pass. Anything else, or a day with
+        // anything to report, takes the general path, which says what is wrong.
+        if !ended, let channel, record.starts(with: Self.dayIndicator) {
+            closeDay(output)
+            if readPlainDay(record, channel: channel, line: line, output: output) { return }
+        }
+        guard split(record, line: line, output: output) else { return }
+        guard !ended else {
+            output.fail(
+                .nem12RecordOrder, line: line, column: "RecordIndicator", field: fields[0],
+                "a record after the end of data (900)")
+            return
+        }
+        // Record indicators are three digits: compared as a number, without making a String of each.
+        let indicator = fields[0]
+        let code =
+            indicator.count == 3 && indicator.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            ? indicator.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
+        switch code {
+        case 300:
+            closeDay(output)
+            readDay(line: line, output: output)
+        case 200:
+            closeDay(output)
+            readChannel(line: line, output: output)
+        case 400:
+            readEvent(line: line, output: output)
+        case 500:
+            closeDay(output)
+            if !sawChannel { outOfOrder("a 500 record before any 200 record", line: line, output: output) }
+        case 900:
+            closeDay(output)
+            ended = true
+            if fields.count != 1 { fieldCount(expected: 1, line: line, output: output) }
+        case 100:
+            outOfOrder("a second header (100) record", line: line, output: output)
+        default:
+            output.fail(
+                .nem12UnknownRecord, line: line, column: "RecordIndicator", field: fields[0],
+                "not a NEM12 record (100, 200, 300, 400, 500 or 900)")
+        }
+    }
+
+    func finish(into output: ParseOutput) {
+        closeDay(output)
+        if !ended { output.fail(.nem12MissingEnd, line: 0, column: nil, "the file does not end with a 900 record") }
+    }
+
+    /// The record's fields into `fields`; false (recorded) when one is malformed.
+    private func split(_ record: UnsafeBufferPointer<UInt8>, line: Int, output: ParseOutput) -> Bool {
+        // Filled as a local (its storage moved out and back): appending to a stored property of a class pays for an
+        // exclusivity check each time.
+        var split = Self.take(&fields)
+        defer { fields = split }
+        // NEM12 writers do not quote: split at commas in one pass, trimming spaces as `FieldCursor` does, unless a
+        // quote turns up.
+        if let bytes = record.baseAddress {
+            var start = 0
+            var unquoted = true
+            for index in 0...record.count {
+                guard index < record.count else {
+                    split.append(FieldCursor.trimmingSpaces(record, start, index))
+                    break
+                }
+                let byte = bytes[index]
+                if byte == Self.comma {
+                    split.append(FieldCursor.trimmingSpaces(record, start, index))
+                    start = index + 1
+                } else if byte == UInt8(ascii: "\"") {
+                    unquoted = false
+                    break
+                }
+            }
+            if unquoted { return true }
+            split.removeAll(keepingCapacity: true)
+        }
+        var cursor = FieldCursor(record: record, delimiter: Self.comma, scratch: scratch.buffer)
+        while !cursor.isAtEnd {
+            switch cursor.next() {
+            case .text(let field):
+                split.append(field)
+            case .malformed(let field):
+                output.fail(
+                    .malformedQuotes, line: line, column: nil, field: field, "a quoted field must end with its quote")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The array's storage, emptied, leaving an empty array in its place.
+    private static func take<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        return taken
+    }
+
+    /// `200,NMI,NMIConfiguration,RegisterID,NMISuffix,MDMDataStreamIdentifier,MeterSerialNumber,UOM,IntervalLength,
+    /// NextScheduledReadDate`
+    private func readChannel(line: Int, output: ParseOutput) {
+        sawChannel = true
+        channel = nil
+        guard fields.count == 10 else { return fieldCount(expected: 10, line: line, output: output) }
+        let suffix = Array(fields[4])
+        var meter = Array(fields[1])
+        meter.append(UInt8(ascii: "/"))
+        meter.append(contentsOf: suffix)
+        let problem: ValidationErrorCode? =
+            fields[1].isEmpty ? .meterEmpty : meter.withUnsafeBufferPointer { MeterID.problem($0) }
+        if let problem {
+            output.fail(problem, line: line, column: "NMI", field: fields[1], "not a usable NMI and suffix")
+            return
+        }
+        let lengthText = String(decoding: fields[8], as: UTF8.self)
+        guard let length = Int(lengthText), (1...1440).contains(length), 1440 % length == 0 else {
+            output.fail(
+                .nem12IntervalLength, line: line, column: "IntervalLength", field: fields[8],
+                "not a number of minutes that divides a day (5, 15 and 30 in NEM12)")
+            return
+        }
+        let (role, multiplier, divisor) = NEM12Channel.role(unit: Array(fields[7]), suffix: suffix)
+        channel = NEM12Channel(
+            meter: meter, role: role, multiplier: multiplier, divisor: divisor, intervalsPerDay: 1440 / length)
+    }
+
+    /// `300,IntervalDate,IntervalValue1..n,QualityMethod,ReasonCode,ReasonDescription,UpdateDateTime,
+    /// MSATSLoadDateTime`
+    private func readDay(line: Int, output: ParseOutput) {
+        guard sawChannel else { return outOfOrder("a 300 record before any 200 record", line: line, output: output) }
+        guard let channel else { return }
+        let count = channel.intervalsPerDay
+        guard fields.count == count + 7 else {
+            output.fail(
+                .nem12FieldCount, line: line, column: nil,
+                "expected \(count) interval values (\(count + 7) fields) for the channel's interval length, "
+                    + "found \(fields.count) fields")
+            return
+        }
+        var valid = true
+        let date = Self.date(fields[1])
+        if date == nil {
+            output.fail(
+                .invalidDate, line: line, column: "IntervalDate", field: fields[1],
+                "not a calendar date written YYYYMMDD")
+            valid = false
+        } else if let date, !output.inWindow(date, line: line, column: "IntervalDate", field: fields[1]) {
+            valid = false
+        }
+        guard let quality = IntervalQuality(fields[count + 2]) else {
+            output.fail(
+                .nem12Quality, line: line, column: "QualityMethod", field: fields[count + 2],
+                "not a quality method (A, N, V, or E, F or S with a two-digit method)")
+            return
+        }
+        var dayValues = Self.take(&values)
+        defer { values = dayValues }
+        if quality == .variable { qualities = Array(repeating: .actual, count: count) }
+        let ceiling = output.ceilingUnits
+        let counted = channel.role == .consumption || channel.role == .export
+        let (multiplier, divisor) = (channel.multiplier, channel.divisor)
+        for index in 0..<count {
+            let field = fields[index + 2]
+            guard !field.isEmpty else {
+                dayValues.append(Self.empty)
+                continue
+            }
+            // The common case, inlined: a plain non-negative decimal of an energy channel that converts exactly and
+            // stays under the ceiling.
+            if counted, let bytes = field.baseAddress,
+                let (units, _) = DecimalField.plainValue(bytes, from: 0, to: field.count, terminator: Self.comma)
+            {
+                if divisor == 1 && multiplier == 1 {
+                    if units <= ceiling {
+                        dayValues.append(units)
+                        continue
+                    }
+                } else {
+                    let (scaled, overflow) = units.multipliedReportingOverflow(by: multiplier)
+                    let (kilowattHours, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
+                    if !overflow && remainder == 0 && kilowattHours <= ceiling {
+                        dayValues.append(kilowattHours)
+                        continue
+                    }
+                }
+            }
+            let value = kilowattHours(field, channel: channel, line: line, column: index + 1, output: output)
+            valid = valid && value != nil
+            dayValues.append(value ?? 0)
+        }
+        day = Day(
+            date: date ?? CalendarDate(daysSinceEpoch: 0), line: line, quality: quality == .variable ? nil : quality,
+            valid: valid)
+    }
+
+    /// A 300 record read in one pass, true when it was plain: every value a non-negative decimal that converts to
+    /// kWh exactly under the ceiling (or is empty), a valid date in the window, a quality method, the right number
+    /// of fields, no quotes. False leaves nothing changed but the scratch values, for the general path.
+    private func readPlainDay(
+        _ record: UnsafeBufferPointer<UInt8>, channel: NEM12Channel, line: Int, output: ParseOutput
+    ) -> Bool {
+        guard let bytes = record.baseAddress else { return false }
+        let end = record.count
+        let count = channel.intervalsPerDay
+        guard end > 13, bytes[12] == Self.comma, let date = Self.date(UnsafeBufferPointer(rebasing: record[4..<12])),
+            !(date < output.rules.earliestDate || output.rules.latestDate < date)
+        else { return false }
+        var dayValues = Self.take(&values)
+        defer { values = dayValues }
+        let ceiling = output.ceilingUnits
+        let (multiplier, divisor) = (channel.multiplier, channel.divisor)
+        let converts = multiplier != 1 || divisor != 1
+        var position = 13
+        for _ in 0..<count {
+            guard position < end else { return false }
+            if bytes[position] == Self.comma {
+                dayValues.append(Self.empty)
+                position += 1
+                continue
+            }
+            guard let (units, next) = DecimalField.plainValue(bytes, from: position, to: end, terminator: Self.comma)
+            else { return false }
+            var kilowattHours = units
+            if converts {
+                let (scaled, overflow) = units.multipliedReportingOverflow(by: multiplier)
+                let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
+                guard !overflow, remainder == 0 else { return false }
+                kilowattHours = quotient
+            }
+            guard kilowattHours <= ceiling else { return false }
+            dayValues.append(kilowattHours)
+            position = next
+        }
+        // The quality method, then exactly four more fields.
+        guard position < end else { return false }
+        var qualityEnd = position
+        while qualityEnd < end && bytes[qualityEnd] != Self.comma { qualityEnd += 1 }
+        guard let quality = IntervalQuality(UnsafeBufferPointer(rebasing: record[position..<qualityEnd])) else {
+            return false
+        }
+        var commas = 0
+        for index in qualityEnd..<end {
+            if bytes[index] == Self.comma { commas += 1 } else if bytes[index] == UInt8(ascii: "\"") { return false }
+        }
+        guard commas == 4 else { return false }
+        sawChannel = true
+        if quality == .variable { qualities = Array(repeating: .actual, count: count) }
+        day = Day(date: date, line: line, quality: quality == .variable ? nil : quality)
+        return true
+    }
+
+    /// `400,StartInterval,EndInterval,QualityMethod,ReasonCode,ReasonDescription`: the quality of intervals
+    /// `start...end` of the day before, in order and without gaps.
+    private func readEvent(line: Int, output: ParseOutput) {
+        guard var held = day, held.variable else {
+            // A refused channel's days are not held: its 400 records have nothing to add to.
+            if sawChannel && channel == nil { return }
+            return outOfOrder("a 400 record that follows no 300 record of quality V", line: line, output: output)
+        }
+        guard fields.count == 6 else {
+            day?.valid = false
+            return fieldCount(expected: 6, line: line, output: output)
+        }
+        let count = values.count
+        guard let start = Int(String(decoding: fields[1], as: UTF8.self)),
+            let end = Int(String(decoding: fields[2], as: UTF8.self)), start == held.covered + 1, start <= end,
+            end <= count
+        else {
+            day?.valid = false
+            output.fail(
+                .nem12EventRange, line: line, column: "StartInterval", field: fields[1],
+                "intervals \(String(decoding: fields[1], as: UTF8.self))-\(String(decoding: fields[2], as: UTF8.self))"
+                    + " do not go on from interval \(held.covered + 1) within the day's \(count)")
+            return
+        }
+        guard let quality = IntervalQuality(fields[3]), quality != .variable else {
+            day?.valid = false
+            output.fail(
+                .nem12Quality, line: line, column: "QualityMethod", field: fields[3],
+                "not a quality method (A, N, or E, F or S with a two-digit method)")
+            return
+        }
+        for index in (start - 1)..<end { qualities[index] = quality }
+        held.covered = end
+        day = held
+    }
+
+    /// Counts the held day, once nothing after it can change it.
+    private func closeDay(_ output: ParseOutput) {
+        guard var held = day, let channel else { return }
+        day = nil
+        let count = values.count
+        if held.variable && held.covered != count {
+            output.fail(
+                .nem12EventRange, line: held.line, column: "QualityMethod",
+                "quality V, and the 400 records after it give qualities to \(held.covered) of its \(count) intervals")
+            held.valid = false
+        }
+        var sum: Int128 = 0
+        var notActual: Int128 = 0
+        var present = 0
+        for index in 0..<count where (held.quality ?? qualities[index]) != .null {
+            let value = values[index]
+            guard value != Self.empty else {
+                output.fail(
+                    .invalidNumber, line: held.line, column: "IntervalValue\(index + 1)",
+                    "empty value of an interval whose quality is not N (null)")
+                held.valid = false
+                continue
+            }
+            present += 1
+            sum += Int128(value)
+            if (held.quality ?? qualities[index]) != .actual { notActual += Int128(value) }
+        }
+        guard held.valid else { return }
+        let counted = channel.meter.withUnsafeBufferPointer { meter in
+            output.isFirst(
+                meter: meter, key: held.date.daysSinceEpoch, line: held.line, code: .duplicateMeterDay, column: "NMI")
+        }
+        guard counted else { return }
+        var contribution = DaySummary()
+        switch channel.role {
+        case .consumption:
+            contribution = DaySummary(total: ExactDecimal(units: sum), meters: 1, intervals: present)
+            contribution.notActual = ExactDecimal(units: notActual)
+            contribution.incomplete = present < count ? 1 : 0
+        case .export:
+            contribution.exported = ExactDecimal(units: sum)
+            contribution.exportMeters = 1
+        case .skipped:
+            contribution.skippedChannels = 1
+        }
+        output.count(contribution, on: held.date)
+        guard channel.role == .consumption, let sink = output.onMeterDay else { return }
+        // The table keeps a day's intervals only when it has all of them: a gap is not a zero.
+        sink(
+            MeterDay(
+                meter: String(decoding: channel.meter, as: UTF8.self), date: held.date, value: ExactDecimal(units: sum),
+                intervals: present == count ? values.map { ExactDecimal(units: Int128($0)) } : nil,
+                line: held.line))
+    }
+
+    /// A value in kWh millionths, or nil after recording why it is not one. Values of channels not counted are
+    /// checked as numbers only.
+    private func kilowattHours(
+        _ field: UnsafeBufferPointer<UInt8>, channel: NEM12Channel, line: Int, column: Int, output: ParseOutput
+    ) -> Int64? {
+        var name: String { "IntervalValue\(column)" }
+        // NEM12 files write fractions without their leading zero (`.005`): read as `0.005`.
+        let parsed =
+            field.first == UInt8(ascii: ".")
+            ? ([UInt8(ascii: "0")] + field).withUnsafeBufferPointer { DecimalField.parse($0, from: 0, to: $0.count) }
+            : DecimalField.parse(field, from: 0, to: field.count)
+        guard case .value(let units) = parsed else {
+            return output.value(of: .text(field), line: line, column: name)
+        }
+        if case .skipped = channel.role { return units }
+        let (scaled, overflow) = units.multipliedReportingOverflow(by: channel.multiplier)
+        guard !overflow, scaled % channel.divisor == 0 else {
+            output.fail(
+                overflow ? .valueAboveCeiling : .tooManyDecimals, line: line, column: name, field: field,
+                overflow ? "too large in kWh" : "more decimal places than kWh can hold exactly (6) once converted")
+            return nil
+        }
+        let kilowattHours = scaled / channel.divisor
+        if kilowattHours < 0 && !output.rules.allowNegative {
+            output.fail(.negativeValue, line: line, column: name, field: field, "negative values are not allowed")
+            return nil
+        }
+        guard output.isPlausible(kilowattHours) else {
+            output.fail(
+                .valueAboveCeiling, line: line, column: name, field: field,
+                "above the ceiling of \(output.rules.intervalCeiling) kWh")
+            return nil
+        }
+        return kilowattHours
+    }
+
+    private func fieldCount(expected: Int, line: Int, output: ParseOutput) {
+        output.fail(
+            .nem12FieldCount, line: line, column: nil,
+            "a \(String(decoding: fields[0], as: UTF8.self)) record has \(expected) fields, found \(fields.count)")
+    }
+
+    private func outOfOrder(_ message: String, line: Int, output: ParseOutput) {
+        output.fail(.nem12RecordOrder, line: line, column: "RecordIndicator", field: fields[0], message)
+    }
+
+    /// `YYYYMMDD`.
+    static func date(_ field: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        guard field.count == 8, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(field[$1] - 0x30) } }
+        return CalendarDate(year: number(0..<4), month: number(4..<6), day: number(6..<8))
+    }
+}
