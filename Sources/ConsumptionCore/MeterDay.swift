@@ -8,12 +8,17 @@ public struct MeterDay: Sendable, Equatable {
     public var intervals: [ExactDecimal]?
     /// The line the reading starts on (for timestamped files, the first line that contributed to it).
     public var line: Int
+    public var flow: EnergyFlow
 
-    public init(meter: String, date: CalendarDate, value: ExactDecimal, intervals: [ExactDecimal]?, line: Int) {
+    public init(
+        meter: String, date: CalendarDate, value: ExactDecimal, intervals: [ExactDecimal]?, line: Int,
+        flow: EnergyFlow = .consumption
+    ) {
         self.meter = meter
         self.date = date
         self.value = value
         self.intervals = intervals
         self.line = line
+        self.flow = flow
     }
 }

@@ -416,13 +416,19 @@ final class NEM12Format: RecordFormat {
             contribution.skippedChannels = 1
         }
         output.count(contribution, on: held.date)
-        guard channel.role == .consumption, let sink = output.onMeterDay else { return }
+        let flow: EnergyFlow
+        switch channel.role {
+        case .consumption: flow = .consumption
+        case .export: flow = .export
+        case .skipped: return
+        }
+        guard let sink = output.onMeterDay else { return }
         // The table keeps a day's intervals only when it has all of them: a gap is not a zero.
         sink(
             MeterDay(
                 meter: String(decoding: channel.meter, as: UTF8.self), date: held.date, value: ExactDecimal(units: sum),
                 intervals: present == count ? values.map { ExactDecimal(units: Int128($0)) } : nil,
-                line: held.line))
+                line: held.line, flow: flow))
     }
 
     /// A value in kWh millionths, or nil after recording why it is not one. Values of channels not counted are

@@ -11,11 +11,16 @@ public struct DaySumItem: Sendable, Equatable {
     public var shard: Int
     public var total: ExactDecimal
     public var meters: Int
+    /// Exported energy (meter-days of export channels), apart from the consumption `total`.
+    public var exported: ExactDecimal
+    public var exportMeters: Int
     public var updatedAt: String
 
     public enum Attribute {
         public static let total = "total"
         public static let meters = "meters"
+        public static let exported = "exported"
+        public static let exportMeters = "exportMeters"
         public static let date = "date"
         public static let updatedAt = "updatedAt"
         /// Stream shard ids are `shardId-...`: letters, digits and `-`, so the name needs no escaping.
@@ -34,6 +39,8 @@ public struct DaySumItem: Sendable, Equatable {
         self.shard = shard
         total = AttributeValues.decimal(item, Attribute.total) ?? .zero
         meters = AttributeValues.integer(item, Attribute.meters) ?? 0
+        exported = AttributeValues.decimal(item, Attribute.exported) ?? .zero
+        exportMeters = AttributeValues.integer(item, Attribute.exportMeters) ?? 0
         updatedAt = AttributeValues.string(item, Attribute.updatedAt) ?? ""
     }
 

@@ -14,11 +14,13 @@ public struct ReadingItem: Sendable, Equatable {
     public var intervals: [ExactDecimal]?
     /// The file line the reading starts on.
     public var line: Int
+    public var flow: EnergyFlow
 
     public init(
         tenant: String, meter: String, date: CalendarDate, source: VersionIdentity, value: ExactDecimal,
-        intervals: [ExactDecimal]?, line: Int
+        intervals: [ExactDecimal]?, line: Int, flow: EnergyFlow = .consumption
     ) {
+        self.flow = flow
         self.tenant = tenant
         self.meter = meter
         self.date = date
@@ -34,6 +36,7 @@ public struct ReadingItem: Sendable, Equatable {
         static let value = "value"
         static let intervals = "intervals"
         static let line = "line"
+        static let flow = "flow"
     }
 
     public var key: JSONValue {
@@ -56,9 +59,14 @@ public struct ReadingItem: Sendable, Equatable {
             }
             intervals = parsed
         }
+        var flow = EnergyFlow.consumption
+        if let named = AttributeValues.string(item, Attribute.flow) {
+            guard let known = EnergyFlow(rawValue: named) else { return nil }
+            flow = known
+        }
         self.init(
             tenant: partition.tenant, meter: partition.meter, date: date, source: source, value: value,
-            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0)
+            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, flow: flow)
     }
 
     public var item: JSONValue {
@@ -68,6 +76,7 @@ public struct ReadingItem: Sendable, Equatable {
         item[Attribute.date] = AttributeValues.string(date.description)
         item[Attribute.value] = AttributeValues.number(value)
         item[Attribute.line] = AttributeValues.number(line)
+        if flow == .export { item[Attribute.flow] = AttributeValues.string(flow.rawValue) }
         if let intervals {
             item[Attribute.intervals] = AttributeValues.string(intervals.map(\.description).joined(separator: ","))
         }

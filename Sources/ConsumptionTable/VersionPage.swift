@@ -18,12 +18,15 @@ public struct VersionPage: Sendable, Equatable {
         public var date: CalendarDate
         public var value: ExactDecimal
         public var line: Int
+        public var flow: EnergyFlow
 
-        public init(meter: String, date: CalendarDate, value: ExactDecimal, line: Int) {
+        public init(meter: String, date: CalendarDate, value: ExactDecimal, line: Int, flow: EnergyFlow = .consumption)
+        {
             self.meter = meter
             self.date = date
             self.value = value
             self.line = line
+            self.flow = flow
         }
     }
 
@@ -39,11 +42,15 @@ public struct VersionPage: Sendable, Equatable {
             TableKeys.pageSort(page))
     }
 
-    /// One line an entry: `date TAB value TAB line TAB meter`; meter ids hold no control characters (the core
-    /// rejects them), so a newline ends each entry unambiguously.
+    /// One line an entry: `date TAB value TAB line TAB meter`, or for exported energy `date TAB value TAB line TAB
+    /// export TAB meter`; meter ids hold no control characters (the core rejects them), so the tabs and the newline
+    /// that ends each entry are unambiguous.
     public var encoded: String {
         var text = ""
-        for entry in entries { text += "\(entry.date)\t\(entry.value)\t\(entry.line)\t\(entry.meter)\n" }
+        for entry in entries {
+            let flow = entry.flow == .export ? "\(EnergyFlow.export.rawValue)\t" : ""
+            text += "\(entry.date)\t\(entry.value)\t\(entry.line)\t\(flow)\(entry.meter)\n"
+        }
         return text
     }
 
@@ -52,13 +59,21 @@ public struct VersionPage: Sendable, Equatable {
     public init?(encoded text: String) {
         let tab = UInt8(ascii: "\t")
         for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: tab, maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4, let date = CalendarDate(String(decoding: fields[0], as: UTF8.self)),
+            let fields = line.split(separator: tab, maxSplits: 4, omittingEmptySubsequences: false)
+            guard fields.count == 4 || fields.count == 5,
+                let date = CalendarDate(String(decoding: fields[0], as: UTF8.self)),
                 let value = ExactDecimal(String(decoding: fields[1], as: UTF8.self)),
                 let number = Int(String(decoding: fields[2], as: UTF8.self))
             else { return nil }
+            var flow = EnergyFlow.consumption
+            if fields.count == 5 {
+                guard let named = EnergyFlow(rawValue: String(decoding: fields[3], as: UTF8.self)) else { return nil }
+                flow = named
+            }
             entries.append(
-                Entry(meter: String(decoding: fields[3], as: UTF8.self), date: date, value: value, line: number))
+                Entry(
+                    meter: String(decoding: fields[fields.count - 1], as: UTF8.self), date: date, value: value,
+                    line: number, flow: flow))
         }
     }
 

@@ -15,8 +15,8 @@ public struct FileStats: Sendable, Equatable {
     public var reportKey: String?
     /// The ranges still to be written by other invocations; nil when every reading is written (or none will be).
     public var rangesInFlight: Int?
-    /// Channel-days of a NEM12 file not counted as consumption: exported energy (totalled by the core, not yet
-    /// stored), and channels of neither imported nor exported energy.
+    /// Channel-days of a NEM12 file not counted as consumption: exported energy (stored as export meter-days, among
+    /// `meterDays`), and channels of neither imported nor exported energy (not stored).
     public var exportMeterDays = 0
     public var skippedChannelDays = 0
 

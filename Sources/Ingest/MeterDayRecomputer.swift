@@ -74,10 +74,10 @@ struct MeterDayRecomputer {
             let generation = update.value(AttributeValues.number(generations[day] ?? 0))
             update.set(MeterDayItem.Attribute.computed, AttributeValues.number(generations[day] ?? 0))
             if let best {
-                update.set(
-                    MeterDayItem.countingAttributes(
-                        .init(source: best.source, value: best.value, line: best.line), date: day.date))
-                if best.source.versionID == nil { update.remove("versionId") }
+                let counting = MeterDayItem.Counting(
+                    source: best.source, value: best.value, line: best.line, flow: best.flow)
+                update.set(MeterDayItem.countingAttributes(counting, date: day.date))
+                for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             } else {
                 for name in MeterDayItem.countingAttributeNames { update.remove(name) }
             }

@@ -255,9 +255,10 @@ struct MeterDaySettler {
         guard !deadline.hasPassed else { throw .deadlineNear }
         let requests: [JSONValue] = entries.map { entry in
             var update = UpdateExpression()
-            let counting = MeterDayItem.Counting(source: source, value: entry.value, line: entry.line)
+            let counting = MeterDayItem.Counting(
+                source: source, value: entry.value, line: entry.line, flow: entry.flow)
             update.set(MeterDayItem.countingAttributes(counting, date: entry.date))
-            if source.versionID == nil { update.remove("versionId") }
+            for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             let generation = update.name(MeterDayItem.Attribute.generation)
             let computed = update.name(MeterDayItem.Attribute.computed)
             let value = update.name(MeterDayItem.Attribute.value)

@@ -48,12 +48,13 @@ final class ReadingWriter {
 
     func add(_ day: MeterDay) {
         meterDays += 1
-        page.entries.append(VersionPage.Entry(meter: day.meter, date: day.date, value: day.value, line: day.line))
+        page.entries.append(
+            VersionPage.Entry(meter: day.meter, date: day.date, value: day.value, line: day.line, flow: day.flow))
         if page.entries.count == VersionPage.capacity { closePage() }
         guard meterDays > writtenMeterDays else { return }
         let reading = ReadingItem(
             tenant: tenant, meter: day.meter, date: day.date, source: source, value: day.value,
-            intervals: day.intervals, line: day.line)
+            intervals: day.intervals, line: day.line, flow: day.flow)
         pending.append(["PutRequest": ["Item": reading.item]])
         pendingMeterDays += 1
     }

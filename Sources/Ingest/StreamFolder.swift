@@ -23,10 +23,34 @@ public struct StreamFolder {
         self.deadline = deadline
     }
 
+    /// What one meter-day's record adds to its sum shard: `new - old`, consumption and export apart (a meter-day
+    /// whose counting reading changes flow moves from one to the other).
     struct Change {
         var sequence: StreamSequence
-        var value: ExactDecimal
-        var meters: Int
+        var value = ExactDecimal.zero
+        var meters = 0
+        var exported = ExactDecimal.zero
+        var exportMeters = 0
+
+        init(sequence: StreamSequence, from old: MeterDayItem.Counting?, to new: MeterDayItem.Counting?) {
+            self.sequence = sequence
+            if let old { add(old, sign: -1) }
+            if let new { add(new, sign: 1) }
+        }
+
+        private mutating func add(_ counting: MeterDayItem.Counting, sign: Int) {
+            let value = sign < 0 ? .zero - counting.value : counting.value
+            switch counting.flow {
+            case .consumption:
+                self.value += value
+                meters += sign
+            case .export:
+                exported += value
+                exportMeters += sign
+            }
+        }
+
+        var isNone: Bool { value == .zero && meters == 0 && exported == .zero && exportMeters == 0 }
     }
 
     struct SumShard: Hashable {
@@ -62,13 +86,12 @@ public struct StreamFolder {
             let old = record.oldImage.flatMap(MeterDayItem.init(item:))
             let new = record.newImage.flatMap(MeterDayItem.init(item:))
             guard let day = new ?? old else { continue }
-            let value = (new?.counting?.value ?? .zero) - (old?.counting?.value ?? .zero)
-            let meters = (new?.counting == nil ? 0 : 1) - (old?.counting == nil ? 0 : 1)
+            let change = Change(sequence: sequence, from: old?.counting, to: new?.counting)
             // A recompute's bump, or an offer of the same value, changes no sum.
-            guard value != .zero || meters != 0 else { continue }
+            guard !change.isNone else { continue }
             outcome.changes += 1
             let shard = SumShard(tenant: day.tenant, date: day.date, shard: TableKeys.shard(ofMeter: day.meter))
-            groups[shard, default: []].append(Change(sequence: sequence, value: value, meters: meters))
+            groups[shard, default: []].append(change)
         }
         let order = Array(groups.keys)
         let first = order.map { shard in
@@ -137,15 +160,23 @@ public struct StreamFolder {
     ) -> JSONValue {
         var value = ExactDecimal.zero
         var meters = 0
+        var exported = ExactDecimal.zero
+        var exportMeters = 0
         for change in changes {
             value += change.value
             meters += change.meters
+            exported += change.exported
+            exportMeters += change.exportMeters
         }
         let first = changes.map(\.sequence).min() ?? changes[0].sequence
         let last = changes.map(\.sequence).max() ?? changes[0].sequence
         var update = UpdateExpression()
         update.add(DaySumItem.Attribute.total, AttributeValues.number(value))
         update.add(DaySumItem.Attribute.meters, AttributeValues.number(meters))
+        if exported != .zero || exportMeters != 0 {
+            update.add(DaySumItem.Attribute.exported, AttributeValues.number(exported))
+            update.add(DaySumItem.Attribute.exportMeters, AttributeValues.number(exportMeters))
+        }
         update.set(DaySumItem.Attribute.date, AttributeValues.string(shard.date.description))
         update.set(DaySumItem.Attribute.updatedAt, AttributeValues.string(now))
         update.set(DaySumItem.Attribute.lane(streamShard), AttributeValues.string(last.padded))

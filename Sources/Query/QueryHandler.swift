@@ -161,7 +161,8 @@ public final class QueryHandler {
             200,
             [
                 "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
-                "unit": "kWh", "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
+                "unit": "kWh", "flow": .string(found.flow.rawValue),
+                "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
                 "source": [
                     "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
                     "eTag": .string(found.eTag),
@@ -189,11 +190,11 @@ public final class QueryHandler {
             let rows = page.days.map {
                 [
                     $0.date.description, $0.total.description, String($0.meters),
-                    $0.total.divided(by: $0.meters).description, "kWh",
+                    $0.total.divided(by: $0.meters).description, "kWh", $0.exported.description,
                 ]
             }
             return Self.table(
-                representation, header: ["date", "total", "meters", "average", "unit"], rows: rows,
+                representation, header: ["date", "total", "meters", "average", "unit", "exported"], rows: rows,
                 nextToken: nextToken)
         }
         return Self.json(
@@ -221,9 +222,11 @@ public final class QueryHandler {
         }
         let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
         guard representation == .json else {
-            let rows = page.readings.map { [meter, $0.date.description, $0.value.description, "kWh"] }
+            let rows = page.readings.map {
+                [meter, $0.date.description, $0.value.description, "kWh", $0.flow.rawValue]
+            }
             return Self.table(
-                representation, header: ["meter", "date", "value", "unit"], rows: rows, nextToken: nextToken)
+                representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows, nextToken: nextToken)
         }
         return Self.json(
             200,
@@ -231,7 +234,10 @@ public final class QueryHandler {
                 "meter": .string(meter), "unit": "kWh",
                 "items": .array(
                     page.readings.map {
-                        ["date": .string($0.date.description), "value": .string($0.value.description)]
+                        [
+                            "date": .string($0.date.description), "value": .string($0.value.description),
+                            "flow": .string($0.flow.rawValue),
+                        ]
                     }),
                 "nextToken": nextToken.map(JSONValue.string) ?? .null,
             ])
@@ -305,6 +311,7 @@ public final class QueryHandler {
             "date": .string(day.date.description), "total": .string(day.total.description),
             "meters": .integer(day.meters),
             "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh",
+            "exported": .string(day.exported.description),
         ]
     }
 

@@ -13,7 +13,12 @@ struct QueryStore {
         var date: CalendarDate
         var total: ExactDecimal
         var meters: Int
+        var exported: ExactDecimal
+        var exportMeters: Int
         var updatedAt: String
+
+        /// Whether any meter-day counts on the day, consumed or exported.
+        var hasData: Bool { meters > 0 || exportMeters > 0 }
     }
 
     struct MeterReading {
@@ -25,6 +30,7 @@ struct QueryStore {
         var eTag: String
         var lastModified: Int
         var line: Int
+        var flow: EnergyFlow
     }
 
     /// Days of `range` from `start` on that hold data, ascending, at most `limit`; and the day to go on from.
@@ -50,19 +56,22 @@ struct QueryStore {
                 if let last = days.last, last.date == shard.date {
                     days[days.count - 1].total += shard.total
                     days[days.count - 1].meters += shard.meters
+                    days[days.count - 1].exported += shard.exported
+                    days[days.count - 1].exportMeters += shard.exportMeters
                     days[days.count - 1].updatedAt = max(last.updatedAt, shard.updatedAt)
                 } else {
                     days.append(
-                        DayTotal(date: shard.date, total: shard.total, meters: shard.meters, updatedAt: shard.updatedAt)
-                    )
+                        DayTotal(
+                            date: shard.date, total: shard.total, meters: shard.meters, exported: shard.exported,
+                            exportMeters: shard.exportMeters, updatedAt: shard.updatedAt))
                 }
             }
             // The last day seen may go on in the next page; the others are whole.
-            return days.dropLast().filter { $0.meters > 0 }.count <= limit
+            return days.dropLast().filter(\.hasData).count <= limit
         }
         let exhausted = resume == nil
         let whole = exhausted ? days[...] : days.dropLast()
-        let withData = whole.filter { $0.meters > 0 }
+        let withData = whole.filter(\.hasData)
         if withData.count > limit { return (Array(withData.prefix(limit)), withData[limit].date) }
         return (withData, exhausted ? nil : days.last?.date)
     }
@@ -176,6 +185,6 @@ extension QueryStore.MeterReading {
         self.init(
             date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.source.key,
             versionID: counting.source.versionID, eTag: counting.source.eTag,
-            lastModified: counting.source.lastModified, line: counting.line)
+            lastModified: counting.source.lastModified, line: counting.line, flow: counting.flow)
     }
 }

@@ -5,13 +5,13 @@ import ConsumptionCore
 struct MetersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meters",
-        abstract: "Print each meter's daily value (meter,date,value) in file order.",
+        abstract: "Print each meter's daily value (meter,date,value,flow) in file order.",
         discussion: "Rows with errors are left out; the errors go to standard error and the exit status is 1."
     )
 
     @OptionGroup var ruleOptions: RuleOptions
 
-    @Flag(help: "Add the interval values of wide files, separated by spaces.")
+    @Flag(help: "Add the interval values of wide and NEM12 files, separated by spaces.")
     var intervals = false
 
     @Argument(help: "A meter file (CSV or gzip); '-' reads standard input.")
@@ -19,9 +19,10 @@ struct MetersCommand: ParsableCommand {
 
     func run() throws {
         let rules = try ruleOptions.rules()
-        print(intervals ? "meter,date,value,intervals" : "meter,date,value")
+        // `flow`: consumption, or export for a NEM12 export channel (a channel is a meter: `NMI/suffix`).
+        print(intervals ? "meter,date,value,flow,intervals" : "meter,date,value,flow")
         let result = try FileReader.read(file, rules: rules) { meterDay in
-            var line = CSVText.field(meterDay.meter) + ",\(meterDay.date),\(meterDay.value)"
+            var line = CSVText.field(meterDay.meter) + ",\(meterDay.date),\(meterDay.value),\(meterDay.flow.rawValue)"
             if intervals {
                 line += "," + (meterDay.intervals ?? []).map(\.description).joined(separator: " ")
             }

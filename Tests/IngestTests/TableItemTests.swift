@@ -108,6 +108,31 @@ import Testing
         #expect(back.entries.map(\.value) == page.entries.map(\.value))
     }
 
+    @Test func exportedEnergyIsMarkedOnEveryItemThatCarriesAMeterDay() throws {
+        let page = VersionPage(entries: [
+            .init(meter: "6123456789/E1", date: date, value: ExactDecimal("1")!, line: 3),
+            .init(meter: "6123456789/B1", date: date, value: ExactDecimal("2")!, line: 5, flow: .export),
+        ])
+        #expect(page.encoded == "2024-05-01\t1\t3\t6123456789/E1\n2024-05-01\t2\t5\texport\t6123456789/B1\n")
+        #expect(VersionPage(encoded: page.encoded) == page)
+        // A page written before flows existed reads as consumption; an unknown flow does not read.
+        #expect(VersionPage(encoded: "2024-05-01\t1\t3\tm\n")?.entries.first?.flow == .consumption)
+        #expect(VersionPage(encoded: "2024-05-01\t1\t3\tsideways\tm\n") == nil)
+
+        let reading = ReadingItem(
+            tenant: "acme", meter: "6123456789/B1", date: date, source: source, value: ExactDecimal("2")!,
+            intervals: nil, line: 5, flow: .export)
+        #expect(ReadingItem(item: reading.item)?.flow == .export)
+        let counting = MeterDayItem.Counting(source: source, value: ExactDecimal("2")!, line: 5, flow: .export)
+        var item = MeterDayItem.key(tenant: "acme", meter: "6123456789/B1", date: date).objectValue!
+        item.merge(MeterDayItem.countingAttributes(counting, date: date)) { $1 }
+        #expect(MeterDayItem(item: .object(item))?.counting?.flow == .export)
+        // A consumption reading taking over removes the mark an export left.
+        let consumed = MeterDayItem.Counting(source: source, value: ExactDecimal("1")!, line: 3)
+        #expect(MeterDayItem.absentAttributes(of: consumed) == [MeterDayItem.Attribute.flow])
+        #expect(MeterDayItem.absentAttributes(of: counting).isEmpty)
+    }
+
     @Test func aVersionsPagesAreSpreadOverPartitionKeysAHundredPagesEach() {
         func partition(_ page: Int) -> String? {
             VersionPage.key(tenant: "acme", sourceKey: "incoming/acme/big.csv", tag: "t1", page: page)["pk"]?["S"]?

@@ -114,7 +114,7 @@ def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     csv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]], "format": ["csv"]}))
     assert csv.status == 200 and csv.headers["Content-Type"].startswith("text/csv")
     lines = csv.text.split("\r\n")
-    assert lines[0] == "date,total,meters,average,unit"
+    assert lines[0] == "date,total,meters,average,unit,exported"
     assert [line.split(",")[0] for line in lines[1:4]] == DAYS[:3]
     assert Decimal(lines[1].split(",")[1]) == data.expected["acme"][DAYS[0]][0]
     by_accept = call(data, acme_v1("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]]},
@@ -122,7 +122,7 @@ def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     assert by_accept.text == csv.text
     tsv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[39]], "format": ["tsv"],
                                                     "limit": ["10"]}))
-    assert tsv.text.split("\r\n")[0] == "date\ttotal\tmeters\taverage\tunit" and "X-Next-Token" in tsv.headers
+    assert tsv.text.split("\r\n")[0] == "date\ttotal\tmeters\taverage\tunit\texported" and "X-Next-Token" in tsv.headers
 
 
 @pytest.mark.parametrize("query, field", [
