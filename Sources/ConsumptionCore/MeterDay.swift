@@ -9,10 +9,14 @@ public struct MeterDay: Sendable, Equatable {
     /// The line the reading starts on (for timestamped files, the first line that contributed to it).
     public var line: Int
     public var flow: EnergyFlow
+    /// Of `value`, what rests on readings that are not actual (estimated, substituted: NEM12's quality flags).
+    public var notActual: ExactDecimal
+    /// Intervals the day should have and has not (NEM12 intervals of quality N): gaps, not zeros.
+    public var missingIntervals: Int
 
     public init(
         meter: String, date: CalendarDate, value: ExactDecimal, intervals: [ExactDecimal]?, line: Int,
-        flow: EnergyFlow = .consumption
+        flow: EnergyFlow = .consumption, notActual: ExactDecimal = .zero, missingIntervals: Int = 0
     ) {
         self.meter = meter
         self.date = date
@@ -20,5 +24,7 @@ public struct MeterDay: Sendable, Equatable {
         self.intervals = intervals
         self.line = line
         self.flow = flow
+        self.notActual = notActual
+        self.missingIntervals = missingIntervals
     }
 }

@@ -428,7 +428,8 @@ final class NEM12Format: RecordFormat {
             MeterDay(
                 meter: String(decoding: channel.meter, as: UTF8.self), date: held.date, value: ExactDecimal(units: sum),
                 intervals: present == count ? values.map { ExactDecimal(units: Int128($0)) } : nil,
-                line: held.line, flow: flow))
+                line: held.line, flow: flow, notActual: ExactDecimal(units: notActual),
+                missingIntervals: count - present))
     }
 
     /// A value in kWh millionths, or nil after recording why it is not one. Values of channels not counted are

@@ -11,6 +11,9 @@ public struct DaySumItem: Sendable, Equatable {
     public var shard: Int
     public var total: ExactDecimal
     public var meters: Int
+    /// Of `total`, what rests on readings that are not actual; of `meters`, those missing intervals.
+    public var notActual: ExactDecimal
+    public var incompleteMeters: Int
     /// Exported energy (meter-days of export channels), apart from the consumption `total`.
     public var exported: ExactDecimal
     public var exportMeters: Int
@@ -19,6 +22,8 @@ public struct DaySumItem: Sendable, Equatable {
     public enum Attribute {
         public static let total = "total"
         public static let meters = "meters"
+        public static let notActual = "notActual"
+        public static let incompleteMeters = "incompleteMeters"
         public static let exported = "exported"
         public static let exportMeters = "exportMeters"
         public static let date = "date"
@@ -39,6 +44,8 @@ public struct DaySumItem: Sendable, Equatable {
         self.shard = shard
         total = AttributeValues.decimal(item, Attribute.total) ?? .zero
         meters = AttributeValues.integer(item, Attribute.meters) ?? 0
+        notActual = AttributeValues.decimal(item, Attribute.notActual) ?? .zero
+        incompleteMeters = AttributeValues.integer(item, Attribute.incompleteMeters) ?? 0
         exported = AttributeValues.decimal(item, Attribute.exported) ?? .zero
         exportMeters = AttributeValues.integer(item, Attribute.exportMeters) ?? 0
         updatedAt = AttributeValues.string(item, Attribute.updatedAt) ?? ""

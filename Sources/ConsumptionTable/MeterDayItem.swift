@@ -13,13 +13,13 @@ public struct MeterDayItem: Sendable, Equatable {
         public var source: VersionIdentity
         public var value: ExactDecimal
         public var line: Int
-        public var flow: EnergyFlow
+        public var marks: ReadingMarks
 
-        public init(source: VersionIdentity, value: ExactDecimal, line: Int, flow: EnergyFlow = .consumption) {
+        public init(source: VersionIdentity, value: ExactDecimal, line: Int, marks: ReadingMarks = .init()) {
             self.source = source
             self.value = value
             self.line = line
-            self.flow = flow
+            self.marks = marks
         }
     }
 
@@ -47,8 +47,6 @@ public struct MeterDayItem: Sendable, Equatable {
         public static let line = "line"
         public static let generation = "generation"
         public static let computed = "computed"
-        /// Present (`export`) only on a meter-day of exported energy.
-        public static let flow = "flow"
     }
 
     public static func key(tenant: String, meter: String, date: CalendarDate) -> JSONValue {
@@ -66,9 +64,9 @@ public struct MeterDayItem: Sendable, Equatable {
         self.init(tenant: partition.tenant, meter: partition.meter, date: date, counting: nil)
         if let value = AttributeValues.decimal(item, Attribute.value) {
             guard let source = VersionIdentity(item: item) else { return nil }
-            let flow = AttributeValues.string(item, Attribute.flow).flatMap(EnergyFlow.init(rawValue:)) ?? .consumption
+            guard let marks = ReadingMarks(item: item) else { return nil }
             counting = Counting(
-                source: source, value: value, line: AttributeValues.integer(item, Attribute.line) ?? 0, flow: flow)
+                source: source, value: value, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks)
         }
         generation = AttributeValues.integer(item, Attribute.generation) ?? 0
         computed = AttributeValues.integer(item, Attribute.computed) ?? 0
@@ -80,17 +78,17 @@ public struct MeterDayItem: Sendable, Equatable {
         attributes[Attribute.value] = AttributeValues.number(counting.value)
         attributes[Attribute.line] = AttributeValues.number(counting.line)
         attributes[Attribute.date] = AttributeValues.string(date.description)
-        if counting.flow == .export { attributes[Attribute.flow] = AttributeValues.string(counting.flow.rawValue) }
+        attributes.merge(counting.marks.attributes) { _, new in new }
         return attributes
     }
 
     /// The counting attributes `counting` leaves out, which an offer or a recompute must remove (a reading of
     /// another version may have set them).
     public static func absentAttributes(of counting: Counting) -> [String] {
-        (counting.source.versionID == nil ? ["versionId"] : []) + (counting.flow == .export ? [] : [Attribute.flow])
+        (counting.source.versionID == nil ? ["versionId"] : []) + counting.marks.absentAttributeNames
     }
 
     /// What a recompute removes when no reading counts any more.
     public static let countingAttributeNames =
-        VersionIdentity.attributeNames + [Attribute.value, Attribute.line, Attribute.flow]
+        VersionIdentity.attributeNames + [Attribute.value, Attribute.line] + ReadingMarks.attributeNames
 }

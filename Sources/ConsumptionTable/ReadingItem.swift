@@ -14,13 +14,13 @@ public struct ReadingItem: Sendable, Equatable {
     public var intervals: [ExactDecimal]?
     /// The file line the reading starts on.
     public var line: Int
-    public var flow: EnergyFlow
+    public var marks: ReadingMarks
 
     public init(
         tenant: String, meter: String, date: CalendarDate, source: VersionIdentity, value: ExactDecimal,
-        intervals: [ExactDecimal]?, line: Int, flow: EnergyFlow = .consumption
+        intervals: [ExactDecimal]?, line: Int, marks: ReadingMarks = .init()
     ) {
-        self.flow = flow
+        self.marks = marks
         self.tenant = tenant
         self.meter = meter
         self.date = date
@@ -36,7 +36,6 @@ public struct ReadingItem: Sendable, Equatable {
         static let value = "value"
         static let intervals = "intervals"
         static let line = "line"
-        static let flow = "flow"
     }
 
     public var key: JSONValue {
@@ -59,14 +58,10 @@ public struct ReadingItem: Sendable, Equatable {
             }
             intervals = parsed
         }
-        var flow = EnergyFlow.consumption
-        if let named = AttributeValues.string(item, Attribute.flow) {
-            guard let known = EnergyFlow(rawValue: named) else { return nil }
-            flow = known
-        }
+        guard let marks = ReadingMarks(item: item) else { return nil }
         self.init(
             tenant: partition.tenant, meter: partition.meter, date: date, source: source, value: value,
-            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, flow: flow)
+            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks)
     }
 
     public var item: JSONValue {
@@ -76,7 +71,7 @@ public struct ReadingItem: Sendable, Equatable {
         item[Attribute.date] = AttributeValues.string(date.description)
         item[Attribute.value] = AttributeValues.number(value)
         item[Attribute.line] = AttributeValues.number(line)
-        if flow == .export { item[Attribute.flow] = AttributeValues.string(flow.rawValue) }
+        item.merge(marks.attributes) { _, new in new }
         if let intervals {
             item[Attribute.intervals] = AttributeValues.string(intervals.map(\.description).joined(separator: ","))
         }

@@ -18,15 +18,14 @@ public struct VersionPage: Sendable, Equatable {
         public var date: CalendarDate
         public var value: ExactDecimal
         public var line: Int
-        public var flow: EnergyFlow
+        public var marks: ReadingMarks
 
-        public init(meter: String, date: CalendarDate, value: ExactDecimal, line: Int, flow: EnergyFlow = .consumption)
-        {
+        public init(meter: String, date: CalendarDate, value: ExactDecimal, line: Int, marks: ReadingMarks = .init()) {
             self.meter = meter
             self.date = date
             self.value = value
             self.line = line
-            self.flow = flow
+            self.marks = marks
         }
     }
 
@@ -42,14 +41,15 @@ public struct VersionPage: Sendable, Equatable {
             TableKeys.pageSort(page))
     }
 
-    /// One line an entry: `date TAB value TAB line TAB meter`, or for exported energy `date TAB value TAB line TAB
-    /// export TAB meter`; meter ids hold no control characters (the core rejects them), so the tabs and the newline
-    /// that ends each entry are unambiguous.
+    /// One line an entry: `date TAB value TAB line TAB meter`, or for a reading with marks (`ReadingMarks`) `date
+    /// TAB value TAB line TAB marks TAB meter`; meter ids hold no control characters (the core rejects them), so the
+    /// tabs and the newline that ends each entry are unambiguous.
     public var encoded: String {
         var text = ""
         for entry in entries {
-            let flow = entry.flow == .export ? "\(EnergyFlow.export.rawValue)\t" : ""
-            text += "\(entry.date)\t\(entry.value)\t\(entry.line)\t\(flow)\(entry.meter)\n"
+            let token = entry.marks.token
+            let marks = token.isEmpty ? "" : "\(token)\t"
+            text += "\(entry.date)\t\(entry.value)\t\(entry.line)\t\(marks)\(entry.meter)\n"
         }
         return text
     }
@@ -65,15 +65,15 @@ public struct VersionPage: Sendable, Equatable {
                 let value = ExactDecimal(String(decoding: fields[1], as: UTF8.self)),
                 let number = Int(String(decoding: fields[2], as: UTF8.self))
             else { return nil }
-            var flow = EnergyFlow.consumption
+            var marks = ReadingMarks()
             if fields.count == 5 {
-                guard let named = EnergyFlow(rawValue: String(decoding: fields[3], as: UTF8.self)) else { return nil }
-                flow = named
+                guard let token = ReadingMarks(token: String(decoding: fields[3], as: UTF8.self)) else { return nil }
+                marks = token
             }
             entries.append(
                 Entry(
                     meter: String(decoding: fields[fields.count - 1], as: UTF8.self), date: date, value: value,
-                    line: number, flow: flow))
+                    line: number, marks: marks))
         }
     }
 

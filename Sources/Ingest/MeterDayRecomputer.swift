@@ -75,7 +75,7 @@ struct MeterDayRecomputer {
             update.set(MeterDayItem.Attribute.computed, AttributeValues.number(generations[day] ?? 0))
             if let best {
                 let counting = MeterDayItem.Counting(
-                    source: best.source, value: best.value, line: best.line, flow: best.flow)
+                    source: best.source, value: best.value, line: best.line, marks: best.marks)
                 update.set(MeterDayItem.countingAttributes(counting, date: day.date))
                 for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             } else {

@@ -256,7 +256,7 @@ struct MeterDaySettler {
         let requests: [JSONValue] = entries.map { entry in
             var update = UpdateExpression()
             let counting = MeterDayItem.Counting(
-                source: source, value: entry.value, line: entry.line, flow: entry.flow)
+                source: source, value: entry.value, line: entry.line, marks: entry.marks)
             update.set(MeterDayItem.countingAttributes(counting, date: entry.date))
             for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             let generation = update.name(MeterDayItem.Attribute.generation)

@@ -49,12 +49,13 @@ final class ReadingWriter {
     func add(_ day: MeterDay) {
         meterDays += 1
         page.entries.append(
-            VersionPage.Entry(meter: day.meter, date: day.date, value: day.value, line: day.line, flow: day.flow))
+            VersionPage.Entry(
+                meter: day.meter, date: day.date, value: day.value, line: day.line, marks: ReadingMarks(day)))
         if page.entries.count == VersionPage.capacity { closePage() }
         guard meterDays > writtenMeterDays else { return }
         let reading = ReadingItem(
             tenant: tenant, meter: day.meter, date: day.date, source: source, value: day.value,
-            intervals: day.intervals, line: day.line, flow: day.flow)
+            intervals: day.intervals, line: day.line, marks: ReadingMarks(day))
         pending.append(["PutRequest": ["Item": reading.item]])
         pendingMeterDays += 1
     }

@@ -24,11 +24,14 @@ public struct StreamFolder {
     }
 
     /// What one meter-day's record adds to its sum shard: `new - old`, consumption and export apart (a meter-day
-    /// whose counting reading changes flow moves from one to the other).
+    /// whose counting reading changes flow moves from one to the other), with the consumption's share that is not
+    /// actual readings and its incomplete meter-days.
     struct Change {
         var sequence: StreamSequence
         var value = ExactDecimal.zero
         var meters = 0
+        var notActual = ExactDecimal.zero
+        var incompleteMeters = 0
         var exported = ExactDecimal.zero
         var exportMeters = 0
 
@@ -40,17 +43,22 @@ public struct StreamFolder {
 
         private mutating func add(_ counting: MeterDayItem.Counting, sign: Int) {
             let value = sign < 0 ? .zero - counting.value : counting.value
-            switch counting.flow {
+            switch counting.marks.flow {
             case .consumption:
                 self.value += value
                 meters += sign
+                notActual += sign < 0 ? .zero - counting.marks.notActual : counting.marks.notActual
+                if !counting.marks.isComplete { incompleteMeters += sign }
             case .export:
                 exported += value
                 exportMeters += sign
             }
         }
 
-        var isNone: Bool { value == .zero && meters == 0 && exported == .zero && exportMeters == 0 }
+        var isNone: Bool {
+            value == .zero && meters == 0 && notActual == .zero && incompleteMeters == 0 && exported == .zero
+                && exportMeters == 0
+        }
     }
 
     struct SumShard: Hashable {
@@ -160,11 +168,15 @@ public struct StreamFolder {
     ) -> JSONValue {
         var value = ExactDecimal.zero
         var meters = 0
+        var notActual = ExactDecimal.zero
+        var incompleteMeters = 0
         var exported = ExactDecimal.zero
         var exportMeters = 0
         for change in changes {
             value += change.value
             meters += change.meters
+            notActual += change.notActual
+            incompleteMeters += change.incompleteMeters
             exported += change.exported
             exportMeters += change.exportMeters
         }
@@ -173,6 +185,11 @@ public struct StreamFolder {
         var update = UpdateExpression()
         update.add(DaySumItem.Attribute.total, AttributeValues.number(value))
         update.add(DaySumItem.Attribute.meters, AttributeValues.number(meters))
+        // Attributes only files that have them ever touch: a plain file's sum shards stay as they were.
+        if notActual != .zero || incompleteMeters != 0 {
+            update.add(DaySumItem.Attribute.notActual, AttributeValues.number(notActual))
+            update.add(DaySumItem.Attribute.incompleteMeters, AttributeValues.number(incompleteMeters))
+        }
         if exported != .zero || exportMeters != 0 {
             update.add(DaySumItem.Attribute.exported, AttributeValues.number(exported))
             update.add(DaySumItem.Attribute.exportMeters, AttributeValues.number(exportMeters))

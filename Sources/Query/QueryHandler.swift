@@ -161,7 +161,9 @@ public final class QueryHandler {
             200,
             [
                 "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
-                "unit": "kWh", "flow": .string(found.flow.rawValue),
+                "unit": "kWh", "flow": .string(found.marks.flow.rawValue),
+                "notActual": .string(found.marks.notActual.description),
+                "missingIntervals": .integer(found.marks.missingIntervals),
                 "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
                 "source": [
                     "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
@@ -223,7 +225,7 @@ public final class QueryHandler {
         let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
         guard representation == .json else {
             let rows = page.readings.map {
-                [meter, $0.date.description, $0.value.description, "kWh", $0.flow.rawValue]
+                [meter, $0.date.description, $0.value.description, "kWh", $0.marks.flow.rawValue]
             }
             return Self.table(
                 representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows, nextToken: nextToken)
@@ -236,7 +238,7 @@ public final class QueryHandler {
                     page.readings.map {
                         [
                             "date": .string($0.date.description), "value": .string($0.value.description),
-                            "flow": .string($0.flow.rawValue),
+                            "flow": .string($0.marks.flow.rawValue),
                         ]
                     }),
                 "nextToken": nextToken.map(JSONValue.string) ?? .null,
@@ -311,6 +313,8 @@ public final class QueryHandler {
             "date": .string(day.date.description), "total": .string(day.total.description),
             "meters": .integer(day.meters),
             "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh",
+            "notActual": .string(day.notActual.description),
+            "completeMeters": .integer(day.meters - day.incompleteMeters),
             "exported": .string(day.exported.description),
         ]
     }

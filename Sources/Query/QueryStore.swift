@@ -13,6 +13,8 @@ struct QueryStore {
         var date: CalendarDate
         var total: ExactDecimal
         var meters: Int
+        var notActual: ExactDecimal
+        var incompleteMeters: Int
         var exported: ExactDecimal
         var exportMeters: Int
         var updatedAt: String
@@ -30,7 +32,7 @@ struct QueryStore {
         var eTag: String
         var lastModified: Int
         var line: Int
-        var flow: EnergyFlow
+        var marks: ReadingMarks
     }
 
     /// Days of `range` from `start` on that hold data, ascending, at most `limit`; and the day to go on from.
@@ -56,13 +58,16 @@ struct QueryStore {
                 if let last = days.last, last.date == shard.date {
                     days[days.count - 1].total += shard.total
                     days[days.count - 1].meters += shard.meters
+                    days[days.count - 1].notActual += shard.notActual
+                    days[days.count - 1].incompleteMeters += shard.incompleteMeters
                     days[days.count - 1].exported += shard.exported
                     days[days.count - 1].exportMeters += shard.exportMeters
                     days[days.count - 1].updatedAt = max(last.updatedAt, shard.updatedAt)
                 } else {
                     days.append(
                         DayTotal(
-                            date: shard.date, total: shard.total, meters: shard.meters, exported: shard.exported,
+                            date: shard.date, total: shard.total, meters: shard.meters, notActual: shard.notActual,
+                            incompleteMeters: shard.incompleteMeters, exported: shard.exported,
                             exportMeters: shard.exportMeters, updatedAt: shard.updatedAt))
                 }
             }
@@ -185,6 +190,6 @@ extension QueryStore.MeterReading {
         self.init(
             date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.source.key,
             versionID: counting.source.versionID, eTag: counting.source.eTag,
-            lastModified: counting.source.lastModified, line: counting.line, flow: counting.flow)
+            lastModified: counting.source.lastModified, line: counting.line, marks: counting.marks)
     }
 }

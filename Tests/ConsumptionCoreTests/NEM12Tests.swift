@@ -30,8 +30,9 @@ import Testing
         let summary = try #require(parsed.result.totals.byDate[CalendarDate("2024-01-02")!])
         #expect(summary.total == ExactDecimal("24")! && summary.meters == 1 && summary.intervals == 48)
         #expect(summary.exported == ExactDecimal("12")! && summary.exportMeters == 1 && summary.skippedChannels == 1)
-        // Only consumption is handed on, under the NMI and suffix, byte for byte.
-        #expect(parsed.meterDays.map(\.meter) == ["6123456789/E1"])
+        // Import and export are handed on, under the NMI and suffix, byte for byte, with their flow; reactive is not.
+        #expect(
+            parsed.meterDays.map { "\($0.meter) \($0.flow)" } == ["6123456789/E1 consumption", "6123456789/B1 export"])
     }
 
     @Test func wattHoursAndMegawattHoursBecomeKilowattHoursExactly() {
@@ -59,6 +60,8 @@ import Testing
         #expect(second.notActual == second.total && second.incomplete == 0)
         // A day with gaps keeps its value but no intervals: a gap is not a zero.
         #expect(parsed.meterDays.map { $0.intervals?.count } == [nil, 48])
+        #expect(parsed.meterDays.map(\.missingIntervals) == [28, 0])
+        #expect(parsed.meterDays.map(\.notActual) == [ExactDecimal("10")!, ExactDecimal("96")!])
     }
 
     @Test(arguments: [

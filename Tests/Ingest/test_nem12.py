@@ -1,6 +1,7 @@
 """NEM12 files through the ingest function: imports count as consumption under `NMI/suffix`, exports as exported
 energy beside it (never netted), reactive channels not at all (the ledger says how many); a broken one is rejected
 with its code. The public samples (../shared/nem12-samples) have keys with '#' in them, as providers name them."""
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,3 +77,49 @@ def test_a_broken_nem12_file_is_rejected_with_its_code(stack, function):
     assert entry["status"]["S"] == "rejected"
     assert "nem12-unknown-record" in entry["errorSummary"]["S"]
     assert stack.totals("acme") == {}
+
+
+def gappy_file(tmp_path, missing):
+    """A NEM12 day of one channel whose last `missing` half-hours are null (quality N), the rest actual."""
+    values = ",".join(["1.5"] * 48)
+    events = [f"400,1,{48 - missing},A,,"] + ([f"400,{49 - missing},48,N,,"] if missing else [])
+    lines = ["100,NEM12,200404201300,MDP1,RET1", "200,GAPPY00001,E1,1,E1,N1,M1,kWh,30,",
+             f"300,20040417,{values},V,,,20040418203500,20040419003500", *events, "900"]
+    path = tmp_path / f"gappy-{missing}.csv"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    return path
+
+
+def test_the_share_not_actual_and_the_meter_days_with_gaps_are_served_and_follow_corrections(stack, function,
+                                                                                            tmp_path):
+    sample = SAMPLES / "samples" / "Example_NEM12_multiple_quality.csv"
+    stack.put(f"incoming/acme/{sample.name}", sample.read_bytes())
+    gappy = gappy_file(tmp_path, missing=8)
+    stack.put("incoming/acme/gappy.csv", gappy.read_bytes())
+    assert function.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+
+    def served():
+        stack.fold()
+        answer = api(stack, "/consumption/2004-04-17")
+        assert answer.status == 200, answer.text
+        body = answer.json
+        return Decimal(body["total"]), body["meters"], Decimal(body["notActual"]), body["completeMeters"]
+
+    def expected(*paths):
+        [day] = day_totals(paths).values()
+        return day["total"], day["meters"], day["notActual"], day["meters"] - day["incomplete"]
+
+    assert served() == expected(sample, gappy)
+    assert served()[2] > 0 and served()[3] == 1
+    meter = api(stack, "/meters/GAPPY00001%2FE1/consumption/2004-04-17").json
+    assert meter["missingIntervals"] == 8 and meter["intervals"] is None
+
+    # A corrected file fills the gaps: the meter-day is complete again, and the day says so.
+    time.sleep(1.1)
+    whole = gappy_file(tmp_path, missing=0)
+    stack.put("incoming/acme/gappy.csv", whole.read_bytes())
+    assert function.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    assert served() == expected(sample, whole)
+    assert served()[3] == 2
+    meter = api(stack, "/meters/GAPPY00001%2FE1/consumption/2004-04-17").json
+    assert meter["missingIntervals"] == 0 and len(meter["intervals"]) == 48

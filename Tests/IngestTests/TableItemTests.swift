@@ -108,29 +108,35 @@ import Testing
         #expect(back.entries.map(\.value) == page.entries.map(\.value))
     }
 
-    @Test func exportedEnergyIsMarkedOnEveryItemThatCarriesAMeterDay() throws {
+    @Test func aReadingsMarksTravelOnEveryItemThatCarriesAMeterDay() throws {
+        let marks = ReadingMarks(flow: .export, notActual: ExactDecimal("0.5")!, missingIntervals: 2)
         let page = VersionPage(entries: [
             .init(meter: "6123456789/E1", date: date, value: ExactDecimal("1")!, line: 3),
-            .init(meter: "6123456789/B1", date: date, value: ExactDecimal("2")!, line: 5, flow: .export),
+            .init(meter: "6123456789/B1", date: date, value: ExactDecimal("2")!, line: 5, marks: marks),
         ])
-        #expect(page.encoded == "2024-05-01\t1\t3\t6123456789/E1\n2024-05-01\t2\t5\texport\t6123456789/B1\n")
+        #expect(
+            page.encoded
+                == "2024-05-01\t1\t3\t6123456789/E1\n"
+                + "2024-05-01\t2\t5\texport,notActual=0.5,missing=2\t6123456789/B1\n")
         #expect(VersionPage(encoded: page.encoded) == page)
-        // A page written before flows existed reads as consumption; an unknown flow does not read.
-        #expect(VersionPage(encoded: "2024-05-01\t1\t3\tm\n")?.entries.first?.flow == .consumption)
+        // A page written before marks existed reads as plain; an unknown mark does not read.
+        #expect(VersionPage(encoded: "2024-05-01\t1\t3\tm\n")?.entries.first?.marks == ReadingMarks())
         #expect(VersionPage(encoded: "2024-05-01\t1\t3\tsideways\tm\n") == nil)
 
         let reading = ReadingItem(
             tenant: "acme", meter: "6123456789/B1", date: date, source: source, value: ExactDecimal("2")!,
-            intervals: nil, line: 5, flow: .export)
-        #expect(ReadingItem(item: reading.item)?.flow == .export)
-        let counting = MeterDayItem.Counting(source: source, value: ExactDecimal("2")!, line: 5, flow: .export)
+            intervals: nil, line: 5, marks: marks)
+        #expect(ReadingItem(item: reading.item)?.marks == marks)
+        let counting = MeterDayItem.Counting(source: source, value: ExactDecimal("2")!, line: 5, marks: marks)
         var item = MeterDayItem.key(tenant: "acme", meter: "6123456789/B1", date: date).objectValue!
         item.merge(MeterDayItem.countingAttributes(counting, date: date)) { $1 }
-        #expect(MeterDayItem(item: .object(item))?.counting?.flow == .export)
-        // A consumption reading taking over removes the mark an export left.
-        let consumed = MeterDayItem.Counting(source: source, value: ExactDecimal("1")!, line: 3)
-        #expect(MeterDayItem.absentAttributes(of: consumed) == [MeterDayItem.Attribute.flow])
+        #expect(MeterDayItem(item: .object(item))?.counting?.marks == marks)
+        // A plain reading taking over removes every mark another left.
+        let plain = MeterDayItem.Counting(source: source, value: ExactDecimal("1")!, line: 3)
+        #expect(MeterDayItem.absentAttributes(of: plain) == ReadingMarks.attributeNames)
         #expect(MeterDayItem.absentAttributes(of: counting).isEmpty)
+        // A plain file's items carry no mark at all.
+        #expect(ReadingMarks().attributes.isEmpty && ReadingMarks().token.isEmpty)
     }
 
     @Test func aVersionsPagesAreSpreadOverPartitionKeysAHundredPagesEach() {
