@@ -37,7 +37,9 @@ def file_totals(path):
     for row in rows[1:]:
         assert row[meter].strip(), row
         day = row[date].strip() if date is not None else row[stamp].strip()[:10]
-        totals[day] = totals.get(day, Decimal(0)) + sum(Decimal(row[i].strip()) for i in values)
+        # An empty interval cell of a wide file is a gap (nothing to add); a daily value has to be there.
+        present = [row[i].strip() for i in values if row[i].strip() or len(values) == 1]
+        totals[day] = totals.get(day, Decimal(0)) + sum(Decimal(value) for value in present)
     return totals
 
 

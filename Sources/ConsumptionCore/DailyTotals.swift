@@ -8,7 +8,8 @@ public struct DaySummary: Sendable, Equatable {
     public var intervals: Int
     /// Of `total`, what rests on readings that are not actual ones (estimated, substituted): NEM12's quality flags.
     public var notActual: ExactDecimal = .zero
-    /// Of `meters`, those missing intervals (NEM12 intervals of quality N): their value is the sum of the rest.
+    /// Of `meters`, those missing intervals (an empty cell of a wide file, a NEM12 interval of quality N): their
+    /// value is the sum of the rest.
     public var incomplete = 0
     /// Export channels (NEM12 suffix B, e.g. solar), in kWh: never netted into `total`.
     public var exported: ExactDecimal = .zero
@@ -24,10 +25,11 @@ public struct DaySummary: Sendable, Equatable {
 
     public var average: ExactDecimal { total.divided(by: meters) }
 
-    mutating func add(_ value: ExactDecimal, intervals: Int) {
+    mutating func add(_ value: ExactDecimal, intervals: Int, incomplete: Bool = false) {
         total += value
         meters += 1
         self.intervals += intervals
+        if incomplete { self.incomplete += 1 }
     }
 
     public static func + (lhs: DaySummary, rhs: DaySummary) -> DaySummary {

@@ -10,6 +10,7 @@ struct MeterDayBatch {
         let date: CalendarDate
         let value: Int128
         let intervals: Int
+        let missing: Int
         let meterStart: Int
         let meterCount: Int
     }
@@ -27,12 +28,12 @@ struct MeterDayBatch {
 
     mutating func append(
         meter: UnsafeBufferPointer<UInt8>, key: Int, fingerprint: UInt64, date: CalendarDate, value: Int128,
-        intervals: Int
+        intervals: Int, missing: Int
     ) {
         entries.append(
             Entry(
                 fingerprint: fingerprint, key: key, date: date, value: value,
-                intervals: intervals, meterStart: meterBytes.count, meterCount: meter.count))
+                intervals: intervals, missing: missing, meterStart: meterBytes.count, meterCount: meter.count))
         meterBytes.append(contentsOf: meter)
     }
 

@@ -133,7 +133,8 @@ final class ParseOutput {
     /// Counts a meter-day unless its meter and date came earlier in the file. True when it was counted at once,
     /// so the caller may hand it on; a first pass with no sink counts it a little later, in a batch.
     func countMeterDay(
-        meter: UnsafeBufferPointer<UInt8>, date: CalendarDate, value: Int128, intervals: Int, line: Int,
+        meter: UnsafeBufferPointer<UInt8>, date: CalendarDate, value: Int128, intervals: Int, missing: Int = 0,
+        line: Int,
         column: @autoclosure () -> String
     ) -> Bool {
         let key = date.daysSinceEpoch
@@ -141,14 +142,15 @@ final class ParseOutput {
             let fingerprint = FingerprintSet.fingerprint(meter, key)
             repeatGuard.prefetch(fingerprint)
             batch.append(
-                meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals)
+                meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals,
+                missing: missing)
             if batch.isFull { checkBatch() }
             return false
         }
         guard isFirst(meter: meter, key: key, line: line, code: .duplicateMeterDay, column: column()) else {
             return false
         }
-        count(value, intervals: intervals, on: date)
+        count(value, intervals: intervals, missing: missing, on: date)
         return true
     }
 
@@ -157,7 +159,7 @@ final class ParseOutput {
             if repeatGuard.check(entry.fingerprint) != .first {
                 suspect(RepeatKey(meter: batch.meter(of: entry), key: entry.key))
             }
-            count(entry.value, intervals: entry.intervals, on: entry.date)
+            count(entry.value, intervals: entry.intervals, missing: entry.missing, on: entry.date)
         }
         batch.removeAll()
     }
@@ -217,12 +219,12 @@ final class ParseOutput {
 
     /// Counts one meter-day into the totals (formats that gather meter-days check repeats themselves).
     @inline(__always)
-    func count(_ value: Int128, intervals: Int, on date: CalendarDate) {
+    func count(_ value: Int128, intervals: Int, missing: Int = 0, on date: CalendarDate) {
         if date != runDate {
             flushRun()
             runDate = date
         }
-        runSummary.add(ExactDecimal(units: value), intervals: intervals)
+        runSummary.add(ExactDecimal(units: value), intervals: intervals, incomplete: missing > 0)
     }
 
     /// Counts what one channel-day of a NEM12 file adds, whatever its channel: consumption, export or neither.

@@ -41,14 +41,15 @@ final class WideFormat: RecordFormat {
         guard row.valid, let meter = row.meter, let date = row.date else { return }
         guard
             output.countMeterDay(
-                meter: meter, date: date, value: row.sum, intervals: intervalColumns.count, line: line,
-                column: meterColumnName),
+                meter: meter, date: date, value: row.sum, intervals: intervalColumns.count - row.missing,
+                missing: row.missing, line: line, column: meterColumnName),
             let sink = output.onMeterDay
         else { return }
+        // A day with gaps keeps its value but not its intervals: a gap is not a zero.
         sink(
             MeterDay(
                 meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
-                intervals: intervalValues, line: line))
+                intervals: row.missing == 0 ? intervalValues : nil, line: line, missingIntervals: row.missing))
     }
 
     func finish(into output: ParseOutput) {}
@@ -59,6 +60,8 @@ final class WideFormat: RecordFormat {
         var meter: UnsafeBufferPointer<UInt8>?
         var date: CalendarDate?
         var sum: Int128 = 0
+        /// Empty interval cells: gaps, not zeros.
+        var missing = 0
         var valid = true
 
         init(record: UnsafeBufferPointer<UInt8>, delimiter: UInt8, scratch: UnsafeMutableBufferPointer<UInt8>) {
@@ -109,7 +112,12 @@ final class WideFormat: RecordFormat {
                 row.cursor.position = next
                 continue
             }
-            if let units = output.value(of: row.cursor.next(), line: line, column: names[column]) {
+            let field = row.cursor.next()
+            if case .text(let bytes) = field, bytes.isEmpty {
+                row.missing += 1
+                continue
+            }
+            if let units = output.value(of: field, line: line, column: names[column]) {
                 sum &+= Int128(units)
                 if keepIntervals { intervalValues.append(ExactDecimal(units: Int128(units))) }
             } else {

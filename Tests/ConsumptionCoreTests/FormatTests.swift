@@ -31,6 +31,24 @@ struct FormatTests {
         }
     }
 
+    @Test("an empty interval cell is a gap: the day counts the values it has and says it is incomplete")
+    func wideGaps() throws {
+        var cells = Array(repeating: "0.5", count: 48)
+        cells[3] = ""
+        cells[40] = "\"\""
+        let text =
+            wideHeader() + "\n" + (["A", "2024-05-01"] + cells).joined(separator: ",") + "\n"
+            + wideRow("B", "2024-05-01", "1") + "\n"
+        let parsed = parse(text)
+        #expect(parsed.result.isValid)
+        let day = try #require(parsed.result.totals.byDate[CalendarDate("2024-05-01")!])
+        #expect(day.total == ExactDecimal("71")! && day.meters == 2 && day.intervals == 94 && day.incomplete == 1)
+        #expect(parsed.meterDays.map(\.missingIntervals) == [2, 0])
+        #expect(parsed.meterDays.map { $0.intervals?.count } == [nil, 48])
+        // A row with a cell too few is still refused: a gap is an empty cell, not a missing one.
+        #expect(parse(wideHeader() + "\n" + wideRow("A", "2024-05-01", "1", count: 47)).codes == [.columnCount])
+    }
+
     @Test("daily values: Meter,Date,Value with any alias, in any order, any case")
     func dailyValues() {
         for header in [

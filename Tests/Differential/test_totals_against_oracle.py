@@ -62,3 +62,20 @@ def test_standard_input_reads_like_a_file(generated):
         piped = subprocess.run([str(CONSUMPTION), "totals", "-"], stdin=handle, check=True, capture_output=True,
                                text=True, timeout=60).stdout
     assert totals_of(piped) == totals_of(run(str(CONSUMPTION), "totals", str(path)))
+
+
+def test_gaps_in_a_wide_file_total_as_the_oracle_reads_them(tmp_path):
+    labels = [f"{minute // 60}:{minute % 60:02d}" for minute in range(0, 1440, 30)]
+    rows = [["Meter", "Date", *labels]]
+    for meter in range(5):
+        cells = [f"{meter}.{index:03d}" for index in range(48)]
+        for gap in range(meter * 3):
+            cells[(gap * 7 + meter) % 48] = ""
+        rows.append([f"M{meter}", "2024-05-01", *cells])
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n")
+    ours = totals_of(run(str(CONSUMPTION), "totals", str(path)))
+    assert ours == totals_of(run(sys.executable, str(TOOLS / "oracle.py"), str(path)))
+    details = run(str(CONSUMPTION), "totals", "--details", str(path)).splitlines()
+    header, [row] = details[0].split(","), [line.split(",") for line in details[1:]]
+    assert dict(zip(header, row))["incomplete"] == "4"
