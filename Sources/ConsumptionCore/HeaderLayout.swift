@@ -11,7 +11,7 @@ enum ColumnRole: Equatable {
         "meter": .meter, "meter_id": .meter, "meterid": .meter, "nmi": .meter,
         "date": .date, "reading_date": .date,
         "timestamp": .timestamp, "datetime": .timestamp, "reading_time": .timestamp,
-        "value": .value, "kwh": .value, "consumption": .value,
+        "value": .value, "kwh": .value, "wh": .value, "mwh": .value, "consumption": .value,
     ]
 
     init?(name: String) {
@@ -56,6 +56,9 @@ struct HeaderLayout {
 
     /// The header's own name for the meter column, for error reports.
     var meterColumnName: String { names[roles.firstIndex(of: .meter) ?? 0] }
+
+    /// The unit the value column's name spells (`kWh`, `Wh`, `MWh`), if it spells one.
+    var valueUnit: EnergyUnit? { roles.firstIndex(of: .value).flatMap { EnergyUnit(name: names[$0]) } }
 
     /// Interval counts a day may be cut into: hourly, half-hourly, 15- and 5-minute.
     static let intervalCounts: Set<Int> = [24, 48, 96, 288]

@@ -19,16 +19,16 @@ struct NEM12Channel {
 
     /// How a unit of measure (any case, as NEM12 files write it) and a suffix make a channel's role.
     static func role(unit: [UInt8], suffix: [UInt8]) -> (role: Role, multiplier: Int64, divisor: Int64) {
-        let name = String(decoding: unit.map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
         let written = String(decoding: unit, as: UTF8.self)
-        let scale: (Int64, Int64)
-        switch name {
-        case "kwh": scale = (1, 1)
-        case "wh": scale = (1, 1000)
-        case "mwh": scale = (1000, 1)
-        case "kvarh", "varh", "mvarh": return (.skipped(reason: "reactive energy (\(written))"), 1, 1)
-        default: return (.skipped(reason: "not energy (unit '\(written.prefix(16))')"), 1, 1)
+        guard let energy = EnergyUnit(name: written) else {
+            let reactive = ["kvarh", "varh", "mvarh"].contains(written.lowercased())
+            return (
+                .skipped(
+                    reason: reactive ? "reactive energy (\(written))" : "not energy (unit '\(written.prefix(16))')"),
+                1, 1
+            )
         }
+        let scale = (energy.multiplier, energy.divisor)
         switch suffix.first {
         case UInt8(ascii: "E"): return (.consumption, scale.0, scale.1)
         case UInt8(ascii: "B"): return (.export, scale.0, scale.1)

@@ -16,6 +16,8 @@ final class ParseOutput {
     private var suspectsOverflowed = false
     private var suspectsSeen: Set<RepeatKey> = []
     let ceilingUnits: Int64
+    /// The unit the file's values are written in (a CSV file's header or the rules say); values are counted in kWh.
+    var unit: EnergyUnit
     /// Rows of one file mostly share their date with the row before: sum them here, touch the dictionary once.
     private var runDate: CalendarDate?
     private var runSummary = DaySummary()
@@ -31,6 +33,7 @@ final class ParseOutput {
         } else {
             batchesRepeatChecks = false
         }
+        unit = rules.unit
         let ceiling = rules.intervalCeiling.units
         ceilingUnits = ceiling > Int128(Int64.max) ? Int64.max : Int64(ceiling)
     }
@@ -58,7 +61,13 @@ final class ParseOutput {
     func value(of field: FieldCursor.Field, line: Int, column: String) -> Int64? {
         guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
         switch DecimalField.parse(bytes, from: 0, to: bytes.count) {
-        case .value(let units):
+        case .value(let written):
+            guard let units = unit.kilowattHourUnits(written) else {
+                fail(
+                    .tooManyDecimals, line: line, column: column, field: bytes,
+                    "more decimal places than kWh can hold exactly (6) once converted from \(unit)")
+                return nil
+            }
             if units < 0 && !rules.allowNegative {
                 fail(.negativeValue, line: line, column: column, field: bytes, "negative values are not allowed")
                 return nil

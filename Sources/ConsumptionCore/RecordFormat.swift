@@ -44,6 +44,7 @@ enum RecordFormats {
             }
             return nil
         case .success(let layout):
+            output.unit = layout.valueUnit ?? output.rules.unit
             switch layout.format {
             case .wide: return WideFormat(layout: layout, delimiter: delimiter)
             case .dailyValues: return DailyValuesFormat(layout: layout, delimiter: delimiter)

@@ -14,6 +14,9 @@ public struct ValidationRules: Sendable, Equatable {
     /// A timestamped file gathers its meter-days in memory before counting them; past this many it is refused, so
     /// memory stays bounded whatever the file's size.
     public var maxGatheredMeterDays: Int
+    /// The unit of the values of a CSV file whose header does not name one (a value column called `Wh`, `kWh` or
+    /// `MWh` does).
+    public var unit: EnergyUnit
 
     /// The default window runs from 2000-01-01 to a year after `today`; the core has no clock, so the caller says
     /// which day it is.
@@ -25,8 +28,10 @@ public struct ValidationRules: Sendable, Equatable {
         latestDate: CalendarDate? = nil,
         maxInflatedBytes: Int = ValidationRules.defaultMaxInflatedBytes,
         maxInflationRatio: Int = ValidationRules.defaultMaxInflationRatio,
-        maxGatheredMeterDays: Int = ValidationRules.defaultMaxGatheredMeterDays
+        maxGatheredMeterDays: Int = ValidationRules.defaultMaxGatheredMeterDays,
+        unit: EnergyUnit = .kWh
     ) {
+        self.unit = unit
         self.allowNegative = allowNegative
         self.intervalCeiling = intervalCeiling
         self.earliestDate = earliestDate

@@ -96,7 +96,8 @@ final class WideFormat: RecordFormat {
         guard let bytes = record.baseAddress else { return true }
         let end = record.count
         let keepIntervals = output.wantsMeterDays
-        let ceiling = output.ceilingUnits
+        // Values already in kWh take the inline path; others are converted by the full one.
+        let ceiling = output.unit == .kWh ? output.ceilingUnits : -1
         var sum: Int128 = 0
         for column in intervalColumns {
             let start = row.cursor.position

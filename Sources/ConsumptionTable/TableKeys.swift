@@ -13,6 +13,7 @@ import JSON
 /// | day sum shard | `T#t#TOTALS` | `<date>#<shard>` |
 /// | source (a key's counting version) | `T#t#SOURCE` | `<key>` |
 /// | ledger (one per object version) | `T#t#LEDGER` | `<key>#<tag>` |
+/// | tenant settings | `T#t#SETTINGS` | `settings` |
 /// | settle job (a large version settled in parts) | `T#t#SETTLE` | `<source>#<offer or retire>#<tag>#<switch>` |
 /// | API key -> tenant (table-wide) | `APIKEYS` | `<API key id>` |
 ///
@@ -84,6 +85,10 @@ public enum TableKeys {
 
     public static func sourcePartition(tenant: String) -> String {
         "T#\(tenant)#SOURCE"
+    }
+
+    public static func settingsPartition(tenant: String) -> String {
+        "T#\(tenant)#SETTINGS"
     }
 
     public static func settlePartition(tenant: String) -> String {

@@ -19,6 +19,8 @@ public struct FileStats: Sendable, Equatable {
     /// `meterDays`), and channels of neither imported nor exported energy (not stored).
     public var exportMeterDays = 0
     public var skippedChannelDays = 0
+    /// The unit CSV values without one of their own were read in (the tenant's setting when it was validated).
+    public var unit: EnergyUnit?
 
     init(result: MeterFileResult, meterDays: Int) {
         rows = result.rows
@@ -48,6 +50,7 @@ public struct FileStats: Sendable, Equatable {
         reportKey = AttributeValues.string(item, "reportKey")
         exportMeterDays = AttributeValues.integer(item, "exportMeterDays") ?? 0
         skippedChannelDays = AttributeValues.integer(item, "skippedChannelDays") ?? 0
+        unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:))
     }
 
     static func summary(of report: ValidationReport) -> String {
@@ -71,6 +74,7 @@ public struct FileStats: Sendable, Equatable {
         if let reportKey { attributes["reportKey"] = AttributeValues.string(reportKey) }
         if exportMeterDays > 0 { attributes["exportMeterDays"] = AttributeValues.number(exportMeterDays) }
         if skippedChannelDays > 0 { attributes["skippedChannelDays"] = AttributeValues.number(skippedChannelDays) }
+        if let unit { attributes["unit"] = AttributeValues.string(unit.rawValue) }
         return attributes
     }
 }

@@ -1,4 +1,5 @@
 import AWSServices
+import ConsumptionCore
 import ConsumptionTable
 import JSON
 
@@ -32,6 +33,9 @@ struct LedgerStore {
         var stats: FileStats?
         /// Set when the file is written range by range.
         var job: RangeJob?
+        /// The unit the file's values were read in when it was validated (the tenant's setting then): every later
+        /// pass over the same version reads them so, whatever the setting has become.
+        var unit: EnergyUnit?
 
         init(item: JSONValue?) {
             guard let item else { return }
@@ -47,6 +51,7 @@ struct LedgerStore {
             job = RangeJob(item: item)
             status = AttributeValues.string(item, "status").flatMap(Status.init)
             validated = item["validated"]?["BOOL"]?.boolValue ?? false
+            unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:))
             writtenMeterDays = AttributeValues.integer(item, "writtenMeterDays") ?? 0
             alerted = AttributeValues.string(item, "alertedAt") != nil
             errorSummary = AttributeValues.string(item, "errorSummary")
@@ -67,10 +72,11 @@ struct LedgerStore {
     }
 
     /// The version is valid and will be written range by range: where the ranges start.
-    func startJob(_ version: ObjectVersion, _ job: RangeJob) throws(IngestFailure) {
+    func startJob(_ version: ObjectVersion, _ job: RangeJob, unit: EnergyUnit) throws(IngestFailure) {
         try update(
-            version.key, version.tag, "SET validated = :true, ranges = :ranges",
-            [":true": ["BOOL": true], ":ranges": job.rangesAttribute])
+            version.key, version.tag, "SET validated = :true, ranges = :ranges, #unit = :unit",
+            [":true": ["BOOL": true], ":ranges": job.rangesAttribute, ":unit": AttributeValues.string(unit.rawValue)],
+            names: ["#unit": "unit"])
     }
 
     /// Range `index` is written; returns the job as it now stands (every range's worker sees the others' too).
@@ -91,15 +97,18 @@ struct LedgerStore {
     }
 
     /// Where an attempt stopped for the deadline, so the next one resumes there instead of starting over.
-    func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, now: String) throws(IngestFailure) {
+    func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, unit: EnergyUnit, now: String)
+        throws(IngestFailure)
+    {
         try update(
             version.key, version.tag,
-            "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now",
+            "SET validated = :true, writtenMeterDays = :written, #unit = :unit, lastError = :error, lastErrorAt = :now",
             [
                 ":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
+                ":unit": AttributeValues.string(unit.rawValue),
                 ":error": AttributeValues.string(IngestFailure.deadlineNear.ledgerNote),
                 ":now": AttributeValues.string(now),
-            ])
+            ], names: ["#unit": "unit"])
     }
 
     /// Marks the version as being processed and returns what the ledger held of it before: an earlier attempt's

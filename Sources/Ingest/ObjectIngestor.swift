@@ -268,7 +268,10 @@ public final class ObjectIngestor {
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
-        let rules = rulesToday()
+        // Once a version is validated, every pass over it reads its values in the unit it was validated in.
+        var unit = progress.unit ?? .kWh
+        if progress.unit == nil { unit = try tenantSettings(tenant).unit }
+        let rules = rulesToday(unit: unit)
         let reader = PinnedObjectReader(
             s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
             deadline: deadline)
@@ -290,10 +293,11 @@ public final class ObjectIngestor {
             }
             if plan != nil && checked.rangeStarts.count > 1 {
                 // A valid wide or daily-values file: a data row is a meter-day.
-                let stats = FileStats(result: checked, meterDays: checked.rows)
+                var stats = FileStats(result: checked, meterDays: checked.rows)
+                stats.unit = unit
                 let job = RangeJob(starts: checked.rangeStarts)
                 try ledger.recordStats(version, stats)
-                try ledger.startJob(version, job)
+                try ledger.startJob(version, job, unit: unit)
                 return try sendRanges(job, of: version, bucket: bucket, stats: stats)
             }
         }
@@ -308,15 +312,35 @@ public final class ObjectIngestor {
             }
             try writer.finish()
         } catch .deadlineNear {
-            try ledger.recordProgress(version, writtenMeterDays: writer.writtenMeterDays, now: now())
+            try ledger.recordProgress(version, writtenMeterDays: writer.writtenMeterDays, unit: unit, now: now())
             throw .deadlineNear
         }
-        return FileStats(result: written, meterDays: writer.meterDays)
+        var stats = FileStats(result: written, meterDays: writer.meterDays)
+        stats.unit = unit
+        return stats
     }
 
-    /// The validation rules as of the wall clock's day (the date window moves with it).
-    private func rulesToday() -> ValidationRules {
-        configuration.rules(today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000))
+    /// The validation rules as of the wall clock's day (the date window moves with it), for values written in
+    /// `unit` when a file does not name its own.
+    private func rulesToday(unit: EnergyUnit) -> ValidationRules {
+        var rules = configuration.rules(today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000))
+        rules.unit = unit
+        return rules
+    }
+
+    /// What the tenant has set (`consumption tenants`); the defaults when nothing.
+    private func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
+        let item: JSONValue?
+        do throws(AWSError) {
+            item = try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
+        } catch {
+            throw .aws(error)
+        }
+        guard let item else { return TenantSettings() }
+        guard let settings = TenantSettings(item: item) else {
+            throw .corruptItem("the settings of tenant \(tenant) do not parse")
+        }
+        return settings
     }
 
     /// How to cut `version` into ranges written apart, or nil when it is written here: no range queue, or too small.
@@ -374,7 +398,7 @@ public final class ObjectIngestor {
                 s3: s3, bucket: work.bucket, version: version, chunkBytes: configuration.readChunkBytes,
                 deadline: deadline)
             _ = try reader.write(
-                rules: rulesToday(), range: (job, work.index), onMeterDay: writer.add
+                rules: rulesToday(unit: entry.unit ?? .kWh), range: (job, work.index), onMeterDay: writer.add
             ) { () throws(IngestFailure) in
                 try writer.flushIfFull()
             }

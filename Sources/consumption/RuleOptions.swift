@@ -16,6 +16,9 @@ struct RuleOptions: ParsableArguments {
     @Option(help: "Latest date accepted (YYYY-MM-DD); default: a year after today.")
     var latest: String?
 
+    @Option(help: "The unit of CSV values whose header does not name one (a Wh or MWh column does): kWh, Wh or MWh.")
+    var unit: String = EnergyUnit.kWh.rawValue
+
     func rules() throws -> ValidationRules {
         guard let ceilingValue = ExactDecimal(ceiling), ceilingValue >= .zero else {
             throw ArgumentParser.ValidationError("--ceiling must be a plain non-negative decimal, got '\(ceiling)'")
@@ -30,9 +33,12 @@ struct RuleOptions: ParsableArguments {
             }
             latestDate = parsed
         }
+        guard let energyUnit = EnergyUnit(name: unit) else {
+            throw ArgumentParser.ValidationError("--unit must be kWh, Wh or MWh, got '\(unit)'")
+        }
         return ValidationRules(
             today: Self.today(), allowNegative: allowNegative, intervalCeiling: ceilingValue,
-            earliestDate: earliestDate, latestDate: latestDate)
+            earliestDate: earliestDate, latestDate: latestDate, unit: energyUnit)
     }
 
     /// Today in UTC, from the system clock.

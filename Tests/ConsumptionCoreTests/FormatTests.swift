@@ -49,6 +49,23 @@ struct FormatTests {
         #expect(parse(wideHeader() + "\n" + wideRow("A", "2024-05-01", "1", count: 47)).codes == [.columnCount])
     }
 
+    @Test("values in Wh or MWh become kWh exactly: named by the value column, or by the rules for the whole file")
+    func units() throws {
+        #expect(parse("Meter,Date,Wh\nA,2024-05-01,1500\n").totals == ["2024-05-01": "1.5"])
+        #expect(parse("meter,timestamp,MWH\nA,2024-05-01 10:00,0.0025\n").totals == ["2024-05-01": "2.5"])
+        var rules = testRules
+        rules.unit = .Wh
+        let wide = wideHeader() + "\n" + wideRow("A", "2024-05-01", "250") + "\n"
+        #expect(parse(wide, rules: rules).totals == ["2024-05-01": "12"])
+        #expect(parse(wide, rules: rules).meterDays.first?.intervals?.first == ExactDecimal("0.25"))
+        // A column that names its unit wins over the rules.
+        #expect(parse("Meter,Date,kWh\nA,2024-05-01,3\n", rules: rules).totals == ["2024-05-01": "3"])
+        // A watt-hour value with a fourth decimal cannot be held exactly in kWh; the ceiling applies in kWh.
+        #expect(parse("Meter,Date,Wh\nA,2024-05-01,0.0005\n").codes == [.tooManyDecimals])
+        #expect(parse("Meter,Date,Wh\nA,2024-05-01,20000\n").result.isValid)
+        #expect(parse("Meter,Date,MWh\nA,2024-05-01,20\n").codes == [.valueAboveCeiling])
+    }
+
     @Test("daily values: Meter,Date,Value with any alias, in any order, any case")
     func dailyValues() {
         for header in [
