@@ -12,7 +12,13 @@ public final class MeterFileParser {
     private var format: RecordFormat?
     private var sawHeader = false
     private var gzip: GzipInflater?
-    private var gzipFailed = false
+    /// The gzip stream or zip archive broke: what follows cannot be read.
+    private var decompressionFailed = false
+    private var zip: ZipReader?
+    /// The format of the last file read (a zip archive holds several, one after another).
+    private var lastFormat: MeterFileFormat?
+    /// Data rows before the file being read (a zip member's count starts here).
+    private var rowsBefore = 0
     /// The first bytes, held until there are two to compare with gzip's magic number.
     private var head: [UInt8] = []
     private var decided = false
@@ -51,7 +57,7 @@ public final class MeterFileParser {
         inputBytes += bytes.count
         guard decided else {
             head.append(contentsOf: bytes)
-            if head.count >= 2 { decide() }
+            if head.count >= 4 { decide() }
             return
         }
         route(bytes)
@@ -70,33 +76,84 @@ public final class MeterFileParser {
     /// Ends the file and returns what it held.
     public func finish() -> MeterFileResult {
         if !decided { decide() }
-        if let gzip, !gzipFailed {
+        if let gzip, !decompressionFailed {
             do throws(GzipInflater.Failure) {
                 try gzip.finish()
             } catch {
                 output.fail(.gzipTruncated, line: scanner.nextLine, column: nil, "the gzip stream ends early")
             }
         }
-        // After a gzip failure the last record was cut by the failure, not by the file: it is not a row.
-        if !gzipFailed { scanner.finish(handle) }
-        format?.finish(into: output)
+        if let zip, !decompressionFailed {
+            do throws(ZipReader.Failure) {
+                try zip.finish()
+            } catch {
+                zipFailed(error)
+            }
+        }
+        // After a gzip failure the last record was cut by the failure, not by the file: it is not a row. A zip
+        // archive's files are ended member by member.
+        if zip == nil { endFile(complete: !decompressionFailed) }
         output.finishRows()
         output.refuseUnconfirmableRepeats()
-        if !sawHeader && !gzipFailed {
-            output.fail(.missingHeader, line: 0, column: nil, "the file is empty")
-        } else if format != nil && output.dataRows == 0 {
-            output.fail(.noRows, line: 0, column: nil, "the file has a header but no rows")
-        }
         return MeterFileResult(
             totals: output.totals, report: output.report, repeatsToConfirm: output.repeatsToConfirm,
-            format: format?.format,
+            format: lastFormat,
             lines: scanner.lineCount, rows: output.dataRows, inputBytes: inputBytes, contentBytes: contentBytes,
-            rangeStarts: gzip == nil && format?.format.isOneMeterDayARow == true ? rangeStarts : [])
+            rangeStarts: gzip == nil && zip == nil && lastFormat?.isOneMeterDayARow == true ? rangeStarts : [])
+    }
+
+    /// The end of one file (the whole content, or one zip member): its last record, its format's own end, and
+    /// whether it held a header and rows.
+    private func endFile(complete: Bool) {
+        if complete { scanner.finish(handle) }
+        format?.finish(into: output)
+        lastFormat = format?.format ?? lastFormat
+        if !sawHeader && complete {
+            output.fail(.missingHeader, line: 0, column: nil, "the file is empty")
+        } else if format != nil && output.dataRows == rowsBefore {
+            output.fail(.noRows, line: 0, column: nil, "the file has a header but no rows")
+        }
+    }
+
+    /// Each member of a zip archive is read as a file of its own.
+    private func zipEvent(_ event: ZipReader.Event) {
+        switch event {
+        case .memberStart(let name):
+            output.member = name
+            scanner = RecordScanner()
+            format = nil
+            sawHeader = false
+            rowsBefore = output.dataRows
+        case .bytes(let bytes):
+            scan(bytes)
+        case .memberEnd:
+            endFile(complete: true)
+        }
+    }
+
+    private func zipFailed(_ error: ZipReader.Failure) {
+        decompressionFailed = true
+        let line = scanner.nextLine
+        switch error {
+        case .corrupt(let message):
+            output.fail(.zipCorrupt, line: line, column: nil, "the zip archive is corrupt: \(message)")
+        case .truncated:
+            output.fail(.zipTruncated, line: line, column: nil, "the zip archive ends inside a member")
+        case .unsupported(let message):
+            output.fail(.zipUnsupported, line: line, column: nil, "a zip archive this reader cannot read: \(message)")
+        case .tooLarge, .ratio:
+            output.fail(
+                .zipTooLarge, line: line, column: nil,
+                "the zip archive inflates past \(output.rules.maxInflatedBytes) bytes or "
+                    + "\(output.rules.maxInflationRatio) times its size")
+        }
     }
 
     private func decide() {
         decided = true
-        if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B {
+        if head.count >= 4 && head[0..<4] == [0x50, 0x4B, 0x03, 0x04] {
+            zip = ZipReader(maxOutputBytes: output.rules.maxInflatedBytes, maxRatio: output.rules.maxInflationRatio)
+        } else if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B {
             gzip = GzipInflater(maxOutputBytes: output.rules.maxInflatedBytes, maxRatio: output.rules.maxInflationRatio)
         }
         let first = head
@@ -105,12 +162,21 @@ public final class MeterFileParser {
     }
 
     private func route(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let zip {
+            guard !decompressionFailed else { return }
+            do throws(ZipReader.Failure) {
+                try zip.read(bytes) { zipEvent($0) }
+            } catch {
+                zipFailed(error)
+            }
+            return
+        }
         guard let gzip else { return scan(bytes) }
-        guard !gzipFailed else { return }
+        guard !decompressionFailed else { return }
         do throws(GzipInflater.Failure) {
             try gzip.inflate(bytes) { scan($0) }
         } catch {
-            gzipFailed = true
+            decompressionFailed = true
             let rules = output.rules
             switch error {
             case .tooLarge:

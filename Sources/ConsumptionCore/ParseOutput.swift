@@ -16,6 +16,8 @@ final class ParseOutput {
     private var suspectsOverflowed = false
     private var suspectsSeen: Set<RepeatKey> = []
     let ceilingUnits: Int64
+    /// The zip member being read, named in every error (lines are counted per member).
+    var member: String?
     /// The unit the file's values are written in (a CSV file's header or the rules say); values are counted in kWh.
     var unit: EnergyUnit
     /// Rows of one file mostly share their date with the row before: sum them here, touch the dictionary once.
@@ -44,11 +46,16 @@ final class ParseOutput {
         _ code: ValidationErrorCode, line: Int, column: String?, field: UnsafeBufferPointer<UInt8>, _ message: String
     ) {
         let excerpt = ValidationError.excerpt(field, from: 0, to: field.count)
-        report.record(ValidationError(code: code, line: line, column: column, excerpt: excerpt, message: message))
+        report.record(
+            ValidationError(code: code, line: line, column: column, excerpt: excerpt, message: inMember(message)))
     }
 
     func fail(_ code: ValidationErrorCode, line: Int, column: String?, _ message: String) {
-        report.record(ValidationError(code: code, line: line, column: column, excerpt: "", message: message))
+        report.record(ValidationError(code: code, line: line, column: column, excerpt: "", message: inMember(message)))
+    }
+
+    private func inMember(_ message: String) -> String {
+        member.map { "in \($0.prefix(100)): \(message)" } ?? message
     }
 
     /// Whether a parsed value may be counted: not negative unless allowed, not above the ceiling.

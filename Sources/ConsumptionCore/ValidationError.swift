@@ -12,6 +12,10 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     case gzipTruncated = "gzip-truncated"
     case gzipTooLarge = "gzip-too-large"
     case gzipRatio = "gzip-ratio"
+    case zipCorrupt = "zip-corrupt"
+    case zipTruncated = "zip-truncated"
+    case zipUnsupported = "zip-unsupported"
+    case zipTooLarge = "zip-too-large"
     case tooManyMeterDays = "too-many-meter-days"
     // The shape of a row.
     case columnCount = "column-count"

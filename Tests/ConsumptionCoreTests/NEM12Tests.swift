@@ -113,6 +113,31 @@ import Testing
         #expect(quoted.meterDays == plain.meterDays && padded.meterDays == plain.meterDays)
     }
 
+    @Test("a zip archive's members read as files of their own, whatever the chunks", arguments: [1, 5, 4096])
+    func zipArchives(_ chunkSize: Int) throws {
+        let first = Array(file([channel(), day(values: halfHours)]).utf8)
+        let second = Array(file([channel(nmi: "6999999999"), day(values: halfHours)]).utf8)
+        let plain = parse(first + [], chunkSize: chunkSize).result.totals.byDate.values.first?.total
+        #expect(plain == ExactDecimal("24"))
+        for (deflate, descriptor) in [(true, false), (false, false), (true, true)] {
+            let archive = zipped([("a.csv", first), ("b.csv", second)], deflate: deflate, descriptor: descriptor)
+            let parsed = parse(archive, chunkSize: chunkSize)
+            #expect(parsed.result.isValid && parsed.totals == ["2024-01-02": "48"], "\(deflate) \(descriptor)")
+            #expect(parsed.meterDays.map(\.meter) == ["6123456789/E1", "6999999999/E1"])
+        }
+        // A broken member is named in its errors; a damaged or cut archive is refused.
+        let broken = parse(zipped([("a.csv", first), ("b.csv", Array(file([day(values: halfHours)]).utf8))]))
+        #expect(broken.codes == [.nem12RecordOrder] && broken.errors[0].message.hasPrefix("in b.csv: "))
+        var damaged = zipped([("a.csv", first)], deflate: false)
+        damaged[40] ^= 0x01
+        #expect(parse(damaged, chunkSize: chunkSize).codes.contains(.zipCorrupt))
+        let cut = zipped([("a.csv", first)])
+        #expect(parse(Array(cut.prefix(cut.count / 2)), chunkSize: chunkSize).codes.contains(.zipTruncated))
+        var encrypted = zipped([("a.csv", first)])
+        encrypted[6] |= 1
+        #expect(parse(encrypted).codes == [.zipUnsupported])
+    }
+
     @Test("the same totals whatever the chunks", arguments: [1, 3, 64])
     func chunkBoundariesChangeNothing(_ chunkSize: Int) {
         let text = file([

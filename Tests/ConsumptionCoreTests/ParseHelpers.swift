@@ -65,10 +65,37 @@ func wideRow(_ meter: String, _ date: String, _ value: String, count: Int = 48) 
 
 /// gzip-compresses `bytes` with zlib (window bits 31: gzip wrapper).
 func gzipped(_ bytes: [UInt8]) -> [UInt8] {
+    deflated(bytes, windowBits: 31)
+}
+
+/// A zip archive of `members` as zip(1) or a streaming writer makes one: local headers, the data (raw deflate, or
+/// stored), with the sizes after the data in a descriptor when `descriptor`, then a central directory (which the
+/// reader does not need: written short, a signature and nothing more).
+func zipped(_ members: [(name: String, bytes: [UInt8])], deflate: Bool = true, descriptor: Bool = false) -> [UInt8] {
+    func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
+    func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * $0) & 0xFF) } }
+    var archive: [UInt8] = []
+    for member in members {
+        let data = deflate ? deflated(member.bytes, windowBits: -15) : member.bytes
+        let crc = UInt32(member.bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
+        let name = Array(member.name.utf8)
+        let sizes =
+            descriptor
+            ? le32(0) + le32(0) + le32(0) : le32(crc) + le32(UInt32(data.count)) + le32(UInt32(member.bytes.count))
+        archive += le32(0x0403_4B50) + le16(20) + le16(descriptor ? 8 : 0) + le16(deflate ? 8 : 0) + le16(0) + le16(0)
+        archive += sizes + le16(name.count) + le16(0) + name + data
+        if descriptor {
+            archive += le32(0x0807_4B50) + le32(crc) + le32(UInt32(data.count)) + le32(UInt32(member.bytes.count))
+        }
+    }
+    return archive + le32(0x0201_4B50)
+}
+
+private func deflated(_ bytes: [UInt8], windowBits: Int32) -> [UInt8] {
     var stream = z_stream()
     guard
         deflateInit2_(
-            &stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+            &stream, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
             Int32(MemoryLayout<z_stream>.size)) == Z_OK
     else { return [] }
     defer { deflateEnd(&stream) }

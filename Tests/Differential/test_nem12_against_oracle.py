@@ -1,12 +1,15 @@
 """NEM12 against two readers that are not ours: the public samples in ../shared/nem12-samples (AEMO-style files from
 the nem-reader repository) totalled by `consumption totals --details` exactly as the oracle (Tests/Harness/
 nem12_oracle.py) computes them; the oracle itself checked against PyPI's nemreader 0.9.2 (the reader the samples come
-with) value by value; every invalid sample refused with a code."""
+with) value by value; the samples zipped (deflated, stored, streamed with data descriptors) total the same; every
+invalid sample refused with a code."""
 import gzip
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,6 +59,33 @@ def test_all_samples_together_and_gzipped_total_the_same(tmp_path):
     zipped.write_bytes(gzip.compress(VALID[0].read_bytes()))
     assert totals(zipped) == totals(VALID[0])
     assert totals(*VALID) == day_totals(VALID)
+
+
+class Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in: it writes each member's sizes after its data (a data descriptor)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        return self.handle.write(data)
+
+
+def test_zipped_samples_total_as_the_files_do(tmp_path):
+    deflated, stored, streamed = tmp_path / "all.zip", tmp_path / "stored.zip", tmp_path / "streamed.zip"
+    with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in VALID:
+            archive.write(path, path.name)
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.write(VALID[3], VALID[3].name)
+    with open(streamed, "wb") as raw, zipfile.ZipFile(Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(VALID[4].name, "w") as member:
+            member.write(VALID[4].read_bytes())
+    assert totals(deflated) == day_totals(VALID)
+    assert totals(stored) == day_totals([VALID[3]]) and totals(streamed) == day_totals([VALID[4]])
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda path: path.name)

@@ -2,6 +2,7 @@
 energy beside it (never netted), reactive channels not at all (the ledger says how many); a broken one is rejected
 with its code. The public samples (../shared/nem12-samples) have keys with '#' in them, as providers name them."""
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,3 +124,16 @@ def test_the_share_not_actual_and_the_meter_days_with_gaps_are_served_and_follow
     assert served()[3] == 2
     meter = api(stack, "/meters/GAPPY00001%2FE1/consumption/2004-04-17").json
     assert meter["missingIntervals"] == 0 and len(meter["intervals"]) == 48
+
+
+def test_a_zipped_nem12_file_is_ingested_as_its_member(stack, function, tmp_path):
+    path = SAMPLES / "samples" / "nem12#SCENARIO02NEM1202023#ELECTDSM#NEMMCO.csv"
+    archive = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as writer:
+        writer.write(path, path.name)
+    stack.put("incoming/acme/delivery.zip", archive.read_bytes())
+    assert function.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    oracle = day_totals([path])
+    assert stack.totals("acme") == {date: (day["total"], day["meters"]) for date, day in oracle.items()}
+    [entry] = ledger(stack)
+    assert entry["status"]["S"] == "ingested" and entry["format"]["S"] == "nem12"
