@@ -13,14 +13,14 @@ final class DailyValuesFormat: RecordFormat {
         guard let row = reader.read(record, line: line, into: output), case .date(let date) = row.time else { return }
         guard
             output.countMeterDay(
-                meter: row.meter, date: date, value: Int128(row.value), intervals: 1, line: line,
+                meter: row.meter, date: date, value: Int128(row.value), intervals: 1, flow: row.flow, line: line,
                 column: meterColumnName),
             let sink = output.onMeterDay
         else { return }
         sink(
             MeterDay(
                 meter: MeterID.string(row.meter), date: date, value: ExactDecimal(units: Int128(row.value)),
-                intervals: nil, line: line))
+                intervals: nil, line: line, flow: row.flow))
     }
 
     func finish(into output: ParseOutput) {}

@@ -4,6 +4,8 @@ enum ColumnRole: Equatable {
     case date
     case timestamp
     case value
+    /// Which way the row's energy went: `import` (or `consumption`) or `export`.
+    case direction
     /// An interval column; the minute of the day its label names.
     case interval(minute: Int)
 
@@ -12,6 +14,7 @@ enum ColumnRole: Equatable {
         "date": .date, "reading_date": .date,
         "timestamp": .timestamp, "datetime": .timestamp, "reading_time": .timestamp,
         "value": .value, "kwh": .value, "wh": .value, "mwh": .value, "consumption": .value,
+        "direction": .direction, "flow": .direction,
     ]
 
     init?(name: String) {
@@ -101,6 +104,11 @@ struct HeaderLayout {
             }
         } else if has(.timestamp) {
             format = .timestamped
+            if has(.direction) {
+                // Its rows are gathered into meter-days by meter and day: one reading cannot say the day's flow.
+                problems.append(
+                    HeaderProblem(.unknownColumn, "Direction", "a timestamped file cannot carry a direction column"))
+            }
             if has(.date) {
                 problems.append(HeaderProblem(.unknownColumn, "Date", "a file has either a Date or a Timestamp column"))
             }

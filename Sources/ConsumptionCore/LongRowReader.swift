@@ -5,6 +5,7 @@ final class LongRowReader {
         let meter: UnsafeBufferPointer<UInt8>
         let time: Time
         let value: Int64
+        let flow: EnergyFlow
     }
 
     enum Time {
@@ -27,6 +28,7 @@ final class LongRowReader {
         var meter: UnsafeBufferPointer<UInt8>?
         var time: Time?
         var value: Int64?
+        var flow = EnergyFlow.consumption
         var valid = true
         for (column, role) in layout.roles.enumerated() {
             guard !cursor.isAtEnd else {
@@ -47,6 +49,10 @@ final class LongRowReader {
             case .value:
                 value = output.value(of: cursor.next(), line: line, column: name)
                 valid = valid && value != nil
+            case .direction:
+                let named = output.flow(of: cursor.next(), line: line, column: name)
+                flow = named ?? flow
+                valid = valid && named != nil
             case .interval:
                 _ = cursor.next()  // a long layout has none
             }
@@ -58,7 +64,7 @@ final class LongRowReader {
             return nil
         }
         guard valid, let meter, let time, let value else { return nil }
-        return Row(meter: meter, time: time, value: value)
+        return Row(meter: meter, time: time, value: value, flow: flow)
     }
 
     private func timestamp(of field: FieldCursor.Field, line: Int, column: String, output: ParseOutput) -> Timestamp? {

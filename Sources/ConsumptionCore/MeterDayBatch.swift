@@ -11,6 +11,7 @@ struct MeterDayBatch {
         let value: Int128
         let intervals: Int
         let missing: Int
+        let flow: EnergyFlow
         let meterStart: Int
         let meterCount: Int
     }
@@ -28,12 +29,13 @@ struct MeterDayBatch {
 
     mutating func append(
         meter: UnsafeBufferPointer<UInt8>, key: Int, fingerprint: UInt64, date: CalendarDate, value: Int128,
-        intervals: Int, missing: Int
+        intervals: Int, missing: Int, flow: EnergyFlow
     ) {
         entries.append(
             Entry(
                 fingerprint: fingerprint, key: key, date: date, value: value,
-                intervals: intervals, missing: missing, meterStart: meterBytes.count, meterCount: meter.count))
+                intervals: intervals, missing: missing, flow: flow, meterStart: meterBytes.count,
+                meterCount: meter.count))
         meterBytes.append(contentsOf: meter)
     }
 

@@ -116,6 +116,18 @@ final class ParseOutput {
         return nil
     }
 
+    /// The flow a direction field names (`import`, `consumption`, `export`, any case), or nil after recording why.
+    func flow(of field: FieldCursor.Field, line: Int, column: String) -> EnergyFlow? {
+        guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
+        switch String(decoding: bytes, as: UTF8.self).lowercased() {
+        case "import", "consumption": return .consumption
+        case "export": return .export
+        default:
+            fail(.unknownDirection, line: line, column: column, field: bytes, "not import, consumption or export")
+            return nil
+        }
+    }
+
     /// The date of a `YYYY-MM-DD` field, or nil after recording why it is not one.
     func date(of field: FieldCursor.Field, line: Int, column: String) -> CalendarDate? {
         guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
@@ -150,7 +162,7 @@ final class ParseOutput {
     /// so the caller may hand it on; a first pass with no sink counts it a little later, in a batch.
     func countMeterDay(
         meter: UnsafeBufferPointer<UInt8>, date: CalendarDate, value: Int128, intervals: Int, missing: Int = 0,
-        line: Int,
+        flow: EnergyFlow = .consumption, line: Int,
         column: @autoclosure () -> String
     ) -> Bool {
         let key = date.daysSinceEpoch
@@ -159,14 +171,14 @@ final class ParseOutput {
             repeatGuard.prefetch(fingerprint)
             batch.append(
                 meter: meter, key: key, fingerprint: fingerprint, date: date, value: value, intervals: intervals,
-                missing: missing)
+                missing: missing, flow: flow)
             if batch.isFull { checkBatch() }
             return false
         }
         guard isFirst(meter: meter, key: key, line: line, code: .duplicateMeterDay, column: column()) else {
             return false
         }
-        count(value, intervals: intervals, missing: missing, on: date)
+        count(value, intervals: intervals, missing: missing, flow: flow, on: date)
         return true
     }
 
@@ -175,7 +187,7 @@ final class ParseOutput {
             if repeatGuard.check(entry.fingerprint) != .first {
                 suspect(RepeatKey(meter: batch.meter(of: entry), key: entry.key))
             }
-            count(entry.value, intervals: entry.intervals, missing: entry.missing, on: entry.date)
+            count(entry.value, intervals: entry.intervals, missing: entry.missing, flow: entry.flow, on: entry.date)
         }
         batch.removeAll()
     }
@@ -235,12 +247,20 @@ final class ParseOutput {
 
     /// Counts one meter-day into the totals (formats that gather meter-days check repeats themselves).
     @inline(__always)
-    func count(_ value: Int128, intervals: Int, missing: Int = 0, on date: CalendarDate) {
+    func count(
+        _ value: Int128, intervals: Int, missing: Int = 0, flow: EnergyFlow = .consumption, on date: CalendarDate
+    ) {
         if date != runDate {
             flushRun()
             runDate = date
         }
-        runSummary.add(ExactDecimal(units: value), intervals: intervals, incomplete: missing > 0)
+        switch flow {
+        case .consumption:
+            runSummary.add(ExactDecimal(units: value), intervals: intervals, incomplete: missing > 0)
+        case .export:
+            runSummary.exported += ExactDecimal(units: value)
+            runSummary.exportMeters += 1
+        }
     }
 
     /// Counts what one channel-day of a NEM12 file adds, whatever its channel: consumption, export or neither.

@@ -36,6 +36,7 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     case tooManyDecimals = "too-many-decimals"
     case negativeValue = "negative-value"
     case valueAboveCeiling = "value-above-ceiling"
+    case unknownDirection = "unknown-direction"
     // Repeats.
     case duplicateMeterDay = "duplicate-meter-day"
     case duplicateReading = "duplicate-reading"

@@ -42,14 +42,15 @@ final class WideFormat: RecordFormat {
         guard
             output.countMeterDay(
                 meter: meter, date: date, value: row.sum, intervals: intervalColumns.count - row.missing,
-                missing: row.missing, line: line, column: meterColumnName),
+                missing: row.missing, flow: row.flow, line: line, column: meterColumnName),
             let sink = output.onMeterDay
         else { return }
         // A day with gaps keeps its value but not its intervals: a gap is not a zero.
         sink(
             MeterDay(
                 meter: MeterID.string(meter), date: date, value: ExactDecimal(units: row.sum),
-                intervals: row.missing == 0 ? intervalValues : nil, line: line, missingIntervals: row.missing))
+                intervals: row.missing == 0 ? intervalValues : nil, line: line, flow: row.flow,
+                missingIntervals: row.missing))
     }
 
     func finish(into output: ParseOutput) {}
@@ -62,6 +63,7 @@ final class WideFormat: RecordFormat {
         var sum: Int128 = 0
         /// Empty interval cells: gaps, not zeros.
         var missing = 0
+        var flow = EnergyFlow.consumption
         var valid = true
 
         init(record: UnsafeBufferPointer<UInt8>, delimiter: UInt8, scratch: UnsafeMutableBufferPointer<UInt8>) {
@@ -83,6 +85,10 @@ final class WideFormat: RecordFormat {
         case .date:
             row.date = output.date(of: field, line: line, column: names[column])
             row.valid = row.valid && row.date != nil
+        case .direction:
+            let named = output.flow(of: field, line: line, column: names[column])
+            row.flow = named ?? row.flow
+            row.valid = row.valid && named != nil
         case .timestamp, .value, .interval:
             break  // a wide layout has none outside its interval block
         }

@@ -66,6 +66,21 @@ struct FormatTests {
         #expect(parse("Meter,Date,MWh\nA,2024-05-01,20\n").codes == [.valueAboveCeiling])
     }
 
+    @Test("a Direction column says which rows are exported energy: totalled apart, never netted")
+    func directions() throws {
+        let daily = parse("Meter,Direction,Date,Value\nA,import,2024-05-01,3\nA/solar,Export,2024-05-01,1.25\n")
+        let day = try #require(daily.result.totals.byDate[CalendarDate("2024-05-01")!])
+        #expect(day.total == ExactDecimal("3")! && day.meters == 1)
+        #expect(day.exported == ExactDecimal("1.25")! && day.exportMeters == 1)
+        #expect(daily.meterDays.map(\.flow) == [.consumption, .export])
+        let header = "Meter,Flow,Date," + String(wideHeader().dropFirst("Meter,Date,".count))
+        let cells: [String] = ["B", "export", "2024-05-01"] + Array(repeating: "0.5", count: 48)
+        let wide = parse(header + "\n" + cells.joined(separator: ",") + "\n")
+        #expect(wide.result.totals.byDate.values.first?.exported == ExactDecimal("24"))
+        #expect(parse("Meter,Date,Value,Direction\nA,2024-05-01,3,sideways\n").codes == [.unknownDirection])
+        #expect(parse("Meter,Timestamp,Value,Direction\nA,2024-05-01 10:00,3,export\n").codes == [.unknownColumn])
+    }
+
     @Test("daily values: Meter,Date,Value with any alias, in any order, any case")
     func dailyValues() {
         for header in [

@@ -1,6 +1,7 @@
-"""A tenant whose meters write watt-hours: its setting (`consumption tenants set-unit`, the table's settings item)
-makes every CSV file whose header names no unit read in Wh, exactly; a header that names its unit wins; a version
-keeps the unit it was validated in, whatever the setting becomes."""
+"""CSV files that say more than kWh of consumption. A tenant whose meters write watt-hours: its setting (`consumption
+tenants set-unit`, the table's settings item) makes every CSV file whose header names no unit read in Wh, exactly; a
+header that names its unit wins; a version keeps the unit it was validated in, whatever the setting becomes. A
+Direction column stores exported energy apart from consumption."""
 import os
 import subprocess
 from decimal import Decimal
@@ -41,3 +42,15 @@ def test_a_tenants_unit_reads_its_files_in_watt_hours_and_a_version_keeps_its_un
     stack.put("incoming/acme/later.csv", wide_file([("m3", "2024-05-01", ["1"] * 48)]))
     assert function.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
     assert stack.totals("acme") == {"2024-05-01": (Decimal("63"), 3)}
+
+
+def test_a_direction_column_stores_exported_energy_apart(stack, function):
+    stack.put("incoming/acme/solar.csv",
+              "Meter,Date,Direction,Value\nhouse,2024-05-01,import,7.5\nhouse-pv,2024-05-01,export,2.25\n")
+    assert function.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    stack.fold()
+    [shard] = [item for item in query_all(stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
+                                          ExpressionAttributeValues={":pk": {"S": "T#acme#TOTALS"}})
+               if "exported" in item]
+    assert stack.totals("acme") == {"2024-05-01": (Decimal("7.5"), 1)}
+    assert Decimal(shard["exported"]["N"]) == Decimal("2.25") and shard["exportMeters"]["N"] == "1"
