@@ -53,6 +53,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mib(pid):
+    """The process's peak resident set so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
 def timed(function, proxy, records):
     """One invocation on `records`: wall seconds, the bootstrap's CPU seconds, and the write units it spent."""
     proxy.configure()
@@ -88,6 +96,7 @@ def one_worker(moto, meters=3000, days=4):
         parts = stack.messages(work=True)
         assert all(json.loads(part["body"])["settle"]["kind"] == "offer" for part in parts), parts
         settling = (1000, *timed(function, proxy, parts[:1]))
+        worker_rss = peak_rss_mib(function.stats()["pid"])
         reading = next(item for item in query_all(
             stack.dynamodb, stack.table, KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": {"S": "T#bench#M#MTR0000001"}}) if item["sk"]["S"].startswith("R#"))
@@ -104,7 +113,7 @@ def one_worker(moto, meters=3000, days=4):
             writer.put_item(Item=dict(shape, pk=f"anchor#{index % 997}", sk=f"{index}"))
     anchor_seconds = time.perf_counter() - started
     stack.close()
-    return writing, settling, anchor_seconds, len(ranges), len(parts)
+    return writing, settling, anchor_seconds, len(ranges), len(parts), worker_rss
 
 
 def main():
@@ -117,7 +126,7 @@ def main():
           f"{ranges} ranges of at least {RANGE_BYTES >> 20} MiB")
     moto = Moto(Path(tempfile.mkdtemp()))
     try:
-        writing, settling, anchor_seconds, total_ranges, total_parts = one_worker(moto)
+        writing, settling, anchor_seconds, total_ranges, total_parts, worker_rss = one_worker(moto)
     finally:
         moto.stop()
     (w_md, w_seconds, w_cpu, w_units), (s_md, s_seconds, s_cpu, s_units) = writing, settling
@@ -130,6 +139,8 @@ def main():
           f"{s_units / s_md:.3f} write units a meter-day")
     print(f"  anchor: boto3 batch_writer, as many reading-shaped items: {anchor_seconds:.2f} s  "
           f"{w_md / anchor_seconds:,.0f} items/s (moto's ceiling: it bounds both)")
+    print(f"  the worker's peak RSS after splitting the file, writing its ranges and settling a part: "
+          f"{worker_rss:.1f} MiB (a range is read in READ_CHUNK_BYTES slices, so it does not grow with the file)")
 
     # The projection: 10 GB of the same file, on AWS. Each phase takes the longer of what the table allows and
     # what 100 workers can send: a worker is bound by its CPU (its share of a vCPU at MEMORY_MB, AWS: "at 1,769
