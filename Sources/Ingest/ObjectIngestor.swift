@@ -375,10 +375,7 @@ public final class ObjectIngestor {
     /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
     /// is the key's is skipped: its readings could never count.
     public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
-        guard
-            case .tenant(let tenant) = Tenancy.place(
-                key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
-        else { throw .corruptItem("a range message for \(work.key), which belongs to no tenant") }
+        let tenant = try tenant(ofWorkOn: work.key)
         let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         let entry = try ledger.entry(key: work.key, tag: work.tag)
         guard let version = entry.version, var job = entry.job, job.starts.indices.contains(work.index) else {
@@ -414,10 +411,7 @@ public final class ObjectIngestor {
     /// Settles one part of a large version's settling; the invocation that settles the last one brings the key up
     /// to date, which finds the job complete and goes on.
     public func settlePart(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
-        guard
-            case .tenant(let tenant) = Tenancy.place(
-                key: work.key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
-        else { throw .corruptItem("a settle message for \(work.key), which belongs to no tenant") }
+        let tenant = try tenant(ofWorkOn: work.key)
         var cost = MeterDayRecomputer.Cost()
         let part = try settler(tenant: tenant, bucket: work.bucket, deadline: deadline)
             .settle(part: work, now: now, cost: &cost)
@@ -426,6 +420,15 @@ public final class ObjectIngestor {
             outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline)
         }
         return outcome
+    }
+
+    /// The tenant of a key a piece of work names: a key the work queue carries was placed when it was split.
+    private func tenant(ofWorkOn key: String) throws(IngestFailure) -> String {
+        guard
+            case .tenant(let tenant) = Tenancy.place(
+                key: key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
+        else { throw .corruptItem("work on \(key), which belongs to no tenant") }
+        return tenant
     }
 
     private func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {

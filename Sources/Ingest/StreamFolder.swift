@@ -25,9 +25,8 @@ public struct StreamFolder {
 
     /// What one meter-day's record adds to its sum shard: `new - old`, consumption and export apart (a meter-day
     /// whose counting reading changes flow moves from one to the other), with the consumption's share that is not
-    /// actual readings and its incomplete meter-days.
-    struct Change {
-        var sequence: StreamSequence
+    /// actual readings and its incomplete meter-days. Deltas add up, so a shard's update is their sum.
+    struct Delta {
         var value = ExactDecimal.zero
         var meters = 0
         var notActual = ExactDecimal.zero
@@ -35,8 +34,9 @@ public struct StreamFolder {
         var exported = ExactDecimal.zero
         var exportMeters = 0
 
-        init(sequence: StreamSequence, from old: MeterDayItem.Counting?, to new: MeterDayItem.Counting?) {
-            self.sequence = sequence
+        init() {}
+
+        init(from old: MeterDayItem.Counting?, to new: MeterDayItem.Counting?) {
             if let old { add(old, sign: -1) }
             if let new { add(new, sign: 1) }
         }
@@ -59,6 +59,22 @@ public struct StreamFolder {
             value == .zero && meters == 0 && notActual == .zero && incompleteMeters == 0 && exported == .zero
                 && exportMeters == 0
         }
+
+        static func + (lhs: Delta, rhs: Delta) -> Delta {
+            var sum = lhs
+            sum.value += rhs.value
+            sum.meters += rhs.meters
+            sum.notActual += rhs.notActual
+            sum.incompleteMeters += rhs.incompleteMeters
+            sum.exported += rhs.exported
+            sum.exportMeters += rhs.exportMeters
+            return sum
+        }
+    }
+
+    struct Change {
+        var sequence: StreamSequence
+        var delta: Delta
     }
 
     struct SumShard: Hashable {
@@ -94,9 +110,9 @@ public struct StreamFolder {
             let old = record.oldImage.flatMap(MeterDayItem.init(item:))
             let new = record.newImage.flatMap(MeterDayItem.init(item:))
             guard let day = new ?? old else { continue }
-            let change = Change(sequence: sequence, from: old?.counting, to: new?.counting)
+            let change = Change(sequence: sequence, delta: Delta(from: old?.counting, to: new?.counting))
             // A recompute's bump, or an offer of the same value, changes no sum.
-            guard !change.isNone else { continue }
+            guard !change.delta.isNone else { continue }
             outcome.changes += 1
             let shard = SumShard(tenant: day.tenant, date: day.date, shard: TableKeys.shard(ofMeter: day.meter))
             groups[shard, default: []].append(change)
@@ -166,33 +182,20 @@ public struct StreamFolder {
     private func request(
         _ shard: SumShard, _ changes: [Change], streamShard: String, applied: StreamSequence?, now: String
     ) -> JSONValue {
-        var value = ExactDecimal.zero
-        var meters = 0
-        var notActual = ExactDecimal.zero
-        var incompleteMeters = 0
-        var exported = ExactDecimal.zero
-        var exportMeters = 0
-        for change in changes {
-            value += change.value
-            meters += change.meters
-            notActual += change.notActual
-            incompleteMeters += change.incompleteMeters
-            exported += change.exported
-            exportMeters += change.exportMeters
-        }
+        let sum = changes.map(\.delta).reduce(Delta(), +)
         let first = changes.map(\.sequence).min() ?? changes[0].sequence
         let last = changes.map(\.sequence).max() ?? changes[0].sequence
         var update = UpdateExpression()
-        update.add(DaySumItem.Attribute.total, AttributeValues.number(value))
-        update.add(DaySumItem.Attribute.meters, AttributeValues.number(meters))
+        update.add(DaySumItem.Attribute.total, AttributeValues.number(sum.value))
+        update.add(DaySumItem.Attribute.meters, AttributeValues.number(sum.meters))
         // Attributes only files that have them ever touch: a plain file's sum shards stay as they were.
-        if notActual != .zero || incompleteMeters != 0 {
-            update.add(DaySumItem.Attribute.notActual, AttributeValues.number(notActual))
-            update.add(DaySumItem.Attribute.incompleteMeters, AttributeValues.number(incompleteMeters))
+        if sum.notActual != .zero || sum.incompleteMeters != 0 {
+            update.add(DaySumItem.Attribute.notActual, AttributeValues.number(sum.notActual))
+            update.add(DaySumItem.Attribute.incompleteMeters, AttributeValues.number(sum.incompleteMeters))
         }
-        if exported != .zero || exportMeters != 0 {
-            update.add(DaySumItem.Attribute.exported, AttributeValues.number(exported))
-            update.add(DaySumItem.Attribute.exportMeters, AttributeValues.number(exportMeters))
+        if sum.exported != .zero || sum.exportMeters != 0 {
+            update.add(DaySumItem.Attribute.exported, AttributeValues.number(sum.exported))
+            update.add(DaySumItem.Attribute.exportMeters, AttributeValues.number(sum.exportMeters))
         }
         update.set(DaySumItem.Attribute.date, AttributeValues.string(shard.date.description))
         update.set(DaySumItem.Attribute.updatedAt, AttributeValues.string(now))
