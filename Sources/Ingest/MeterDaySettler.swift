@@ -27,8 +27,8 @@ struct MeterDaySettler {
 
     enum Settlement: Equatable {
         case settled
-        /// Another switch of the key came meanwhile: it has taken the work over, and the caller starts over from
-        /// the key's new state.
+        /// Another switch of the key came meanwhile, or another invocation settled the step this state was read
+        /// before: the work is theirs, and the caller starts over from the key's new state.
         case superseded
         /// This many parts are left to other invocations.
         case inParts(Int)
@@ -42,10 +42,17 @@ struct MeterDaySettler {
         if let counting = state.counting, let start = state.offered {
             let source = counting.identity
             if let fanOut, counting.meterDays - start > fanOut.partMeterDays {
-                let job = try jobs.readOrMake(
-                    SettleJob(
-                        kind: .offer, key: state.key, tag: source.tag, switchCount: state.switchCount,
-                        meterDays: counting.meterDays, partMeterDays: fanOut.partMeterDays))
+                let wanted = SettleJob(
+                    kind: .offer, key: state.key, tag: source.tag, switchCount: state.switchCount,
+                    meterDays: counting.meterDays, partMeterDays: fanOut.partMeterDays)
+                guard
+                    let job = try pendingJob(
+                        wanted,
+                        stillPending: {
+                            $0.switchCount == wanted.switchCount && $0.offered != nil
+                                && $0.counting?.identity.tag == wanted.tag
+                        })
+                else { return .superseded }
                 guard job.isComplete else { return .inParts(try fanOut.send(job)) }
                 state.offered = nil
                 state.offeringUntil = nil
@@ -81,10 +88,13 @@ struct MeterDaySettler {
         }
         while let retiring = state.retiring.first {
             if let fanOut, retiring.meterDays - retiring.done > fanOut.partMeterDays {
-                let job = try jobs.readOrMake(
-                    SettleJob(
-                        kind: .retire, key: state.key, tag: retiring.tag, switchCount: 0,
-                        meterDays: retiring.meterDays, partMeterDays: fanOut.partMeterDays))
+                let wanted = SettleJob(
+                    kind: .retire, key: state.key, tag: retiring.tag, switchCount: 0,
+                    meterDays: retiring.meterDays, partMeterDays: fanOut.partMeterDays)
+                guard
+                    let job = try pendingJob(
+                        wanted, stillPending: { $0.retiring.contains(where: { $0.tag == wanted.tag }) })
+                else { return .superseded }
                 guard job.isComplete else { return .inParts(try fanOut.send(job)) }
                 state.retiring.removeFirst()
                 guard try sources.recordProgress(state, now: now()) else { return .superseded }
@@ -106,6 +116,24 @@ struct MeterDaySettler {
             if try !sources.recordProgress(state, now: now()) { return .superseded }
         }
         return .settled
+    }
+
+    /// The job of a step, made if it is not stored yet, while the key's stored state still has the step pending.
+    /// `state` may have been read before another invocation finished the step and deleted its job: that job would
+    /// be made again and its parts sent for nothing. An unfinished job is therefore confirmed against a fresh read
+    /// of the source item; a step that is no longer pending deletes the job and gives nil (the caller starts over
+    /// from the new state). A step can only be recorded done after its job is complete, so a job made after the
+    /// step was recorded always meets that read.
+    private func pendingJob(_ wanted: SettleJob, stillPending: (SourceItem) -> Bool) throws(IngestFailure)
+        -> SettleJob?
+    {
+        let job = try jobs.readOrMake(wanted)
+        guard !job.isComplete else { return job }
+        guard stillPending(try sources.read(key: wanted.key)) else {
+            try jobs.delete(job)
+            return nil
+        }
+        return job
     }
 
     /// What taking one part did: whether this invocation settled it, why not, and whether every part is now done.

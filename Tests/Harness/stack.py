@@ -173,5 +173,10 @@ class FaultProxy:
         with urllib.request.urlopen(self.endpoint + "/__proxy/stats", timeout=10) as answer:
             return json.loads(answer.read())
 
+    def release(self):
+        """The held request goes on (`holdMatching`)."""
+        request = urllib.request.Request(self.endpoint + "/__proxy/release", data=b"", method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+
     def stop(self):
         self.server.stop()

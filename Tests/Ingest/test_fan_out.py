@@ -221,6 +221,47 @@ def test_a_large_version_is_offered_and_retired_in_parts_and_ends_exact(stack, s
     assert statuses == ["deleted", "ingested"]
 
 
+def test_an_invocation_that_read_the_key_before_another_finished_the_offers_sends_no_part_again(stack, settlers):
+    stack.put("incoming/acme/big.csv", big_file(8, meters=300))
+    assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    work_through(settlers, stack.messages(work=True))
+    parts = stack.messages(work=True)
+    first, last = sorted(parts, key=lambda record: kinds([record])[0])
+    work_through(settlers, [first])
+    proxy = FaultProxy(stack.moto)
+    late = stack.function(WORK_QUEUE_URL=stack.work_queue_url, AWS_ENDPOINT_URL=proxy.endpoint,
+                          SETTLE_PART_METER_DAYS="1000", timeout_ms=120_000, **SPLIT)
+    answers = []
+    try:
+        # The late invocation settles the last part, then brings the key up to date: it reads the source item
+        # (offers pending) and pauses before its third request about the job (read, part done, read).
+        proxy.configure(holdMatching="T#acme#SETTLE", holdOccurrence=3)
+        thread = threading.Thread(target=lambda: answers.append(late.invoke(sqs_event([last]))))
+        thread.start()
+        for _ in range(240):
+            if proxy.stats()["holding"] or not thread.is_alive():
+                break
+            time.sleep(0.25)
+        assert proxy.stats()["holding"]
+        # Meanwhile the same part, delivered again, finds the job complete: that invocation records the offers
+        # done and deletes the job.
+        work_through(settlers[:1], [last])
+        assert partition(stack, "T#acme#SETTLE") == []
+        proxy.release()
+        thread.join(timeout=120)
+    finally:
+        late.stop()
+        proxy.stop()
+    # The late invocation found the job gone and the offers recorded done: it deleted the job it had made again,
+    # sent no part, and started over from the key as it stands.
+    assert [answer["json"] for answer in answers] == [{"batchItemFailures": []}]
+    assert stack.messages(work=True) == []
+    assert partition(stack, "T#acme#SETTLE") == []
+    [entry] = ledger(stack)
+    assert entry["status"]["S"] == "ingested"
+    assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
+
+
 def test_workers_killed_mid_part_and_every_part_delivered_twice_still_end_exact(stack, settlers):
     stack.put("incoming/acme/big.csv", big_file(6, meters=300))
     assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}

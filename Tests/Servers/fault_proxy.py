@@ -10,6 +10,9 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     throttleEvery: every N-th matching request is refused as AWS throttles (DynamoDB 400 ThrottlingException,
     S3 503 SlowDown); throttleTargets limits that to those DynamoDB operations (null: every request).
     killAt: the K-th request from now is not forwarded; PID gets SIGKILL instead (a crash between two requests).
+  POST /__proxy/config  {"holdMatching": "T#t#SETTLE", "holdOccurrence": K}
+    the K-th DynamoDB request from now whose body holds that text waits, unforwarded, until POST /__proxy/release
+    (at most 120 s): an invocation paused between two of its requests while others go on.
   POST /__proxy/config  {"listPrefix": "incoming/", "deniedKeys": ["incoming/t/a.csv", ...]}
     listPrefix: S3 as it answers a role allowed s3:ListBucket only under that prefix: a listing of another prefix
     and a HEAD of the bucket are 403 AccessDenied, and so is a HEAD or GET of a key that has no object (S3 says
@@ -19,7 +22,7 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     paceBytesPerSecond: every object body (GET 200 or 206) is sent at N bytes a second, slow but steady.
     stallAfterBytes: the next object body stops after K bytes and the connection then hangs without a byte
     (until the client gives up, at most 120 s): a stalled stream, once.
-  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
+  GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "holding": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
                          "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n}}
     capacity: what the DynamoDB requests that passed would cost on AWS, by DynamoDB's rules (tools/dynamodb_size.py):
     puts by their items' sizes, an UpdateItem or a delete as one unit (the items it updates are under 1 KB), reads
@@ -45,7 +48,8 @@ from local_aws import fetch, forward, relay  # noqa: E402
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
 STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {},
-         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}}
+         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}, "holdMatches": 0, "holding": False}
+RELEASED = threading.Event()
 
 
 def capacity(operation, request, answer):
@@ -95,12 +99,18 @@ class Proxy(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["config"] = json.loads(body or b"{}")
                 STATE["requests"] = STATE["throttled"] = STATE["matching"] = 0
-                STATE["killed"] = False
+                STATE["killed"] = STATE["holding"] = False
+                STATE["holdMatches"] = 0
+                RELEASED.clear()
                 STATE["operations"] = {}
                 STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}
             return self.reply(200, b"{}")
+        if self.command == "POST" and self.path == "/__proxy/release":
+            RELEASED.set()
+            return self.reply(200, b"{}")
         with LOCK:
-            stats = {name: STATE[name] for name in ("requests", "throttled", "killed", "operations", "capacity")}
+            stats = {name: STATE[name]
+                     for name in ("requests", "throttled", "killed", "holding", "operations", "capacity")}
         return self.reply(200, json.dumps(stats).encode())
 
     def fault(self):
@@ -122,6 +132,18 @@ class Proxy(BaseHTTPRequestHandler):
                     STATE["throttled"] += 1
                     return "throttle-dynamodb" if target else "throttle-s3"
         return None
+
+    def held(self, body):
+        """Whether this DynamoDB request is the one `holdMatching` and `holdOccurrence` pick to wait."""
+        with LOCK:
+            text = STATE["config"].get("holdMatching")
+            if text is None or text.encode() not in body:
+                return False
+            STATE["holdMatches"] += 1
+            if STATE["holdMatches"] != STATE["config"]["holdOccurrence"]:
+                return False
+            STATE["holding"] = True
+            return True
 
     def object_key(self):
         """The key of a path-style object request (`/bucket/key`), None for a bucket-level one."""
@@ -168,6 +190,8 @@ class Proxy(BaseHTTPRequestHandler):
         target = (self.headers.get("x-amz-target") or "").split(".")[-1]
         if not target:
             return self.s3(body)
+        if self.held(body):
+            RELEASED.wait(timeout=120)
         status, _, data = forward(self, UPSTREAM, body)
         conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
         if 200 <= status < 300 or conditional_failure:
