@@ -19,7 +19,23 @@ os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
 
 import boto3  # noqa: E402
+from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+
+
+def serialize_dynamodb():
+    """DynamoDB as AWS runs it: a write's condition is evaluated against the item as it stands and the write applied
+    in one step, and each change is one stream record. moto serves requests on threads without a lock, so two
+    conditional writes to one item can both pass and each leave an INSERT record (the second counted twice by a
+    stream consumer); its DynamoDB requests are taken one at a time here."""
+    lock = threading.Lock()
+    unlocked = DynamoHandler.call_action
+
+    def call_action(self):
+        with lock:
+            return unlocked(self)
+
+    DynamoHandler.call_action = call_action
 
 
 def free_port():
@@ -36,6 +52,7 @@ def reset_auth(base, count):
 
 def main():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    serialize_dynamodb()
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
