@@ -102,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "QueryFunction",
-            dependencies: ["Query", "AWSServices", "CurlHTTP", "JSON", "LambdaRuntime", "CSystem"]
+            dependencies: ["Query", "AWSServices", "CurlHTTP", "JSON", "LambdaRuntime"]
         ),
         // `make fuzz` builds it with libFuzzer (`-sanitize=fuzzer -DFUZZING`); plainly built it replays inputs.
         .executableTarget(

@@ -4,7 +4,8 @@
 # beyond glibc and gcc's C/C++ runtime in `lib/` (libcurl and its dependencies, OpenSSL, zlib), found first through
 # an RPATH of $ORIGIN/lib (an RPATH, not a RUNPATH: Lambda's LD_LIBRARY_PATH lists /usr/lib64 before the task's
 # lib/, and only an RPATH is searched before LD_LIBRARY_PATH, so Amazon Linux's own libcurl-minimal never stands in),
-# a CA bundle, and the query function's OpenAPI document. Everything is stripped. A binary built for another CPU is
+# a CA bundle, the query function's OpenAPI document, and the ingest function's market time zones (the TZif files
+# of the zones MarketZones.swift lists, from this machine's tzdata). Everything is stripped. A binary built for another CPU is
 # refused here, since Lambda would only fail at its first cold start. Timestamps are fixed so the same binaries give
 # the same zip.
 set -euo pipefail
@@ -39,6 +40,10 @@ for function in ingest query; do
   patchelf --force-rpath --set-rpath '$ORIGIN/lib' "$stage/bootstrap"
   cp /etc/ssl/certs/ca-certificates.crt "$stage/ca-certificates.crt"
   if [ "$function" = query ]; then cp "$root/Sources/Query/openapi.json" "$stage/openapi.json"; fi
+  if [ "$function" = ingest ]; then
+    zones=$(grep -o '"[A-Za-z_]*\(/[A-Za-z_]*\)\?"' "$root/Sources/ConsumptionCore/MarketZones.swift" | tr -d '"')
+    for zone in $zones; do install -D -m 644 "/usr/share/zoneinfo/$zone" "$stage/zoneinfo/$zone"; done
+  fi
   find "$stage" -exec touch -h -d 2000-01-01T00:00:00Z {} +
   rm -f "$out/$function.zip"
   (cd "$stage" && find . -type f | LC_ALL=C sort | zip -q -X -9 "$out/$function.zip" -@)

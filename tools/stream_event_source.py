@@ -54,9 +54,10 @@ class StreamEventSource:
                 self.iterators[shard_id] = answer.get("NextShardIterator") or self.iterators[shard_id]
                 records = answer["Records"]
                 for record in records:
-                    # moto, under concurrent writes, can number records out of order and hand a record back twice
-                    # while the stream grows; DynamoDB does neither. Each record is handed over once, numbered here
-                    # in the order it was read, as a stream shard's sequence numbers run.
+                    # moto numbers a record by the stream's length when it is written, which concurrent writes
+                    # could race on (moto_server.py now takes DynamoDB requests one at a time); a stream shard's
+                    # numbers only grow and each record is handed over once, so records are numbered here in the
+                    # order they are read and one already handed over is dropped.
                     if record["eventID"] in self.seen:
                         continue
                     self.seen.add(record["eventID"])

@@ -3,10 +3,14 @@
 ///
 /// Rows of one meter-day may be anywhere in the file (files are often ordered by time, then meter), so the
 /// meter-days are gathered in memory and counted at the end: memory grows with the file's meter-days here.
+///
+/// With a market time zone, a local time the clocks skip is refused, and one they repeat may stand twice for a
+/// meter (the two readings of that hour, in either order), not three times.
 final class TimestampedFormat: RecordFormat {
     let format = MeterFileFormat.timestamped
     private let reader: LongRowReader
     private let meterColumnName: String
+    private let timestampColumnName: String
     private var meterDays: [MeterDayKey: Gathered] = [:]
     /// Past `maxGatheredMeterDays`: the file is refused, once, and no more meter-days are gathered.
     private var overflowed = false
@@ -20,6 +24,8 @@ final class TimestampedFormat: RecordFormat {
         var value: Int128 = 0
         var readings = 0
         let firstLine: Int
+        /// How often each repeated local time (seconds into the day) has stood for this meter-day so far.
+        var repeatedTimes: [Int: Int] = [:]
 
         mutating func add(_ units: Int64) {
             value += Int128(units)
@@ -30,6 +36,7 @@ final class TimestampedFormat: RecordFormat {
     init(layout: HeaderLayout, delimiter: UInt8) {
         reader = LongRowReader(layout: layout, delimiter: delimiter)
         meterColumnName = layout.meterColumnName
+        timestampColumnName = layout.names[layout.roles.firstIndex(of: .timestamp) ?? 0]
     }
 
     func consume(_ record: UnsafeBufferPointer<UInt8>, line: Int, into output: ParseOutput) {
@@ -37,8 +44,18 @@ final class TimestampedFormat: RecordFormat {
             return
         }
         let second = stamp.date.daysSinceEpoch * 86_400 + stamp.secondOfDay
+        let instants = output.rules.zone?.instants(ofLocal: second).count ?? 1
+        guard instants > 0 else {
+            output.fail(
+                .skippedLocalTime, line: line, column: timestampColumnName,
+                "no such local time in \(output.rules.zone?.name ?? ""): the clocks skip it")
+            return
+        }
+        let repeated = instants == 2
         guard
-            output.isFirst(meter: row.meter, key: second, line: line, code: .duplicateReading, column: meterColumnName)
+            repeated
+                || output.isFirst(
+                    meter: row.meter, key: second, line: line, code: .duplicateReading, column: meterColumnName)
         else { return }
         let key = MeterDayKey(meter: MeterID.string(row.meter), date: stamp.date)
         if meterDays[key] == nil && meterDays.count >= output.rules.maxGatheredMeterDays {
@@ -50,6 +67,16 @@ final class TimestampedFormat: RecordFormat {
                         + "gathers in memory: split the file")
             }
             return
+        }
+        if repeated {
+            let seen = meterDays[key, default: Gathered(firstLine: line)].repeatedTimes[stamp.secondOfDay, default: 0]
+            guard seen < 2 else {
+                output.fail(
+                    .duplicateReading, line: line, column: meterColumnName, field: row.meter,
+                    "this meter and local time appear twice earlier in the file; the clocks repeat it only once")
+                return
+            }
+            meterDays[key, default: Gathered(firstLine: line)].repeatedTimes[stamp.secondOfDay] = seen + 1
         }
         meterDays[key, default: Gathered(firstLine: line)].add(row.value)
     }

@@ -31,6 +31,7 @@ public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     case invalidDate = "invalid-date"
     case dateOutOfRange = "date-out-of-range"
     case invalidTimestamp = "invalid-timestamp"
+    case skippedLocalTime = "skipped-local-time"
     // Values.
     case invalidNumber = "invalid-number"
     case tooManyDecimals = "too-many-decimals"

@@ -17,6 +17,10 @@ public struct ValidationRules: Sendable, Equatable {
     /// The unit of the values of a CSV file whose header does not name one (a value column called `Wh`, `kWh` or
     /// `MWh` does).
     public var unit: EnergyUnit
+    /// The market time zone of CSV files: a wide row on a day the clocks change holds that day's intervals (46 or
+    /// 50 half-hours), and a timestamp in a repeated hour may stand twice. Nil: every day has 24 hours. NEM12 keeps
+    /// market standard time whatever this says, as the format does.
+    public var zone: ZoneRules?
 
     /// The default window runs from 2000-01-01 to a year after `today`; the core has no clock, so the caller says
     /// which day it is.
@@ -29,9 +33,11 @@ public struct ValidationRules: Sendable, Equatable {
         maxInflatedBytes: Int = ValidationRules.defaultMaxInflatedBytes,
         maxInflationRatio: Int = ValidationRules.defaultMaxInflationRatio,
         maxGatheredMeterDays: Int = ValidationRules.defaultMaxGatheredMeterDays,
-        unit: EnergyUnit = .kWh
+        unit: EnergyUnit = .kWh,
+        zone: ZoneRules? = nil
     ) {
         self.unit = unit
+        self.zone = zone
         self.allowNegative = allowNegative
         self.intervalCeiling = intervalCeiling
         self.earliestDate = earliestDate

@@ -19,8 +19,8 @@ public struct FileStats: Sendable, Equatable {
     /// `meterDays`), and channels of neither imported nor exported energy (not stored).
     public var exportMeterDays = 0
     public var skippedChannelDays = 0
-    /// The unit CSV values without one of their own were read in (the tenant's setting when it was validated).
-    public var unit: EnergyUnit?
+    /// The unit and market time zone CSV values were read in (the tenant's settings when it was validated).
+    public var settings: TenantSettings?
 
     init(result: MeterFileResult, meterDays: Int) {
         rows = result.rows
@@ -50,7 +50,7 @@ public struct FileStats: Sendable, Equatable {
         reportKey = AttributeValues.string(item, "reportKey")
         exportMeterDays = AttributeValues.integer(item, "exportMeterDays") ?? 0
         skippedChannelDays = AttributeValues.integer(item, "skippedChannelDays") ?? 0
-        unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:))
+        settings = TenantSettings(ledgerItem: item)
     }
 
     static func summary(of report: ValidationReport) -> String {
@@ -74,7 +74,21 @@ public struct FileStats: Sendable, Equatable {
         if let reportKey { attributes["reportKey"] = AttributeValues.string(reportKey) }
         if exportMeterDays > 0 { attributes["exportMeterDays"] = AttributeValues.number(exportMeterDays) }
         if skippedChannelDays > 0 { attributes["skippedChannelDays"] = AttributeValues.number(skippedChannelDays) }
-        if let unit { attributes["unit"] = AttributeValues.string(unit.rawValue) }
+        if let settings { attributes.merge(settings.ledgerAttributes) { _, new in new } }
+        return attributes
+    }
+}
+
+extension TenantSettings {
+    /// The settings a ledger item records a version was read with; nil before it was validated.
+    init?(ledgerItem item: JSONValue) {
+        guard let unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:)) else { return nil }
+        self.init(unit: unit, zone: AttributeValues.string(item, "zone"))
+    }
+
+    var ledgerAttributes: [String: JSONValue] {
+        var attributes = ["unit": AttributeValues.string(unit.rawValue)]
+        if let zone { attributes["zone"] = AttributeValues.string(zone) }
         return attributes
     }
 }

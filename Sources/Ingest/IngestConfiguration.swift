@@ -42,6 +42,11 @@ public struct IngestConfiguration: Sendable, Equatable {
     public var maxInflatedBytes: Int
     public var maxInflationRatio: Int
     public var maxGatheredMeterDays: Int
+    /// Where the market zones' TZif files are looked for, in order: `ZONEINFO_DIR` alone when set; else the
+    /// package's `zoneinfo/`, then the system's tzdata (a run on the build machine).
+    public var zoneinfoDirectories: [String]
+    /// The market zones tenants may set, by name, once `loadZones` has read them.
+    public var zones: [String: ZoneRules] = [:]
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> IngestConfiguration {
         func value(_ name: String) -> String? {
@@ -135,15 +140,39 @@ public struct IngestConfiguration: Sendable, Equatable {
                 "GZIP_MAX_RATIO", default: ValidationRules.defaultMaxInflationRatio, range: 10...1_100),
             maxGatheredMeterDays: try integer(
                 "MAX_GATHERED_METER_DAYS", default: Self.gatheredMeterDays(memoryMegabytes: memory),
-                range: 1...50_000_000))
+                range: 1...50_000_000),
+            zoneinfoDirectories: value("ZONEINFO_DIR").map { [$0] }
+                ?? [value("LAMBDA_TASK_ROOT").map { "\($0)/zoneinfo" }, "/usr/share/zoneinfo"].compactMap { $0 })
     }
 
-    /// The core's rules as of `today`.
-    public func rules(today: CalendarDate) -> ValidationRules {
+    /// Reads the TZif file of every zone a tenant may set (`MarketZones.supported`); one missing or broken fails the
+    /// init, not the files of the tenant who set it.
+    public mutating func loadZones() throws(LambdaError) {
+        for name in MarketZones.supported {
+            let paths = zoneinfoDirectories.map { "\($0)/\(name)" }
+            guard
+                let (path, bytes) = paths.lazy.compactMap({ path in TaskFile.contents(of: path).map { (path, $0) } })
+                    .first
+            else {
+                throw LambdaError(
+                    errorType: RuntimeErrorType.invalidConfiguration,
+                    errorMessage: "no TZif file for \(name) in \(zoneinfoDirectories.joined(separator: " or "))")
+            }
+            do throws(TZifReader.Failure) {
+                zones[name] = try TZifReader.rules(name: name, bytes: bytes)
+            } catch {
+                throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "\(path): \(error)")
+            }
+        }
+    }
+
+    /// The core's rules as of `today`, for files read as a tenant's `settings` say.
+    public func rules(today: CalendarDate, settings: TenantSettings) -> ValidationRules {
         ValidationRules(
             today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
             earliestDate: earliestDate, latestDate: latestDate, maxInflatedBytes: maxInflatedBytes,
-            maxInflationRatio: maxInflationRatio, maxGatheredMeterDays: maxGatheredMeterDays)
+            maxInflationRatio: maxInflationRatio, maxGatheredMeterDays: maxGatheredMeterDays, unit: settings.unit,
+            zone: settings.zone.flatMap { zones[$0] })
     }
 
     /// The default cap on gathered meter-days for a function of `memoryMegabytes`: the core's default at 128 MB

@@ -33,9 +33,9 @@ struct LedgerStore {
         var stats: FileStats?
         /// Set when the file is written range by range.
         var job: RangeJob?
-        /// The unit the file's values were read in when it was validated (the tenant's setting then): every later
-        /// pass over the same version reads them so, whatever the setting has become.
-        var unit: EnergyUnit?
+        /// The unit and zone the file was read in when it was validated (the tenant's settings then): every later
+        /// pass over the same version reads it so, whatever the settings have become.
+        var settings: TenantSettings?
 
         init(item: JSONValue?) {
             guard let item else { return }
@@ -51,7 +51,7 @@ struct LedgerStore {
             job = RangeJob(item: item)
             status = AttributeValues.string(item, "status").flatMap(Status.init)
             validated = item["validated"]?["BOOL"]?.boolValue ?? false
-            unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:))
+            settings = TenantSettings(ledgerItem: item)
             writtenMeterDays = AttributeValues.integer(item, "writtenMeterDays") ?? 0
             alerted = AttributeValues.string(item, "alertedAt") != nil
             errorSummary = AttributeValues.string(item, "errorSummary")
@@ -72,11 +72,24 @@ struct LedgerStore {
     }
 
     /// The version is valid and will be written range by range: where the ranges start.
-    func startJob(_ version: ObjectVersion, _ job: RangeJob, unit: EnergyUnit) throws(IngestFailure) {
+    func startJob(_ version: ObjectVersion, _ job: RangeJob, settings: TenantSettings) throws(IngestFailure) {
+        let (assignments, values, names) = Self.recording(settings)
         try update(
-            version.key, version.tag, "SET validated = :true, ranges = :ranges, #unit = :unit",
-            [":true": ["BOOL": true], ":ranges": job.rangesAttribute, ":unit": AttributeValues.string(unit.rawValue)],
-            names: ["#unit": "unit"])
+            version.key, version.tag, "SET validated = :true, ranges = :ranges, \(assignments)",
+            values.merging([":true": ["BOOL": true], ":ranges": job.rangesAttribute]) { own, _ in own }, names: names)
+    }
+
+    /// The SET clauses, values and names that record `settings` on a ledger item.
+    private static func recording(_ settings: TenantSettings) -> (String, [String: JSONValue], [String: JSONValue]) {
+        var assignments: [String] = []
+        var values: [String: JSONValue] = [:]
+        var names: [String: JSONValue] = [:]
+        for (name, value) in settings.ledgerAttributes.sorted(by: { $0.key < $1.key }) {
+            assignments.append("#\(name) = :\(name)")
+            values[":\(name)"] = value
+            names["#\(name)"] = .string(name)
+        }
+        return (assignments.joined(separator: ", "), values, names)
     }
 
     /// Range `index` is written; returns the job as it now stands (every range's worker sees the others' too).
@@ -97,18 +110,18 @@ struct LedgerStore {
     }
 
     /// Where an attempt stopped for the deadline, so the next one resumes there instead of starting over.
-    func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, unit: EnergyUnit, now: String)
+    func recordProgress(_ version: ObjectVersion, writtenMeterDays: Int, settings: TenantSettings, now: String)
         throws(IngestFailure)
     {
+        let (assignments, values, names) = Self.recording(settings)
         try update(
             version.key, version.tag,
-            "SET validated = :true, writtenMeterDays = :written, #unit = :unit, lastError = :error, lastErrorAt = :now",
-            [
+            "SET validated = :true, writtenMeterDays = :written, lastError = :error, lastErrorAt = :now, \(assignments)",
+            values.merging([
                 ":true": ["BOOL": true], ":written": AttributeValues.number(writtenMeterDays),
-                ":unit": AttributeValues.string(unit.rawValue),
                 ":error": AttributeValues.string(IngestFailure.deadlineNear.ledgerNote),
                 ":now": AttributeValues.string(now),
-            ], names: ["#unit": "unit"])
+            ]) { own, _ in own }, names: names)
     }
 
     /// Marks the version as being processed and returns what the ledger held of it before: an earlier attempt's

@@ -268,10 +268,10 @@ public final class ObjectIngestor {
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
-        // Once a version is validated, every pass over it reads its values in the unit it was validated in.
-        var unit = progress.unit ?? .kWh
-        if progress.unit == nil { unit = try tenantSettings(tenant).unit }
-        let rules = rulesToday(unit: unit)
+        // Once a version is validated, every pass over it reads it with the settings it was validated with.
+        var settings = progress.settings ?? TenantSettings()
+        if progress.settings == nil { settings = try tenantSettings(tenant) }
+        let rules = rulesToday(settings)
         let reader = PinnedObjectReader(
             s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
             deadline: deadline)
@@ -294,10 +294,10 @@ public final class ObjectIngestor {
             if plan != nil && checked.rangeStarts.count > 1 {
                 // A valid wide or daily-values file: a data row is a meter-day.
                 var stats = FileStats(result: checked, meterDays: checked.rows)
-                stats.unit = unit
+                stats.settings = settings
                 let job = RangeJob(starts: checked.rangeStarts)
                 try ledger.recordStats(version, stats)
-                try ledger.startJob(version, job, unit: unit)
+                try ledger.startJob(version, job, settings: settings)
                 return try sendRanges(job, of: version, bucket: bucket, stats: stats)
             }
         }
@@ -312,20 +312,20 @@ public final class ObjectIngestor {
             }
             try writer.finish()
         } catch .deadlineNear {
-            try ledger.recordProgress(version, writtenMeterDays: writer.writtenMeterDays, unit: unit, now: now())
+            try ledger.recordProgress(
+                version, writtenMeterDays: writer.writtenMeterDays, settings: settings, now: now())
             throw .deadlineNear
         }
         var stats = FileStats(result: written, meterDays: writer.meterDays)
-        stats.unit = unit
+        stats.settings = settings
         return stats
     }
 
-    /// The validation rules as of the wall clock's day (the date window moves with it), for values written in
-    /// `unit` when a file does not name its own.
-    private func rulesToday(unit: EnergyUnit) -> ValidationRules {
-        var rules = configuration.rules(today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000))
-        rules.unit = unit
-        return rules
+    /// The validation rules as of the wall clock's day (the date window moves with it), for a file read as a
+    /// tenant's `settings` say.
+    private func rulesToday(_ settings: TenantSettings) -> ValidationRules {
+        configuration.rules(
+            today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000), settings: settings)
     }
 
     /// What the tenant has set (`consumption tenants`); the defaults when nothing.
@@ -395,7 +395,7 @@ public final class ObjectIngestor {
                 s3: s3, bucket: work.bucket, version: version, chunkBytes: configuration.readChunkBytes,
                 deadline: deadline)
             _ = try reader.write(
-                rules: rulesToday(unit: entry.unit ?? .kWh), range: (job, work.index), onMeterDay: writer.add
+                rules: rulesToday(entry.settings ?? TenantSettings()), range: (job, work.index), onMeterDay: writer.add
             ) { () throws(IngestFailure) in
                 try writer.flushIfFull()
             }

@@ -7,7 +7,8 @@ import LambdaRuntime
 // Configuration is read and checked here, once; a bad one fails the init instead of every message.
 Lambda.run { logger in
     let environment = Environment.current()
-    let configuration = try IngestConfiguration.fromEnvironment(environment)
+    var configuration = try IngestConfiguration.fromEnvironment(environment)
+    try configuration.loadZones()
     let aws: AWSConfiguration
     do throws(AWSError) {
         aws = try AWSConfiguration.fromEnvironment(environment)

@@ -7,7 +7,7 @@ enum LedgerEntry {
         var entry: [String: JSONValue] = [:]
         for name in [
             "objectKey", "versionTag", "versionId", "eTag", "status", "startedAt", "finishedAt", "deletedAt",
-            "format", "unit", "errorSummary", "reportKey", "lastError", "lastErrorAt",
+            "format", "unit", "zone", "errorSummary", "reportKey", "lastError", "lastErrorAt",
         ] {
             if let text = AttributeValues.string(item, name) { entry[name] = .string(text) }
         }

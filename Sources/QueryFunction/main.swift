@@ -1,5 +1,4 @@
 import AWSServices
-import CSystem
 import CurlHTTP
 import JSON
 import LambdaRuntime
@@ -16,7 +15,7 @@ Lambda.run { logger in
     } catch {
         throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
     }
-    guard let document = readFile(configuration.openAPIPath) else {
+    guard let document = TaskFile.contents(of: configuration.openAPIPath) else {
         throw LambdaError(
             errorType: RuntimeErrorType.invalidConfiguration,
             errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
@@ -64,19 +63,4 @@ func tokenSecrets(_ configuration: QueryConfiguration, client: AWSClient) throws
         )
     }
     return secrets
-}
-
-/// A whole small file, or nil.
-func readFile(_ path: String) -> [UInt8]? {
-    let descriptor = csystem_open_read(path)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 { return nil }
-        if count == 0 { return bytes }
-        bytes += buffer[0..<count]
-    }
 }

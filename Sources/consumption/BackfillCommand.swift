@@ -62,7 +62,8 @@ struct BackfillCommand: ParsableCommand {
                 return json
             }
         } else {
-            let configuration = try IngestConfiguration.fromEnvironment(environment)
+            var configuration = try IngestConfiguration.fromEnvironment(environment)
+            try configuration.loadZones()
             client.stallSeconds = configuration.stallSeconds
             let s3 = S3Client(client: client)
             let runner = BackfillRunner(

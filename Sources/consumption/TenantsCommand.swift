@@ -8,7 +8,7 @@ struct TenantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenants",
         abstract: "Show or set a tenant's settings (TABLE_NAME and AWS_* from the environment).",
-        subcommands: [SetUnit.self, Show.self]
+        subcommands: [SetUnit.self, SetZone.self, Show.self, Zones.self]
     )
 
     struct SetUnit: ParsableCommand {
@@ -25,13 +25,33 @@ struct TenantsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let table = try KeysTable.fromEnvironment()
-            let settings = TenantSettings(unit: EnergyUnit(name: unit) ?? .kWh)
-            try table.dynamo.putItem(
-                table: table.name,
-                item: settings.item(
-                    tenant: tenant, updatedAt: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())))
-            print("\(tenant)\tunit=\(settings.unit)")
+            try TenantsCommand.change(tenant) { $0.unit = EnergyUnit(name: unit) ?? .kWh }
+        }
+    }
+
+    struct SetZone: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-zone",
+            abstract: "The market time zone of the tenant's CSV files, or none (every day 24 hours, the default).",
+            discussion: """
+                In a zone, a wide row on a day the clocks change holds that day's intervals (46 or 50 half-hours), \
+                and a timestamp in the repeated hour may stand twice. NEM12 stays in market standard time. Files \
+                validated from now on are read so; a file already validated keeps its zone. `tenants zones` lists \
+                the zones.
+                """)
+        @Argument(help: "The tenant.") var tenant: String
+        @Argument(help: "An IANA zone name, e.g. Europe/London, or none.") var zone: String
+
+        func validate() throws {
+            guard Tenancy.isValidTenant(tenant) else { throw ValidationError("tenant names are \(Tenancy.tenantRule)") }
+            guard zone == "none" || MarketZones.supported.contains(zone) else {
+                throw ValidationError(
+                    "'\(zone)' is not a market zone: \(MarketZones.supported.joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            try TenantsCommand.change(tenant) { $0.zone = zone == "none" ? nil : zone }
         }
     }
 
@@ -41,11 +61,37 @@ struct TenantsCommand: ParsableCommand {
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
-            let item = try table.dynamo.getItem(table: table.name, key: TenantSettings.key(tenant: tenant))
-            guard let settings = item.map(TenantSettings.init(item:)) ?? TenantSettings() else {
-                throw ValidationError("the settings of \(tenant) do not parse")
-            }
-            print("\(tenant)\tunit=\(settings.unit)")
+            print("\(tenant)\t\(try TenantsCommand.settings(of: tenant, in: table).summary)")
         }
+    }
+
+    struct Zones: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the market time zones a tenant may set (the ones the Lambda package ships).")
+
+        func run() {
+            for zone in MarketZones.supported { print(zone) }
+        }
+    }
+
+    static func settings(of tenant: String, in table: KeysTable) throws -> TenantSettings {
+        let item = try table.dynamo.getItem(
+            table: table.name, key: TenantSettings.key(tenant: tenant), consistent: true)
+        guard let settings = item.map(TenantSettings.init(item:)) ?? TenantSettings() else {
+            throw ValidationError("the settings of \(tenant) do not parse")
+        }
+        return settings
+    }
+
+    /// Reads the tenant's settings, changes one, writes them back and prints them.
+    static func change(_ tenant: String, _ edit: (inout TenantSettings) -> Void) throws {
+        let table = try KeysTable.fromEnvironment()
+        var settings = try settings(of: tenant, in: table)
+        edit(&settings)
+        try table.dynamo.putItem(
+            table: table.name,
+            item: settings.item(tenant: tenant, updatedAt: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()))
+        )
+        print("\(tenant)\t\(settings.summary)")
     }
 }

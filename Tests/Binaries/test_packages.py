@@ -3,6 +3,7 @@ libstdc++ and libgcc_s) and count on nothing else it has: every ELF file in a zi
 no glibc symbol newer than 2.34 (nor libstdc++'s past gcc 11's), and needs only glibc, gcc's runtime and the
 libraries beside it in `lib/`; the bootstrap finds those first (an RPATH). No Foundation or ICU; each zip's size is
 reported. Tests/Binaries/test_bare_root.py runs them on a bare root."""
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 PACKAGES = ROOT / ".build" / "package"
 # What every Lambda runtime image has: glibc's libraries and gcc's C/C++ runtime.
 SYSTEM = re.compile(r"^(libc|libm|libdl|libpthread|librt|libresolv|libutil|ld-linux-[a-z0-9_-]+|libstdc\+\+|libgcc_s)"
@@ -72,6 +74,11 @@ def test_the_zip_needs_only_what_every_lambda_image_has(function, tmp_path):
     assert size < BUDGET
     assert (tmp_path / "ca-certificates.crt").stat().st_size > 100_000
     assert function != "query" or (tmp_path / "openapi.json").exists()
+    # The ingest function ships the TZif file of every market zone a tenant may set, the CLI's list.
+    shipped = sorted(str(path.relative_to(tmp_path / "zoneinfo")) for path in (tmp_path / "zoneinfo").rglob("*")
+                     if path.is_file()) if function == "ingest" else []
+    zones = subprocess.run([CONSUMPTION, "tenants", "zones"], capture_output=True, text=True, check=True, timeout=60)
+    assert shipped == (sorted(zones.stdout.split()) if function == "ingest" else [])
     assert problems(tmp_path) == []
     assert "libcurl.so.4" in needed(tmp_path / "bootstrap")
     assert not any(re.search(r"Foundation|icu|swiftCore", name) for name in needed(tmp_path / "bootstrap"))
