@@ -70,7 +70,7 @@ let package = Package(
         ),
         .target(
             name: "LambdaEvents",
-            dependencies: ["JSON"]
+            dependencies: ["JSON", "Hashing"]
         ),
         .target(
             name: "LambdaRuntime",
@@ -121,6 +121,7 @@ let package = Package(
                 "ConsumptionTable",
                 "AWSServices",
                 "CurlHTTP",
+                "CCurl",
                 "LambdaRuntime",
                 "Timekeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaEventsTests",
-            dependencies: ["LambdaEvents", "JSON"]
+            dependencies: ["LambdaEvents", "JSON", "Hashing"]
         ),
         .testTarget(
             name: "LambdaRuntimeTests",

@@ -20,6 +20,7 @@ import template_yaml
 from local_aws import (
     ACCOUNT, REGION, ROOT, LambdaHost, Moto, alert_inbox, create_table, drain_alerts, forward, queue_delete_marker_event,
     sqs_record)
+from s3_post_policy import answer
 from stream_event_source import StreamEventSource
 
 RELEASE = ROOT / ".build" / "release"
@@ -84,6 +85,8 @@ class TemplateSettings:
                 return self.values[name]
             if name == "ConsumptionTable":
                 return self.table
+            if name == "MeterBucket":
+                return self.bucket
             raise KeyError(f"no local value for Ref {name}")
         if "Fn::Sub" in node:
             pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": "aws", "AWS::URLSuffix": "localhost"}
@@ -132,7 +135,9 @@ class LocalStack:
                                                           "WORK_QUEUE_URL": self.work_queue_url},
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
+            # Upload forms are signed for the front, where browsers and `consumption upload` send them.
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
+                                                        "AWS_ENDPOINT_URL_S3": self.endpoint,
                                                         "TOKEN_SECRET_ARN": self.token_secret_arn,
                                                         "OPENAPI_PATH": str(OPENAPI)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
@@ -229,7 +234,8 @@ class LocalStack:
     def _s3_front_handler(self):
         """Users reach S3 through this front, which forwards every request to moto unchanged and, after each delete
         that creates a delete marker under a notified prefix, queues the event moto does not send (see
-        `queue_delete_marker_event`)."""
+        `queue_delete_marker_event`). A browser-style POST upload, which moto refuses with signatures checked, is
+        checked here as S3 checks it (`s3_post_policy`) and stored with a PUT."""
         stack = self
         upstream = urllib.parse.urlsplit(self.moto.endpoint)
 
@@ -242,6 +248,8 @@ class LocalStack:
             def handle_any(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if self.command == "POST" and self.headers.get("Content-Type", "").startswith("multipart/form-data"):
+                    return answer(self, body, {stack.moto.access_key: stack.moto.secret_key}, stack.s3)
                 status, headers, data = forward(self, upstream, body)
                 if 200 <= status < 300:
                     stack._after_delete(self.command, self.path, headers, data)

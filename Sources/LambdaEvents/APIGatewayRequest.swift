@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 
 /// An API Gateway proxy request, REST API (payload 1.0) or HTTP API (payload 2.0), in one shape.

@@ -28,9 +28,11 @@ public struct APIError: Error, Equatable, Sendable {
         status: 403, code: "forbidden",
         message: "the caller has no tenant: use an API key or an authorizer that names one")
 
-    public static func methodNotAllowed(_ method: String) -> APIError {
-        var error = APIError(status: 405, code: "method-not-allowed", message: "\(method) is not allowed here; use GET")
-        error.headers["Allow"] = "GET"
+    public static func methodNotAllowed(_ method: String, allowed: String) -> APIError {
+        var error = APIError(
+            status: 405, code: "method-not-allowed", message: "\(method.prefix(20)) is not allowed here; use \(allowed)"
+        )
+        error.headers["Allow"] = allowed
         return error
     }
 

@@ -16,6 +16,18 @@ public struct QueryConfiguration: Sendable {
     public var openAPIPath: String
     /// How long an API key's tenant is remembered.
     public var apiKeyCacheSeconds: Int
+    /// Where `POST /uploads` lets tenants upload; nil (no `BUCKET_NAME`): uploads are not offered.
+    public var uploads: Uploads?
+
+    /// Self-service uploads: presigned POSTs into `<incomingPrefix><tenant>/`.
+    public struct Uploads: Sendable, Equatable {
+        public var bucket: String
+        public var incomingPrefix: String
+        /// The largest file a form takes (`UPLOAD_MAX_BYTES`; S3's POST limit, 5 GiB, by default).
+        public var maxBytes: Int
+        /// How long a form is good for (`UPLOAD_EXPIRY_SECONDS`, at most 15 minutes).
+        public var expirySeconds: Int
+    }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> QueryConfiguration {
         func invalid(_ message: String) -> LambdaError {
@@ -44,8 +56,28 @@ public struct QueryConfiguration: Sendable {
             }
             lifetime = seconds
         }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(LambdaError) -> Int {
+            guard let text = environment[name], !text.isEmpty else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw invalid(
+                    "\(name)=\(text) is not valid: expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        var uploads: Uploads?
+        if let bucket = environment["BUCKET_NAME"], !bucket.isEmpty {
+            let prefix = environment["INCOMING_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "incoming/"
+            guard prefix.hasSuffix("/"), !prefix.hasPrefix("/") else {
+                throw invalid("INCOMING_PREFIX=\(prefix) is not valid: expected a key prefix ending in '/'")
+            }
+            uploads = Uploads(
+                bucket: bucket, incomingPrefix: prefix,
+                maxBytes: try integer("UPLOAD_MAX_BYTES", default: 5 << 30, range: 1...(5 << 30)),
+                expirySeconds: try integer("UPLOAD_EXPIRY_SECONDS", default: 900, range: 1...900))
+        }
         return QueryConfiguration(
             tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,
-            tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, apiKeyCacheSeconds: cacheSeconds)
+            tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, apiKeyCacheSeconds: cacheSeconds,
+            uploads: uploads)
     }
 }

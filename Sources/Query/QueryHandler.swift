@@ -13,12 +13,15 @@ public final class QueryHandler {
     private let tenants: TenantResolver
     private let tokens: PageToken
     private let openAPIDocument: [UInt8]
+    private let uploads: UploadDesk
 
-    /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first.
+    /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first; `s3` signs upload forms.
     public init(
-        configuration: QueryConfiguration, tokenSecrets: [[UInt8]], dynamo: DynamoDBClient, openAPIDocument: [UInt8]
+        configuration: QueryConfiguration, tokenSecrets: [[UInt8]], dynamo: DynamoDBClient, s3: S3Client,
+        openAPIDocument: [UInt8]
     ) {
         store = QueryStore(dynamo: dynamo, table: configuration.tableName)
+        uploads = UploadDesk(settings: configuration.uploads, s3: s3, store: store)
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
         tokens = PageToken(secrets: tokenSecrets, lifetimeSeconds: configuration.tokenLifetimeSeconds)
         self.openAPIDocument = openAPIDocument
@@ -76,7 +79,9 @@ public final class QueryHandler {
         guard let route = Route.match(request) else {
             throw .api(.notFound("no such resource: \(request.rawPath.prefix(100))"))
         }
-        guard request.method == "GET" else { throw .api(.methodNotAllowed(request.method)) }
+        guard request.method == route.method else {
+            throw .api(.methodNotAllowed(request.method, allowed: route.method))
+        }
         // The document is public: it is answered before any tenant is looked for.
         if route == .openAPI { return openAPIResponse }
         try checkPathParameters(route)
@@ -118,6 +123,12 @@ public final class QueryHandler {
             return Self.json(200, .object(answer))
         case .openAPI:
             return openAPIResponse
+        case .uploads:
+            _ = try parameters(request, [])
+            return try uploads.start(request.body, tenant: tenant)
+        case .upload(let text):
+            _ = try parameters(request, [])
+            return try uploads.outcome(of: text, tenant: tenant)
         }
     }
 

@@ -161,21 +161,35 @@ struct QueryStore {
 
     /// Every ledger entry of one object key (one per version), newest first.
     func ledgerEntries(tenant: String, key: String) throws(AWSError) -> [JSONValue] {
-        let items = try dynamo.query(
+        // `begins_with` also finds keys that merely start with this one and a '#'; keys compare as bytes.
+        try ledgerItems(tenant: tenant, sortPrefix: "\(TableKeys.ledgerKeyPrefix(key))#", pages: 100).filter {
+            AttributeValues.string($0, "objectKey")?.utf8.elementsEqual(key.utf8) == true
+        }
+    }
+
+    /// The ledger entries of every key starting with `keyPrefix` (an upload's: one key, its versions), newest
+    /// first. Keys that long are hashed in the sort key (`TableKeys.ledgerKeyPrefix`); an upload's never are.
+    func ledgerEntries(tenant: String, keyPrefix: String) throws(AWSError) -> [JSONValue] {
+        try ledgerItems(tenant: tenant, sortPrefix: keyPrefix, pages: 10).filter {
+            AttributeValues.string($0, "objectKey")?.utf8.starts(with: keyPrefix.utf8) == true
+        }
+    }
+
+    /// The tenant's ledger items whose sort key starts with `sortPrefix`, newest first.
+    private func ledgerItems(tenant: String, sortPrefix: String, pages: Int) throws(AWSError) -> [JSONValue] {
+        try dynamo.query(
             table: table,
             parameters: [
                 "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :key)",
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
                 "ExpressionAttributeValues": [
                     ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                    ":key": AttributeValues.string("\(TableKeys.ledgerKeyPrefix(key))#"),
+                    ":prefix": AttributeValues.string(sortPrefix),
                 ],
-            ], maxPages: 100)
-        // `begins_with` also finds keys that merely start with this one and a '#'; keys compare as bytes.
-        return items.filter { AttributeValues.string($0, "objectKey")?.utf8.elementsEqual(key.utf8) == true }
-            .sorted {
-                (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
-            }
+            ], maxPages: pages
+        ).sorted {
+            (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
+        }
     }
 
     /// The tenant an API key id is mapped to, or nil.

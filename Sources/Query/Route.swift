@@ -10,6 +10,11 @@ enum Route: Equatable {
     case ingestions
     case ingestion(key: String)
     case openAPI
+    case uploads
+    case upload(id: String)
+
+    /// The one method each resource answers.
+    var method: String { self == .uploads ? "POST" : "GET" }
 
     static func match(_ request: APIGatewayRequest) -> Route? {
         let path =
@@ -23,7 +28,11 @@ enum Route: Equatable {
         case "/consumption": return .range
         case "/ingestions": return .ingestions
         case "/openapi.json": return .openAPI
+        case "/uploads": return .uploads
         default: break
+        }
+        if let rest = path.dropPrefix("/uploads/"), !rest.contains("/") {
+            return parameter("id", rest).map { .upload(id: $0) }
         }
         if let rest = path.dropPrefix("/consumption/"), !rest.contains("/") {
             return parameter("date", rest).map { .day(date: $0) }

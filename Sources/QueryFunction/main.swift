@@ -24,7 +24,7 @@ Lambda.run { logger in
     let client = AWSClient(configuration: aws, http: http)
     let handler = QueryHandler(
         configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
-        dynamo: DynamoDBClient(client: client), openAPIDocument: document)
+        dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: document)
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
 }

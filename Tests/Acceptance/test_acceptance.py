@@ -9,6 +9,7 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import time
 import urllib.error
@@ -241,3 +242,25 @@ def test_a_message_that_always_fails_is_redriven_to_the_dead_letter_queue(tmp_pa
         # The good file in the same queue was not held up by the bad message.
         status, day = Client(stack, "acme").json("/consumption/2024-05-01")
         assert status == 200 and day["total"] == "48"
+
+
+def test_a_tenant_uploads_its_own_file_with_consumption_upload(tmp_path_factory):
+    """The self-service path end to end: `consumption upload` asks the API for a form and sends the file to S3
+    (the stack's S3 front checks the POST policy as S3 does); the file counts for the key's tenant alone."""
+    consumption = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
+    work = tmp_path_factory.mktemp("stack-e")
+    readings = work / "my readings.csv"
+    readings.write_text(wide_file([("U1", "2024-05-01", ["0.25"] * 48), ("U2", "2024-05-01", ["1"] * 48)]))
+    with LocalStack(stage="acceptance-e", work_dir=work, tenant="acme", max_seconds=600) as stack:
+        answer = subprocess.run([consumption, "upload", str(readings), "--api", stack.api_url, "--key",
+                                 stack.api_key, "--wait", "120"], capture_output=True, text=True, timeout=300)
+        assert answer.returncode == 0, answer.stderr
+        upload_id, key, status = answer.stdout.split()
+        assert key.startswith("incoming/acme/") and key.endswith("-my_readings.csv") and status == "ingested"
+        stack.wait_until_idle(timeout=120)
+        assert Client(stack, "acme").json("/consumption/2024-05-01")[1]["total"] == "60"
+        assert Client(stack, "acme").json(f"/uploads/{upload_id}")[1]["status"] == "ingested"
+        assert Client(stack, "globex").json("/consumption/2024-05-01")[0] == 404
+        refused = subprocess.run([consumption, "upload", str(readings), "--api", stack.api_url, "--key", "nope"],
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0 and "403" in refused.stderr

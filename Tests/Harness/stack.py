@@ -155,6 +155,20 @@ def query_all(dynamodb, table, **arguments):
     raise RuntimeError("too many pages")
 
 
+class PostGate:
+    """Tests/Servers/s3_post_gate.py in front of moto: S3's POST uploads, checked as S3 checks them."""
+
+    def __init__(self, moto, tmp_path):
+        keys = Path(tmp_path) / "post-gate-keys.json"
+        keys.write_text(json.dumps({"accessKeyId": moto.access_key, "secretAccessKey": moto.secret_key}))
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "s3_post_gate.py"),
+                               moto.endpoint, str(keys), "1500"])
+        self.endpoint = f"http://127.0.0.1:{self.server.port}"
+
+    def stop(self):
+        self.server.stop()
+
+
 class FaultProxy:
     """Tests/Servers/fault_proxy.py in front of moto: throttling and crashes on cue."""
 

@@ -25,7 +25,9 @@ def operation_for(path):
         if template.startswith("/meters/"):
             pattern = pattern.replace("^/meters/[^/]+", "^/meters/.+")
         if re.match(pattern, path):
-            return template, DOCUMENT["paths"][template]["get"]
+            # Each resource answers one method; a 405 for another is declared on it too.
+            [operation] = DOCUMENT["paths"][template].values()
+            return template, operation
     return None, None
 
 

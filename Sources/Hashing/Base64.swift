@@ -1,5 +1,5 @@
-/// Base64 (RFC 4648, standard alphabet with padding), written by hand: API Gateway sends binary bodies this way
-/// and Foundation stays out of the Lambda binaries.
+/// Base64 (RFC 4648, standard alphabet with padding), written by hand so Foundation stays out of the Lambda
+/// binaries: API Gateway's binary bodies, page tokens and S3 POST policies are written this way.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let values: [UInt8] = {
