@@ -92,13 +92,17 @@ let package = Package(
             dependencies: ["Ingest", "AWSServices", "CurlHTTP", "LambdaRuntime"]
         ),
         .target(
+            name: "GraphQL",
+            dependencies: ["JSON"]
+        ),
+        .target(
             name: "Query",
             dependencies: [
                 "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents",
-                "LambdaRuntime", "Timekeeping",
+                "LambdaRuntime", "Timekeeping", "GraphQL",
             ],
-            // Served at /openapi.json from beside the bootstrap; the one description of the API.
-            exclude: ["openapi.json"]
+            // Served at /openapi.json and /graphql/schema from beside the bootstrap; the descriptions of the API.
+            exclude: ["openapi.json", "schema.graphql"]
         ),
         .executableTarget(
             name: "QueryFunction",
@@ -160,6 +164,10 @@ let package = Package(
             dependencies: [
                 "Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime", "Timekeeping",
             ]
+        ),
+        .testTarget(
+            name: "GraphQLTests",
+            dependencies: ["GraphQL", "JSON"]
         ),
         .testTarget(
             name: "AWSSigV4Tests",

@@ -127,6 +127,9 @@ def print_curl(stack, days, items):
         f"curl -s -H 'x-api-key: {key}' {base}/meters/NMI1000001/consumption/{first}",
         f"curl -s -H 'x-api-key: {key}' '{base}/ingestions?status=rejected'",
         f"curl -s -H 'x-api-key: {key}' {base}/ingestions/{urllib.parse.quote(any_key, safe='')}",
+        f"curl -s -H 'x-api-key: {key}' -d '{{\"query\": \"{{ listConsumptionDaily(from: \\\"{first}\\\", "
+        f"to: \\\"{last}\\\") {{ items {{ date total }} nextToken }} }}\"}}' {base}/graphql",
+        f"curl -s {base}/graphql/schema",
         f"curl -s {base}/openapi.json",
         f"consumption upload FILE --api {base} --key {key} --wait 60   # POST /uploads, then the presigned POST",
     ]

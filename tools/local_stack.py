@@ -25,6 +25,7 @@ from stream_event_source import StreamEventSource
 
 RELEASE = ROOT / ".build" / "release"
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
+GRAPHQL_SCHEMA = ROOT / "Sources" / "Query" / "schema.graphql"
 
 
 class TemplateSettings:
@@ -139,7 +140,8 @@ class LocalStack:
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
                                                         "AWS_ENDPOINT_URL_S3": self.endpoint,
                                                         "TOKEN_SECRET_ARN": self.token_secret_arn,
-                                                        "OPENAPI_PATH": str(OPENAPI)},
+                                                        "OPENAPI_PATH": str(OPENAPI),
+                                                        "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.query)
             self.pollers = [

@@ -65,7 +65,8 @@ enum FuzzTargets {
         else { return nil }
         return QueryHandler(
             configuration: configuration, tokenSecrets: [Array("fuzz-secret-of-16-bytes".utf8)],
-            dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: [])
+            dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: [],
+            graphQLSchemaDocument: [])
     }()
     static let quiet = LambdaLogger(usesJSON: true, minimumLevel: .error, write: { _ in })
 

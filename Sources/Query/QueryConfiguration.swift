@@ -14,6 +14,8 @@ public struct QueryConfiguration: Sendable {
     public var tokenLifetimeSeconds: Int
     /// The OpenAPI document served at `/openapi.json` (shipped beside the bootstrap).
     public var openAPIPath: String
+    /// The GraphQL schema (SDL) served at `/graphql/schema` (shipped beside the bootstrap).
+    public var graphQLSchemaPath: String
     /// How long an API key's tenant is remembered.
     public var apiKeyCacheSeconds: Int
     /// Where `POST /uploads` lets tenants upload; nil (no `BUCKET_NAME`): uploads are not offered.
@@ -42,6 +44,8 @@ public struct QueryConfiguration: Sendable {
         if let secret, secret.utf8.count < 16 { throw invalid("TOKEN_SECRET must be at least 16 characters") }
         let root = environment["LAMBDA_TASK_ROOT"] ?? "."
         let openAPIPath = environment["OPENAPI_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/openapi.json"
+        let schemaPath =
+            environment["GRAPHQL_SCHEMA_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/schema.graphql"
         var cacheSeconds = 60
         if let text = environment["API_KEY_CACHE_SECONDS"], !text.isEmpty {
             guard let seconds = Int(text), (0...3600).contains(seconds) else {
@@ -77,7 +81,8 @@ public struct QueryConfiguration: Sendable {
         }
         return QueryConfiguration(
             tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,
-            tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, apiKeyCacheSeconds: cacheSeconds,
+            tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, graphQLSchemaPath: schemaPath,
+            apiKeyCacheSeconds: cacheSeconds,
             uploads: uploads)
     }
 }

@@ -13,13 +13,17 @@ public final class QueryHandler {
     private let tenants: TenantResolver
     private let tokens: PageToken
     private let openAPIDocument: [UInt8]
+    private let graphQLSchemaDocument: [UInt8]
     private let uploads: UploadDesk
+    /// The request's logger, for failures a GraphQL field reports as an error of its own.
+    private(set) var logger = LambdaLogger(usesJSON: true, minimumLevel: .error, write: { _ in })
 
     /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first; `s3` signs upload forms.
     public init(
         configuration: QueryConfiguration, tokenSecrets: [[UInt8]], dynamo: DynamoDBClient, s3: S3Client,
-        openAPIDocument: [UInt8]
+        openAPIDocument: [UInt8], graphQLSchemaDocument: [UInt8]
     ) {
+        self.graphQLSchemaDocument = graphQLSchemaDocument
         store = QueryStore(dynamo: dynamo, table: configuration.tableName)
         uploads = UploadDesk(settings: configuration.uploads, s3: s3, store: store)
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
@@ -39,6 +43,7 @@ public final class QueryHandler {
 
     /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
     public func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
+        self.logger = logger
         do throws(QueryFailure) {
             return try answer(request)
         } catch {
@@ -79,21 +84,21 @@ public final class QueryHandler {
         guard let route = Route.match(request) else {
             throw .api(.notFound("no such resource: \(request.rawPath.prefix(100))"))
         }
-        guard request.method == route.method else {
-            throw .api(.methodNotAllowed(request.method, allowed: route.method))
+        guard route.methods.contains(request.method) else {
+            throw .api(.methodNotAllowed(request.method, allowed: route.methods.joined(separator: ", ")))
         }
-        // The document is public: it is answered before any tenant is looked for.
+        // The documents are public: they are answered before any tenant is looked for.
         if route == .openAPI { return openAPIResponse }
+        if route == .graphQLSchema {
+            return APIGatewayResponse(
+                statusCode: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: graphQLSchemaDocument)
+        }
         try checkPathParameters(route)
         let tenant = try tenants.tenant(of: request)
         switch route {
         case .day(let text):
             _ = try parameters(request, [])
-            let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
-            let found = try reading { () throws(AWSError) in
-                try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days
-            }
-            guard let day = found.first else { throw .api(.notFound("no data for \(date)")) }
+            guard let day = try dayTotal(text, tenant: tenant) else { throw .api(.notFound("no data for \(text)")) }
             var body = Self.dayJSON(day)
             body["updatedAt"] = .string(day.updatedAt)
             return Self.json(200, .object(body))
@@ -121,8 +126,10 @@ public final class QueryHandler {
                 ]
             }
             return Self.json(200, .object(answer))
-        case .openAPI:
+        case .openAPI, .graphQLSchema:
             return openAPIResponse
+        case .graphQL:
+            return graphQL(request, tenant: tenant)
         case .uploads:
             _ = try parameters(request, [])
             return try uploads.start(request.body, tenant: tenant)
@@ -187,20 +194,12 @@ public final class QueryHandler {
 
     private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
         let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
-        let (range, limit, representation) = try checked { () throws(APIError) in
-            (
-                try query.dateRange(), try query.limit(),
-                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
-            )
+        let representation = try checked { () throws(APIError) in
+            try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
         }
-        let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
-        let start = try startDate(query, scope: scope, range: range)
-        let page = try reading { () throws(AWSError) in
-            try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
-        }
-        let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
+        let (page, nextToken) = try dayPage(query, tenant: tenant)
         guard representation == .json else {
-            let rows = page.days.map {
+            let rows = page.map {
                 [
                     $0.date.description, $0.total.description, String($0.meters),
                     $0.total.divided(by: $0.meters).description, "kWh", $0.exported.description,
@@ -213,7 +212,7 @@ public final class QueryHandler {
         return Self.json(
             200,
             [
-                "items": .array(page.days.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
+                "items": .array(page.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
                 "nextToken": nextToken.map(JSONValue.string) ?? .null,
             ])
     }
@@ -222,20 +221,12 @@ public final class QueryHandler {
         -> APIGatewayResponse
     {
         let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
-        let (range, limit, representation) = try checked { () throws(APIError) in
-            (
-                try query.dateRange(), try query.limit(),
-                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
-            )
+        let representation = try checked { () throws(APIError) in
+            try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
         }
-        let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
-        let start = try startDate(query, scope: scope, range: range)
-        let page = try reading { () throws(AWSError) in
-            try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
-        }
-        let nextToken = page.next.map { tokens.encode(scope: scope, position: .string($0.description)) }
+        let (page, nextToken) = try meterPage(query, tenant: tenant, meter: meter)
         guard representation == .json else {
-            let rows = page.readings.map {
+            let rows = page.map {
                 [meter, $0.date.description, $0.value.description, "kWh", $0.marks.flow.rawValue]
             }
             return Self.table(
@@ -246,7 +237,7 @@ public final class QueryHandler {
             [
                 "meter": .string(meter), "unit": "kWh",
                 "items": .array(
-                    page.readings.map {
+                    page.map {
                         [
                             "date": .string($0.date.description), "value": .string($0.value.description),
                             "flow": .string($0.marks.flow.rawValue),
@@ -257,7 +248,51 @@ public final class QueryHandler {
     }
 
     private func ingestions(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
-        let query = try parameters(request, ["status", "limit", "nextToken"])
+        let (entries, nextToken) = try ingestionPage(
+            try parameters(request, ["status", "limit", "nextToken"]), tenant: tenant)
+        return Self.json(
+            200, ["items": .array(entries), "nextToken": nextToken.map(JSONValue.string) ?? .null])
+    }
+
+    /// One day's totals of the tenant, nil when it has no data that day.
+    func dayTotal(_ text: String, tenant: String) throws(QueryFailure) -> QueryStore.DayTotal? {
+        let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
+        return try reading { () throws(AWSError) in
+            try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days.first
+        }
+    }
+
+    /// A page of a tenant's day totals: `from`, `to`, `limit` and `nextToken` checked as the REST API does. The
+    /// REST API and GraphQL both answer with it (their tokens are the same).
+    func dayPage(_ query: QueryParameters, tenant: String) throws(QueryFailure)
+        -> (days: [QueryStore.DayTotal], nextToken: String?)
+    {
+        let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
+        let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
+        let start = try startDate(query, scope: scope, range: range)
+        let page = try reading { () throws(AWSError) in
+            try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
+        }
+        return (page.days, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
+    }
+
+    /// A page of one meter's days, as `dayPage` reads the tenant's.
+    func meterPage(_ query: QueryParameters, tenant: String, meter: String) throws(QueryFailure)
+        -> (readings: [QueryStore.MeterReading], nextToken: String?)
+    {
+        let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
+        let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
+        let start = try startDate(query, scope: scope, range: range)
+        let page = try reading { () throws(AWSError) in
+            try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
+        }
+        return (page.readings, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
+    }
+
+    /// A page of the tenant's ledger, newest first, optionally of one status.
+    func ingestionPage(_ query: QueryParameters, tenant: String) throws(QueryFailure)
+        -> (entries: [JSONValue], nextToken: String?)
+    {
         let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
         if let status, LedgerStatus(rawValue: status) == nil {
             throw .api(
@@ -273,12 +308,7 @@ public final class QueryHandler {
         let page = try reading { () throws(AWSError) in
             try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
         }
-        return Self.json(
-            200,
-            [
-                "items": .array(page.entries.map(LedgerEntry.json)),
-                "nextToken": page.next.map { JSONValue.string(tokens.encode(scope: scope, position: $0)) } ?? .null,
-            ])
+        return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
     private func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure)

@@ -28,6 +28,11 @@ struct QueryParameters {
         values = request.query
     }
 
+    /// Parameters given another way than a query string (GraphQL arguments), one value each.
+    init(arguments: [String: String]) {
+        values = arguments.mapValues { [$0] }
+    }
+
     func single(_ name: String) throws(APIError) -> String? {
         guard let given = values[name] else { return nil }
         guard given.count == 1, let value = given.first else {

@@ -12,9 +12,17 @@ enum Route: Equatable {
     case openAPI
     case uploads
     case upload(id: String)
+    case graphQL
+    case graphQLSchema
 
-    /// The one method each resource answers.
-    var method: String { self == .uploads ? "POST" : "GET" }
+    /// The methods each resource answers.
+    var methods: [String] {
+        switch self {
+        case .uploads: return ["POST"]
+        case .graphQL: return ["GET", "POST"]
+        default: return ["GET"]
+        }
+    }
 
     static func match(_ request: APIGatewayRequest) -> Route? {
         let path =
@@ -29,6 +37,8 @@ enum Route: Equatable {
         case "/ingestions": return .ingestions
         case "/openapi.json": return .openAPI
         case "/uploads": return .uploads
+        case "/graphql": return .graphQL
+        case "/graphql/schema": return .graphQLSchema
         default: break
         }
         if let rest = path.dropPrefix("/uploads/"), !rest.contains("/") {

@@ -20,11 +20,17 @@ Lambda.run { logger in
             errorType: RuntimeErrorType.invalidConfiguration,
             errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
     }
+    guard let schema = TaskFile.contents(of: configuration.graphQLSchemaPath) else {
+        throw LambdaError(
+            errorType: RuntimeErrorType.invalidConfiguration,
+            errorMessage: "cannot read the GraphQL schema at \(configuration.graphQLSchemaPath)")
+    }
     let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
     let client = AWSClient(configuration: aws, http: http)
     let handler = QueryHandler(
         configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
-        dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: document)
+        dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: document,
+        graphQLSchemaDocument: schema)
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
 }

@@ -47,7 +47,8 @@ def test_the_query_zip_runs_on_a_bare_root(stack, tmp_path):
         ingest.stop()
     stack.fold()
     _, settings = in_root(tmp_path, "query")
-    query = stack.query_function(OPENAPI_PATH="/var/task/openapi.json", **settings)
+    query = stack.query_function(OPENAPI_PATH="/var/task/openapi.json", GRAPHQL_SCHEMA_PATH="/var/task/schema.graphql",
+                                 **settings)
     try:
         day = Response(query.invoke(v2("/consumption/2024-05-01", tenant="acme")))
         spec = Response(query.invoke(v2("/openapi.json", tenant="acme")))

@@ -20,6 +20,7 @@ from stream_event_source import StreamEventSource  # noqa: E402
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
+GRAPHQL_SCHEMA = ROOT / "Sources" / "Query" / "schema.graphql"
 TOKEN_SECRET = "test-secret-of-the-page-tokens"
 INCOMING = "incoming/"
 
@@ -101,7 +102,8 @@ class Stack:
 
     def query_function(self, **settings):
         return Function(self.moto, self.table,
-                        **{"bootstrap": QUERY, "TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI), **settings})
+                        **{"bootstrap": QUERY, "TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI),
+                           "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA), **settings})
 
     def put(self, key, text):
         body = text.encode() if isinstance(text, str) else text

@@ -1,0 +1,173 @@
+import ConsumptionTable
+import GraphQL
+import JSON
+
+/// The API as a GraphQL schema, in the shape AppSync-style clients expect (`listConsumptionDaily` with
+/// `nextToken`): the same pages, checks, tokens and numbers as the REST API, for the caller's tenant only. Amounts
+/// are exact decimal strings in kWh, as in the REST API.
+enum ConsumptionGraph {
+    /// The answers a resolver needs, bound to one request's tenant.
+    struct Pages {
+        let day: (String) throws(QueryFailure) -> QueryStore.DayTotal?
+        let days: (QueryParameters) throws(QueryFailure) -> (days: [QueryStore.DayTotal], nextToken: String?)
+        let meterDays:
+            (QueryParameters, String) throws(QueryFailure) -> (readings: [QueryStore.MeterReading], nextToken: String?)
+        let ingestions: (QueryParameters) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+        /// A refusal as a field error (an internal failure is logged and named by the request id only).
+        let error: (QueryFailure) -> GraphQLError
+    }
+
+    static func schema(_ pages: Pages) -> Schema {
+        func resolving(_ body: @escaping ([String: JSONValue]) throws(QueryFailure) -> Resolved) -> Resolver {
+            { (arguments: [String: JSONValue]) throws(GraphQLError) -> Resolved in
+                do throws(QueryFailure) {
+                    return try body(arguments)
+                } catch {
+                    throw pages.error(error)
+                }
+            }
+        }
+        let query = ObjectType(
+            name: "Query", description: "What a tenant may ask; the tenant is the caller's, from its API key.",
+            fields: [
+                FieldDefinition(
+                    "consumptionDaily", .named("ConsumptionDay"),
+                    description: "One day's totals; null when the tenant has no data that day.",
+                    arguments: [InputValueDefinition("date", .nonNull(.named("String")), description: "YYYY-MM-DD")],
+                    resolve: resolving { (arguments) throws(QueryFailure) in
+                        guard let day = try pages.day(arguments["date"]?.stringValue ?? "") else { return .json(.null) }
+                        return .json(dayJSON(day))
+                    }),
+                FieldDefinition(
+                    "listConsumptionDaily", .nonNull(.named("ConsumptionDayConnection")),
+                    description:
+                        "The days from `from` to `to` (inclusive, ascending) that have data, a page at a time.",
+                    arguments: rangeArguments,
+                    resolve: resolving { (arguments) throws(QueryFailure) in
+                        let page = try pages.days(parameters(arguments))
+                        return .json(["items": .array(page.days.map(dayJSON)), "nextToken": token(page.nextToken)])
+                    }),
+                FieldDefinition(
+                    "meterConsumption", .nonNull(.named("MeterConsumptionConnection")),
+                    description: "One meter's days from `from` to `to`, a page at a time.",
+                    arguments: [InputValueDefinition("meter", .nonNull(.named("String")), description: "The meter id.")]
+                        + rangeArguments,
+                    resolve: resolving { (arguments) throws(QueryFailure) in
+                        let meter = arguments["meter"]?.stringValue ?? ""
+                        let page = try pages.meterDays(parameters(arguments), meter)
+                        let items = page.readings.map { reading -> JSONValue in
+                            [
+                                "date": .string(reading.date.description), "value": .string(reading.value.description),
+                                "flow": .string(reading.marks.flow.rawValue), "unit": "kWh",
+                            ]
+                        }
+                        return .json(
+                            ["meter": .string(meter), "items": .array(items), "nextToken": token(page.nextToken)])
+                    }),
+                FieldDefinition(
+                    "ingestions", .nonNull(.named("IngestionConnection")),
+                    description: "The ledger: what became of each file version, newest first.",
+                    arguments: [
+                        InputValueDefinition("status", .named("IngestionStatus"), description: "Only this status."),
+                        InputValueDefinition("limit", .named("Int"), description: "1 to 1000.", default: 100),
+                        InputValueDefinition("nextToken", .named("String"), description: "From the previous page."),
+                    ],
+                    resolve: resolving { (arguments) throws(QueryFailure) in
+                        let page = try pages.ingestions(parameters(arguments))
+                        return .json(["items": .array(page.entries), "nextToken": token(page.nextToken)])
+                    }),
+            ])
+        return Schema(
+            description: "Daily Consumption: exact daily energy totals of a tenant's meter files.", query: query,
+            objects: objects, enums: enums)
+    }
+
+    private static let rangeArguments = [
+        InputValueDefinition("from", .nonNull(.named("String")), description: "The first day, YYYY-MM-DD."),
+        InputValueDefinition("to", .nonNull(.named("String")), description: "The last day, YYYY-MM-DD."),
+        InputValueDefinition("limit", .named("Int"), description: "Days a page, 1 to 1000.", default: 100),
+        InputValueDefinition("nextToken", .named("String"), description: "From the previous page."),
+    ]
+
+    private static func required(_ name: String) -> TypeReference { .nonNull(.named(name)) }
+
+    private static let objects = [
+        ObjectType(
+            name: "ConsumptionDay", description: "A day's totals, in kWh.",
+            fields: [
+                FieldDefinition("date", required("String"), description: "YYYY-MM-DD."),
+                FieldDefinition("total", required("String"), description: "Consumption, exact."),
+                FieldDefinition("meters", required("Int"), description: "Meters with consumption that day."),
+                FieldDefinition("average", required("String"), description: "total / meters, six decimals."),
+                FieldDefinition("exported", required("String"), description: "Energy exported, never netted."),
+                FieldDefinition(
+                    "estimated", required("String"), description: "The part of total resting on readings not actual."),
+                FieldDefinition("completeMeters", required("Int"), description: "Meter-days with no gap."),
+                FieldDefinition("unit", required("String"), description: "kWh."),
+            ]),
+        ObjectType(
+            name: "ConsumptionDayConnection", description: "A page of days.",
+            fields: [
+                FieldDefinition("items", .nonNull(.list(required("ConsumptionDay")))),
+                FieldDefinition("nextToken", .named("String"), description: "Null on the last page."),
+            ]),
+        ObjectType(
+            name: "MeterDay", description: "One meter's value on one day, in kWh.",
+            fields: [
+                FieldDefinition("date", required("String")), FieldDefinition("value", required("String")),
+                FieldDefinition("flow", required("Flow")), FieldDefinition("unit", required("String")),
+            ]),
+        ObjectType(
+            name: "MeterConsumptionConnection", description: "A page of one meter's days.",
+            fields: [
+                FieldDefinition("meter", required("String")),
+                FieldDefinition("items", .nonNull(.list(required("MeterDay")))),
+                FieldDefinition("nextToken", .named("String"), description: "Null on the last page."),
+            ]),
+        ObjectType(
+            name: "Ingestion", description: "What became of one version of one file.",
+            fields: [
+                FieldDefinition("key", required("String")), FieldDefinition("version", required("String")),
+                FieldDefinition("versionId", .named("String")), FieldDefinition("status", required("IngestionStatus")),
+                FieldDefinition("format", .named("String")), FieldDefinition("rows", .named("Int")),
+                FieldDefinition("meterDays", .named("Int")), FieldDefinition("days", .named("Int")),
+                FieldDefinition("errorSummary", .named("String")),
+                FieldDefinition("reportKey", .named("String"), description: "The rejection report's key."),
+                FieldDefinition("startedAt", .named("String")), FieldDefinition("finishedAt", .named("String")),
+            ]),
+        ObjectType(
+            name: "IngestionConnection", description: "A page of the ledger.",
+            fields: [
+                FieldDefinition("items", .nonNull(.list(required("Ingestion")))),
+                FieldDefinition("nextToken", .named("String"), description: "Null on the last page."),
+            ]),
+    ]
+
+    private static let enums = [
+        EnumType(
+            name: "Flow", description: "Which way a meter-day's energy went.",
+            values: [
+                ("consumption", "Imported: counted in total."), ("export", "Exported: counted in exported."),
+            ]),
+        EnumType(
+            name: "IngestionStatus", description: "A ledger entry's status.",
+            values: LedgerStatus.allCases.map { ($0.rawValue, nil) }),
+    ]
+
+    private static func dayJSON(_ day: QueryStore.DayTotal) -> JSONValue {
+        var fields = QueryHandler.dayJSON(day)
+        fields["estimated"] = fields.removeValue(forKey: "notActual")
+        return .object(fields)
+    }
+
+    private static func token(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// GraphQL arguments as the REST API's query parameters, so both check them the same way.
+    private static func parameters(_ arguments: [String: JSONValue]) -> QueryParameters {
+        var values: [String: String] = [:]
+        for (name, value) in arguments where value != .null {
+            values[name] = value.stringValue ?? value.serialized
+        }
+        return QueryParameters(arguments: values)
+    }
+}

@@ -1,0 +1,86 @@
+import GraphQL
+import JSON
+import LambdaEvents
+
+/// `POST /graphql` (a JSON body) and `GET /graphql?query=` (GraphQL over HTTP): the request is read, run against
+/// the consumption schema bound to the caller's tenant, and answered 200 with the spec's `{data, errors}`; a request
+/// that is not a GraphQL request at all is a 400 with `errors`.
+extension QueryHandler {
+    func graphQL(_ request: APIGatewayRequest, tenant: String) -> APIGatewayResponse {
+        let parsed: GraphQLRequest
+        switch GraphQLRequest.read(request) {
+        case .success(let found): parsed = found
+        case .failure(let refusal): return Self.json(400, ["errors": [["message": .string(refusal.message)]]])
+        }
+        let pages = ConsumptionGraph.Pages(
+            day: { (text) throws(QueryFailure) in try self.dayTotal(text, tenant: tenant) },
+            days: { (query) throws(QueryFailure) in try self.dayPage(query, tenant: tenant) },
+            meterDays: { (query, meter) throws(QueryFailure) in try self.meterPage(query, tenant: tenant, meter: meter)
+            },
+            ingestions: { (query) throws(QueryFailure) in try self.ingestionPage(query, tenant: tenant) },
+            error: { failure in self.fieldError(failure, request: request) })
+        let result = Executor(schema: ConsumptionGraph.schema(pages)).execute(
+            query: parsed.query, operationName: parsed.operationName, variables: parsed.variables)
+        return Self.json(200, result)
+    }
+
+    /// What a field's failure tells the client: a refusal as the REST API words it (its code and field in
+    /// `extensions`); an internal failure only by the request id, its detail logged.
+    private func fieldError(_ failure: QueryFailure, request: APIGatewayRequest) -> GraphQLError {
+        switch failure {
+        case .api(let refusal):
+            return GraphQLError(
+                refusal.message,
+                extensions: ["code": .string(refusal.code), "field": refusal.field.map(JSONValue.string) ?? .null])
+        case .aws(let error):
+            logger.error(
+                "graphql field failed",
+                [
+                    "path": .string(request.rawPath), "error": .string(error.description),
+                    "apiRequestId": .string(request.requestID),
+                ])
+            return GraphQLError(
+                "internal error; quote request id \(request.requestID)", extensions: ["code": "internal"])
+        }
+    }
+}
+
+/// A GraphQL-over-HTTP request: the document, the operation to run, the variables.
+struct GraphQLRequest {
+    let query: String
+    let operationName: String?
+    let variables: JSONValue?
+
+    struct Refusal: Error {
+        let message: String
+    }
+
+    static func read(_ request: APIGatewayRequest) -> Result<GraphQLRequest, Refusal> {
+        if request.method == "GET" {
+            func single(_ name: String) -> String? { request.query[name]?.last }
+            var variables: JSONValue?
+            if let text = single("variables") {
+                guard let parsed = try? JSONParser.parse(Array(text.utf8)) else {
+                    return .failure(Refusal(message: "'variables' is not JSON"))
+                }
+                variables = parsed
+            }
+            guard let query = single("query") else { return .failure(Refusal(message: "'query' is required")) }
+            return .success(GraphQLRequest(query: query, operationName: single("operationName"), variables: variables))
+        }
+        guard let body = try? JSONParser.parse(request.body), case .object(let fields) = body else {
+            return .failure(
+                Refusal(message: "the body is a JSON object: {\"query\", \"operationName\", \"variables\"}"))
+        }
+        guard case .string(let query)? = fields["query"] else {
+            return .failure(Refusal(message: "'query' is required, a string"))
+        }
+        var operationName: String?
+        switch fields["operationName"] {
+        case nil, .null?: break
+        case .string(let name)?: operationName = name
+        default: return .failure(Refusal(message: "'operationName' is a string"))
+        }
+        return .success(GraphQLRequest(query: query, operationName: operationName, variables: fields["variables"]))
+    }
+}
