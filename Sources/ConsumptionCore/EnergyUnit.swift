@@ -15,10 +15,24 @@ public enum EnergyUnit: String, Sendable, Equatable, CaseIterable {
         self = unit
     }
 
-    /// `units` (millionths of this unit) in millionths of a kWh; nil when not exact or out of range.
-    func kilowattHourUnits(_ units: Int64) -> Int64? {
+    /// Why a value cannot be held in kWh: more than six decimals once converted (Wh), or past Int64 (MWh).
+    enum ConversionProblem: Error { case tooPrecise, tooLarge }
+
+    /// `units` (millionths of this unit) in millionths of a kWh, exactly.
+    func kilowattHourUnits(_ units: Int64) -> Result<Int64, ConversionProblem> {
         let (scaled, overflow) = units.multipliedReportingOverflow(by: multiplier)
+        guard !overflow else { return .failure(.tooLarge) }
         let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
-        return overflow || remainder != 0 ? nil : quotient
+        return remainder == 0 ? .success(quotient) : .failure(.tooPrecise)
+    }
+
+    /// The refusal of a value `kilowattHourUnits` could not convert, as a validation error says it.
+    func refusal(_ problem: ConversionProblem) -> (code: ValidationErrorCode, message: String) {
+        switch problem {
+        case .tooPrecise:
+            return (.tooManyDecimals, "more decimal places than kWh can hold exactly (6) once converted from \(self)")
+        case .tooLarge:
+            return (.valueAboveCeiling, "too large once converted from \(self) to kWh")
+        }
     }
 }

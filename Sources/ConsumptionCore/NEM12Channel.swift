@@ -12,34 +12,27 @@ struct NEM12Channel {
 
     let meter: [UInt8]
     let role: Role
-    /// A value times `multiplier`, divided by `divisor`, is kWh (Wh: 1/1000, kWh: 1/1, MWh: 1000/1).
-    let multiplier: Int64
-    let divisor: Int64
+    /// The unit its energy values are written in (a skipped channel's values are only checked as numbers).
+    let unit: EnergyUnit
     let intervalsPerDay: Int
 
     /// How a unit of measure (any case, as NEM12 files write it) and a suffix make a channel's role.
-    static func role(unit: [UInt8], suffix: [UInt8]) -> (role: Role, multiplier: Int64, divisor: Int64) {
+    static func role(unit: [UInt8], suffix: [UInt8]) -> (role: Role, unit: EnergyUnit) {
         let written = String(decoding: unit, as: UTF8.self)
         guard let energy = EnergyUnit(name: written) else {
             let reactive = ["kvarh", "varh", "mvarh"].contains(written.lowercased())
             return (
                 .skipped(
                     reason: reactive ? "reactive energy (\(written))" : "not energy (unit '\(written.prefix(16))')"),
-                1, 1
+                .kWh
             )
         }
-        let scale = (energy.multiplier, energy.divisor)
         switch suffix.first {
-        case UInt8(ascii: "E"): return (.consumption, scale.0, scale.1)
-        case UInt8(ascii: "B"): return (.export, scale.0, scale.1)
+        case UInt8(ascii: "E"): return (.consumption, energy)
+        case UInt8(ascii: "B"): return (.export, energy)
         default:
-            return (
-                .skipped(
-                    reason:
-                        "energy neither imported (E) nor exported (B): suffix \(String(decoding: suffix, as: UTF8.self))"
-                ),
-                1, 1
-            )
+            let name = String(decoding: suffix, as: UTF8.self)
+            return (.skipped(reason: "energy neither imported (E) nor exported (B): suffix \(name)"), .kWh)
         }
     }
 }

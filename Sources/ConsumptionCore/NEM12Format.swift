@@ -204,9 +204,8 @@ final class NEM12Format: RecordFormat {
                 "not a number of minutes that divides a day (5, 15 and 30 in NEM12)")
             return
         }
-        let (role, multiplier, divisor) = NEM12Channel.role(unit: Array(fields[7]), suffix: suffix)
-        channel = NEM12Channel(
-            meter: meter, role: role, multiplier: multiplier, divisor: divisor, intervalsPerDay: 1440 / length)
+        let (role, unit) = NEM12Channel.role(unit: Array(fields[7]), suffix: suffix)
+        channel = NEM12Channel(meter: meter, role: role, unit: unit, intervalsPerDay: 1440 / length)
     }
 
     /// `300,IntervalDate,IntervalValue1..n,QualityMethod,ReasonCode,ReasonDescription,UpdateDateTime,
@@ -241,33 +240,12 @@ final class NEM12Format: RecordFormat {
         var dayValues = Self.take(&values)
         defer { values = dayValues }
         if quality == .variable { qualities = Array(repeating: .actual, count: count) }
-        let ceiling = output.ceilingUnits
-        let counted = channel.role == .consumption || channel.role == .export
-        let (multiplier, divisor) = (channel.multiplier, channel.divisor)
+        // Plain records took `readPlainDay`: this is the path of the others, every field read in full.
         for index in 0..<count {
             let field = fields[index + 2]
             guard !field.isEmpty else {
                 dayValues.append(Self.empty)
                 continue
-            }
-            // The common case, inlined: a plain non-negative decimal of an energy channel that converts exactly and
-            // stays under the ceiling.
-            if counted, let bytes = field.baseAddress,
-                let (units, _) = DecimalField.plainValue(bytes, from: 0, to: field.count, terminator: Self.comma)
-            {
-                if divisor == 1 && multiplier == 1 {
-                    if units <= ceiling {
-                        dayValues.append(units)
-                        continue
-                    }
-                } else {
-                    let (scaled, overflow) = units.multipliedReportingOverflow(by: multiplier)
-                    let (kilowattHours, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
-                    if !overflow && remainder == 0 && kilowattHours <= ceiling {
-                        dayValues.append(kilowattHours)
-                        continue
-                    }
-                }
             }
             let value = kilowattHours(field, channel: channel, line: line, column: index + 1, output: output)
             valid = valid && value != nil
@@ -293,8 +271,7 @@ final class NEM12Format: RecordFormat {
         var dayValues = Self.take(&values)
         defer { values = dayValues }
         let ceiling = output.ceilingUnits
-        let (multiplier, divisor) = (channel.multiplier, channel.divisor)
-        let converts = multiplier != 1 || divisor != 1
+        let converts = channel.unit != .kWh
         var position = 13
         for _ in 0..<count {
             guard position < end else { return false }
@@ -307,10 +284,8 @@ final class NEM12Format: RecordFormat {
             else { return false }
             var kilowattHours = units
             if converts {
-                let (scaled, overflow) = units.multipliedReportingOverflow(by: multiplier)
-                let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
-                guard !overflow, remainder == 0 else { return false }
-                kilowattHours = quotient
+                guard case .success(let converted) = channel.unit.kilowattHourUnits(units) else { return false }
+                kilowattHours = converted
             }
             guard kilowattHours <= ceiling else { return false }
             dayValues.append(kilowattHours)
@@ -447,14 +422,15 @@ final class NEM12Format: RecordFormat {
             return output.value(of: .text(field), line: line, column: name)
         }
         if case .skipped = channel.role { return units }
-        let (scaled, overflow) = units.multipliedReportingOverflow(by: channel.multiplier)
-        guard !overflow, scaled % channel.divisor == 0 else {
-            output.fail(
-                overflow ? .valueAboveCeiling : .tooManyDecimals, line: line, column: name, field: field,
-                overflow ? "too large in kWh" : "more decimal places than kWh can hold exactly (6) once converted")
+        let kilowattHours: Int64
+        switch channel.unit.kilowattHourUnits(units) {
+        case .success(let converted):
+            kilowattHours = converted
+        case .failure(let problem):
+            let refusal = channel.unit.refusal(problem)
+            output.fail(refusal.code, line: line, column: name, field: field, refusal.message)
             return nil
         }
-        let kilowattHours = scaled / channel.divisor
         if kilowattHours < 0 && !output.rules.allowNegative {
             output.fail(.negativeValue, line: line, column: name, field: field, "negative values are not allowed")
             return nil

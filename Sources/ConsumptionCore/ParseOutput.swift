@@ -69,10 +69,13 @@ final class ParseOutput {
         guard case .text(let bytes) = field else { return malformed(field, line: line, column: column) }
         switch DecimalField.parse(bytes, from: 0, to: bytes.count) {
         case .value(let written):
-            guard let units = unit.kilowattHourUnits(written) else {
-                fail(
-                    .tooManyDecimals, line: line, column: column, field: bytes,
-                    "more decimal places than kWh can hold exactly (6) once converted from \(unit)")
+            let units: Int64
+            switch unit.kilowattHourUnits(written) {
+            case .success(let converted):
+                units = converted
+            case .failure(let problem):
+                let refusal = unit.refusal(problem)
+                fail(refusal.code, line: line, column: column, field: bytes, refusal.message)
                 return nil
             }
             if units < 0 && !rules.allowNegative {
