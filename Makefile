@@ -70,6 +70,7 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(VENV)/bin/python tools/bench_storage.py
 	$(VENV)/bin/python tools/bench_query.py
 	$(VENV)/bin/python tools/bench_fanout.py --file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
+	$(VENV)/bin/python tools/bench_dashboard.py
 
 ## demo: the whole system on this machine (tools/demo.py): moto, the real bootstraps under the emulator, S3 -> SQS ->
 ## ingest, the API on 127.0.0.1. `make demo ARGS=--once` stops after the results; `make demo FILES=path/*.csv` ingests

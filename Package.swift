@@ -101,8 +101,8 @@ let package = Package(
                 "ConsumptionCore", "ConsumptionTable", "AWSServices", "Hashing", "JSON", "LambdaEvents",
                 "LambdaRuntime", "Timekeeping", "GraphQL",
             ],
-            // Served at /openapi.json and /graphql/schema from beside the bootstrap; the descriptions of the API.
-            exclude: ["openapi.json", "schema.graphql"]
+            // Served from beside the bootstrap: the descriptions of the API, and the dashboard.
+            exclude: ["openapi.json", "schema.graphql", "dashboard.html"]
         ),
         .executableTarget(
             name: "QueryFunction",

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from browser import chromium  # noqa: E402
 from local_stack import ROOT, LocalStack  # noqa: E402
 
 SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv"]
@@ -137,6 +138,25 @@ def print_curl(stack, days, items):
         print("   " + line)
 
 
+def show_dashboard(stack, days):
+    """The dashboard's URL, and a screenshot of it in headless Chromium with the demo key."""
+    first, last = (days[0]["date"], days[-1]["date"]) if days else ("2024-05-01", "2024-05-07")
+    url = f"{stack.api_url}/dashboard#from={first}&to={last}"
+    path = ROOT / ".build" / "screenshots" / "demo-dashboard.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with chromium(width=1200, height=1000) as driver:
+        driver.get(url)
+        driver.find_element("id", "key").send_keys(stack.api_key)
+        driver.find_element("id", "show").click()
+        for _ in range(200):
+            if driver.execute_script("return window.renderMilliseconds !== undefined"):
+                break
+            time.sleep(0.05)
+        driver.save_screenshot(str(path))
+    print(f"== The dashboard: {url}  (paste the demo key)")
+    print(f"   screenshot: {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--once", action="store_true", help="stop after printing the results (for CI)")
@@ -168,6 +188,7 @@ def main():
         days = print_totals(stack)
         print_rejections(stack, items)
         print_curl(stack, days, items)
+        show_dashboard(stack, days)
         if args.once:
             return 0
         print(f"== Serving {stack.api_url} until Ctrl-C. Drop more files in with, for example:")

@@ -3,7 +3,7 @@
 # machine (/opt/swift); Debian does not package a Swift 6 toolchain.
 set -euo pipefail
 packages=(zlib1g-dev libssl-dev libcurl4-openssl-dev pkg-config python3 python3-venv time zip unzip binutils patchelf
-          ca-certificates openssl tzdata)
+          ca-certificates openssl tzdata chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -26,6 +26,7 @@ from stream_event_source import StreamEventSource
 RELEASE = ROOT / ".build" / "release"
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
 GRAPHQL_SCHEMA = ROOT / "Sources" / "Query" / "schema.graphql"
+DASHBOARD = ROOT / "Sources" / "Query" / "dashboard.html"
 
 
 class TemplateSettings:
@@ -141,7 +142,8 @@ class LocalStack:
                                                         "AWS_ENDPOINT_URL_S3": self.endpoint,
                                                         "TOKEN_SECRET_ARN": self.token_secret_arn,
                                                         "OPENAPI_PATH": str(OPENAPI),
-                                                        "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA)},
+                                                        "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA),
+                                                        "DASHBOARD_PATH": str(DASHBOARD)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.query)
             self.pollers = [

@@ -4,10 +4,10 @@
 # beyond glibc and gcc's C/C++ runtime in `lib/` (libcurl and its dependencies, OpenSSL, zlib), found first through
 # an RPATH of $ORIGIN/lib (an RPATH, not a RUNPATH: Lambda's LD_LIBRARY_PATH lists /usr/lib64 before the task's
 # lib/, and only an RPATH is searched before LD_LIBRARY_PATH, so Amazon Linux's own libcurl-minimal never stands in),
-# a CA bundle, the query function's OpenAPI document and GraphQL schema, and the ingest function's market time zones
-# (the TZif files of the zones MarketZones.swift lists, from this machine's tzdata). Everything is stripped. A binary
-# built for another CPU is refused here, since Lambda would only fail at its first cold start. Timestamps are fixed so
-# the same binaries give the same zip.
+# a CA bundle, the query function's OpenAPI document, GraphQL schema and dashboard page, and the ingest function's
+# market time zones (the TZif files of the zones MarketZones.swift lists, from this machine's tzdata). Everything is
+# stripped. A binary built for another CPU is refused here, since Lambda would only fail at its first cold start.
+# Timestamps are fixed so the same binaries give the same zip.
 set -euo pipefail
 release=$1
 architecture=${3:-x86_64}
@@ -42,6 +42,7 @@ for function in ingest query; do
   if [ "$function" = query ]; then
     cp "$root/Sources/Query/openapi.json" "$stage/openapi.json"
     cp "$root/Sources/Query/schema.graphql" "$stage/schema.graphql"
+    cp "$root/Sources/Query/dashboard.html" "$stage/dashboard.html"
   fi
   if [ "$function" = ingest ]; then
     zones=$(grep -o '"[A-Za-z_]*\(/[A-Za-z_]*\)\?"' "$root/Sources/ConsumptionCore/MarketZones.swift" | tr -d '"')

@@ -66,7 +66,7 @@ enum FuzzTargets {
         return QueryHandler(
             configuration: configuration, tokenSecrets: [Array("fuzz-secret-of-16-bytes".utf8)],
             dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: [],
-            graphQLSchemaDocument: [])
+            graphQLSchemaDocument: [], dashboardPage: [])
     }()
     static let quiet = LambdaLogger(usesJSON: true, minimumLevel: .error, write: { _ in })
 

@@ -16,6 +16,8 @@ public struct QueryConfiguration: Sendable {
     public var openAPIPath: String
     /// The GraphQL schema (SDL) served at `/graphql/schema` (shipped beside the bootstrap).
     public var graphQLSchemaPath: String
+    /// The dashboard served at `/` and `/dashboard` (shipped beside the bootstrap).
+    public var dashboardPath: String
     /// How long an API key's tenant is remembered.
     public var apiKeyCacheSeconds: Int
     /// Where `POST /uploads` lets tenants upload; nil (no `BUCKET_NAME`): uploads are not offered.
@@ -46,6 +48,8 @@ public struct QueryConfiguration: Sendable {
         let openAPIPath = environment["OPENAPI_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/openapi.json"
         let schemaPath =
             environment["GRAPHQL_SCHEMA_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/schema.graphql"
+        let dashboardPath =
+            environment["DASHBOARD_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/dashboard.html"
         var cacheSeconds = 60
         if let text = environment["API_KEY_CACHE_SECONDS"], !text.isEmpty {
             guard let seconds = Int(text), (0...3600).contains(seconds) else {
@@ -82,6 +86,7 @@ public struct QueryConfiguration: Sendable {
         return QueryConfiguration(
             tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,
             tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, graphQLSchemaPath: schemaPath,
+            dashboardPath: dashboardPath,
             apiKeyCacheSeconds: cacheSeconds,
             uploads: uploads)
     }

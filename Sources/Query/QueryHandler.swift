@@ -14,6 +14,7 @@ public final class QueryHandler {
     private let tokens: PageToken
     private let openAPIDocument: [UInt8]
     private let graphQLSchemaDocument: [UInt8]
+    private let dashboard: DashboardPage
     private let uploads: UploadDesk
     /// The request's logger, for failures a GraphQL field reports as an error of its own.
     private(set) var logger = LambdaLogger(usesJSON: true, minimumLevel: .error, write: { _ in })
@@ -21,9 +22,10 @@ public final class QueryHandler {
     /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first; `s3` signs upload forms.
     public init(
         configuration: QueryConfiguration, tokenSecrets: [[UInt8]], dynamo: DynamoDBClient, s3: S3Client,
-        openAPIDocument: [UInt8], graphQLSchemaDocument: [UInt8]
+        openAPIDocument: [UInt8], graphQLSchemaDocument: [UInt8], dashboardPage: [UInt8]
     ) {
         self.graphQLSchemaDocument = graphQLSchemaDocument
+        dashboard = DashboardPage(html: dashboardPage)
         store = QueryStore(dynamo: dynamo, table: configuration.tableName)
         uploads = UploadDesk(settings: configuration.uploads, s3: s3, store: store)
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
@@ -89,6 +91,7 @@ public final class QueryHandler {
         }
         // The documents are public: they are answered before any tenant is looked for.
         if route == .openAPI { return openAPIResponse }
+        if route == .dashboard { return dashboard.response }
         if route == .graphQLSchema {
             return APIGatewayResponse(
                 statusCode: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: graphQLSchemaDocument)
@@ -126,7 +129,7 @@ public final class QueryHandler {
                 ]
             }
             return Self.json(200, .object(answer))
-        case .openAPI, .graphQLSchema:
+        case .openAPI, .graphQLSchema, .dashboard:
             return openAPIResponse
         case .graphQL:
             return graphQL(request, tenant: tenant)

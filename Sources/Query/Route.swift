@@ -14,6 +14,7 @@ enum Route: Equatable {
     case upload(id: String)
     case graphQL
     case graphQLSchema
+    case dashboard
 
     /// The methods each resource answers.
     var methods: [String] {
@@ -39,6 +40,7 @@ enum Route: Equatable {
         case "/uploads": return .uploads
         case "/graphql": return .graphQL
         case "/graphql/schema": return .graphQLSchema
+        case "/", "/dashboard": return .dashboard
         default: break
         }
         if let rest = path.dropPrefix("/uploads/"), !rest.contains("/") {

@@ -25,12 +25,17 @@ Lambda.run { logger in
             errorType: RuntimeErrorType.invalidConfiguration,
             errorMessage: "cannot read the GraphQL schema at \(configuration.graphQLSchemaPath)")
     }
+    guard let page = TaskFile.contents(of: configuration.dashboardPath) else {
+        throw LambdaError(
+            errorType: RuntimeErrorType.invalidConfiguration,
+            errorMessage: "cannot read the dashboard at \(configuration.dashboardPath)")
+    }
     let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
     let client = AWSClient(configuration: aws, http: http)
     let handler = QueryHandler(
         configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
         dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: document,
-        graphQLSchemaDocument: schema)
+        graphQLSchemaDocument: schema, dashboardPage: page)
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
 }

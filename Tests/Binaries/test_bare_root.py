@@ -48,6 +48,7 @@ def test_the_query_zip_runs_on_a_bare_root(stack, tmp_path):
     stack.fold()
     _, settings = in_root(tmp_path, "query")
     query = stack.query_function(OPENAPI_PATH="/var/task/openapi.json", GRAPHQL_SCHEMA_PATH="/var/task/schema.graphql",
+                                 DASHBOARD_PATH="/var/task/dashboard.html",
                                  **settings)
     try:
         day = Response(query.invoke(v2("/consumption/2024-05-01", tenant="acme")))

@@ -73,7 +73,8 @@ def test_the_zip_needs_only_what_every_lambda_image_has(function, tmp_path):
           f"libraries in lib/")
     assert size < BUDGET
     assert (tmp_path / "ca-certificates.crt").stat().st_size > 100_000
-    assert function != "query" or ((tmp_path / "openapi.json").exists() and (tmp_path / "schema.graphql").exists())
+    assert function != "query" or all((tmp_path / name).exists()
+                                      for name in ("openapi.json", "schema.graphql", "dashboard.html"))
     # The ingest function ships the TZif file of every market zone a tenant may set, the CLI's list.
     shipped = sorted(str(path.relative_to(tmp_path / "zoneinfo")) for path in (tmp_path / "zoneinfo").rglob("*")
                      if path.is_file()) if function == "ingest" else []

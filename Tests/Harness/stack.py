@@ -103,7 +103,8 @@ class Stack:
     def query_function(self, **settings):
         return Function(self.moto, self.table,
                         **{"bootstrap": QUERY, "TOKEN_SECRET": TOKEN_SECRET, "OPENAPI_PATH": str(OPENAPI),
-                           "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA), **settings})
+                           "GRAPHQL_SCHEMA_PATH": str(GRAPHQL_SCHEMA),
+                           "DASHBOARD_PATH": str(ROOT / "Sources" / "Query" / "dashboard.html"), **settings})
 
     def put(self, key, text):
         body = text.encode() if isinstance(text, str) else text
