@@ -218,3 +218,12 @@ def test_operations_by_name_directives_fragments_and_get(stack):
         assert json.loads(got.read()) == {"data": {"__typename": "Query"}}
     assert post(stack, None, raw=b"not json")["status"] == 400
     assert post(stack, {"query": "{ __typename }"}, key="wrong")["status"] == 403
+
+
+def test_the_hostile_corpus_stays_within_the_functions_memory(stack):
+    """After every document above, the query bootstrap's peak resident memory (the kernel's VmHWM) is under the
+    memory the template gives the function."""
+    status = Path(f"/proc/{stack.query.stats()['pid']}/status").read_text()
+    peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+    print(f"\nquery bootstrap peak RSS after the hostile corpus: {peak_kb / 1024:.1f} MiB")
+    assert peak_kb * 1024 < int(stack.settings.values["QueryMemorySize"]) * 1024 * 1024
