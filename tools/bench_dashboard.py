@@ -15,10 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import chromium  # noqa: E402
 from local_stack import LocalStack  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
-from oracle import INTERVALS  # noqa: E402
+from meterfiles import interval_labels  # noqa: E402
 
 
 def days(count):
@@ -45,7 +42,7 @@ def median_render(driver, stack, first, last, draws=7):
 
 def main():
     year = days(366)
-    rows = ["Meter,Date," + ",".join(INTERVALS)] + [
+    rows = ["Meter,Date," + ",".join(interval_labels(48))] + [
         ",".join([f"M{meter}", day] + [f"{meter}.{slot:03d}" for slot in range(48)]) for meter in range(3) for day in year]
     with LocalStack(stage="bench-dashboard", work_dir=tempfile.mkdtemp(), tenant="acme", max_seconds=900) as stack:
         stack.s3.put_object(Bucket=stack.settings.bucket, Key="incoming/acme/year.csv", Body="\n".join(rows).encode())
