@@ -48,7 +48,8 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
 	$(MAKE) --no-print-directory package
-	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q Tests/Differential Tests/Binaries \
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup \
+		Tests/Differential Tests/Binaries \
 		Tests/Ingest Tests/Query Tests/Deployment Tests/Acceptance
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file, and on a ~1 GB NEM12 file of 5-minute

@@ -15,6 +15,9 @@ from apigw import Response, v1, v2
 from oracle import expected_totals, wide_file
 from stack import ROOT, Stack, sqs_event
 
+# The contract test reads the answers the API tests gathered: they run in one worker, in file order.
+pytestmark = pytest.mark.xdist_group("api-contract")
+
 CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 DAYS = [(datetime.date(2024, 4, 1) + datetime.timedelta(days=n)).isoformat() for n in range(40)]
 ODD_METER = "MTR/1 é+%"

@@ -16,6 +16,9 @@ from stack import PostGate, Stack, sqs_event
 
 import test_api
 
+# The contract test reads the answers the API tests gathered: they run in one worker, in file order.
+pytestmark = pytest.mark.xdist_group("api-contract")
+
 FILE = wide_file([("u1", "2024-06-01", ["0.5"] * 48), ("u2", "2024-06-01", ["1.25"] * 48)]).encode()
 
 

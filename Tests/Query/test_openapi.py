@@ -4,11 +4,15 @@ import json
 import re
 
 import jsonschema
+import pytest
 import referencing
 from openapi_spec_validator import validate
 from stack import OPENAPI
 
 import test_api
+
+# The contract test reads the answers the API tests gathered: they run in one worker, in file order.
+pytestmark = pytest.mark.xdist_group("api-contract")
 
 DOCUMENT = json.loads(OPENAPI.read_text())
 
