@@ -33,6 +33,7 @@ def site(moto, tmp_path_factory):
     yield type("Site", (), {"stack": stack, "gate": gate, "query": query, "ingest": ingest})
     for process in (ingest, query, gate):
         process.stop()
+    stack.close()  # the stream's folder, started by `totals`
 
 
 def call(site, event):
