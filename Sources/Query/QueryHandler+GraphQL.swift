@@ -1,12 +1,13 @@
 import GraphQL
 import JSON
 import LambdaEvents
+import LambdaRuntime
 
 /// `POST /graphql` (a JSON body) and `GET /graphql?query=` (GraphQL over HTTP): the request is read, run against
 /// the consumption schema bound to the caller's tenant, and answered 200 with the spec's `{data, errors}`; a request
 /// that is not a GraphQL request at all is a 400 with `errors`.
 extension QueryHandler {
-    func graphQL(_ request: APIGatewayRequest, tenant: String) -> APIGatewayResponse {
+    func graphQL(_ request: APIGatewayRequest, tenant: String, logger: LambdaLogger) -> APIGatewayResponse {
         let parsed: GraphQLRequest
         switch GraphQLRequest.read(request) {
         case .success(let found): parsed = found
@@ -18,7 +19,7 @@ extension QueryHandler {
             meterDays: { (query, meter) throws(QueryFailure) in try self.meterPage(query, tenant: tenant, meter: meter)
             },
             ingestions: { (query) throws(QueryFailure) in try self.ingestionPage(query, tenant: tenant) },
-            error: { failure in self.fieldError(failure, request: request) })
+            error: { failure in self.fieldError(failure, request: request, logger: logger) })
         let result = Executor(schema: ConsumptionGraph.schema(pages)).execute(
             query: parsed.query, operationName: parsed.operationName, variables: parsed.variables)
         return Self.json(200, result)
@@ -26,7 +27,9 @@ extension QueryHandler {
 
     /// What a field's failure tells the client: a refusal as the REST API words it (its code and field in
     /// `extensions`); an internal failure only by the request id, its detail logged.
-    private func fieldError(_ failure: QueryFailure, request: APIGatewayRequest) -> GraphQLError {
+    private func fieldError(_ failure: QueryFailure, request: APIGatewayRequest, logger: LambdaLogger)
+        -> GraphQLError
+    {
         switch failure {
         case .api(let refusal):
             return GraphQLError(

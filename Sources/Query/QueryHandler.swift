@@ -16,8 +16,6 @@ public final class QueryHandler {
     private let graphQLSchemaDocument: [UInt8]
     private let dashboard: DashboardPage
     private let uploads: UploadDesk
-    /// The request's logger, for failures a GraphQL field reports as an error of its own.
-    private(set) var logger = LambdaLogger(usesJSON: true, minimumLevel: .error, write: { _ in })
 
     /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first; `s3` signs upload forms.
     public init(
@@ -45,9 +43,8 @@ public final class QueryHandler {
 
     /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
     public func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
-        self.logger = logger
         do throws(QueryFailure) {
-            return try answer(request)
+            return try answer(request, logger: logger)
         } catch {
             switch error {
             case .api(let refusal):
@@ -82,7 +79,9 @@ public final class QueryHandler {
         }
     }
 
-    private func answer(_ request: APIGatewayRequest) throws(QueryFailure) -> APIGatewayResponse {
+    private func answer(_ request: APIGatewayRequest, logger: LambdaLogger) throws(QueryFailure)
+        -> APIGatewayResponse
+    {
         guard let route = Route.match(request) else {
             throw .api(.notFound("no such resource: \(request.rawPath.prefix(100))"))
         }
@@ -90,12 +89,7 @@ public final class QueryHandler {
             throw .api(.methodNotAllowed(request.method, allowed: route.methods.joined(separator: ", ")))
         }
         // The documents are public: they are answered before any tenant is looked for.
-        if route == .openAPI { return openAPIResponse }
-        if route == .dashboard { return dashboard.response }
-        if route == .graphQLSchema {
-            return APIGatewayResponse(
-                statusCode: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: graphQLSchemaDocument)
-        }
+        if let document = publicDocument(route) { return document }
         try checkPathParameters(route)
         let tenant = try tenants.tenant(of: request)
         switch route {
@@ -130,9 +124,9 @@ public final class QueryHandler {
             }
             return Self.json(200, .object(answer))
         case .openAPI, .graphQLSchema, .dashboard:
-            return openAPIResponse
+            return publicDocument(route) ?? openAPIResponse
         case .graphQL:
-            return graphQL(request, tenant: tenant)
+            return graphQL(request, tenant: tenant, logger: logger)
         case .uploads:
             _ = try parameters(request, [])
             return try uploads.start(request.body, tenant: tenant)
@@ -163,6 +157,18 @@ public final class QueryHandler {
 
     /// S3's limit on a key's length.
     static let maxKeyBytes = 1024
+
+    /// The answer of a resource anyone may read (the API's descriptions and the dashboard), nil for the others.
+    private func publicDocument(_ route: Route) -> APIGatewayResponse? {
+        switch route {
+        case .openAPI: return openAPIResponse
+        case .dashboard: return dashboard.response
+        case .graphQLSchema:
+            return APIGatewayResponse(
+                statusCode: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: graphQLSchemaDocument)
+        default: return nil
+        }
+    }
 
     private var openAPIResponse: APIGatewayResponse {
         APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
