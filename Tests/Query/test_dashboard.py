@@ -115,8 +115,8 @@ def test_bars_and_table_say_what_the_api_says_and_a_day_drills_down_to_a_meters_
         sum(1 for d in expected if float(d["notActual"]) > 0) == 1
     assert browser.execute_script("return document.querySelectorAll('rect.export').length") == 1
     assert browser.execute_script("return document.querySelectorAll('text.gap').length") == 1
-    assert browser.execute_script("return document.querySelector('tr.rejected td').textContent") == \
-        "incoming/acme/bad.csv"
+    # The ingestions are fetched after the days are drawn.
+    assert wait(browser, "return document.querySelector('tr.rejected td')?.textContent") == "incoming/acme/bad.csv"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "dashboard.png"))
 
