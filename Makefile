@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo fuzz build release lint destroy system-packages package build-IngestFunction build-QueryFunction
+.PHONY: test bench demo fuzz build release lint destroy system-packages package build-IngestFunction build-AnalyticsFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -96,6 +96,10 @@ package: system-packages
 
 # What `sam build` calls (BuildMethod: makefile), with ARTIFACTS_DIR set; run it with --build-in-source.
 build-IngestFunction: package
+	unzip -o -q $(PACKAGE_DIR)/ingest.zip -d "$(ARTIFACTS_DIR)"
+
+# The analytics function runs the ingest function's code (a scheduled event is its analytics run).
+build-AnalyticsFunction: package
 	unzip -o -q $(PACKAGE_DIR)/ingest.zip -d "$(ARTIFACTS_DIR)"
 
 build-QueryFunction: package

@@ -15,6 +15,8 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
+import template_yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS = ROOT / "Tests" / "Servers"
 # The emulator is a dev tool (debug build is fine); the functions are the release binaries that ship.
@@ -142,14 +144,13 @@ def relay(handler, status, headers, data):
 
 
 def create_table(dynamodb, table):
-    """The table as template.yaml declares it: on demand, string `pk` and `sk`, and a stream of old and new images
+    """The table as template.yaml declares it: on demand, its keys and indexes, and a stream of old and new images
     (the day sums follow the meter-day items through it). Returns the stream's ARN."""
+    declared = template_yaml.load((ROOT / "template.yaml").read_text())["Resources"]["ConsumptionTable"]["Properties"]
     answer = dynamodb.create_table(
-        TableName=table, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                              {"AttributeName": "sk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        TableName=table, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=declared["AttributeDefinitions"],
+        KeySchema=declared["KeySchema"], GlobalSecondaryIndexes=declared["GlobalSecondaryIndexes"],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": declared["StreamSpecification"]["StreamViewType"]})
     return answer["TableDescription"]["LatestStreamArn"]
 
 

@@ -62,6 +62,11 @@ class TemplateSettings:
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()
                                    if k not in ("ALERT_TOPIC_ARN", "WORK_QUEUE_URL")}
         self.alert_topic = self.evaluate(resources["FileAlertTopic"]["Properties"]["TopicName"])
+        analytics = resources["AnalyticsFunction"]["Properties"]
+        self.analytics_timeout = int(self.evaluate(analytics["Timeout"]))
+        self.analytics_environment = {k: str(self.evaluate(v)) for k, v in analytics["Environment"]["Variables"].items()}
+        self.analytics_rule = f"{self.evaluate(analytics['FunctionName'])}-schedule"
+        self.analytics_every = rate_seconds(self.evaluate(analytics["Events"]["Schedule"]["Properties"]["Schedule"]))
         query = resources["QueryFunction"]["Properties"]
         self.query_timeout = int(self.evaluate(query["Timeout"]))
         # The page-token secret is a stack resource: locally it is made in moto's Secrets Manager at start-up, and its
@@ -99,12 +104,23 @@ class TemplateSettings:
         raise KeyError(f"no local value for {node}")
 
 
+def rate_seconds(expression):
+    """The period of an EventBridge rate expression (`rate(15 minutes)`), in seconds."""
+    match = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression)
+    if not match:
+        raise ValueError(f"the local stack runs rate() schedules only, not {expression}")
+    unit = {"minute": 60, "hour": 3600, "day": 86_400}[match.group(2).rstrip("s")]
+    return int(match.group(1)) * unit
+
+
 class LocalStack:
     """Starts everything, wires it as template.yaml does, and stops every process it started."""
 
     def __init__(self, stage="local", work_dir=None, visibility_timeout=None, chaos_seed=None, max_seconds=86_400,
-                 tenant="demo"):
-        self.settings = TemplateSettings(stage)
+                 tenant="demo", parameters=None, analytics_every=None):
+        self.settings = TemplateSettings(stage, parameters)
+        # The schedule's period; a test or the demo shortens it (EventBridge's shortest rate is a minute).
+        self.analytics_every = analytics_every or self.settings.analytics_every
         self.work_dir = Path(work_dir or ROOT / ".build" / "local-stack")
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.visibility_timeout = visibility_timeout or self.settings.visibility_timeout
@@ -137,6 +153,10 @@ class LocalStack:
                                                           "WORK_QUEUE_URL": self.work_queue_url},
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
+            # The analytics function: the ingest bootstrap with its own settings, as template.yaml deploys it.
+            self.analytics = LambdaHost(RELEASE / "ingest", {**self.settings.analytics_environment, **credentials},
+                                        timeout_ms=self.settings.analytics_timeout * 1000, max_seconds=self.max_seconds)
+            self.processes.append(self.analytics)
             # Upload forms are signed for the front, where browsers and `consumption upload` send them.
             self.query = LambdaHost(RELEASE / "query", {**self.settings.query_environment, **credentials,
                                                         "AWS_ENDPOINT_URL_S3": self.endpoint,
@@ -158,6 +178,8 @@ class LocalStack:
                 sort_key_prefix=self.settings.stream_sort_key_prefix)
             self.folder = threading.Thread(target=self._fold, name="stream-event-source", daemon=True)
             self.folder.start()
+            self.scheduler = threading.Thread(target=self._schedule, name="analytics-schedule", daemon=True)
+            self.scheduler.start()
             self.gateway = ThreadingHTTPServer(("127.0.0.1", 0), self._gateway_handler())
             self.gateway.daemon_threads = True
             threading.Thread(target=self.gateway.serve_forever, name="api-gateway", daemon=True).start()
@@ -173,7 +195,7 @@ class LocalStack:
             if server:
                 server.shutdown()
                 server.server_close()
-        for thread in [*getattr(self, "pollers", []), getattr(self, "folder", None)]:
+        for thread in [*getattr(self, "pollers", []), getattr(self, "folder", None), getattr(self, "scheduler", None)]:
             if thread:
                 thread.join(timeout=30)
         for process in reversed(self.processes):
@@ -340,6 +362,27 @@ class LocalStack:
                     return
                 print(f"stream poller: {error}", file=sys.stderr)
             self.stopping.wait(0.5)
+
+    # ------------------------------------------------------------------ the analytics schedule
+    def _schedule(self):
+        """EventBridge's schedule: the analytics function invoked every period with a Scheduled Event. A failed run
+        is not retried (the template's RetryPolicy: the next run takes the marks left)."""
+        while not self.stopping.wait(self.analytics_every):
+            try:
+                self.run_analytics()
+            except Exception as error:  # moto or the host stopping under us at shutdown
+                if self.stopping.is_set():
+                    return
+                print(f"analytics schedule: {error}", file=sys.stderr)
+
+    def run_analytics(self):
+        """One scheduled run now, as the schedule makes it; returns the function's answer (its summary)."""
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": ACCOUNT, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": REGION,
+                 "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{self.settings.analytics_rule}"], "detail": {}}
+        with self.lock:
+            self.deliveries["schedules"] = self.deliveries.get("schedules", 0) + 1
+        return self.analytics.invoke(event, timeout=self.settings.analytics_timeout + 30)
 
     def alerts(self):
         """The file alerts published so far (each message's JSON), taken from the subscribed queue."""

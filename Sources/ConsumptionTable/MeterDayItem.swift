@@ -47,6 +47,9 @@ public struct MeterDayItem: Sendable, Equatable {
         public static let line = "line"
         public static let generation = "generation"
         public static let computed = "computed"
+        /// The `DayMeters` index's keys, present while a reading counts.
+        public static let dayShard = "dayShard"
+        public static let meter = "meter"
     }
 
     public static func key(tenant: String, meter: String, date: CalendarDate) -> JSONValue {
@@ -72,9 +75,15 @@ public struct MeterDayItem: Sendable, Equatable {
         computed = AttributeValues.integer(item, Attribute.computed) ?? 0
     }
 
-    /// The attributes an offer or a recompute sets for `counting` (a recompute that finds nothing removes them).
-    public static func countingAttributes(_ counting: Counting, date: CalendarDate) -> [String: JSONValue] {
+    /// The attributes an offer or a recompute sets for `counting` (a recompute that finds nothing removes them),
+    /// the `DayMeters` index's keys among them.
+    public static func countingAttributes(_ counting: Counting, tenant: String, meter: String, date: CalendarDate)
+        -> [String: JSONValue]
+    {
         var attributes = counting.source.attributes
+        attributes[Attribute.dayShard] = AttributeValues.string(
+            TableKeys.dayShard(tenant: tenant, date: date, shard: TableKeys.shard(ofMeter: meter)))
+        attributes[Attribute.meter] = AttributeValues.string(meter)
         attributes[Attribute.value] = AttributeValues.number(counting.value)
         attributes[Attribute.line] = AttributeValues.number(counting.line)
         attributes[Attribute.date] = AttributeValues.string(date.description)
@@ -90,5 +99,6 @@ public struct MeterDayItem: Sendable, Equatable {
 
     /// What a recompute removes when no reading counts any more.
     public static let countingAttributeNames =
-        VersionIdentity.attributeNames + [Attribute.value, Attribute.line] + ReadingMarks.attributeNames
+        VersionIdentity.attributeNames + [Attribute.value, Attribute.line, Attribute.dayShard, Attribute.meter]
+        + ReadingMarks.attributeNames
 }

@@ -16,6 +16,10 @@ import JSON
 /// | tenant settings | `T#t#SETTINGS` | `settings` |
 /// | settle job (a large version settled in parts) | `T#t#SETTLE` | `<source>#<offer or retire>#<tag>#<switch>` |
 /// | API key -> tenant (table-wide) | `APIKEYS` | `<API key id>` |
+/// | day waiting for the analytics layer (table-wide) | `ANALYTICS` | `<tenant>#<date>` |
+///
+/// The index `DayMeters` finds a day's meters: a meter-day item with a counting reading carries `dayShard`
+/// (`T#t#D#<date>#<shard>`) and `meter`, so one day's meters are `shardCount` Queries of the index.
 ///
 /// `<source>` is 32 hex digits of SHA-256(key), `<tag>` the 16-hex-digit `ObjectVersion.tag`, so the fixed-length
 /// parts come first and meter ids or keys of any characters can end a key without escaping.
@@ -111,6 +115,23 @@ public enum TableKeys {
 
     public static func ledgerSort(key: String, tag: String) -> String {
         "\(ledgerKeyPrefix(key))#\(tag)"
+    }
+
+    /// The global secondary index on the meter-day items that hold a counting reading (sparse: no reading, no entry).
+    public static let dayMetersIndex = "DayMeters"
+
+    /// The index's partition key of a day's meters in one shard (the shard of `shard(ofMeter:)`, so the meters
+    /// of index partition `s` are the ones summed in the day's sum shard `s`).
+    public static func dayShard(tenant: String, date: CalendarDate, shard: Int) -> String {
+        "T#\(tenant)#D#\(date)#\(shardLabel(shard))"
+    }
+
+    /// The table-wide partition of the days whose totals or meter-days changed since the analytics layer last
+    /// wrote them.
+    public static let analyticsPartition = "ANALYTICS"
+
+    public static func analyticsSort(tenant: String, date: CalendarDate) -> String {
+        "\(tenant)#\(date)"
     }
 
     /// The one table-wide partition: which tenant each API key id belongs to.

@@ -42,6 +42,11 @@ public struct IngestConfiguration: Sendable, Equatable {
     public var maxInflatedBytes: Int
     public var maxInflationRatio: Int
     public var maxGatheredMeterDays: Int
+    /// Where scheduled runs write the analytics layer (`ANALYTICS_BUCKET`, nil: this function writes none), under
+    /// `ANALYTICS_PREFIX`; a day is written once its mark is `ANALYTICS_QUIET_SECONDS` old.
+    public var analyticsBucket: String?
+    public var analyticsPrefix: String
+    public var analyticsQuietSeconds: Int
     /// Where the market zones' TZif files are looked for, in order: `ZONEINFO_DIR` alone when set; else the
     /// package's `zoneinfo/`, then the system's tzdata (a run on the build machine).
     public var zoneinfoDirectories: [String]
@@ -103,6 +108,11 @@ public struct IngestConfiguration: Sendable, Equatable {
         guard !reports.hasPrefix(incoming), !incoming.hasPrefix(reports) else {
             throw invalid("REPORTS_PREFIX", "a prefix that neither contains nor lies inside INCOMING_PREFIX")
         }
+        let analytics = try prefix("ANALYTICS_PREFIX", default: "analytics/")
+        // Analytics files under the incoming prefix would be read back as meter files.
+        guard !analytics.hasPrefix(incoming), !incoming.hasPrefix(analytics) else {
+            throw invalid("ANALYTICS_PREFIX", "a prefix that neither contains nor lies inside INCOMING_PREFIX")
+        }
         let tenant = value("DEFAULT_TENANT") ?? "default"
         guard Tenancy.isValidTenant(tenant) else { throw invalid("DEFAULT_TENANT", Tenancy.tenantRule) }
         let allowNegative: Bool
@@ -141,6 +151,8 @@ public struct IngestConfiguration: Sendable, Equatable {
             maxGatheredMeterDays: try integer(
                 "MAX_GATHERED_METER_DAYS", default: Self.gatheredMeterDays(memoryMegabytes: memory),
                 range: 1...50_000_000),
+            analyticsBucket: value("ANALYTICS_BUCKET"), analyticsPrefix: analytics,
+            analyticsQuietSeconds: try integer("ANALYTICS_QUIET_SECONDS", default: 30, range: 0...86_400),
             zoneinfoDirectories: value("ZONEINFO_DIR").map { [$0] }
                 ?? [value("LAMBDA_TASK_ROOT").map { "\($0)/zoneinfo" }, "/usr/share/zoneinfo"].compactMap { $0 })
     }

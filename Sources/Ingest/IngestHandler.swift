@@ -4,7 +4,7 @@ import LambdaEvents
 import LambdaRuntime
 import Timekeeping
 
-/// The function's entry: tells the event's kind (SQS batch, direct S3 notification, backfill) and answers as
+/// The function's entry: tells the event's kind (SQS batch, stream batch, direct S3 notification, backfill, schedule) and answers as
 /// Lambda expects for it.
 public final class IngestHandler {
     private let configuration: IngestConfiguration
@@ -41,6 +41,9 @@ public final class IngestHandler {
             }
             let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger, metrics: metrics)
             return try runner.run(request, deadline: deadline).json.serializedBytes
+        }
+        if ScheduledEvent.isScheduled(json) {
+            return try runAnalytics(context: context, deadline: deadline).json.serializedBytes
         }
         if DynamoDBStreamEvent.isStreamBatch(json) {
             return try handleStreamBatch(json, context: context, deadline: deadline).json.serializedBytes
@@ -124,6 +127,30 @@ public final class IngestHandler {
         }
     }
 
+    /// The schedule's run: the days marked since the last one, into the analytics layer. A run that cannot read the
+    /// marks fails (the schedule tries again); a day that cannot be written waits for the next run.
+    private func runAnalytics(context: LambdaContext, deadline: Deadline) throws -> AnalyticsRun.Summary {
+        guard let bucket = configuration.analyticsBucket else {
+            throw LambdaError(
+                errorType: "Ingest.InvalidEvent",
+                errorMessage: "a scheduled event, but ANALYTICS_BUCKET is not set: this function writes no analytics")
+        }
+        let writer = AnalyticsWriter(
+            s3: s3, dynamo: dynamo, table: configuration.tableName, bucket: bucket,
+            layout: AnalyticsLayout(prefix: configuration.analyticsPrefix),
+            parallelism: configuration.writeParallelism)
+        let run = AnalyticsRun(
+            writer: writer, dynamo: dynamo, table: configuration.tableName,
+            quietMilliseconds: configuration.analyticsQuietSeconds * 1000, logger: context.logger)
+        do throws(IngestFailure) {
+            let summary = try run.run(nowMilliseconds: WallClock.nowMilliseconds(), deadline: deadline)
+            context.logger.info("analytics run", summary.json.objectValue ?? [:])
+            return summary
+        } catch {
+            throw LambdaError(errorType: "Ingest.AnalyticsRun", errorMessage: error.description)
+        }
+    }
+
     /// The day sums follow the meter-day items: the batch is folded in, and a part that could not be applied is
     /// handed back from its first record (Lambda resumes the shard there; what was applied is not applied again).
     private func handleStreamBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws
@@ -142,6 +169,7 @@ public final class IngestHandler {
         var fields: [String: JSONValue] = [
             "shard": .string(batch.shardID), "records": .integer(outcome.records), "changes": .integer(outcome.changes),
             "updates": .integer(outcome.updates), "duplicates": .integer(outcome.duplicates),
+            "marks": .integer(outcome.marks),
         ]
         if let resume = outcome.resumeFrom {
             fields["resumeFrom"] = .string(resume)

@@ -76,7 +76,9 @@ struct MeterDayRecomputer {
             if let best {
                 let counting = MeterDayItem.Counting(
                     source: best.source, value: best.value, line: best.line, marks: best.marks)
-                update.set(MeterDayItem.countingAttributes(counting, date: day.date))
+                update.set(
+                    MeterDayItem.countingAttributes(
+                        counting, tenant: tenant, meter: day.meter.text, date: day.date))
                 for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             } else {
                 for name in MeterDayItem.countingAttributeNames { update.remove(name) }

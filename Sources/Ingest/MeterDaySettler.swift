@@ -285,7 +285,8 @@ struct MeterDaySettler {
             var update = UpdateExpression()
             let counting = MeterDayItem.Counting(
                 source: source, value: entry.value, line: entry.line, marks: entry.marks)
-            update.set(MeterDayItem.countingAttributes(counting, date: entry.date))
+            update.set(
+                MeterDayItem.countingAttributes(counting, tenant: tenant, meter: entry.meter, date: entry.date))
             for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             let generation = update.name(MeterDayItem.Attribute.generation)
             let computed = update.name(MeterDayItem.Attribute.computed)

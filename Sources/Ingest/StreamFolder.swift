@@ -10,6 +10,10 @@ import Timekeeping
 /// adds `new - old` (value, and one meter more or less). A batch's records are grouped by the sum shard they change
 /// and each group is one UpdateItem, conditioned on the highest sequence number of this stream shard already
 /// applied there: a record delivered again (a retried, bisected or repeated batch) is never added twice.
+///
+/// Then it marks each day whose counting readings changed (`AnalyticsMark`), for the analytics layer: after the
+/// sums, so a mark is never older than the sums it asks to be written. A batch whose marks fail is handed back whole
+/// (its sums are recognised as applied the second time).
 public struct StreamFolder {
     let dynamo: DynamoDBClient
     let table: String
@@ -89,6 +93,7 @@ public struct StreamFolder {
         public var changes = 0
         public var updates = 0
         public var duplicates = 0
+        public var marks = 0
         /// Where Lambda must resume this shard: the first record of a group that could not be applied, and why.
         public var resumeFrom: String?
         public var failure: String?
@@ -98,6 +103,7 @@ public struct StreamFolder {
         var outcome = Outcome(records: event.records.count)
         var groups: [SumShard: [Change]] = [:]
         var seen = Set<StreamSequence>()
+        var changedDays: [AnalyticsDay: StreamSequence] = [:]
         for record in event.records {
             guard let sequence = StreamSequence(record.sequenceNumber) else {
                 throw .corruptItem("stream record \(record.eventID) has sequence number '\(record.sequenceNumber)'")
@@ -110,6 +116,11 @@ public struct StreamFolder {
             let old = record.oldImage.flatMap(MeterDayItem.init(item:))
             let new = record.newImage.flatMap(MeterDayItem.init(item:))
             guard let day = new ?? old else { continue }
+            // Another reading counting with the same value changes no sum, but does change the analytics rows.
+            if old?.counting != new?.counting {
+                let marked = AnalyticsDay(tenant: day.tenant, date: day.date)
+                changedDays[marked] = max(changedDays[marked] ?? sequence, sequence)
+            }
             let change = Change(sequence: sequence, delta: Delta(from: old?.counting, to: new?.counting))
             // A recompute's bump, or an offer of the same value, changes no sum.
             guard !change.delta.isNone else { continue }
@@ -145,7 +156,32 @@ public struct StreamFolder {
             }
         }
         outcome.resumeFrom = unapplied.min { $0.sequence < $1.sequence }?.sequence.text
+        do throws(AWSError) {
+            try mark(changedDays, streamShard: event.shardID, now: now)
+            outcome.marks = changedDays.count
+        } catch {
+            let first = event.records.compactMap { StreamSequence($0.sequenceNumber) }.min()
+            outcome.resumeFrom = first?.text
+            outcome.failure = "marking days for the analytics layer: \(error)"
+        }
         return outcome
+    }
+
+    struct AnalyticsDay: Hashable {
+        var tenant: String
+        var date: CalendarDate
+    }
+
+    /// Puts a mark for each changed day; its token names this shard's newest record of the day, so every put that
+    /// follows a new change differs from the marks before it.
+    private func mark(_ days: [AnalyticsDay: StreamSequence], streamShard: String, now: String) throws(AWSError) {
+        guard !days.isEmpty else { return }
+        let puts: [JSONValue] = days.map { day, sequence in
+            let mark = AnalyticsMark(
+                tenant: day.tenant, date: day.date, token: "\(streamShard)/\(sequence.padded)", markedAt: now)
+            return ["PutRequest": ["Item": mark.item]]
+        }
+        try dynamo.batchWrite(table: table, requests: puts, maxInFlight: parallelism, deadline: deadline)
     }
 
     /// Some of these records were applied before: read how far this stream shard got at the sum shard, and apply

@@ -8,8 +8,8 @@ import JSON
 enum ConsumptionGraph {
     /// The answers a resolver needs, bound to one request's tenant.
     struct Pages {
-        let day: (String) throws(QueryFailure) -> QueryStore.DayTotal?
-        let days: (QueryParameters) throws(QueryFailure) -> (days: [QueryStore.DayTotal], nextToken: String?)
+        let day: (String) throws(QueryFailure) -> DayTotal?
+        let days: (QueryParameters) throws(QueryFailure) -> (days: [DayTotal], nextToken: String?)
         let meterDays:
             (QueryParameters, String) throws(QueryFailure) -> (readings: [QueryStore.MeterReading], nextToken: String?)
         let ingestions: (QueryParameters) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
@@ -154,7 +154,7 @@ enum ConsumptionGraph {
             values: LedgerStatus.allCases.map { ($0.rawValue, nil) }),
     ]
 
-    private static func dayJSON(_ day: QueryStore.DayTotal) -> JSONValue {
+    private static func dayJSON(_ day: DayTotal) -> JSONValue {
         var fields = QueryHandler.dayJSON(day)
         fields["estimated"] = fields.removeValue(forKey: "notActual")
         return .object(fields)

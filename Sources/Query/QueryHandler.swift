@@ -264,7 +264,7 @@ public final class QueryHandler {
     }
 
     /// One day's totals of the tenant, nil when it has no data that day.
-    func dayTotal(_ text: String, tenant: String) throws(QueryFailure) -> QueryStore.DayTotal? {
+    func dayTotal(_ text: String, tenant: String) throws(QueryFailure) -> DayTotal? {
         let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
         return try reading { () throws(AWSError) in
             try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days.first
@@ -274,7 +274,7 @@ public final class QueryHandler {
     /// A page of a tenant's day totals: `from`, `to`, `limit` and `nextToken` checked as the REST API does. The
     /// REST API and GraphQL both answer with it (their tokens are the same).
     func dayPage(_ query: QueryParameters, tenant: String) throws(QueryFailure)
-        -> (days: [QueryStore.DayTotal], nextToken: String?)
+        -> (days: [DayTotal], nextToken: String?)
     {
         let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
         let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
@@ -358,7 +358,7 @@ public final class QueryHandler {
         }
     }
 
-    static func dayJSON(_ day: QueryStore.DayTotal) -> [String: JSONValue] {
+    static func dayJSON(_ day: DayTotal) -> [String: JSONValue] {
         [
             "date": .string(day.date.description), "total": .string(day.total.description),
             "meters": .integer(day.meters),

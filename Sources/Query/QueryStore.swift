@@ -9,20 +9,6 @@ struct QueryStore {
     let dynamo: DynamoDBClient
     let table: String
 
-    struct DayTotal: Equatable {
-        var date: CalendarDate
-        var total: ExactDecimal
-        var meters: Int
-        var notActual: ExactDecimal
-        var incompleteMeters: Int
-        var exported: ExactDecimal
-        var exportMeters: Int
-        var updatedAt: String
-
-        /// Whether any meter-day counts on the day, consumed or exported.
-        var hasData: Bool { meters > 0 || exportMeters > 0 }
-    }
-
     struct MeterReading {
         var date: CalendarDate
         var value: ExactDecimal
@@ -53,22 +39,11 @@ struct QueryStore {
             "Limit": .integer((limit + 1) * TableKeys.shardCount),
         ]
         let resume = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 1000) { items, _ in
-            for item in items {
-                guard let shard = DaySumItem(item: item) else { continue }
+            for shard in items.compactMap(DaySumItem.init(item:)) {
                 if let last = days.last, last.date == shard.date {
-                    days[days.count - 1].total += shard.total
-                    days[days.count - 1].meters += shard.meters
-                    days[days.count - 1].notActual += shard.notActual
-                    days[days.count - 1].incompleteMeters += shard.incompleteMeters
-                    days[days.count - 1].exported += shard.exported
-                    days[days.count - 1].exportMeters += shard.exportMeters
-                    days[days.count - 1].updatedAt = max(last.updatedAt, shard.updatedAt)
+                    days[days.count - 1].add(shard)
                 } else {
-                    days.append(
-                        DayTotal(
-                            date: shard.date, total: shard.total, meters: shard.meters, notActual: shard.notActual,
-                            incompleteMeters: shard.incompleteMeters, exported: shard.exported,
-                            exportMeters: shard.exportMeters, updatedAt: shard.updatedAt))
+                    days.append(DayTotal(shard))
                 }
             }
             // The last day seen may go on in the next page; the others are whole.

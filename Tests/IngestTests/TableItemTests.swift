@@ -90,11 +90,18 @@ import Testing
         #expect(ReadingItem(item: reading.item) == reading)
 
         var item = MeterDayItem.key(tenant: "acme", meter: "m#1", date: date).objectValue!
-        item.merge(
-            MeterDayItem.countingAttributes(.init(source: source, value: ExactDecimal("2")!, line: 3), date: date)
-        ) { $1 }
+        let counting = MeterDayItem.countingAttributes(
+            .init(source: source, value: ExactDecimal("2")!, line: 3), tenant: "acme", meter: "m#1", date: date)
+        item.merge(counting) { $1 }
         let day = try #require(MeterDayItem(item: .object(item)))
         #expect(day.meter == "m#1" && day.tenant == "acme" && day.counting?.value == ExactDecimal("2"))
+        // While a reading counts, the item is in the DayMeters index under its day and sum shard; a recompute that
+        // finds none removes it from there too.
+        let shard = TableKeys.shard(ofMeter: "m#1")
+        let label = shard < 10 ? "0\(shard)" : "\(shard)"
+        #expect(counting["dayShard"] == AttributeValues.string("T#acme#D#2024-05-01#\(label)"))
+        #expect(counting["meter"] == AttributeValues.string("m#1"))
+        #expect(Set(counting.keys).isSubset(of: MeterDayItem.countingAttributeNames + [MeterDayItem.Attribute.date]))
         #expect(MeterDayItem(item: reading.item) == nil)  // a reading is no meter-day
     }
 
@@ -129,7 +136,9 @@ import Testing
         #expect(ReadingItem(item: reading.item)?.marks == marks)
         let counting = MeterDayItem.Counting(source: source, value: ExactDecimal("2")!, line: 5, marks: marks)
         var item = MeterDayItem.key(tenant: "acme", meter: "6123456789/B1", date: date).objectValue!
-        item.merge(MeterDayItem.countingAttributes(counting, date: date)) { $1 }
+        item.merge(MeterDayItem.countingAttributes(counting, tenant: "acme", meter: "6123456789/B1", date: date)) {
+            $1
+        }
         #expect(MeterDayItem(item: .object(item))?.counting?.marks == marks)
         // A plain reading taking over removes every mark another left.
         let plain = MeterDayItem.Counting(source: source, value: ExactDecimal("1")!, line: 3)

@@ -1,0 +1,209 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import Timekeeping
+
+/// Writes one tenant's day to the analytics layer (`AnalyticsLayout`): the day's totals from its sum shards (as the
+/// API reads them) and its meter-days from the `DayMeters` index, whole files put again each time, so writing a day
+/// twice writes the same bytes. Costs one Query of the sum shards, `shardCount` Queries of the index (a page per
+/// ~1 MB), and two PUTs (or DELETEs, when no meter-day counts on the day any more).
+///
+/// The two sources are kept apart and in step by different paths (the stream fold, the index), so a day is written
+/// only when they agree shard by shard: the rows of index partition `s` add up to sum shard `s`. Otherwise it is
+/// `unsettled`: nothing is written, and the caller tries again later.
+public struct AnalyticsWriter {
+    let s3: S3Client
+    let dynamo: DynamoDBClient
+    let table: String
+    let bucket: String
+    let layout: AnalyticsLayout
+    let parallelism: Int
+
+    public init(
+        s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout, parallelism: Int
+    ) {
+        self.s3 = s3
+        self.dynamo = dynamo
+        self.table = table
+        self.bucket = bucket
+        self.layout = layout
+        self.parallelism = parallelism
+    }
+
+    public enum Outcome: Equatable, Sendable {
+        /// Both files put: this many meter-day rows, this many compressed bytes.
+        case written(meterDays: Int, bytes: Int)
+        /// No meter-day counts on the day: its files are deleted (if there were any).
+        case removed
+        /// The index and the sums disagree (one of them has not caught up): nothing written.
+        case unsettled(String)
+    }
+
+    public func write(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure) -> Outcome {
+        guard !deadline.hasPassed else { throw .deadlineNear }
+        let shards = try sumShards(tenant: tenant, date: date)
+        let rows = try meterDays(tenant: tenant, date: date, deadline: deadline)
+        for shard in 0..<TableKeys.shardCount {
+            let indexed = (rows[shard] ?? []).map { StreamFolder.Delta(from: nil, to: $0.counting) }
+                .reduce(StreamFolder.Delta(), +)
+            if let disagreement = Self.disagreement(indexed, shards[shard]) {
+                return .unsettled("shard \(shard): \(disagreement)")
+            }
+        }
+        guard let first = shards.values.first else { return try remove(tenant: tenant, date: date) }
+        let day = shards.values.dropFirst().reduce(into: DayTotal(first)) { $0.add($1) }
+        guard day.hasData else { return try remove(tenant: tenant, date: date) }
+
+        let daily = GzipDeflater()
+        daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyColumns))
+        daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyRow(day)))
+        let meterDays = GzipDeflater()
+        meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayColumns))
+        var count = 0
+        // Index order: by shard, then by meter id's bytes (the index's sort key), the same every time.
+        for shard in 0..<TableKeys.shardCount {
+            for item in rows[shard] ?? [] {
+                guard let counting = item.counting else { continue }
+                meterDays.append(
+                    AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, counting)))
+                count += 1
+            }
+        }
+        let files = [
+            (layout.meterDaysKey(tenant: tenant, date: date), meterDays.finish()),
+            (layout.dailyKey(tenant: tenant, date: date), daily.finish()),
+        ]
+        do throws(AWSError) {
+            for (key, body) in files {
+                try s3.putObject(
+                    bucket: bucket, key: key, body: body, contentType: "text/tab-separated-values", deadline: deadline)
+            }
+        } catch {
+            throw .aws(error)
+        }
+        return .written(meterDays: count, bytes: files.reduce(0) { $0 + $1.1.count })
+    }
+
+    /// The days of `range` that have sum shards: every day that ever held a meter-day (a day whose readings all went
+    /// keeps its shards, at zero), so every day the layer can hold a file of. One Query, page by page.
+    public func daysWithSums(tenant: String, range: ClosedRange<CalendarDate>) throws(IngestFailure) -> [CalendarDate] {
+        let parameters: [String: JSONValue] = [
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
+                ":from": AttributeValues.string("\(range.lowerBound)#"),
+                ":to": AttributeValues.string("\(range.upperBound)#~"),
+            ],
+            "ProjectionExpression": "sk",
+        ]
+        do throws(AWSError) {
+            var days: [CalendarDate] = []
+            _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
+                for item in items {
+                    guard let sk = AttributeValues.string(item, "sk"), let date = CalendarDate(String(sk.prefix(10)))
+                    else { continue }
+                    if days.last != date { days.append(date) }
+                }
+                return true
+            }
+            return days
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    private func remove(tenant: String, date: CalendarDate) throws(IngestFailure) -> Outcome {
+        do throws(AWSError) {
+            try s3.deleteObject(bucket: bucket, key: layout.dailyKey(tenant: tenant, date: date))
+            try s3.deleteObject(bucket: bucket, key: layout.meterDaysKey(tenant: tenant, date: date))
+        } catch {
+            throw .aws(error)
+        }
+        return .removed
+    }
+
+    /// The day's sum shards by shard number (a consistent Query: the sums as the API answers them now).
+    private func sumShards(tenant: String, date: CalendarDate) throws(IngestFailure) -> [Int: DaySumItem] {
+        let parameters: [String: JSONValue] = [
+            "ConsistentRead": true,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
+                ":from": AttributeValues.string("\(date)#"), ":to": AttributeValues.string("\(date)#~"),
+            ],
+        ]
+        do throws(AWSError) {
+            let items = try dynamo.query(table: table, parameters: parameters, maxPages: 10)
+            var shards: [Int: DaySumItem] = [:]
+            for shard in items.compactMap(DaySumItem.init(item:)) where shard.date == date {
+                shards[shard.shard] = shard
+            }
+            return shards
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// The day's counting meter-days, per index partition, in the index's order: `shardCount` Queries in parallel,
+    /// each followed page by page.
+    private func meterDays(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure)
+        -> [Int: [MeterDayItem]]
+    {
+        var rows: [Int: [MeterDayItem]] = [:]
+        var pending: [Int: JSONValue?] = Dictionary(uniqueKeysWithValues: (0..<TableKeys.shardCount).map { ($0, nil) })
+        // A page holds up to 1 MB: a million meters a day is about 200 pages in all.
+        var rounds = 0
+        while !pending.isEmpty {
+            rounds += 1
+            guard rounds <= 100_000 else { throw .corruptItem("DayMeters of \(date) still paging after 100,000 pages") }
+            let order = pending.keys.sorted()
+            let requests: [JSONValue] = order.map { shard in
+                var request: [String: JSONValue] = [
+                    "TableName": .string(table), "IndexName": .string(TableKeys.dayMetersIndex),
+                    "KeyConditionExpression": "dayShard = :shard",
+                    "ExpressionAttributeValues": [
+                        ":shard": AttributeValues.string(TableKeys.dayShard(tenant: tenant, date: date, shard: shard))
+                    ],
+                ]
+                if let start = pending[shard] ?? nil { request["ExclusiveStartKey"] = start }
+                return .object(request)
+            }
+            let answers = dynamo.callAll("Query", requests, maxInFlight: parallelism, deadline: deadline)
+            for (shard, answer) in zip(order, answers) {
+                let page = try answer.orIngestFailure()
+                for item in page["Items"]?.arrayValue ?? [] {
+                    guard let day = MeterDayItem(item: item) else {
+                        throw .corruptItem("DayMeters entry \(item["pk"]?.serialized ?? "?") is no meter-day")
+                    }
+                    rows[shard, default: []].append(day)
+                }
+                if let next = page["LastEvaluatedKey"], next != .null {
+                    pending[shard] = .some(next)
+                } else {
+                    pending.removeValue(forKey: shard)
+                }
+            }
+        }
+        return rows
+    }
+
+    /// Nil when the index's rows of a shard add up to its sum shard; else what differs.
+    static func disagreement(_ indexed: StreamFolder.Delta, _ shard: DaySumItem?) -> String? {
+        let summed = (
+            shard?.total ?? .zero, shard?.meters ?? 0, shard?.notActual ?? .zero, shard?.incompleteMeters ?? 0,
+            shard?.exported ?? .zero, shard?.exportMeters ?? 0
+        )
+        if indexed.value != summed.0 || indexed.meters != summed.1 {
+            return "the index holds \(indexed.meters) meters, \(indexed.value) kWh; the sums \(summed.1), \(summed.0)"
+        }
+        if indexed.notActual != summed.2 || indexed.incompleteMeters != summed.3 {
+            return "the index's not-actual share or incomplete meters differ from the sums'"
+        }
+        if indexed.exported != summed.4 || indexed.exportMeters != summed.5 {
+            return "the index holds \(indexed.exportMeters) export meters, \(indexed.exported) kWh; the sums "
+                + "\(summed.5), \(summed.4)"
+        }
+        return nil
+    }
+}

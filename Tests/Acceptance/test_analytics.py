@@ -1,0 +1,221 @@
+"""The analytics layer against the API: DuckDB (PyPI), standing in for Athena, reads what the schedule wrote under
+analytics/ with hive partitioning, and its sums per day equal the API's totals to the last digit — after the
+demo's files, the shared samples, a NEM12 file with export and estimated energy, a correction and a delete. The
+backfill command writes the same bytes, and the Glue tables of template.yaml name the files' columns."""
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "samples"
+sys.path.append(str(ROOT / "tools"))
+
+from local_stack import LocalStack  # noqa: E402
+import template_yaml  # noqa: E402
+
+CONSUMPTION = ROOT / os.environ.get("CONSUMPTION_BIN", ".build/debug/consumption")
+TENANT = "acme"
+
+
+def nem12(date):
+    """A day of one NMI's import (estimated: quality E) and export (actual) channels, in Wh."""
+    def channel(suffix, unit, values, quality):
+        return (f"200,NMI0000009,E1B1,1,{suffix},N1,M1,{unit},30,\n"
+                f"300,{date},{','.join(values)},{quality},,,20240510120000,20240510120000\n")
+    return ("100,NEM12,202405101200,MDP1,RETAILER\n"
+            + channel("E1", "Wh", [str(100 + slot) for slot in range(48)], "E52")
+            + channel("B1", "Wh", ["250.5"] * 48, "A") + "900\n")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    # Marks are written as soon as they exist, and the schedule runs every 3 s (EventBridge's least is a minute).
+    with LocalStack(stage="analytics", work_dir=tmp_path_factory.mktemp("analytics"), tenant=TENANT, max_seconds=900,
+                    parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=3) as stack:
+        yield stack
+
+
+def put(stack, key, body):
+    stack.s3.put_object(Bucket=stack.settings.bucket, Key=f"incoming/{TENANT}/{key}", Body=body)
+
+
+def marks_left(stack):
+    return stack.dynamodb.query(TableName=stack.settings.table, KeyConditionExpression="pk = :pk",
+                                ExpressionAttributeValues={":pk": {"S": "ANALYTICS"}}, ConsistentRead=True)["Items"]
+
+
+def settle(stack):
+    """Until every file is ingested, the sums have caught up, and a run has written every marked day."""
+    assert stack.wait_until_idle(timeout=300)
+    for _ in range(30):
+        answer = stack.run_analytics()
+        assert answer["outcome"] == "ok", answer
+        if not marks_left(stack):
+            return answer["json"]
+        time.sleep(1)
+    raise AssertionError(f"marks never written: {marks_left(stack)}")
+
+
+def api(stack, path):
+    request = urllib.request.Request(stack.api_url + path, headers={"x-api-key": stack.api_key})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def api_days(stack):
+    """Every day the API has, from 2000 to 2030, page by page."""
+    days, token = {}, None
+    for _ in range(100):
+        page = api(stack, "/consumption?from=2000-01-01&to=2030-12-31&limit=100"
+                   + (f"&nextToken={urllib.parse.quote(token)}" if token else ""))
+        days.update({day["date"]: day for day in page["items"]})
+        token = page["nextToken"]
+        if not token:
+            return days
+    raise AssertionError("the API kept paging")
+
+
+def download(stack, prefix, into):
+    """Every object under `prefix` of the bucket, into the directory `into` (keys as paths)."""
+    paginator = stack.s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=stack.settings.bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            path = into / item["Key"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(stack.s3.get_object(Bucket=stack.settings.bucket, Key=item["Key"])["Body"].read())
+    return into / prefix
+
+
+METER_DAY_TYPES = {"meter": "VARCHAR", "date": "DATE", "value": "DECIMAL(38,6)", "unit": "VARCHAR",
+                   "flow": "VARCHAR", "not_actual": "DECIMAL(38,6)", "missing_intervals": "INTEGER",
+                   "source_key": "VARCHAR", "source_version": "VARCHAR", "line": "BIGINT"}
+DAILY_TYPES = {"total": "DECIMAL(38,6)", "meters": "BIGINT", "average": "DECIMAL(38,6)", "unit": "VARCHAR",
+               "not_actual": "DECIMAL(38,6)", "complete_meters": "BIGINT", "exported": "DECIMAL(38,6)",
+               "export_meters": "BIGINT", "updated_at": "VARCHAR"}
+
+
+def duckdb_days(layer):
+    """Per day, from the meter-day rows: consumption, meters, estimated share, complete meters, export, export
+    meters; and the daily rows as written."""
+    db = duckdb.connect()
+    source = (f"read_csv('{layer}/{TENANT}/meter_days/*/*.tsv.gz', delim='\t', header=true, quote='', "
+              f"escape='', hive_partitioning=true, columns={METER_DAY_TYPES})")
+    rows = db.execute(f"""
+        SELECT strftime(date, '%Y-%m-%d'),
+               coalesce(SUM(value) FILTER (WHERE flow = 'consumption'), 0),
+               COUNT(*) FILTER (WHERE flow = 'consumption'),
+               coalesce(SUM(not_actual) FILTER (WHERE flow = 'consumption'), 0),
+               COUNT(*) FILTER (WHERE flow = 'consumption' AND missing_intervals = 0),
+               coalesce(SUM(value) FILTER (WHERE flow = 'export'), 0),
+               COUNT(*) FILTER (WHERE flow = 'export')
+        FROM {source} GROUP BY date ORDER BY date""").fetchall()
+    summed = {row[0]: row[1:] for row in rows}
+    daily = db.execute(f"""
+        SELECT date, total, meters, not_actual, complete_meters, exported, average
+        FROM read_csv('{layer}/{TENANT}/daily/*/*.tsv.gz', delim='\t', header=true, quote='', escape='',
+                      hive_partitioning=true, columns={DAILY_TYPES}) ORDER BY date""").fetchall()
+    return summed, {str(row[0]): row[1:] for row in daily}
+
+
+def assert_layer_equals_api(stack, tmp_path):
+    expected = api_days(stack)
+    assert expected, "the API has no day: nothing was ingested"
+    summed, daily = duckdb_days(download(stack, "analytics/", tmp_path))
+    wanted = {date: (Decimal(day["total"]), day["meters"], Decimal(day["notActual"]), day["completeMeters"],
+                     Decimal(day["exported"])) for date, day in expected.items()}
+    assert {date: row[:5] for date, row in summed.items()} == wanted
+    assert {date: row[:5] for date, row in daily.items()} == wanted
+    assert {date: row[5] for date, row in daily.items()} == {d: Decimal(e["average"]) for d, e in expected.items()}
+    return expected
+
+
+def test_duckdb_sums_per_day_equal_the_api_after_corrections_and_deletes(stack, tmp_path):
+    for name in ("week-1.csv", "week-2.csv", "broken.csv"):
+        put(stack, name, (ROOT / "samples" / name).read_bytes())
+    for name in ("wide-48-k3.csv", "wide-48-integers.csv"):
+        put(stack, f"shared/{name}", (SHARED / name).read_bytes())
+    put(stack, "nem12/solar.csv", nem12("20240502").encode())
+    settle(stack)
+    before = assert_layer_equals_api(stack, tmp_path / "first")
+    assert Decimal(before["2024-05-02"]["exported"]) == Decimal("12.024")  # 48 x 250.5 Wh
+
+    # A correction of the first week (later, so it ranks above week-1.csv), and a file deleted: the days it alone
+    # held go from the API and from the layer.
+    put(stack, "week-1-correction.csv", (ROOT / "samples" / "week-1-correction.csv").read_bytes())
+    stack.s3.delete_object(Bucket=stack.settings.bucket, Key=f"incoming/{TENANT}/shared/wide-48-integers.csv")
+    settle(stack)
+    after = assert_layer_equals_api(stack, tmp_path / "second")
+    assert after != before
+    gone = set(before) - set(after)
+    assert gone, "the deleted file held days no other file holds"
+    layer = tmp_path / "second" / "analytics" / TENANT
+    assert not [path for path in layer.rglob("*.tsv.gz") if any(day in str(path) for day in gone)]
+
+
+def test_the_export_command_writes_the_same_files(stack, tmp_path):
+    settle(stack)
+    days = sorted(api_days(stack))
+    environment = {**os.environ, "TABLE_NAME": stack.settings.table, "AWS_ACCESS_KEY_ID": stack.moto.access_key,
+                   "AWS_SECRET_ACCESS_KEY": stack.moto.secret_key, "AWS_REGION": "us-east-1",
+                   "AWS_ENDPOINT_URL": stack.moto.endpoint}
+    answer = subprocess.run([str(CONSUMPTION), "export", "--bucket", stack.settings.bucket, "--tenant", TENANT,
+                             "--from", days[0], "--to", days[-1], "--prefix", "backfill/"],
+                            env=environment, capture_output=True, text=True, timeout=300)
+    assert answer.returncode == 0, answer.stderr
+    lines = [json.loads(line) for line in answer.stdout.splitlines()]
+    assert {line["date"] for line in lines if line["outcome"] == "written"} == set(days)
+    scheduled = download(stack, f"analytics/{TENANT}/", tmp_path / "a")
+    backfilled = download(stack, f"backfill/{TENANT}/", tmp_path / "b")
+    files = sorted(path.relative_to(scheduled) for path in scheduled.rglob("*.tsv.gz"))
+    assert files == sorted(path.relative_to(backfilled) for path in backfilled.rglob("*.tsv.gz"))
+    for path in files:
+        assert (scheduled / path).read_bytes() == (backfilled / path).read_bytes(), path
+
+
+def test_the_glue_tables_name_the_files_columns(stack, tmp_path):
+    settle(stack)
+    layer = download(stack, f"analytics/{TENANT}/", tmp_path)
+    resources = template_yaml.load((ROOT / "template.yaml").read_text())["Resources"].values()
+    tables = {resource["Properties"]["TableInput"]["Name"]: resource["Properties"]["TableInput"]
+              for resource in resources if resource["Type"] == "AWS::Glue::Table"}
+    for name in ("daily", "meter_days"):
+        sample = next((layer / name).rglob("*.tsv.gz"))
+        header = gzip.decompress(sample.read_bytes()).split(b"\n", 1)[0].decode().split("\t")
+        assert header == [column["Name"] for column in tables[name]["StorageDescriptor"]["Columns"]]
+        partition = sample.parent.name.split("=")[0]
+        assert [key["Name"] for key in tables[name]["PartitionKeys"]] == ["tenant", partition]
+
+
+def test_a_day_is_not_written_while_its_sums_lag_its_index(stack):
+    """The schedule writes a day only when the index's rows add up to the sums: a sum shard out of step (as one
+    not yet folded would be) leaves the day unwritten and its mark in place."""
+    settle(stack)
+    table, date = stack.settings.table, "2024-05-03"
+    shard = stack.dynamodb.query(TableName=table, KeyConditionExpression="pk = :pk AND begins_with(sk, :day)",
+                                 ExpressionAttributeValues={":pk": {"S": f"T#{TENANT}#TOTALS"}, ":day": {"S": date}},
+                                 ConsistentRead=True)["Items"][0]
+    key = {"pk": shard["pk"], "sk": shard["sk"]}
+    stack.dynamodb.update_item(TableName=table, Key=key, UpdateExpression="ADD #total :one",
+                               ExpressionAttributeNames={"#total": "total"}, ExpressionAttributeValues={":one": {"N": "1"}})
+    stack.dynamodb.put_item(TableName=table, Item={"pk": {"S": "ANALYTICS"}, "sk": {"S": f"{TENANT}#{date}"},
+                                                   "tenant": {"S": TENANT}, "date": {"S": date}, "token": {"S": "t"},
+                                                   "markedAt": {"S": "2024-01-01T00:00:00.000Z"}})
+    try:
+        summary = stack.run_analytics()["json"]
+        assert summary["unsettled"] >= 1
+        assert [item["sk"]["S"] for item in marks_left(stack)] == [f"{TENANT}#{date}"]
+    finally:
+        stack.dynamodb.update_item(TableName=table, Key=key, UpdateExpression="ADD #total :minus",
+                                   ExpressionAttributeNames={"#total": "total"},
+                                   ExpressionAttributeValues={":minus": {"N": "-1"}})
+    settle(stack)
