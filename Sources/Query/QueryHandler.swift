@@ -99,6 +99,8 @@ public final class QueryHandler {
             var body = Self.dayJSON(day)
             body["updatedAt"] = .string(day.updatedAt)
             return Self.json(200, .object(body))
+        case .dayMeters(let text):
+            return try dayMeters(request, tenant: tenant, dateText: text)
         case .range:
             return try range(request, tenant: tenant)
         case .meterRange(let meter):
@@ -222,6 +224,59 @@ public final class QueryHandler {
             200,
             [
                 "items": .array(page.map { .object(Self.dayJSON($0)) }), "unit": "kWh",
+                "nextToken": nextToken.map(JSONValue.string) ?? .null,
+            ])
+    }
+
+    private func dayMeters(_ request: APIGatewayRequest, tenant: String, dateText: String) throws(QueryFailure)
+        -> APIGatewayResponse
+    {
+        let query = try parameters(request, ["limit", "nextToken", "format"])
+        let (date, limit, representation) = try checked { () throws(APIError) in
+            (
+                try QueryParameters.date(dateText, field: "date"), try query.limit(),
+                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+            )
+        }
+        let scope = "\(tenant)|day-meters|\(date)"
+        let start = try checked { () throws(APIError) -> QueryStore.MeterPosition in
+            guard let token = try query.single("nextToken") else { return .init(shard: 0) }
+            let position = try tokens.decode(token, scope: scope)
+            guard let shard = position["s"]?.intValue, (0..<TableKeys.shardCount).contains(shard),
+                let after = position["m"]?.stringValue
+            else {
+                throw .badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token")
+            }
+            return .init(shard: shard, after: after)
+        }
+        let page = try reading { () throws(AWSError) in
+            try store.dayMeters(tenant: tenant, date: date, start: start, limit: limit)
+        }
+        let nextToken = page.next.map {
+            tokens.encode(scope: scope, position: ["s": .integer($0.shard), "m": .string($0.after ?? "")])
+        }
+        guard representation == .json else {
+            let rows = page.meters.map {
+                [
+                    $0.meter, date.description, $0.counting.value.description, "kWh", $0.counting.marks.flow.rawValue,
+                ]
+            }
+            return Self.table(
+                representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows, nextToken: nextToken)
+        }
+        return Self.json(
+            200,
+            [
+                "date": .string(date.description), "unit": "kWh",
+                "items": .array(
+                    page.meters.map {
+                        [
+                            "meter": .string($0.meter), "value": .string($0.counting.value.description),
+                            "flow": .string($0.counting.marks.flow.rawValue),
+                            "notActual": .string($0.counting.marks.notActual.description),
+                            "missingIntervals": .integer($0.counting.marks.missingIntervals),
+                        ]
+                    }),
                 "nextToken": nextToken.map(JSONValue.string) ?? .null,
             ])
     }

@@ -56,6 +56,52 @@ struct QueryStore {
         return (withData, exhausted ? nil : days.last?.date)
     }
 
+    /// Where a page of a day's meters starts: an index partition (sum shard), and the last meter read there.
+    struct MeterPosition: Equatable {
+        var shard: Int
+        var after: String?
+    }
+
+    /// The meters that count on `date` from `start`, at most `limit`, in index order (by shard, then by meter id's
+    /// bytes); and where to go on from. Queries of the `DayMeters` index, one shard after another: an index is read
+    /// eventually consistently, so a meter-day changed in the last second may not show yet.
+    func dayMeters(tenant: String, date: CalendarDate, start: MeterPosition, limit: Int)
+        throws(AWSError) -> (meters: [(meter: String, counting: MeterDayItem.Counting)], next: MeterPosition?)
+    {
+        var meters: [(meter: String, counting: MeterDayItem.Counting)] = []
+        for shard in start.shard..<TableKeys.shardCount {
+            let dayShard = TableKeys.dayShard(tenant: tenant, date: date, shard: shard)
+            var parameters: [String: JSONValue] = [
+                "IndexName": .string(TableKeys.dayMetersIndex),
+                "KeyConditionExpression": "dayShard = :shard",
+                "ExpressionAttributeValues": [":shard": AttributeValues.string(dayShard)],
+                "Limit": .integer(limit - meters.count),
+            ]
+            if shard == start.shard, let after = start.after {
+                // An index's start key is the entry's whole key: its own keys and the table's.
+                parameters["ExclusiveStartKey"] = .object(
+                    (MeterDayItem.key(tenant: tenant, meter: after, date: date).objectValue ?? [:]).merging([
+                        MeterDayItem.Attribute.dayShard: AttributeValues.string(dayShard),
+                        MeterDayItem.Attribute.meter: AttributeValues.string(after),
+                    ]) { _, new in new })
+            }
+            var full = false
+            _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 10_000) { items, next in
+                for item in items {
+                    guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
+                    meters.append((day.meter, counting))
+                }
+                full = meters.count >= limit
+                next["Limit"] = .integer(max(1, limit - meters.count))
+                return !full
+            }
+            if full {
+                return (Array(meters.prefix(limit)), MeterPosition(shard: shard, after: meters[limit - 1].meter))
+            }
+        }
+        return (meters, nil)
+    }
+
     /// The meter's counting readings in `range` from `start`, one per day, at most `limit` days; and the day to go on
     /// from. One Query of the meter's meter-day items, which name the reading that counts.
     func meterReadings(tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)

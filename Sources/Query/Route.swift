@@ -4,6 +4,7 @@ import LambdaEvents
 /// path itself, percent-decoded here; a meter id or object key may hold any character, `/` included.
 enum Route: Equatable {
     case day(date: String)
+    case dayMeters(date: String)
     case range
     case meterRange(meter: String)
     case meterDay(meter: String, date: String)
@@ -48,6 +49,9 @@ enum Route: Equatable {
         }
         if let rest = path.dropPrefix("/consumption/"), !rest.contains("/") {
             return parameter("date", rest).map { .day(date: $0) }
+        }
+        if let rest = path.dropPrefix("/consumption/"), let date = rest.dropSuffix("/meters"), !date.contains("/") {
+            return parameter("date", date).map { .dayMeters(date: $0) }
         }
         if let rest = path.dropPrefix("/ingestions/"), !rest.isEmpty {
             return parameter("objectKey", rest).map { .ingestion(key: $0) }

@@ -182,6 +182,49 @@ def test_a_meters_days_and_one_day_with_its_intervals_and_source(data):
     assert day["source"]["key"] == "incoming/acme/fix.csv" and day["source"]["versionId"] and day["source"]["line"] == 2
 
 
+def day_meters(data, date, limit, make=acme_v1, tenant_event=None):
+    meters, token, pages = [], None, 0
+    while pages < 20:
+        query = {"limit": [str(limit)], **({"nextToken": [token]} if token else {})}
+        body = call(data, (tenant_event or make)(f"/consumption/{date}/meters", query=query)).json
+        meters += body["items"]
+        pages += 1
+        token = body["nextToken"]
+        if not token:
+            return meters, pages
+    raise AssertionError("still paging")
+
+
+def test_a_days_meters_page_to_exactly_the_meters_its_total_adds_up(data):
+    date = DAYS[0]
+    total, count = expected_day(data, "acme", date)
+    one_by_one, pages = day_meters(data, date, 1)
+    assert sorted(item["meter"] for item in one_by_one) == sorted(["m1", "m2", "m3", ODD_METER])
+    assert len(one_by_one) == count and sum(Decimal(item["value"]) for item in one_by_one) == total
+    assert pages >= count
+    # fix.csv's reading counts for m1, as on the meter's own resource.
+    assert next(item for item in one_by_one if item["meter"] == "m1")["value"] == "480"
+    whole, _ = day_meters(data, date, 1000)
+    assert whole == one_by_one
+    tsv = call(data, acme_v2(f"/consumption/{date}/meters", query={"format": ["tsv"]}))
+    assert tsv.text.split("\r\n")[0] == "meter\tdate\tvalue\tunit\tflow"
+    assert sorted(line.split("\t")[0] for line in tsv.text.split("\r\n")[1:] if line) == sorted(
+        item["meter"] for item in whole)
+    globex, _ = day_meters(data, date, 10, tenant_event=lambda path, **a: v2(path, jwt_tenant="globex", **a))
+    assert [item["meter"] for item in globex] == ["g1"]
+    assert day_meters(data, "2023-01-01", 10) == ([], 1)
+
+
+def test_a_days_meters_token_is_for_that_day_only_and_bad_dates_are_400(data):
+    token = call(data, acme_v1(f"/consumption/{DAYS[0]}/meters", query={"limit": ["1"]})).json["nextToken"]
+    other_day = call(data, acme_v1(f"/consumption/{DAYS[1]}/meters", query={"limit": ["1"], "nextToken": [token]}))
+    assert other_day.status == 400 and other_day.json["error"] == "invalid-token"
+    bad = call(data, acme_v1("/consumption/2024-02-30/meters"))
+    assert bad.status == 400 and bad.json["field"] == "date"
+    unknown = call(data, acme_v1(f"/consumption/{DAYS[0]}/meters", query={"from": [DAYS[0]]}))
+    assert unknown.status == 400 and unknown.json["field"] == "from"
+
+
 @pytest.mark.parametrize("style", ["rest-encoded-path", "http-api-decoded-parameters"])
 def test_meter_ids_with_any_character_travel_url_encoded(data, style):
     encoded = urllib.parse.quote(ODD_METER, safe="")

@@ -120,14 +120,21 @@ def test_bars_and_table_say_what_the_api_says_and_a_day_drills_down_to_a_meters_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "dashboard.png"))
 
+    # A day lists its meters as the API does; picking one shows its day, and its intervals when it has them all.
     browser.find_element("css selector", f"rect.total[data-date='{DAYS[2]}']").click()
     wait(browser, "return !document.getElementById('day').hidden")
-    browser.find_element("id", "meter").send_keys("M2")
-    browser.find_element("css selector", "#meter-form button").click()
-    wait(browser, "return document.getElementById('meter-summary') !== null")
+    wait(browser, "return document.querySelectorAll('#day-meters tbody tr').length > 0")
+    listed = browser.execute_script(
+        "return [...document.querySelectorAll('#day-meters tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    meters = api(stack, f"/consumption/{DAYS[2]}/meters")["items"]
+    assert listed == [[m["meter"], m["value"], m["flow"], m["notActual"], str(m["missingIntervals"])] for m in meters]
+    assert sorted(m["meter"] for m in meters) == ["M1", "M2"]
+    browser.find_element("css selector", "#day-meters tr[data-meter='M2']").click()
+    wait(browser, "return document.getElementById('meter-summary')?.textContent.startsWith('M2')")
     reading = api(stack, f"/meters/M2/consumption/{DAYS[2]}")
     assert f": {reading['value']} kWh" in browser.find_element("id", "meter-summary").text
     assert reading["intervals"] is None  # the day with a gap keeps no intervals: no line is drawn
+    # A meter id typed in works as well.
     browser.find_element("id", "meter").clear()
     browser.find_element("id", "meter").send_keys("M1")
     browser.find_element("css selector", "#meter-form button").click()
