@@ -83,16 +83,31 @@ public final class DynamoDBClient {
         table: String, parameters: [String: JSONValue], from start: JSONValue? = nil, maxPages: Int = 10_000,
         onPage: ([JSONValue], inout [String: JSONValue]) throws(AWSError) -> Bool
     ) throws(AWSError) -> JSONValue? {
+        try pages("Query", table: table, parameters: parameters, from: start, maxPages: maxPages, onPage: onPage)
+    }
+
+    /// A Scan (or one `Segment` of a parallel one) page by page, as `queryPages` reads a Query.
+    public func scanPages(
+        table: String, parameters: [String: JSONValue], from start: JSONValue? = nil, maxPages: Int = 1_000_000,
+        onPage: ([JSONValue], inout [String: JSONValue]) throws(AWSError) -> Bool
+    ) throws(AWSError) -> JSONValue? {
+        try pages("Scan", table: table, parameters: parameters, from: start, maxPages: maxPages, onPage: onPage)
+    }
+
+    private func pages(
+        _ operation: String, table: String, parameters: [String: JSONValue], from start: JSONValue?, maxPages: Int,
+        onPage: ([JSONValue], inout [String: JSONValue]) throws(AWSError) -> Bool
+    ) throws(AWSError) -> JSONValue? {
         var payload = parameters
         payload["TableName"] = .string(table)
         if let start { payload["ExclusiveStartKey"] = start }
         for _ in 0..<maxPages {
-            let answer = try call("Query", .object(payload))
+            let answer = try call(operation, .object(payload))
             let last = answer["LastEvaluatedKey"].flatMap { $0 == .null ? nil : $0 }
             if let last { payload["ExclusiveStartKey"] = last }
             guard try onPage(answer["Items"]?.arrayValue ?? [], &payload), last != nil else { return last }
         }
-        throw .invalidResponse("Query returned more than \(maxPages) pages")
+        throw .invalidResponse("\(operation) returned more than \(maxPages) pages")
     }
 
     /// Writes `requests` (`{"PutRequest": ...}` or `{"DeleteRequest": ...}`) 25 to a call, `maxInFlight` calls at

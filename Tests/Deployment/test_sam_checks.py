@@ -48,15 +48,17 @@ def test_a_broken_template_is_caught(tmp_path):
     assert code != 0 and "IngestQueu" in output
 
 
-def test_sam_build_makes_both_bootstraps_offline(tmp_path):
+def test_sam_build_makes_every_functions_bootstrap_offline(tmp_path):
     build = tmp_path / "build"
     code, output = run([str(SAM_BIN / "sam"), "build", "--build-in-source", "--build-dir", str(build),
                         "--cache-dir", str(tmp_path / "cache")], env={"AWS_DEFAULT_REGION": "eu-west-1"}, timeout=1200)
     assert code == 0, output
-    for function in ("IngestFunction", "QueryFunction"):
+    for function in ("IngestFunction", "AnalyticsFunction", "QueryFunction"):
         bootstrap = build / function / "bootstrap"
         assert bootstrap.exists() and os.access(bootstrap, os.X_OK), function
     assert (build / "QueryFunction" / "openapi.json").exists()
+    # The analytics function is the ingest function's code, zone files and all.
+    assert (build / "AnalyticsFunction" / "bootstrap").read_bytes() == (build / "IngestFunction" / "bootstrap").read_bytes()
     shutil.rmtree(build)
 
 
