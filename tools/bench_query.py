@@ -39,6 +39,7 @@ def main():
         counted = stack.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
         endpoints = [
             ("GET /consumption/{date}", "/consumption/2024-01-15", {}),
+            ("GET /consumption/{date}/meters", "/consumption/2024-01-15/meters", {}),
             ("GET /consumption (31 days)", "/consumption", {"from": ["2024-01-01"], "to": ["2024-01-31"]}),
             ("GET /consumption (62 days, csv)", "/consumption", {"from": ["2024-01-01"], "to": ["2024-03-02"], "format": ["csv"]}),
             ("GET /meters/{id}/consumption (31 days)", "/meters/m7/consumption", {"from": ["2024-01-01"], "to": ["2024-01-31"]}),

@@ -6,7 +6,8 @@ The same M meter-days of one day are delivered as 1, 10, 50 and 200 files, each 
 as template.yaml sets it) — all of it through the fault proxy, which counts the DynamoDB requests and what they
 would cost on AWS (tools/dynamodb_size.py). The storage design's bar: the largest per-meter-day figure is at most
 twice the smallest, for requests and for bytes read; what each file costs on its own (ledger, source item, HEADs)
-is the fixed part, reported beside it.
+is the fixed part, reported beside it. The DayMeters index's writes (a global secondary index is billed apart, a
+unit per entry written) are counted beside the table's.
 """
 import argparse
 import sys
@@ -77,11 +78,13 @@ def main():
     finally:
         moto.stop()
     print(f"storage cost of {args.meter_days:,} meter-days of one day, delivered as N files (totals checked exact):")
-    print("  files  meter-days  DynamoDB requests  per meter-day  (stream fold)  write units/md  read bytes/md  read units/md")
+    print("  files  meter-days  DynamoDB requests  per meter-day  (stream fold)  write units/md  (+ DayMeters index)"
+          "  read bytes/md  read units/md")
     for row in rows:
         md = row["meterDays"]
         print(f"  {row['files']:5}  {md:10,}  {row['requests']:17,}  {row['requests'] / md:13.3f}  {row['fold']:13,}  "
-              f"{row['writeUnits'] / md:14.3f}  {row['readBytes'] / md:13.1f}  {row['readUnits'] / md:13.4f}")
+              f"{row['writeUnits'] / md:14.3f}  {row['indexWriteUnits'] / md:19.3f}  {row['readBytes'] / md:13.1f}  "
+              f"{row['readUnits'] / md:13.4f}")
     for name in ("requests", "readBytes", "writeUnits"):
         values = [row[name] / row["meterDays"] for row in rows]
         print(f"  largest/smallest {name} per meter-day: {max(values) / min(values):.2f}")

@@ -7,7 +7,7 @@ import Timekeeping
 /// Writes one tenant's day to the analytics layer (`AnalyticsLayout`): the day's totals from its sum shards (as the
 /// API reads them) and its meter-days from the `DayMeters` index, whole files put again each time, so writing a day
 /// twice writes the same bytes. Costs one Query of the sum shards, `shardCount` Queries of the index (a page per
-/// ~1 MB), and two PUTs (or DELETEs, when no meter-day counts on the day any more).
+/// 1 MB, about 4,000 meter-days), and two PUTs (or DELETEs, when no meter-day counts on the day any more).
 ///
 /// The two sources are kept apart and in step by different paths (the stream fold, the index), so a day is written
 /// only when they agree shard by shard: the rows of index partition `s` add up to sum shard `s`. Otherwise it is
@@ -18,17 +18,13 @@ public struct AnalyticsWriter {
     let table: String
     let bucket: String
     let layout: AnalyticsLayout
-    let parallelism: Int
 
-    public init(
-        s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout, parallelism: Int
-    ) {
+    public init(s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout) {
         self.s3 = s3
         self.dynamo = dynamo
         self.table = table
         self.bucket = bucket
         self.layout = layout
-        self.parallelism = parallelism
     }
 
     public enum Outcome: Equatable, Sendable {
@@ -43,10 +39,20 @@ public struct AnalyticsWriter {
     public func write(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure) -> Outcome {
         guard !deadline.hasPassed else { throw .deadlineNear }
         let shards = try sumShards(tenant: tenant, date: date)
-        let rows = try meterDays(tenant: tenant, date: date, deadline: deadline)
+        // Rows go straight into the compressor, shard after shard in the index's order (then by meter id's bytes),
+        // the same every time; only the compressed file is held, a few bytes a meter-day.
+        let meterDays = GzipDeflater()
+        meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayColumns))
+        var count = 0
         for shard in 0..<TableKeys.shardCount {
-            let indexed = (rows[shard] ?? []).map { StreamFolder.Delta(from: nil, to: $0.counting) }
-                .reduce(StreamFolder.Delta(), +)
+            var indexed = StreamFolder.Delta()
+            try forEachIndexed(tenant: tenant, date: date, shard: shard, deadline: deadline) { item in
+                guard let counting = item.counting else { return }
+                indexed = indexed + StreamFolder.Delta(from: nil, to: counting)
+                meterDays.append(
+                    AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, counting)))
+                count += 1
+            }
             if let disagreement = Self.disagreement(indexed, shards[shard]) {
                 return .unsettled("shard \(shard): \(disagreement)")
             }
@@ -58,18 +64,6 @@ public struct AnalyticsWriter {
         let daily = GzipDeflater()
         daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyColumns))
         daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyRow(day)))
-        let meterDays = GzipDeflater()
-        meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayColumns))
-        var count = 0
-        // Index order: by shard, then by meter id's bytes (the index's sort key), the same every time.
-        for shard in 0..<TableKeys.shardCount {
-            for item in rows[shard] ?? [] {
-                guard let counting = item.counting else { continue }
-                meterDays.append(
-                    AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, counting)))
-                count += 1
-            }
-        }
         let files = [
             (layout.meterDaysKey(tenant: tenant, date: date), meterDays.finish()),
             (layout.dailyKey(tenant: tenant, date: date), daily.finish()),
@@ -145,47 +139,34 @@ public struct AnalyticsWriter {
         }
     }
 
-    /// The day's counting meter-days, per index partition, in the index's order: `shardCount` Queries in parallel,
-    /// each followed page by page.
-    private func meterDays(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure)
-        -> [Int: [MeterDayItem]]
-    {
-        var rows: [Int: [MeterDayItem]] = [:]
-        var pending: [Int: JSONValue?] = Dictionary(uniqueKeysWithValues: (0..<TableKeys.shardCount).map { ($0, nil) })
-        // A page holds up to 1 MB: a million meters a day is about 200 pages in all.
-        var rounds = 0
-        while !pending.isEmpty {
-            rounds += 1
-            guard rounds <= 100_000 else { throw .corruptItem("DayMeters of \(date) still paging after 100,000 pages") }
-            let order = pending.keys.sorted()
-            let requests: [JSONValue] = order.map { shard in
-                var request: [String: JSONValue] = [
-                    "TableName": .string(table), "IndexName": .string(TableKeys.dayMetersIndex),
-                    "KeyConditionExpression": "dayShard = :shard",
-                    "ExpressionAttributeValues": [
-                        ":shard": AttributeValues.string(TableKeys.dayShard(tenant: tenant, date: date, shard: shard))
-                    ],
-                ]
-                if let start = pending[shard] ?? nil { request["ExclusiveStartKey"] = start }
-                return .object(request)
-            }
-            let answers = dynamo.callAll("Query", requests, maxInFlight: parallelism, deadline: deadline)
-            for (shard, answer) in zip(order, answers) {
-                let page = try answer.orIngestFailure()
-                for item in page["Items"]?.arrayValue ?? [] {
+    /// Each meter-day of the day in one index partition, in the index's order, page by page (a page holds up to
+    /// 1 MB: a million meters a day are about 250 pages in all).
+    private func forEachIndexed(
+        tenant: String, date: CalendarDate, shard: Int, deadline: Deadline, _ body: (MeterDayItem) -> Void
+    ) throws(IngestFailure) {
+        let parameters: [String: JSONValue] = [
+            "IndexName": .string(TableKeys.dayMetersIndex), "KeyConditionExpression": "dayShard = :shard",
+            "ExpressionAttributeValues": [
+                ":shard": AttributeValues.string(TableKeys.dayShard(tenant: tenant, date: date, shard: shard))
+            ],
+        ]
+        var corrupt: JSONValue?
+        do throws(AWSError) {
+            _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
+                for item in items {
                     guard let day = MeterDayItem(item: item) else {
-                        throw .corruptItem("DayMeters entry \(item["pk"]?.serialized ?? "?") is no meter-day")
+                        corrupt = item
+                        return false
                     }
-                    rows[shard, default: []].append(day)
+                    body(day)
                 }
-                if let next = page["LastEvaluatedKey"], next != .null {
-                    pending[shard] = .some(next)
-                } else {
-                    pending.removeValue(forKey: shard)
-                }
+                return !deadline.hasPassed
             }
+        } catch {
+            throw .aws(error)
         }
-        return rows
+        if let corrupt { throw .corruptItem("DayMeters entry \(corrupt["pk"]?.serialized ?? "?") is no meter-day") }
+        guard !deadline.hasPassed else { throw .deadlineNear }
     }
 
     /// Nil when the index's rows of a shard add up to its sum shard; else what differs.

@@ -137,8 +137,7 @@ public final class IngestHandler {
         }
         let writer = AnalyticsWriter(
             s3: s3, dynamo: dynamo, table: configuration.tableName, bucket: bucket,
-            layout: AnalyticsLayout(prefix: configuration.analyticsPrefix),
-            parallelism: configuration.writeParallelism)
+            layout: AnalyticsLayout(prefix: configuration.analyticsPrefix))
         let run = AnalyticsRun(
             writer: writer, dynamo: dynamo, table: configuration.tableName,
             quietMilliseconds: configuration.analyticsQuietSeconds * 1000, logger: context.logger)

@@ -38,9 +38,6 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The analytics layer's key prefix.")
     var prefix = "analytics/"
 
-    @Option(help: "DynamoDB requests in flight at once.")
-    var parallelism = 8
-
     func validate() throws {
         guard from <= to else { throw ValidationError("--from must not be after --to") }
         guard !tenants.isEmpty else { throw ValidationError("give at least one --tenant") }
@@ -50,7 +47,6 @@ struct ExportCommand: ParsableCommand {
         guard prefix.hasSuffix("/"), !prefix.hasPrefix("/") else {
             throw ValidationError("--prefix must be a key prefix ending in '/'")
         }
-        guard (1...16).contains(parallelism) else { throw ValidationError("--parallelism must be 1 to 16") }
     }
 
     func run() throws {
@@ -62,7 +58,7 @@ struct ExportCommand: ParsableCommand {
             configuration: try AWSConfiguration.fromEnvironment(environment), http: try CurlHTTPClient())
         let writer = AnalyticsWriter(
             s3: S3Client(client: client), dynamo: DynamoDBClient(client: client), table: table, bucket: bucket,
-            layout: AnalyticsLayout(prefix: prefix), parallelism: parallelism)
+            layout: AnalyticsLayout(prefix: prefix))
         let range = from...to
         var unsettled = 0
         for tenant in tenants {

@@ -40,8 +40,14 @@ def nem12(date):
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     # Marks are written as soon as they exist, and the schedule runs every 3 s (EventBridge's least is a minute).
+    # The demo's files, the shared samples and a NEM12 file with export and estimated energy.
     with LocalStack(stage="analytics", work_dir=tmp_path_factory.mktemp("analytics"), tenant=TENANT, max_seconds=900,
                     parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=3) as stack:
+        for name in ("week-1.csv", "week-2.csv", "broken.csv"):
+            put(stack, name, (ROOT / "samples" / name).read_bytes())
+        for name in ("wide-48-k3.csv", "wide-48-integers.csv"):
+            put(stack, f"shared/{name}", (SHARED / name).read_bytes())
+        put(stack, "nem12/solar.csv", nem12("20240502").encode())
         yield stack
 
 
@@ -147,11 +153,6 @@ def assert_layer_equals_api(stack, tmp_path):
 
 
 def test_duckdb_sums_per_day_equal_the_api_after_corrections_and_deletes(stack, tmp_path):
-    for name in ("week-1.csv", "week-2.csv", "broken.csv"):
-        put(stack, name, (ROOT / "samples" / name).read_bytes())
-    for name in ("wide-48-k3.csv", "wide-48-integers.csv"):
-        put(stack, f"shared/{name}", (SHARED / name).read_bytes())
-    put(stack, "nem12/solar.csv", nem12("20240502").encode())
     settle(stack)
     before = assert_layer_equals_api(stack, tmp_path / "first")
     assert Decimal(before["2024-05-02"]["exported"]) == Decimal("12.024")  # 48 x 250.5 Wh

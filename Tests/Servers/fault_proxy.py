@@ -23,10 +23,11 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     stallAfterBytes: the next object body stops after K bytes and the connection then hangs without a byte
     (until the client gives up, at most 120 s): a stalled stream, once.
   GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "holding": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
-                         "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n}}
+                         "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n, "indexWriteUnits": n}}
     capacity: what the DynamoDB requests that passed would cost on AWS, by DynamoDB's rules (tools/dynamodb_size.py):
     puts by their items' sizes, an UpdateItem or a delete as one unit (the items it updates are under 1 KB), reads
-    by the sizes of the items returned; readBytes is the size of those items.
+    by the sizes of the items returned; readBytes is the size of those items; indexWriteUnits what the writes add
+    to the DayMeters index (a unit per entry they put, change or remove).
 Stops after MAX_SECONDS (default 900) or on SIGTERM.
 """
 import json
@@ -48,7 +49,8 @@ from local_aws import fetch, forward, relay  # noqa: E402
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
 STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {},
-         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}, "holdMatches": 0, "holding": False}
+         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "indexWriteUnits": 0}, "holdMatches": 0,
+         "holding": False}
 RELEASED = threading.Event()
 
 
@@ -78,6 +80,23 @@ def capacity(operation, request, answer):
     return 0, 0, 0
 
 
+INDEX_KEY = "dayShard"
+
+
+def index_write_units(operation, request):
+    """What a write that passed adds to the DayMeters index (a global secondary index is written apart, at one
+    unit per entry under 1 KB): a put of an item with its key, or an update that sets or removes it — an offer or a
+    recompute, whose reading is a projected attribute. A bump of `generation` alone touches no projected attribute."""
+    if operation == "PutItem":
+        return 1 if INDEX_KEY in request["Item"] else 0
+    if operation == "UpdateItem":
+        return 1 if INDEX_KEY in request.get("ExpressionAttributeNames", {}).values() else 0
+    if operation == "BatchWriteItem":
+        return sum(1 for entries in request["RequestItems"].values() for entry in entries
+                   if INDEX_KEY in entry.get("PutRequest", {}).get("Item", {}))
+    return 0
+
+
 class Proxy(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -103,7 +122,7 @@ class Proxy(BaseHTTPRequestHandler):
                 STATE["holdMatches"] = 0
                 RELEASED.clear()
                 STATE["operations"] = {}
-                STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0}
+                STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "indexWriteUnits": 0}
             return self.reply(200, b"{}")
         if self.command == "POST" and self.path == "/__proxy/release":
             RELEASED.set()
@@ -196,9 +215,11 @@ class Proxy(BaseHTTPRequestHandler):
         conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
         if 200 <= status < 300 or conditional_failure:
             # A failed condition costs the write it would have been.
-            units = (1, 0, 0) if conditional_failure else capacity(target, json.loads(body), json.loads(data))
+            request = json.loads(body)
+            units = (1, 0, 0) if conditional_failure else capacity(target, request, json.loads(data))
+            index = 0 if conditional_failure else index_write_units(target, request)
             with LOCK:
-                for name, value in zip(("writeUnits", "readUnits", "readBytes"), units):
+                for name, value in zip(("writeUnits", "readUnits", "readBytes", "indexWriteUnits"), (*units, index)):
                     STATE["capacity"][name] += value
 
     def s3(self, body):

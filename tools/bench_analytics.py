@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""`make bench` for the analytics layer: one day of M meters, ingested and folded by the release `ingest` bootstrap,
+then written to the layer by a scheduled run of the same bootstrap (as template.yaml's AnalyticsFunction) through
+the fault proxy, which counts the requests and what they would cost on AWS. The anchor, in the same run: boto3
+making the same reads (the day's sum shards, the DayMeters index's 16 partitions page by page), Python's gzip at the
+same level and the same two PUTs, against the same moto. Then the projection for a utility's day of a million
+meters, from the measured bytes per meter-day and DynamoDB's and S3's published prices."""
+import argparse
+import gzip
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+
+from oracle import wide_file  # noqa: E402
+from stack import FaultProxy, Moto, Stack, s3_event  # noqa: E402
+
+SCHEDULED = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2026-11-30T05:00:00Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/bench"], "detail": {}}
+# us-east-1 on demand, as the README's cost section quotes them.
+READ_UNIT_DOLLARS = 0.125 / 1_000_000
+S3_PUT_DOLLARS = 0.005 / 1000
+
+
+def anchor(stack):
+    """boto3 doing what one run does for the day, timed."""
+    dynamodb, started = stack.dynamodb, time.perf_counter()
+    dynamodb.query(TableName=stack.table, ConsistentRead=True, KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b",
+                   ExpressionAttributeValues={":pk": {"S": "T#bench#TOTALS"}, ":a": {"S": "2024-05-01#"},
+                                              ":b": {"S": "2024-05-01#~"}})
+    lines = ["meter\tdate\tvalue\tunit\tflow\tnot_actual\tmissing_intervals\tsource_key\tsource_version\tline"]
+    for shard in range(16):
+        pages = dynamodb.get_paginator("query").paginate(
+            TableName=stack.table, IndexName="DayMeters", KeyConditionExpression="dayShard = :s",
+            ExpressionAttributeValues={":s": {"S": f"T#bench#D#2024-05-01#{shard:02d}"}})
+        for page in pages:
+            for item in page["Items"]:
+                lines.append("\t".join([item["meter"]["S"], "2024-05-01", item["value"]["N"], "kWh", "consumption", "0",
+                                        "0", item["key"]["S"], item.get("versionId", {}).get("S", ""),
+                                        item["line"]["N"]]))
+    body = gzip.compress(("\n".join(lines) + "\n").encode(), compresslevel=6, mtime=0)
+    stack.s3.put_object(Bucket=stack.bucket, Key="anchor/meter_days.tsv.gz", Body=body)
+    stack.s3.put_object(Bucket=stack.bucket, Key="anchor/daily.tsv.gz", Body=gzip.compress(b"total\n1\n"))
+    return time.perf_counter() - started, len(lines) - 1
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meters", type=int, default=20_000)
+    args = parser.parse_args()
+    moto = Moto(Path(tempfile.mkdtemp()))
+    try:
+        stack = Stack(moto)
+        rows = [(f"NMI{meter:08d}", "2024-05-01", [f"{meter % 7}.{slot:03d}" for slot in range(48)])
+                for meter in range(args.meters)]
+        stack.put("incoming/bench/day.csv", wide_file(rows))
+        ingest = stack.function(timeout_ms=900_000)
+        try:
+            ingest.invoke(s3_event(stack.bucket, "incoming/bench/day.csv"), timeout=900)
+        finally:
+            ingest.stop()
+        stack.fold()
+        proxy = FaultProxy(moto)
+        analytics = stack.function(ANALYTICS_BUCKET=stack.bucket, ANALYTICS_QUIET_SECONDS="0", timeout_ms=900_000,
+                                   AWS_ENDPOINT_URL=proxy.endpoint)
+        try:
+            proxy.configure()
+            started = time.perf_counter()
+            answer = analytics.invoke(SCHEDULED, timeout=900)
+            ours = time.perf_counter() - started
+            stats = proxy.stats()
+        finally:
+            analytics.stop()
+            proxy.stop()
+        assert answer["json"]["written"] == 1, answer
+        key = "analytics/bench/meter_days/month=2024-05/2024-05-01.tsv.gz"
+        size = stack.s3.head_object(Bucket=stack.bucket, Key=key)["ContentLength"]
+        anchor_seconds, anchor_rows = anchor(stack)
+        assert anchor_rows == args.meters
+        stack.close()
+    finally:
+        moto.stop()
+    capacity, md = stats["capacity"], args.meters
+    dynamodb = {op.split()[1]: n for op, n in stats["operations"].items() if op.startswith("DynamoDB")}
+    s3 = {op.split()[1]: n for op, n in stats["operations"].items() if op.startswith("S3")}
+    print(f"analytics run for one day of {md:,} meters (release ingest bootstrap under the emulator, moto via the proxy):")
+    print(f"  ours: {ours:.2f} s ({md / ours:,.0f} meter-days/s); anchor (boto3 + Python gzip, same requests): "
+          f"{anchor_seconds:.2f} s ({md / anchor_seconds:,.0f} meter-days/s)")
+    print(f"  requests: DynamoDB {dynamodb}, S3 {s3}")
+    print(f"  read: {capacity['readBytes'] / md:.0f} bytes and {capacity['readUnits'] / md:.4f} read units a meter-day "
+          f"(the index is read eventually consistent); file: {size / md:.1f} gzip bytes a meter-day")
+    million = 1_000_000
+    units = capacity["readUnits"] / md * million
+    pages = capacity["readBytes"] / md * million / 2**20
+    print(f"  projected for a day of {million:,} meters: {units:,.0f} read units (${units * READ_UNIT_DOLLARS:.4f}), "
+          f"{pages:.0f} index pages of 1 MB read one after another, 2 PUTs (${2 * S3_PUT_DOLLARS:.5f}), a "
+          f"{size / md * million / 2**20:.1f} MiB file (moto answers an index Query far slower than DynamoDB: the "
+          f"time above is moto's, not a projection)")
+
+
+if __name__ == "__main__":
+    main()
