@@ -5,11 +5,13 @@
 
 Starts the local stack (tools/local_stack.py), uploads the sample files — two weeks of readings, a correction of
 the first week uploaded later, and a malformed file — or the given FILEs, shows them being ingested through
-S3 -> SQS -> ingest, then prints the daily totals from the API, the rejected files with their error reports, and
-curl commands for every endpoint. It then serves the API until Ctrl-C (or, with --once, stops at once).
+S3 -> SQS -> ingest, then prints the daily totals from the API, the rejected files with their error reports, the
+analytics layer as DuckDB reads it, and curl commands for every endpoint. It then serves the API until Ctrl-C (or,
+with --once, stops at once).
 """
 import argparse
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from browser import chromium  # noqa: E402
 from local_stack import ROOT, LocalStack  # noqa: E402
 
 SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv"]
+ANALYTICS_EVERY = 60
 
 
 def api(stack, path, query=None):
@@ -96,6 +99,37 @@ def print_totals(stack):
     return days
 
 
+def show_analytics(stack, days):
+    """A scheduled analytics run now (the local schedule would start one within ANALYTICS_EVERY seconds anyway), the
+    files it wrote, and DuckDB's sums of them next to the API's totals."""
+    import duckdb
+
+    summary = stack.run_analytics()["json"]
+    print(f"== The analytics layer (a scheduled run of the analytics function: {summary})")
+    prefix = f"analytics/{stack.tenant}/"
+    into = ROOT / ".build" / "demo-analytics"
+    shutil.rmtree(into, ignore_errors=True)
+    keys = [item["Key"] for page in stack.s3.get_paginator("list_objects_v2").paginate(
+        Bucket=stack.settings.bucket, Prefix=prefix) for item in page.get("Contents", [])]
+    for key in keys:
+        path = into / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(stack.s3.get_object(Bucket=stack.settings.bucket, Key=key)["Body"].read())
+    print(f"   {len(keys)} files under s3://{stack.settings.bucket}/{prefix}, copied to {into}, for example:")
+    for key in keys[:2]:
+        print(f"     {key}")
+    if not keys:
+        return
+    layer = into / "analytics" / stack.tenant
+    sums = dict(duckdb.connect().execute(
+        f"SELECT strftime(date, '%Y-%m-%d'), SUM(value) FROM read_csv('{layer}/meter_days/*/*.tsv.gz', delim='\t', "
+        "header=true, quote='', escape='', hive_partitioning=true, types={'value': 'DECIMAL(38,6)', 'date': 'DATE'}) "
+        "WHERE flow = 'consumption' GROUP BY date").fetchall())
+    print("   DuckDB: SUM(value) per date over meter_days (hive partitions month=...), next to the API's total")
+    for day in days:
+        print(f"   {day['date']:10}  {str(sums.get(day['date'])):>14}  {day['total']:>14}")
+
+
 def print_rejections(stack, items):
     rejected = [i for i in items if i["status"] == "rejected"]
     print(f"== Rejected files: {len(rejected)}")
@@ -122,6 +156,7 @@ def print_curl(stack, days, items):
     print("== Try the API (the demo key belongs to tenant '%s')" % stack.tenant)
     lines = [
         f"curl -s -H 'x-api-key: {key}' {base}/consumption/{first}",
+        f"curl -s -H 'x-api-key: {key}' {base}/consumption/{first}/meters",
         f"curl -s -H 'x-api-key: {key}' '{base}/consumption?from={first}&to={last}&limit=3'",
         f"curl -s -H 'x-api-key: {key}' '{base}/consumption?from={first}&to={last}&format=csv'",
         f"curl -s -H 'x-api-key: {key}' '{base}/meters/NMI1000001/consumption?from={first}&to={last}'",
@@ -176,7 +211,9 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print("== Starting the local stack: moto (S3, SQS, DynamoDB; signatures checked), the ingest and query "
           "bootstraps under the Runtime API emulator, the SQS and table-stream event sources and the API gateway")
-    with LocalStack(stage="local") as stack:
+    # Days are written to the analytics layer as soon as they change, and the schedule runs every ANALYTICS_EVERY
+    # seconds (deployed: AnalyticsQuietSeconds and AnalyticsSchedule, 30 s and 15 minutes).
+    with LocalStack(stage="local", parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=ANALYTICS_EVERY) as stack:
         s = stack.settings
         print(f"   bucket {s.bucket}, queue {s.queue} (DLQ {s.dead_letter_queue}, visibility {s.visibility_timeout} s, "
               f"{s.max_receive_count} receives), table {s.table}: names and settings from template.yaml")
@@ -187,6 +224,7 @@ def main():
         items = show_progress(stack, len(files), args.timeout)
         days = print_totals(stack)
         print_rejections(stack, items)
+        show_analytics(stack, days)
         print_curl(stack, days, items)
         show_dashboard(stack, days)
         if args.once:

@@ -1,3 +1,4 @@
+import ConsumptionCore
 import ConsumptionTable
 import GraphQL
 import JSON
@@ -12,6 +13,10 @@ enum ConsumptionGraph {
         let days: (QueryParameters) throws(QueryFailure) -> (days: [DayTotal], nextToken: String?)
         let meterDays:
             (QueryParameters, String) throws(QueryFailure) -> (readings: [QueryStore.MeterReading], nextToken: String?)
+        let dayMeters:
+            (QueryParameters, String) throws(QueryFailure) -> (
+                date: CalendarDate, meters: [(meter: String, counting: MeterDayItem.Counting)], nextToken: String?
+            )
         let ingestions: (QueryParameters) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
         /// A refusal as a field error (an internal failure is logged and named by the request id only).
         let error: (QueryFailure) -> GraphQLError
@@ -63,6 +68,33 @@ enum ConsumptionGraph {
                         }
                         return .json(
                             ["meter": .string(meter), "items": .array(items), "nextToken": token(page.nextToken)])
+                    }),
+                FieldDefinition(
+                    "dayMeters", .nonNull(.named("DayMeterConnection")),
+                    description: "The meters with a reading that counts on a day, a page at a time.",
+                    arguments: [
+                        InputValueDefinition("date", .nonNull(.named("String")), description: "YYYY-MM-DD"),
+                        InputValueDefinition(
+                            "limit", .named("Int"), description: "Meters a page, 1 to 1000.", default: 100),
+                        InputValueDefinition("nextToken", .named("String"), description: "From the previous page."),
+                    ],
+                    resolve: resolving { (arguments) throws(QueryFailure) in
+                        var rest = arguments
+                        let date = rest.removeValue(forKey: "date")?.stringValue ?? ""
+                        let page = try pages.dayMeters(parameters(rest), date)
+                        let items = page.meters.map { meter -> JSONValue in
+                            [
+                                "meter": .string(meter.meter), "value": .string(meter.counting.value.description),
+                                "flow": .string(meter.counting.marks.flow.rawValue),
+                                "estimated": .string(meter.counting.marks.notActual.description),
+                                "missingIntervals": .integer(meter.counting.marks.missingIntervals), "unit": "kWh",
+                            ]
+                        }
+                        return .json(
+                            [
+                                "date": .string(page.date.description), "items": .array(items),
+                                "nextToken": token(page.nextToken),
+                            ])
                     }),
                 FieldDefinition(
                     "ingestions", .nonNull(.named("IngestionConnection")),
@@ -122,6 +154,23 @@ enum ConsumptionGraph {
             fields: [
                 FieldDefinition("meter", required("String")),
                 FieldDefinition("items", .nonNull(.list(required("MeterDay")))),
+                FieldDefinition("nextToken", .named("String"), description: "Null on the last page."),
+            ]),
+        ObjectType(
+            name: "DayMeter", description: "One meter's value on the day, in kWh.",
+            fields: [
+                FieldDefinition("meter", required("String")), FieldDefinition("value", required("String")),
+                FieldDefinition("flow", required("Flow")),
+                FieldDefinition(
+                    "estimated", required("String"), description: "The part of value resting on readings not actual."),
+                FieldDefinition("missingIntervals", required("Int"), description: "Intervals the reading lacks."),
+                FieldDefinition("unit", required("String")),
+            ]),
+        ObjectType(
+            name: "DayMeterConnection", description: "A page of a day's meters.",
+            fields: [
+                FieldDefinition("date", required("String")),
+                FieldDefinition("items", .nonNull(.list(required("DayMeter")))),
                 FieldDefinition("nextToken", .named("String"), description: "Null on the last page."),
             ]),
         ObjectType(

@@ -18,6 +18,9 @@ extension QueryHandler {
             days: { (query) throws(QueryFailure) in try self.dayPage(query, tenant: tenant) },
             meterDays: { (query, meter) throws(QueryFailure) in try self.meterPage(query, tenant: tenant, meter: meter)
             },
+            dayMeters: { (query, date) throws(QueryFailure) in
+                try self.dayMetersPage(query, dateText: date, tenant: tenant)
+            },
             ingestions: { (query) throws(QueryFailure) in try self.ingestionPage(query, tenant: tenant) },
             error: { failure in self.fieldError(failure, request: request, logger: logger) })
         let result = Executor(schema: ConsumptionGraph.schema(pages)).execute(

@@ -232,11 +232,44 @@ public final class QueryHandler {
         -> APIGatewayResponse
     {
         let query = try parameters(request, ["limit", "nextToken", "format"])
-        let (date, limit, representation) = try checked { () throws(APIError) in
-            (
-                try QueryParameters.date(dateText, field: "date"), try query.limit(),
-                try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
-            )
+        let representation = try checked { () throws(APIError) in
+            try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+        }
+        let page = try dayMetersPage(query, dateText: dateText, tenant: tenant)
+        guard representation == .json else {
+            let rows = page.meters.map {
+                [
+                    $0.meter, page.date.description, $0.counting.value.description, "kWh",
+                    $0.counting.marks.flow.rawValue,
+                ]
+            }
+            return Self.table(
+                representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows,
+                nextToken: page.nextToken)
+        }
+        return Self.json(
+            200,
+            [
+                "date": .string(page.date.description), "unit": "kWh",
+                "items": .array(
+                    page.meters.map {
+                        [
+                            "meter": .string($0.meter), "value": .string($0.counting.value.description),
+                            "flow": .string($0.counting.marks.flow.rawValue),
+                            "notActual": .string($0.counting.marks.notActual.description),
+                            "missingIntervals": .integer($0.counting.marks.missingIntervals),
+                        ]
+                    }),
+                "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
+            ])
+    }
+
+    /// A page of the meters that count on a day, as `dayPage` reads days; the REST API and GraphQL answer with it.
+    func dayMetersPage(_ query: QueryParameters, dateText: String, tenant: String) throws(QueryFailure)
+        -> (date: CalendarDate, meters: [(meter: String, counting: MeterDayItem.Counting)], nextToken: String?)
+    {
+        let (date, limit) = try checked { () throws(APIError) in
+            (try QueryParameters.date(dateText, field: "date"), try query.limit())
         }
         let scope = "\(tenant)|day-meters|\(date)"
         let start = try checked { () throws(APIError) -> QueryStore.MeterPosition in
@@ -255,30 +288,7 @@ public final class QueryHandler {
         let nextToken = page.next.map {
             tokens.encode(scope: scope, position: ["s": .integer($0.shard), "m": .string($0.after ?? "")])
         }
-        guard representation == .json else {
-            let rows = page.meters.map {
-                [
-                    $0.meter, date.description, $0.counting.value.description, "kWh", $0.counting.marks.flow.rawValue,
-                ]
-            }
-            return Self.table(
-                representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows, nextToken: nextToken)
-        }
-        return Self.json(
-            200,
-            [
-                "date": .string(date.description), "unit": "kWh",
-                "items": .array(
-                    page.meters.map {
-                        [
-                            "meter": .string($0.meter), "value": .string($0.counting.value.description),
-                            "flow": .string($0.counting.marks.flow.rawValue),
-                            "notActual": .string($0.counting.marks.notActual.description),
-                            "missingIntervals": .integer($0.counting.marks.missingIntervals),
-                        ]
-                    }),
-                "nextToken": nextToken.map(JSONValue.string) ?? .null,
-            ])
+        return (date, page.meters, nextToken)
     }
 
     private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)

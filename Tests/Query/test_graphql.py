@@ -115,6 +115,20 @@ def test_a_real_client_runs_the_four_queries_and_gets_the_rest_apis_numbers(stac
         assert rejected == {"ingestions": {"items": [{"key": "incoming/acme/bad.csv"}]}}
 
 
+def test_a_days_meters_page_as_the_rest_apis_do(stack):
+    with client(stack) as session:
+        meters = graph_pages(session, """query Meters($nextToken: String) {
+            dayMeters(date: "2024-05-01", limit: 1, nextToken: $nextToken) {
+                date items { meter value flow estimated missingIntervals unit } nextToken } }""", "dayMeters", {})
+        expected = rest_pages(stack, f"/consumption/{DAYS[0]}/meters", {})
+        assert [(m["meter"], m["value"], m["flow"], m["estimated"], m["missingIntervals"]) for m in meters] == \
+            [(m["meter"], m["value"], m["flow"], m["notActual"], m["missingIntervals"]) for m in expected]
+        assert len(meters) == rest(stack, f"/consumption/{DAYS[0]}")["meters"] > 1
+        with pytest.raises(TransportQueryError) as refused:
+            session.execute(gql('{ dayMeters(date: "2024-02-30") { nextToken } }'))
+        assert refused.value.errors[0]["extensions"]["field"] == "date"
+
+
 def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack):
     with client(stack, stack.globex_key) as session:
         days = session.execute(gql('{ listConsumptionDaily(from: "2024-05-01", to: "2024-05-31") { items { date total } } }'))
