@@ -5,6 +5,7 @@ import json
 import os
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -189,6 +190,15 @@ class FaultProxy:
     def stats(self):
         with urllib.request.urlopen(self.endpoint + "/__proxy/stats", timeout=10) as answer:
             return json.loads(answer.read())
+
+    def holding(self, thread, seconds=60):
+        """Whether the request `holdMatching` picks is held, waiting up to `seconds` while `thread` (the invocation
+        that should send it) runs."""
+        for _ in range(seconds * 4):
+            if self.stats()["holding"] or not thread.is_alive():
+                break
+            time.sleep(0.25)
+        return self.stats()["holding"]
 
     def release(self):
         """The held request goes on (`holdMatching`)."""

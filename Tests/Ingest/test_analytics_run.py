@@ -3,7 +3,6 @@ the stream fold marked, and deletes a mark only if no fold marked the day again 
 while a day is being written is written by the next run, never lost. Marks younger than the quiet time wait."""
 import gzip
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -45,11 +44,7 @@ def test_a_day_changed_while_it_was_written_keeps_its_mark_and_the_next_run_writ
         proxy.configure(holdMatching="#token", holdOccurrence=1)
         thread = threading.Thread(target=lambda: answers.append(analytics.invoke(SCHEDULED)))
         thread.start()
-        for _ in range(240):
-            if proxy.stats()["holding"] or not thread.is_alive():
-                break
-            time.sleep(0.25)
-        assert proxy.stats()["holding"]
+        assert proxy.holding(thread)
         # Meanwhile another file changes the day: the fold marks it again.
         ingest(stack, function, "incoming/acme/b.csv", ["m3"], "2")
         proxy.release()

@@ -238,11 +238,7 @@ def test_an_invocation_that_read_the_key_before_another_finished_the_offers_send
         proxy.configure(holdMatching="T#acme#SETTLE", holdOccurrence=3)
         thread = threading.Thread(target=lambda: answers.append(late.invoke(sqs_event([last]))))
         thread.start()
-        for _ in range(240):
-            if proxy.stats()["holding"] or not thread.is_alive():
-                break
-            time.sleep(0.25)
-        assert proxy.stats()["holding"]
+        assert proxy.holding(thread)
         # Meanwhile the same part, delivered again, finds the job complete: that invocation records the offers
         # done and deletes the job.
         work_through(settlers[:1], [last])
