@@ -24,6 +24,7 @@ from oracle import expected_totals, expected_winners, wide_file
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
 
+from analytics_layer import download, duckdb_days, settle  # noqa: E402
 from local_stack import LocalStack  # noqa: E402
 
 TENANTS = ["acme", "globex"]
@@ -126,8 +127,9 @@ def files():
 
 @pytest.fixture(scope="module")
 def first_run(files, tmp_path_factory):
+    # The analytics layer writes each changed day as soon as the schedule (every 5 s here) finds it.
     with LocalStack(stage="acceptance-a", work_dir=tmp_path_factory.mktemp("stack-a"), tenant="acme",
-                    max_seconds=1500) as stack:
+                    max_seconds=1500, parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=5) as stack:
         upload(stack, files)
         wait_for_ingestion(stack)
         stack.expected_totals = expected_totals(stack.s3, stack.settings.bucket)
@@ -157,6 +159,15 @@ def test_each_day_and_each_meter_day_match_the_oracle(first_run):
         assert status == 200, (meter, date, reading)
         assert Decimal(reading["value"]) == value and reading["source"]["key"] == key
         assert sum(Decimal(v) for v in reading["intervals"]) == value
+
+
+def test_duckdb_over_the_analytics_layer_sums_to_the_oracles_totals_for_every_tenant(first_run, tmp_path):
+    settle(first_run)
+    layer = download(first_run, "analytics/", tmp_path)
+    for tenant in TENANTS:
+        summed, daily = duckdb_days(layer, tenant)
+        assert {date: (row[0], row[1]) for date, row in summed.items()} == first_run.expected_totals[tenant], tenant
+        assert {date: (row[0], row[1]) for date, row in daily.items()} == first_run.expected_totals[tenant], tenant
 
 
 def test_the_range_as_csv_is_the_same_days(first_run):

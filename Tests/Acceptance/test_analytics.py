@@ -7,19 +7,18 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "samples"
 sys.path.append(str(ROOT / "tools"))
 
+from analytics_layer import download, duckdb_days, marks_left, settle  # noqa: E402
 from local_stack import LocalStack  # noqa: E402
 import template_yaml  # noqa: E402
 
@@ -55,23 +54,6 @@ def put(stack, key, body):
     stack.s3.put_object(Bucket=stack.settings.bucket, Key=f"incoming/{TENANT}/{key}", Body=body)
 
 
-def marks_left(stack):
-    return stack.dynamodb.query(TableName=stack.settings.table, KeyConditionExpression="pk = :pk",
-                                ExpressionAttributeValues={":pk": {"S": "ANALYTICS"}}, ConsistentRead=True)["Items"]
-
-
-def settle(stack):
-    """Until every file is ingested, the sums have caught up, and a run has written every marked day."""
-    assert stack.wait_until_idle(timeout=300)
-    for _ in range(30):
-        answer = stack.run_analytics()
-        assert answer["outcome"] == "ok", answer
-        if not marks_left(stack):
-            return answer["json"]
-        time.sleep(1)
-    raise AssertionError(f"marks never written: {marks_left(stack)}")
-
-
 def api(stack, path):
     request = urllib.request.Request(stack.api_url + path, headers={"x-api-key": stack.api_key})
     with urllib.request.urlopen(request, timeout=60) as answer:
@@ -91,17 +73,6 @@ def api_days(stack):
     raise AssertionError("the API kept paging")
 
 
-def download(stack, prefix, into):
-    """Every object under `prefix` of the bucket, into the directory `into` (keys as paths)."""
-    paginator = stack.s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=stack.settings.bucket, Prefix=prefix):
-        for item in page.get("Contents", []):
-            path = into / item["Key"]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(stack.s3.get_object(Bucket=stack.settings.bucket, Key=item["Key"])["Body"].read())
-    return into / prefix
-
-
 def consumption(stack, *arguments):
     environment = {**os.environ, "TABLE_NAME": stack.settings.table, "AWS_ACCESS_KEY_ID": stack.moto.access_key,
                    "AWS_SECRET_ACCESS_KEY": stack.moto.secret_key, "AWS_REGION": "us-east-1",
@@ -109,41 +80,10 @@ def consumption(stack, *arguments):
     return subprocess.run([str(CONSUMPTION), *arguments], env=environment, capture_output=True, text=True, timeout=300)
 
 
-METER_DAY_TYPES = {"meter": "VARCHAR", "date": "DATE", "value": "DECIMAL(38,6)", "unit": "VARCHAR",
-                   "flow": "VARCHAR", "not_actual": "DECIMAL(38,6)", "missing_intervals": "INTEGER",
-                   "source_key": "VARCHAR", "source_version": "VARCHAR", "line": "BIGINT"}
-DAILY_TYPES = {"total": "DECIMAL(38,6)", "meters": "BIGINT", "average": "DECIMAL(38,6)", "unit": "VARCHAR",
-               "not_actual": "DECIMAL(38,6)", "complete_meters": "BIGINT", "exported": "DECIMAL(38,6)",
-               "export_meters": "BIGINT", "updated_at": "VARCHAR"}
-
-
-def duckdb_days(layer):
-    """Per day, from the meter-day rows: consumption, meters, estimated share, complete meters, export, export
-    meters; and the daily rows as written."""
-    db = duckdb.connect()
-    source = (f"read_csv('{layer}/{TENANT}/meter_days/*/*.tsv.gz', delim='\t', header=true, quote='', "
-              f"escape='', hive_partitioning=true, columns={METER_DAY_TYPES})")
-    rows = db.execute(f"""
-        SELECT strftime(date, '%Y-%m-%d'),
-               coalesce(SUM(value) FILTER (WHERE flow = 'consumption'), 0),
-               COUNT(*) FILTER (WHERE flow = 'consumption'),
-               coalesce(SUM(not_actual) FILTER (WHERE flow = 'consumption'), 0),
-               COUNT(*) FILTER (WHERE flow = 'consumption' AND missing_intervals = 0),
-               coalesce(SUM(value) FILTER (WHERE flow = 'export'), 0),
-               COUNT(*) FILTER (WHERE flow = 'export')
-        FROM {source} GROUP BY date ORDER BY date""").fetchall()
-    summed = {row[0]: row[1:] for row in rows}
-    daily = db.execute(f"""
-        SELECT date, total, meters, not_actual, complete_meters, exported, average
-        FROM read_csv('{layer}/{TENANT}/daily/*/*.tsv.gz', delim='\t', header=true, quote='', escape='',
-                      hive_partitioning=true, columns={DAILY_TYPES}) ORDER BY date""").fetchall()
-    return summed, {str(row[0]): row[1:] for row in daily}
-
-
 def assert_layer_equals_api(stack, tmp_path):
     expected = api_days(stack)
     assert expected, "the API has no day: nothing was ingested"
-    summed, daily = duckdb_days(download(stack, "analytics/", tmp_path))
+    summed, daily = duckdb_days(download(stack, "analytics/", tmp_path), TENANT)
     wanted = {date: (Decimal(day["total"]), day["meters"], Decimal(day["notActual"]), day["completeMeters"],
                      Decimal(day["exported"])) for date, day in expected.items()}
     assert {date: row[:5] for date, row in summed.items()} == wanted
