@@ -184,7 +184,14 @@ public struct IngestConfiguration: Sendable, Equatable {
             today: today, allowNegative: allowNegative, intervalCeiling: intervalCeiling,
             earliestDate: earliestDate, latestDate: latestDate, maxInflatedBytes: maxInflatedBytes,
             maxInflationRatio: maxInflationRatio, maxGatheredMeterDays: maxGatheredMeterDays, unit: settings.unit,
-            zone: settings.zone.flatMap { zones[$0] })
+            zone: settings.zone.map(loadedZone))
+    }
+
+    /// A tenant's zone as loaded: settings name only supported zones (`TenantSettings` refuses others), and
+    /// `loadZones` loaded every one of them or failed the init, so a zone missing here is a bug, not a tenant's.
+    private func loadedZone(_ name: String) -> ZoneRules {
+        guard let rules = zones[name] else { preconditionFailure("market zone \(name) was not loaded at init") }
+        return rules
     }
 
     /// The default cap on gathered meter-days for a function of `memoryMegabytes`: the core's default at 128 MB

@@ -88,11 +88,17 @@ public final class QueryHandler {
         guard route.methods.contains(request.method) else {
             throw .api(.methodNotAllowed(request.method, allowed: route.methods.joined(separator: ", ")))
         }
-        // The documents are public: they are answered before any tenant is looked for.
-        if let document = publicDocument(route) { return document }
-        try checkPathParameters(route)
-        let tenant = try tenants.tenant(of: request)
+        let resource: DataRoute
         switch route {
+        case .document(let document):
+            // The documents are public: they are answered before any tenant is looked for.
+            return answer(document)
+        case .data(let data):
+            resource = data
+        }
+        try checkPathParameters(resource)
+        let tenant = try tenants.tenant(of: request)
+        switch resource {
         case .day(let text):
             _ = try parameters(request, [])
             guard let day = try dayTotal(text, tenant: tenant) else { throw .api(.notFound("no data for \(text)")) }
@@ -125,8 +131,6 @@ public final class QueryHandler {
                 ]
             }
             return Self.json(200, .object(answer))
-        case .openAPI, .graphQLSchema, .dashboard:
-            return publicDocument(route) ?? openAPIResponse
         case .graphQL:
             return graphQL(request, tenant: tenant, logger: logger)
         case .uploads:
@@ -140,7 +144,7 @@ public final class QueryHandler {
 
     /// A meter id no file could hold, or a key longer than S3 allows, is refused before anything is read: it could
     /// only be a 404, and past DynamoDB's key limits it would be DynamoDB's error instead.
-    private func checkPathParameters(_ route: Route) throws(QueryFailure) {
+    private func checkPathParameters(_ route: DataRoute) throws(QueryFailure) {
         switch route {
         case .meterRange(let meter), .meterDay(let meter, _):
             if let problem = MeterID.problem(of: meter) {
@@ -160,20 +164,18 @@ public final class QueryHandler {
     /// S3's limit on a key's length.
     static let maxKeyBytes = 1024
 
-    /// The answer of a resource anyone may read (the API's descriptions and the dashboard), nil for the others.
-    private func publicDocument(_ route: Route) -> APIGatewayResponse? {
-        switch route {
-        case .openAPI: return openAPIResponse
-        case .dashboard: return dashboard.response
+    /// The answer of a resource anyone may read: the API's descriptions and the dashboard.
+    private func answer(_ document: PublicDocument) -> APIGatewayResponse {
+        switch document {
+        case .openAPI:
+            return APIGatewayResponse(
+                statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
+        case .dashboard:
+            return dashboard.response
         case .graphQLSchema:
             return APIGatewayResponse(
                 statusCode: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: graphQLSchemaDocument)
-        default: return nil
         }
-    }
-
-    private var openAPIResponse: APIGatewayResponse {
-        APIGatewayResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: openAPIDocument)
     }
 
     private func meterDay(_ request: APIGatewayRequest, tenant: String, meter: String, dateText: String)

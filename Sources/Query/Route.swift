@@ -1,27 +1,17 @@
 import LambdaEvents
 
-/// The API's resources. Path parameters come from API Gateway when it gives them (it decodes them), else from the
-/// path itself, percent-decoded here; a meter id or object key may hold any character, `/` included.
+/// The API's resources: the documents anyone may read, and the tenant's data. Path parameters come from API
+/// Gateway when it gives them (it decodes them), else from the path itself, percent-decoded here; a meter id or
+/// object key may hold any character, `/` included.
 enum Route: Equatable {
-    case day(date: String)
-    case dayMeters(date: String)
-    case range
-    case meterRange(meter: String)
-    case meterDay(meter: String, date: String)
-    case ingestions
-    case ingestion(key: String)
-    case openAPI
-    case uploads
-    case upload(id: String)
-    case graphQL
-    case graphQLSchema
-    case dashboard
+    case document(PublicDocument)
+    case data(DataRoute)
 
     /// The methods each resource answers.
     var methods: [String] {
         switch self {
-        case .uploads: return ["POST"]
-        case .graphQL: return ["GET", "POST"]
+        case .data(.uploads): return ["POST"]
+        case .data(.graphQL): return ["GET", "POST"]
         default: return ["GET"]
         }
     }
@@ -35,13 +25,40 @@ enum Route: Equatable {
             request.pathParameters[name] ?? PercentDecoding.decode(raw, plusIsSpace: false)
         }
         switch path {
+        case "/openapi.json": return .document(.openAPI)
+        case "/graphql/schema": return .document(.graphQLSchema)
+        case "/", "/dashboard": return .document(.dashboard)
+        default: return DataRoute.match(path, parameter: parameter).map(Route.data)
+        }
+    }
+}
+
+/// What anyone may read: the API's descriptions and the dashboard page.
+enum PublicDocument: Equatable {
+    case openAPI
+    case graphQLSchema
+    case dashboard
+}
+
+/// The tenant's data: answered for the caller's tenant only.
+enum DataRoute: Equatable {
+    case day(date: String)
+    case dayMeters(date: String)
+    case range
+    case meterRange(meter: String)
+    case meterDay(meter: String, date: String)
+    case ingestions
+    case ingestion(key: String)
+    case uploads
+    case upload(id: String)
+    case graphQL
+
+    fileprivate static func match(_ path: String, parameter: (String, Substring) -> String?) -> DataRoute? {
+        switch path {
         case "/consumption": return .range
         case "/ingestions": return .ingestions
-        case "/openapi.json": return .openAPI
         case "/uploads": return .uploads
         case "/graphql": return .graphQL
-        case "/graphql/schema": return .graphQLSchema
-        case "/", "/dashboard": return .dashboard
         default: break
         }
         if let rest = path.dropPrefix("/uploads/"), !rest.contains("/") {
