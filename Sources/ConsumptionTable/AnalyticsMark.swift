@@ -1,4 +1,5 @@
 import ConsumptionCore
+import Hashing
 import JSON
 
 /// A day of a tenant whose totals or meter-days changed after the analytics layer last wrote it. The stream fold
@@ -7,7 +8,7 @@ import JSON
 public struct AnalyticsMark: Sendable, Equatable {
     public var tenant: String
     public var date: CalendarDate
-    /// Random per put: what the delete is conditioned on.
+    /// Different at every put (`newToken`): what the delete is conditioned on.
     public var token: String
     /// When the fold put it (RFC 3339, milliseconds).
     public var markedAt: String
@@ -17,6 +18,11 @@ public struct AnalyticsMark: Sendable, Equatable {
         self.date = date
         self.token = token
         self.markedAt = markedAt
+    }
+
+    /// A token no other put has: 16 bytes of OpenSSL's CSPRNG in hex; nil when it cannot seed itself.
+    public static func newToken() -> String? {
+        RandomBytes.generate(16).map(SHA256.hex)
     }
 
     public enum Attribute {

@@ -28,6 +28,7 @@ public struct DayMetersIndexer {
     }
 
     public func run(now: String, deadline: Deadline) throws(IngestFailure) -> Summary {
+        guard let token = AnalyticsMark.newToken() else { throw .noRandomBytes }
         var summary = Summary()
         var days = Set<StreamFolder.AnalyticsDay>()
         let parameters: [String: JSONValue] = [
@@ -62,8 +63,11 @@ public struct DayMetersIndexer {
                 return !deadline.hasPassed
             }
             let marks: [JSONValue] = days.map { day in
-                let mark = AnalyticsMark(tenant: day.tenant, date: day.date, token: "reindex/\(now)", markedAt: now)
-                return ["PutRequest": ["Item": mark.item]]
+                [
+                    "PutRequest": [
+                        "Item": AnalyticsMark(tenant: day.tenant, date: day.date, token: token, markedAt: now).item
+                    ]
+                ]
             }
             try dynamo.batchWrite(table: table, requests: marks, maxInFlight: parallelism, deadline: deadline)
         } catch {

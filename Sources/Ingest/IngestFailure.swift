@@ -12,6 +12,8 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
     /// S3 answered HEAD with a Last-Modified we cannot read.
     case unreadableHead(String)
     case corruptItem(String)
+    /// OpenSSL could not seed its random generator (for the analytics marks' tokens).
+    case noRandomBytes
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .objectChanging(let key): return "\(key) changed again and again while it was read"
         case .unreadableHead(let detail): return "unreadable object head: \(detail)"
         case .corruptItem(let detail): return "corrupt table item: \(detail)"
+        case .noRandomBytes: return "OpenSSL could not seed its random generator"
         }
     }
 
@@ -38,6 +41,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .objectChanging: return "object-changing: the object changed again and again while it was read"
         case .unreadableHead: return "unreadable-head: S3 sent a Last-Modified that could not be read"
         case .corruptItem: return "corrupt-item: a table item did not parse"
+        case .noRandomBytes: return "no-random-bytes: \(description)"
         }
     }
 
@@ -50,6 +54,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .objectChanging: type = "Ingest.ObjectChanging"
         case .unreadableHead: type = "Ingest.UnreadableHead"
         case .corruptItem: type = "Ingest.CorruptItem"
+        case .noRandomBytes: type = "Ingest.NoRandomBytes"
         }
         return LambdaError(errorType: type, errorMessage: description)
     }

@@ -103,7 +103,7 @@ public struct StreamFolder {
         var outcome = Outcome(records: event.records.count)
         var groups: [SumShard: [Change]] = [:]
         var seen = Set<StreamSequence>()
-        var changedDays: [AnalyticsDay: StreamSequence] = [:]
+        var changedDays = Set<AnalyticsDay>()
         for record in event.records {
             guard let sequence = StreamSequence(record.sequenceNumber) else {
                 throw .corruptItem("stream record \(record.eventID) has sequence number '\(record.sequenceNumber)'")
@@ -117,10 +117,7 @@ public struct StreamFolder {
             let new = record.newImage.flatMap(MeterDayItem.init(item:))
             guard let day = new ?? old else { continue }
             // Another reading counting with the same value changes no sum, but does change the analytics rows.
-            if old?.counting != new?.counting {
-                let marked = AnalyticsDay(tenant: day.tenant, date: day.date)
-                changedDays[marked] = max(changedDays[marked] ?? sequence, sequence)
-            }
+            if old?.counting != new?.counting { changedDays.insert(AnalyticsDay(tenant: day.tenant, date: day.date)) }
             let change = Change(sequence: sequence, delta: Delta(from: old?.counting, to: new?.counting))
             // A recompute's bump, or an offer of the same value, changes no sum.
             guard !change.delta.isNone else { continue }
@@ -156,13 +153,11 @@ public struct StreamFolder {
             }
         }
         outcome.resumeFrom = unapplied.min { $0.sequence < $1.sequence }?.sequence.text
-        do throws(AWSError) {
-            try mark(changedDays, streamShard: event.shardID, now: now)
+        if let failure = mark(changedDays, now: now) {
+            outcome.resumeFrom = event.records.compactMap { StreamSequence($0.sequenceNumber) }.min()?.text
+            outcome.failure = "marking days for the analytics layer: \(failure)"
+        } else {
             outcome.marks = changedDays.count
-        } catch {
-            let first = event.records.compactMap { StreamSequence($0.sequenceNumber) }.min()
-            outcome.resumeFrom = first?.text
-            outcome.failure = "marking days for the analytics layer: \(error)"
         }
         return outcome
     }
@@ -172,16 +167,24 @@ public struct StreamFolder {
         var date: CalendarDate
     }
 
-    /// Puts a mark for each changed day; its token names this shard's newest record of the day, so every put that
-    /// follows a new change differs from the marks before it.
-    private func mark(_ days: [AnalyticsDay: StreamSequence], streamShard: String, now: String) throws(AWSError) {
-        guard !days.isEmpty else { return }
-        let puts: [JSONValue] = days.map { day, sequence in
-            let mark = AnalyticsMark(
-                tenant: day.tenant, date: day.date, token: "\(streamShard)/\(sequence.padded)", markedAt: now)
-            return ["PutRequest": ["Item": mark.item]]
+    /// Puts a mark for each changed day, with a token no put before it had (a retried batch too), so a run that read
+    /// an earlier mark cannot delete this one. Nil when done, else why not.
+    private func mark(_ days: Set<AnalyticsDay>, now: String) -> String? {
+        guard !days.isEmpty else { return nil }
+        guard let token = AnalyticsMark.newToken() else { return IngestFailure.noRandomBytes.description }
+        let puts: [JSONValue] = days.map { day in
+            [
+                "PutRequest": [
+                    "Item": AnalyticsMark(tenant: day.tenant, date: day.date, token: token, markedAt: now).item
+                ]
+            ]
         }
-        try dynamo.batchWrite(table: table, requests: puts, maxInFlight: parallelism, deadline: deadline)
+        do throws(AWSError) {
+            try dynamo.batchWrite(table: table, requests: puts, maxInFlight: parallelism, deadline: deadline)
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     /// Some of these records were applied before: read how far this stream shard got at the sum shard, and apply

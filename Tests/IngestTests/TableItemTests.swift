@@ -105,6 +105,15 @@ import Testing
         #expect(MeterDayItem(item: reading.item) == nil)  // a reading is no meter-day
     }
 
+    @Test func anAnalyticsMarkReadsBackAndEveryPutHasAToken() throws {
+        let token = try #require(AnalyticsMark.newToken())
+        let mark = AnalyticsMark(tenant: "acme", date: date, token: token, markedAt: "2026-11-30T05:00:00.000Z")
+        #expect(AnalyticsMark(item: mark.item) == mark)
+        #expect(mark.key == TableKeys.key("ANALYTICS", "acme#2024-05-01"))
+        // A batch folded again puts a new token: a run that read the old one cannot delete the new mark.
+        #expect(token.count == 32 && AnalyticsMark.newToken() != token)
+    }
+
     @Test func aPageKeepsMeterIdsByteForByteEvenWhenTheyStartWithACombiningMark() throws {
         let page = VersionPage(entries: [
             .init(meter: "\u{301}odd", date: date, value: ExactDecimal("-0.25")!, line: 2),
