@@ -209,8 +209,9 @@ def main():
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print("== Starting the local stack: moto (S3, SQS, DynamoDB; signatures checked), the ingest and query "
-          "bootstraps under the Runtime API emulator, the SQS and table-stream event sources and the API gateway")
+    print("== Starting the local stack: moto (S3, SQS, DynamoDB; signatures checked), the ingest, analytics and query "
+          "bootstraps under the Runtime API emulator, the SQS and table-stream event sources, the analytics schedule "
+          f"(every {ANALYTICS_EVERY} s here) and the API gateway")
     # Days are written to the analytics layer as soon as they change, and the schedule runs every ANALYTICS_EVERY
     # seconds (deployed: AnalyticsQuietSeconds and AnalyticsSchedule, 30 s and 15 minutes).
     with LocalStack(stage="local", parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=ANALYTICS_EVERY) as stack:
