@@ -20,6 +20,28 @@ public struct AnalyticsMark: Sendable, Equatable {
         self.markedAt = markedAt
     }
 
+    /// A tenant's day, as marks name them.
+    public struct Day: Hashable, Sendable {
+        public var tenant: String
+        public var date: CalendarDate
+
+        public init(tenant: String, date: CalendarDate) {
+            self.tenant = tenant
+            self.date = date
+        }
+    }
+
+    /// The BatchWriteItem requests that mark `days` with one fresh `token`.
+    public static func puts(_ days: Set<Day>, token: String, markedAt: String) -> [JSONValue] {
+        days.map { day in
+            [
+                "PutRequest": [
+                    "Item": AnalyticsMark(tenant: day.tenant, date: day.date, token: token, markedAt: markedAt).item
+                ]
+            ]
+        }
+    }
+
     /// A token no other put has: 16 bytes of OpenSSL's CSPRNG in hex; nil when it cannot seed itself.
     public static func newToken() -> String? {
         RandomBytes.generate(16).map(SHA256.hex)

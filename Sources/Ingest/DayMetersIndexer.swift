@@ -30,7 +30,7 @@ public struct DayMetersIndexer {
     public func run(now: String, deadline: Deadline) throws(IngestFailure) -> Summary {
         guard let token = AnalyticsMark.newToken() else { throw .noRandomBytes }
         var summary = Summary()
-        var days = Set<StreamFolder.AnalyticsDay>()
+        var days = Set<AnalyticsMark.Day>()
         let parameters: [String: JSONValue] = [
             "FilterExpression":
                 "begins_with(sk, :meterDay) AND attribute_exists(#value) AND attribute_not_exists(#dayShard)",
@@ -43,7 +43,7 @@ public struct DayMetersIndexer {
         do throws(AWSError) {
             _ = try dynamo.scanPages(table: table, parameters: parameters) { (items, _) throws(AWSError) in
                 var updates: [JSONValue] = []
-                var touched: [StreamFolder.AnalyticsDay] = []
+                var touched: [AnalyticsMark.Day] = []
                 for item in items {
                     guard let pk = AttributeValues.string(item, "pk"), let sk = AttributeValues.string(item, "sk"),
                         let partition = TableKeys.parseMeterPartition(pk),
@@ -62,13 +62,7 @@ public struct DayMetersIndexer {
                 }
                 return !deadline.hasPassed
             }
-            let marks: [JSONValue] = days.map { day in
-                [
-                    "PutRequest": [
-                        "Item": AnalyticsMark(tenant: day.tenant, date: day.date, token: token, markedAt: now).item
-                    ]
-                ]
-            }
+            let marks = AnalyticsMark.puts(days, token: token, markedAt: now)
             try dynamo.batchWrite(table: table, requests: marks, maxInFlight: parallelism, deadline: deadline)
         } catch {
             throw .aws(error)

@@ -103,7 +103,7 @@ public struct StreamFolder {
         var outcome = Outcome(records: event.records.count)
         var groups: [SumShard: [Change]] = [:]
         var seen = Set<StreamSequence>()
-        var changedDays = Set<AnalyticsDay>()
+        var changedDays = Set<AnalyticsMark.Day>()
         for record in event.records {
             guard let sequence = StreamSequence(record.sequenceNumber) else {
                 throw .corruptItem("stream record \(record.eventID) has sequence number '\(record.sequenceNumber)'")
@@ -117,7 +117,7 @@ public struct StreamFolder {
             let new = record.newImage.flatMap(MeterDayItem.init(item:))
             guard let day = new ?? old else { continue }
             // Another reading counting with the same value changes no sum, but does change the analytics rows.
-            if old?.counting != new?.counting { changedDays.insert(AnalyticsDay(tenant: day.tenant, date: day.date)) }
+            if old?.counting != new?.counting { changedDays.insert(.init(tenant: day.tenant, date: day.date)) }
             let change = Change(sequence: sequence, delta: Delta(from: old?.counting, to: new?.counting))
             // A recompute's bump, or an offer of the same value, changes no sum.
             guard !change.delta.isNone else { continue }
@@ -162,23 +162,12 @@ public struct StreamFolder {
         return outcome
     }
 
-    struct AnalyticsDay: Hashable {
-        var tenant: String
-        var date: CalendarDate
-    }
-
     /// Puts a mark for each changed day, with a token no put before it had (a retried batch too), so a run that read
     /// an earlier mark cannot delete this one. Nil when done, else why not.
-    private func mark(_ days: Set<AnalyticsDay>, now: String) -> String? {
+    private func mark(_ days: Set<AnalyticsMark.Day>, now: String) -> String? {
         guard !days.isEmpty else { return nil }
         guard let token = AnalyticsMark.newToken() else { return IngestFailure.noRandomBytes.description }
-        let puts: [JSONValue] = days.map { day in
-            [
-                "PutRequest": [
-                    "Item": AnalyticsMark(tenant: day.tenant, date: day.date, token: token, markedAt: now).item
-                ]
-            ]
-        }
+        let puts = AnalyticsMark.puts(days, token: token, markedAt: now)
         do throws(AWSError) {
             try dynamo.batchWrite(table: table, requests: puts, maxInFlight: parallelism, deadline: deadline)
             return nil
