@@ -169,6 +169,27 @@ let package = Package(
             name: "GraphQLTests",
             dependencies: ["GraphQL", "JSON"]
         ),
+        // The deterministic simulation of ingest (issue 24): AWS services in memory behind the HTTP transport, written
+        // from AWS's documentation, and the simulator that interleaves invocations over them.
+        .target(name: "InMemoryWire", dependencies: ["CurlHTTP"], path: "Tests/InMemoryAWS/Wire"),
+        .target(
+            name: "InMemoryDynamoDB", dependencies: ["InMemoryWire", "CurlHTTP", "JSON"],
+            path: "Tests/InMemoryAWS/DynamoDB"),
+        .target(
+            name: "InMemoryS3", dependencies: ["InMemoryWire", "CurlHTTP", "JSON"], path: "Tests/InMemoryAWS/S3"),
+        .target(
+            name: "InMemoryMessaging", dependencies: ["InMemoryWire", "CurlHTTP", "JSON"],
+            path: "Tests/InMemoryAWS/Messaging"),
+        .testTarget(
+            name: "InMemoryDynamoDBTests",
+            dependencies: ["InMemoryDynamoDB", "InMemoryWire", "AWSServices", "CurlHTTP", "JSON", "Timekeeping"]
+        ),
+        .testTarget(
+            name: "InMemoryS3Tests",
+            dependencies: [
+                "InMemoryS3", "InMemoryMessaging", "InMemoryWire", "AWSServices", "CurlHTTP", "JSON", "Timekeeping",
+            ]
+        ),
         .testTarget(
             name: "AWSSigV4Tests",
             dependencies: ["AWSSigV4", "Hashing", "JSON"]

@@ -47,9 +47,10 @@ public struct AWSRequest: Sendable {
 /// Signs, sends and retries AWS calls over one keep-alive HTTP client.
 public final class AWSClient {
     public let configuration: AWSConfiguration
-    public let http: CurlHTTPClient
+    public let http: any HTTPTransport
     public var retryPolicy: RetryPolicy
-    var random = SystemRandomNumberGenerator()
+    /// The retries' jitter; the simulation gives a seeded one, so a seed replays the same waits.
+    public var random: any RandomNumberGenerator = SystemRandomNumberGenerator()
     /// One signer per service, so each keeps its day's signing key instead of deriving it per request.
     private var signers: [String: SigV4Signer] = [:]
     /// Attempts made so far, retries included (for tests and metrics).
@@ -57,7 +58,7 @@ public final class AWSClient {
     /// A stream that moves no byte for this long fails as a (retryable) timeout.
     public var stallSeconds = 10
 
-    public init(configuration: AWSConfiguration, http: CurlHTTPClient, retryPolicy: RetryPolicy = RetryPolicy()) {
+    public init(configuration: AWSConfiguration, http: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy()) {
         self.configuration = configuration
         self.http = http
         self.retryPolicy = retryPolicy

@@ -174,11 +174,10 @@ public final class DynamoDBClient {
 
     /// Runs `attempt` until it says everything was processed, backing off between tries like any retry.
     private func untilProcessed(_ attempt: () throws(AWSError) -> Bool) throws(AWSError) {
-        var random = SystemRandomNumberGenerator()
         let policy = client.retryPolicy
         for round in 1...policy.maxAttempts {
             if try attempt() { return }
-            MonotonicClock.sleep(milliseconds: policy.delayMilliseconds(afterAttempt: round, using: &random))
+            MonotonicClock.sleep(milliseconds: policy.delayMilliseconds(afterAttempt: round, using: &client.random))
         }
         throw .outOfTime(lastError: "items still unprocessed after \(policy.maxAttempts) rounds")
     }

@@ -1,5 +1,3 @@
-import CSystem
-
 /// Exponential backoff with full jitter (the AWS Architecture Blog's "full jitter"), bounded in attempts and in
 /// total time, and never past the caller's deadline.
 public struct RetryPolicy: Sendable {
@@ -24,21 +22,5 @@ public struct RetryPolicy: Sendable {
         let exponent = min(attempt - 1, 20)
         let ceiling = min(maxDelayMilliseconds, baseDelayMilliseconds << exponent)
         return Int.random(in: 0...max(0, ceiling), using: &random)
-    }
-}
-
-/// Monotonic time and sleeping, for retries (deadlines are on the wall clock: `Timekeeping`).
-enum MonotonicClock {
-    static func nowMilliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
-    }
-
-    static func sleep(milliseconds: Int) {
-        guard milliseconds > 0 else { return }
-        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 { request = remaining }
     }
 }

@@ -16,3 +16,6 @@ static inline char **csystem_environ(void) {
 static inline int csystem_open_read(const char *path) {
     return open(path, O_RDONLY | O_CLOEXEC);
 }
+
+// A thread's own clock in the simulation (Timekeeping's TimeSource) is kept in a pthread key.
+#include <pthread.h>

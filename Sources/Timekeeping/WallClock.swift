@@ -3,6 +3,7 @@ import CSystem
 /// The wall clock, in milliseconds since the Unix epoch.
 public enum WallClock {
     public static func nowMilliseconds() -> Int {
+        if let source = ThreadTimeSource.current { return source.nowMilliseconds() }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
@@ -11,6 +12,7 @@ public enum WallClock {
     /// Blocks the calling thread for `milliseconds`.
     public static func sleep(milliseconds: Int) {
         guard milliseconds > 0 else { return }
+        if let source = ThreadTimeSource.current { return source.sleep(milliseconds: milliseconds) }
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
         var remaining = timespec()
         while nanosleep(&request, &remaining) != 0 { request = remaining }
@@ -29,5 +31,19 @@ public enum WallClock {
             "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))T"
             + "\(padded(Int(parts.tm_hour), 2)):\(padded(Int(parts.tm_min), 2)):\(padded(Int(parts.tm_sec), 2))."
             + "\(padded(milliseconds % 1000, 3))Z"
+    }
+}
+
+/// Monotonic time and sleeping, for retries and durations (deadlines are on the wall clock).
+public enum MonotonicClock {
+    public static func nowMilliseconds() -> Int {
+        if let source = ThreadTimeSource.current { return source.nowMilliseconds() }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
+    }
+
+    public static func sleep(milliseconds: Int) {
+        WallClock.sleep(milliseconds: milliseconds)
     }
 }
