@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo fuzz build release lint destroy system-packages package build-IngestFunction build-AnalyticsFunction build-QueryFunction
+.PHONY: test bench demo fuzz sim build release lint destroy system-packages package build-IngestFunction build-AnalyticsFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -74,12 +74,22 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(VENV)/bin/python tools/bench_fanout.py --file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
 	$(VENV)/bin/python tools/bench_dashboard.py
 	$(VENV)/bin/python tools/bench_analytics.py
+	$(MAKE) --no-print-directory sim SEEDS=2000
 
 ## demo: the whole system on this machine (tools/demo.py): moto, the real bootstraps under the emulator, S3 -> SQS ->
 ## ingest, the API on 127.0.0.1. `make demo ARGS=--once` stops after the results; `make demo FILES=path/*.csv` ingests
 ## your own files instead of the samples.
 demo: release $(VENV)/installed
 	LOCAL_LAMBDA_BIN=.build/release/local-lambda $(VENV)/bin/python tools/demo.py $(ARGS) $(FILES)
+
+## sim: the deterministic simulation of ingest (Tests/Simulation), SEEDS drawn schedules from FIRST_SEED (release
+## build): every fault kind, one schedule in twenty with a large file; prints the schedules a second, the faults
+## injected by kind, and a shrunk replay of any failing seed. `make test` runs 1,000 of them in the Swift tests.
+SEEDS ?= 10000
+FIRST_SEED ?= 1
+sim: system-packages
+	swift build -j $(SWIFT_JOBS) -c release --product simulate
+	.build/release/simulate $(SEEDS) $(FIRST_SEED)
 
 ## fuzz: libFuzzer with AddressSanitizer on the meter-file parser (every format, gzip, any chunking), the JSON
 ## parser, the event decoders and the query API's handler, FUZZ_SECONDS (default 600) each (tools/fuzz.sh). Not

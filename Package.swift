@@ -182,14 +182,27 @@ let package = Package(
             path: "Tests/InMemoryAWS/Messaging"),
         .testTarget(
             name: "InMemoryDynamoDBTests",
-            dependencies: ["InMemoryDynamoDB", "InMemoryWire", "AWSServices", "CurlHTTP", "JSON", "Timekeeping"]
+            dependencies: [
+                "InMemoryDynamoDB", "InMemoryWire", "AWSServices", "AWSSigV4", "CurlHTTP", "JSON", "LambdaEvents",
+                "Timekeeping",
+            ]
         ),
         .testTarget(
             name: "InMemoryS3Tests",
             dependencies: [
-                "InMemoryS3", "InMemoryMessaging", "InMemoryWire", "AWSServices", "CurlHTTP", "JSON", "Timekeeping",
+                "InMemoryS3", "InMemoryMessaging", "InMemoryWire", "AWSServices", "CurlHTTP", "JSON", "LambdaEvents",
+                "Timekeeping",
             ]
         ),
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "Ingest", "ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "CurlHTTP", "JSON",
+                "LambdaRuntime", "Timekeeping", "InMemoryWire", "InMemoryDynamoDB", "InMemoryS3", "InMemoryMessaging",
+            ],
+            path: "Tests/Simulation"),
+        .executableTarget(name: "simulate", dependencies: ["Simulation"], path: "Tests/Simulate"),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(
             name: "AWSSigV4Tests",
             dependencies: ["AWSSigV4", "Hashing", "JSON"]

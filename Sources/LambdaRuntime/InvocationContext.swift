@@ -41,6 +41,11 @@ public struct LambdaContext: Sendable {
     public let metadata: InvocationMetadata
     public let logger: LambdaLogger
 
+    public init(metadata: InvocationMetadata, logger: LambdaLogger) {
+        self.metadata = metadata
+        self.logger = logger
+    }
+
     public var requestID: String { metadata.requestID }
     public var traceID: String? { metadata.traceID }
     public var invokedFunctionARN: String { metadata.invokedFunctionARN }

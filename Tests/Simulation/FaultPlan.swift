@@ -1,0 +1,46 @@
+/// What can go wrong with one request, and how often (parts per million of requests). Drawn per request from the
+/// run's seeded generator, and counted by kind for the bench's figures.
+public struct FaultPlan: Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        /// Refused unapplied: DynamoDB's ThrottlingException, S3's SlowDown, SQS's throttling.
+        case throttle
+        /// Refused unapplied with a 500.
+        case serverError
+        /// Applied, but the answer never arrives (a timeout the client retries).
+        case lostAnswer
+        /// The process dies before the request leaves: nothing of it is applied.
+        case crashBefore
+        /// The process dies after the request was applied, before it reads the answer.
+        case crashAfter
+        /// An object's bytes stop part-way (the reader resumes where it stopped).
+        case cutBody
+        /// The request takes 5 to 40 seconds: what brings an invocation to its deadline.
+        case slow
+    }
+
+    public var perMillion: [Kind: Int]
+
+    public init(perMillion: [Kind: Int] = [:]) {
+        self.perMillion = perMillion
+    }
+
+    public static let none = FaultPlan()
+
+    /// A plan drawn by seed: some runs calm, some stormy, each kind on or off.
+    public static func drawn(using random: inout SeededRandom) -> FaultPlan {
+        var plan = FaultPlan()
+        guard random.chance(800_000) else { return plan }
+        for kind in Kind.allCases where random.chance(500_000) {
+            plan.perMillion[kind] = [1_000, 5_000, 20_000].randomElement(using: &random) ?? 1_000
+        }
+        return plan
+    }
+
+    /// The fault for one request, if any.
+    func draw(using random: inout SeededRandom) -> Kind? {
+        for kind in Kind.allCases {
+            if let chance = perMillion[kind], random.chance(chance) { return kind }
+        }
+        return nil
+    }
+}
