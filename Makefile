@@ -45,7 +45,8 @@ lint:
 test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	@mkdir -p .build/test-vectors
 	$(VENV)/bin/python tools/sigv4_vectors.py .build/test-vectors/sigv4-botocore.json
-	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json swift test -j $(SWIFT_JOBS) --skip-build
+	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json SWIFT_DETERMINISTIC_HASHING=1 \
+		swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
 	$(MAKE) --no-print-directory package
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup \
@@ -85,11 +86,12 @@ demo: release $(VENV)/installed
 ## sim: the deterministic simulation of ingest (Tests/Simulation), SEEDS drawn schedules from FIRST_SEED (release
 ## build): every fault kind, one schedule in twenty with a large file; prints the schedules a second, the faults
 ## injected by kind, and a shrunk replay of any failing seed. `make test` runs 1,000 of them in the Swift tests.
+## Deterministic hashing makes a seed replay the same run in any process (dictionary order decides request order).
 SEEDS ?= 10000
 FIRST_SEED ?= 1
 sim: system-packages
 	swift build -j $(SWIFT_JOBS) -c release --product simulate
-	.build/release/simulate $(SEEDS) $(FIRST_SEED)
+	SWIFT_DETERMINISTIC_HASHING=1 .build/release/simulate $(SEEDS) $(FIRST_SEED)
 
 ## fuzz: libFuzzer with AddressSanitizer on the meter-file parser (every format, gzip, any chunking), the JSON
 ## parser, the event decoders and the query API's handler, FUZZ_SECONDS (default 600) each (tools/fuzz.sh). Not

@@ -159,15 +159,24 @@ public final class ObjectIngestor {
                             reportKey: outcome.stats?.reportKey ?? entry.reportKey), ledger: ledger)
                 }
                 // A rejected version never counts, and does not erase the key's last valid version: that one counts.
-                if let fallback = try lastValidVersion(
+                switch try lastValidVersion(
                     before: target, counting: state.counting, bucket: bucket, tenant: tenant, ledger: ledger,
                     deadline: deadline)
                 {
+                case .version(let fallback):
                     state = try switchSource(from: state, sources: sources, to: fallback)
                     outcome.detail =
                         "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
-                } else if !state.hasPendingWork {
+                case .nothing where state.counting != nil:
+                    state = try switchSource(from: state, sources: sources, to: nil)
+                    outcome.detail = "no valid version since the key's last delete: nothing of it counts"
+                case .inFlight(let ranges):
+                    // The last range's writer comes back here, and the fallback then counts.
+                    outcome.kind = .split
+                    outcome.detail = "the last valid version is being written: \(ranges) of its ranges"
                     return outcome
+                case .unchanged, .nothing:
+                    if !state.hasPendingWork { return outcome }
                 }
             }
         } else if state.counting != nil {
@@ -227,23 +236,36 @@ public final class ObjectIngestor {
         return newest.isLatest && !newest.isDeleteMarker
     }
 
+    /// What a key whose current version is rejected counts.
+    private enum Fallback {
+        /// What counts goes on counting: it is the fallback already, or the bucket keeps no versions (the table then
+        /// keeps whatever counted), or the history moved under us (the caller's second HEAD sees it).
+        case unchanged
+        /// The newest valid version before the rejected one, after the key's last delete marker.
+        case version(SourceItem.CountingVersion)
+        /// No valid version since the key's last delete marker (or ever): nothing of the key counts.
+        case nothing
+        /// The fallback is a large version whose ranges are still being written (this many were sent again).
+        case inFlight(Int)
+    }
+
     /// The version that counts while the key's current version is rejected: the newest valid one before it, after
-    /// the key's last delete marker. Nil when it already counts, when there is none, or without versioning (the
-    /// table then keeps whatever counted). Versions not read before are read on the way (at most ten).
+    /// the key's last delete marker. Versions not read before are read on the way (at most ten).
     private func lastValidVersion(
         before rejected: ObjectVersion, counting: SourceItem.CountingVersion?, bucket: String, tenant: String,
         ledger: LedgerStore, deadline: Deadline
-    ) throws(IngestFailure) -> SourceItem.CountingVersion? {
-        guard let rejectedID = rejected.versionID else { return nil }
+    ) throws(IngestFailure) -> Fallback {
+        guard let rejectedID = rejected.versionID else { return .unchanged }
         let history: [S3VersionEntry]
         do throws(AWSError) {
             history = try s3.versions(bucket: bucket, key: rejected.key)
         } catch {
             throw .aws(error)
         }
-        guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return nil }
-        for entry in history[(position + 1)...].prefix(10) {
-            if entry.isDeleteMarker { return nil }
+        guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return .unchanged }
+        let older = history[(position + 1)...]
+        for entry in older.prefix(10) {
+            if entry.isDeleteMarker { return .nothing }
             let head: S3ObjectHead?
             do throws(AWSError) {
                 head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
@@ -251,15 +273,18 @@ public final class ObjectIngestor {
                 throw .aws(error)
             }
             guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
-            if counting?.identity.tag == version.tag { return nil }
+            if counting?.identity.tag == version.tag { return .unchanged }
             if try ledger.entry(of: version).status == .rejected { continue }
             let stats = try ingest(version, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
+            // Marked ingested only once every range is written: the last range's writer comes back for the switch.
+            if let ranges = stats.rangesInFlight { return .inFlight(ranges) }
             if stats.errorCount == 0 {
                 try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: now())
-                return SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays)
+                return .version(SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays))
             }
         }
-        return nil
+        // Past ten versions back the search stops, and what counts goes on counting.
+        return older.count > 10 ? .unchanged : .nothing
     }
 
     /// Validates, then (for a valid file) writes every reading and page; returns the counts.
@@ -384,8 +409,13 @@ public final class ObjectIngestor {
         if entry.status?.isFinal == true { return WorkOutcome(done: false, detail: "the version is settled") }
         var written = false
         if !job.done.contains(work.index) {
-            guard try head(bucket: work.bucket, key: work.key)?.tag == work.tag else {
-                return WorkOutcome(done: false, detail: "a newer version or a delete replaced this one")
+            // A range whose version no longer is the key's is skipped (its readings could never count), unless the
+            // key's current version is rejected: then this one may be the version that counts in its place.
+            guard let current = try head(bucket: work.bucket, key: work.key) else {
+                return WorkOutcome(done: false, detail: "a delete replaced this version")
+            }
+            if current.tag != work.tag, try ledger.entry(of: current).status != .rejected {
+                return WorkOutcome(done: false, detail: "a newer version replaced this one")
             }
             let writer = ReadingWriter(
                 dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,

@@ -24,7 +24,8 @@ public struct FaultPlan: Sendable {
         self.perMillion = perMillion
     }
 
-    public static let none = FaultPlan()
+    /// No fault at all.
+    public static let calm = FaultPlan()
 
     /// A plan drawn by seed: some runs calm, some stormy, each kind on or off.
     public static func drawn(using random: inout SeededRandom) -> FaultPlan {

@@ -33,7 +33,7 @@ final class FunctionHost {
     func invoke(_ event: JSONValue, completion: @escaping (InvocationResult) -> Void) {
         invocations += 1
         let requestID = "sim-\(invocations)"
-        let task = SimulatedTask()
+        let task = SimulatedTask(name: requestID)
         world.tasks.append(task)
         let start = world.scheduler.now
         let deadline = start + timeoutMilliseconds

@@ -42,7 +42,10 @@ final class InvocationNetwork: HTTPTransport {
         guard !task.killed else { throw Self.gone }
         let fault = world.drawFault()
         world.scheduler.wait(task, milliseconds: world.latency(slow: fault == .slow))
-        if world.scheduler.now >= hardDeadline { task.killed = true }
+        if world.scheduler.now >= hardDeadline {
+            task.killed = true
+            world.log.record("SIMULATION \(task.name) ran past its timeout: Lambda ends it")
+        }
         guard !task.killed else { throw Self.gone }
         guard let wire = WireRequest(request) else {
             throw .transport(TransportFailure(kind: .invalidRequest, code: 3, message: "bad URL \(request.url)"))
@@ -50,6 +53,7 @@ final class InvocationNetwork: HTTPTransport {
         switch fault {
         case .crashBefore?:
             task.killed = true
+            world.log.record("SIMULATION \(task.name) crashed before a request")
             throw Self.gone
         case .throttle?:
             return world.throttled(wire)
@@ -61,11 +65,13 @@ final class InvocationNetwork: HTTPTransport {
             break
         }
         let response = world.apply(wire)
+        world.log.trace(wire, response, fault: fault, task: task)
         switch fault {
         case .lostAnswer?:
             throw Self.timedOut
         case .crashAfter?:
             task.killed = true
+            world.log.record("SIMULATION \(task.name) crashed after a request")
             throw Self.gone
         default:
             break

@@ -78,8 +78,12 @@ public final class SimulatedTask: @unchecked Sendable {
     public internal(set) var finished = false
     /// A killed task's requests fail unsent and its sleeps return at once, so it unwinds without effect.
     public var killed = false
+    /// The invocation's request id, for traces.
+    public let name: String
 
-    public init() {}
+    public init(name: String) {
+        self.name = name
+    }
 }
 
 /// A min-heap of events by time, then by the order they were scheduled in.

@@ -1,7 +1,7 @@
 /// What users do to the bucket during a run, each at a time after the run's start. Drawn by seed, or written out
 /// by hand in a regression test (a shrunk replay prints itself in this form).
-public struct Workload: CustomStringConvertible {
-    public enum Action: CustomStringConvertible {
+public struct Workload: CustomStringConvertible, Sendable {
+    public enum Action: CustomStringConvertible, Sendable {
         /// Uploads a file under `key` (a new version).
         case put(key: String, file: FileSpec)
         /// Deletes the key: a delete marker.
@@ -23,7 +23,7 @@ public struct Workload: CustomStringConvertible {
     }
 
     /// A file as a replay writes it: its layout and content drawn from its own seed.
-    public struct FileSpec: CustomStringConvertible {
+    public struct FileSpec: CustomStringConvertible, Sendable {
         public var layout: String
         public var gzip: Bool
         public var invalid: Bool
