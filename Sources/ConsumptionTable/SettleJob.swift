@@ -20,6 +20,9 @@ public struct SettleJob: Sendable, Equatable {
     public var meterDays: Int
     public var partMeterDays: Int
     public var done: Set<Int>
+    /// Per part not yet done, the position (in the version's pages) its settling has reached: a part cut short by a
+    /// deadline or a crash resumes there, so any part finishes in any number of invocations.
+    public var progress: [Int: Int] = [:]
 
     public init(
         kind: Kind, key: String, tag: String, switchCount: Int, meterDays: Int, partMeterDays: Int,
@@ -59,6 +62,16 @@ public struct SettleJob: Sendable, Equatable {
         static let meterDays = "meterDays"
         static let partMeterDays = "partMeterDays"
         static let done = "partsDone"
+        static let progressPrefix = "progress"
+    }
+
+    /// The attribute that holds part `index`'s progress.
+    public static func progressAttribute(part index: Int) -> String { "\(Attribute.progressPrefix)\(index)" }
+
+    /// Where part `index` resumes: its progress, or its first meter-day.
+    public func resumePosition(of index: Int) -> Int {
+        let range = meterDays(of: index)
+        return min(range.upperBound, max(range.lowerBound, progress[index] ?? range.lowerBound))
     }
 
     /// The attribute that collects the indexes of the parts done (a number set: `ADD` it one index at a time).
@@ -77,6 +90,12 @@ public struct SettleJob: Sendable, Equatable {
         self.init(
             kind: kind, key: key, tag: tag, switchCount: switchCount, meterDays: meterDays,
             partMeterDays: partMeterDays, done: Set(done))
+        for (name, value) in item.objectValue ?? [:] where name.hasPrefix(Attribute.progressPrefix) {
+            guard let part = Int(name.dropFirst(Attribute.progressPrefix.count)),
+                let position = value["N"]?.stringValue.flatMap({ Int($0) })
+            else { return nil }
+            progress[part] = position
+        }
     }
 
     /// The item as first stored, no part done.

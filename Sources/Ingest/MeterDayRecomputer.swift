@@ -31,11 +31,28 @@ struct MeterDayRecomputer {
         var readingsRead = 0
     }
 
-    /// Recomputes `meterDays`; `generations` holds those already bumped by the caller.
+    /// A meter-day another recompute bumped while this one read is recomputed again, at most this many times in all:
+    /// that other one may have died between its bump and its store, and nothing else would ever store its generation.
+    static let maxRounds = 3
+
+    /// Recomputes `meterDays`; `generations` holds those already bumped by the caller. A meter-day whose generation
+    /// moved past this recompute's own while it read is recomputed again, so none is left pending.
     func recompute(_ meterDays: [MeterDay], generations known: [MeterDay: Int] = [:], cost: inout Cost)
         throws(IngestFailure)
     {
-        guard !meterDays.isEmpty else { return }
+        var days = meterDays
+        var generations = known
+        for _ in 0..<Self.maxRounds where !days.isEmpty {
+            days = try recomputeOnce(days, generations: generations, cost: &cost)
+            generations = [:]
+        }
+    }
+
+    /// One round: bump, read, store; returns the meter-days still pending after it (a newer generation unstored).
+    private func recomputeOnce(_ meterDays: [MeterDay], generations known: [MeterDay: Int], cost: inout Cost)
+        throws(IngestFailure) -> [MeterDay]
+    {
+        guard !meterDays.isEmpty else { return [] }
         guard !deadline.hasPassed else { throw .deadlineNear }
         var generations = known
         let unbumped = meterDays.filter { generations[$0] == nil }
@@ -85,17 +102,47 @@ struct MeterDayRecomputer {
             }
             let computed = update.name(MeterDayItem.Attribute.computed)
             var request = update.request(
-                condition: "attribute_not_exists(\(computed)) OR \(computed) < \(generation)")
+                condition: "attribute_not_exists(\(computed)) OR \(computed) < \(generation)", returnValues: "ALL_NEW")
             request["TableName"] = .string(table)
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
             stores.append(.object(request))
         }
-        for answer in dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadline: deadline) {
-            // A newer generation stored first: it has seen everything this one saw.
-            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
-            _ = try answer.orIngestFailure()
+        var unsure: [MeterDay] = []
+        var pending: [MeterDay] = []
+        for (day, answer) in zip(
+            meterDays, dynamo.callAll("UpdateItem", stores, maxInFlight: parallelism, deadline: deadline))
+        {
+            // A newer generation stored first: it has seen everything this one saw, but a newer one still may be
+            // pending.
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+                unsure.append(day)
+                continue
+            }
+            if let item = try answer.orIngestFailure()["Attributes"], MeterDayItem(item: item)?.isRecomputing == true {
+                pending.append(day)
+            }
         }
         cost.meterDays += meterDays.count
+        return pending + (try stillPending(unsure))
+    }
+
+    /// Those of `meterDays` whose last bump has no store yet (read consistently).
+    private func stillPending(_ meterDays: [MeterDay]) throws(IngestFailure) -> [MeterDay] {
+        let reads: [JSONValue] = meterDays.map { day in
+            [
+                "TableName": .string(table), "ConsistentRead": true,
+                "Key": MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date),
+            ]
+        }
+        var pending: [MeterDay] = []
+        for (day, answer) in zip(
+            meterDays, dynamo.callAll("GetItem", reads, maxInFlight: parallelism, deadline: deadline))
+        {
+            if let item = try answer.orIngestFailure()["Item"], MeterDayItem(item: item)?.isRecomputing == true {
+                pending.append(day)
+            }
+        }
+        return pending
     }
 
     /// Every reading of each meter-day, the queries in parallel, each followed to its last page.

@@ -171,7 +171,11 @@ struct MeterDaySettler {
             }
             guard
                 try offer(
-                    part: meterDays, of: counting.identity, switchCount: job.switchCount, now: now, cost: &cost)
+                    part: meterDays, from: job.resumePosition(of: work.part), of: counting.identity,
+                    switchCount: job.switchCount, now: now, cost: &cost,
+                    saving: { (position) throws(IngestFailure) -> Bool in
+                        try jobs.recordProgress(job, part: work.part, position: position)
+                    })
             else {
                 return PartOutcome(settled: false, detail: "a later switch came while offering: offers retracted")
             }
@@ -180,13 +184,16 @@ struct MeterDaySettler {
                 return PartOutcome(settled: false, detail: "the version is retired")
             }
             try waitForOffersToEnd(retiring)
-            _ = try walk(work.key, job.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
-                (entries, _) throws(IngestFailure) -> Bool in
+            let finished = try walk(
+                work.key, job.tag, from: job.resumePosition(of: work.part), to: meterDays.upperBound
+            ) {
+                (entries, done) throws(IngestFailure) -> Bool in
                 try retire(entries, key: work.key, tag: job.tag, cost: &cost)
                 try write(
                     entries.map { ["DeleteRequest": ["Key": readingKey($0, key: work.key, tag: job.tag)]] })
-                return true
+                return try jobs.recordProgress(job, part: work.part, position: done)
             }
+            guard finished else { return PartOutcome(settled: false, detail: "the job finished meanwhile") }
             try deletePages(of: work.key, tag: job.tag, meterDays)
         }
         guard let after = try jobs.markPartDone(job, index: work.part) else {
@@ -199,13 +206,15 @@ struct MeterDaySettler {
 
     /// Offers one part's meter-days for the switch `switchCount`; false when a later switch came (the part's
     /// offers are then retracted).
+    /// The part resumes at `start`; `saving` records how far it got after each round (false: the job is gone).
     private func offer(
-        part meterDays: Range<Int>, of source: VersionIdentity, switchCount: Int, now: () -> String,
-        cost: inout MeterDayRecomputer.Cost
+        part meterDays: Range<Int>, from start: Int, of source: VersionIdentity, switchCount: Int,
+        now: () -> String, cost: inout MeterDayRecomputer.Cost,
+        saving: (Int) throws(IngestFailure) -> Bool
     ) throws(IngestFailure) -> Bool {
         var lease = 0
-        let finished = try walk(source.key, source.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
-            (entries, _) throws(IngestFailure) -> Bool in
+        _ = try walk(source.key, source.tag, from: start, to: meterDays.upperBound) {
+            (entries, done) throws(IngestFailure) -> Bool in
             if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
                 lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
                 guard
@@ -214,11 +223,13 @@ struct MeterDaySettler {
                 else { return false }
             }
             try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
-            return true
+            return try saving(done)
         }
-        if finished,
-            try sources.holdSwitch(key: source.key, switchCount: switchCount, offeringUntil: nil, now: now())
-        {
+        // Cut short, the part's job is gone: done by other invocations (a part delivered twice), or dropped for a
+        // later switch. Its offers stand while the switch it was for does; only a later switch retracts them (was:
+        // retracted whenever cut short, and a retraction stopped by the deadline left recomputes pending forever).
+        // Finished or not, the same confirmation decides.
+        if try sources.holdSwitch(key: source.key, switchCount: switchCount, offeringUntil: nil, now: now()) {
             return true
         }
         try retract(source, meterDays, cost: &cost)
@@ -300,9 +311,14 @@ struct MeterDaySettler {
                 + "(\(key) < \(update.value(AttributeValues.string(source.key))) OR "
                 + "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
                 + "\(eTag) < \(update.value(AttributeValues.string(source.eTag))))))"
+            // The version itself already there (an offer redone after a crash) is taken again: a write, not a
+            // refusal and a read.
+            let itself =
+                "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
+                + "\(update.name("tag")) = \(update.value(AttributeValues.string(source.tag))))"
             let condition =
                 "attribute_not_exists(pk) OR ((attribute_not_exists(\(generation)) OR \(generation) = \(computed)) "
-                + "AND (attribute_not_exists(\(value)) OR \(rankedBelow)))"
+                + "AND (attribute_not_exists(\(value)) OR \(rankedBelow) OR \(itself)))"
             var request = update.request(condition: condition)
             request["TableName"] = .string(table)
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)

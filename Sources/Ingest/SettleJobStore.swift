@@ -64,6 +64,22 @@ struct SettleJobStore {
         }
     }
 
+    /// Part `index` has settled up to `position`; false when the job is gone (it finished, or its switch did).
+    func recordProgress(_ job: SettleJob, part index: Int, position: Int) throws(IngestFailure) -> Bool {
+        let payload: [String: JSONValue] = [
+            "UpdateExpression": "SET #progress = :position", "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeNames": ["#progress": .string(SettleJob.progressAttribute(part: index))],
+            "ExpressionAttributeValues": [":position": AttributeValues.number(position)],
+        ]
+        do throws(AWSError) {
+            _ = try dynamo.updateItem(table: table, key: job.key(tenant: tenant), expression: payload)
+            return true
+        } catch {
+            if error.code == "ConditionalCheckFailedException" { return false }
+            throw .aws(error)
+        }
+    }
+
     func delete(_ job: SettleJob) throws(IngestFailure) {
         do throws(AWSError) {
             try dynamo.deleteItem(table: table, key: job.key(tenant: tenant))
