@@ -187,8 +187,10 @@ public final class IngestHandler {
         case .testEvent(let bucket):
             context.logger.info("S3 test event skipped", ["bucket": .string(bucket)])
         case .records(let records):
-            for record in records where record.isCreated || record.isRemoved {
-                let outcome = try ingestor.reconcile(bucket: record.bucket, key: record.key, deadline: deadline)
+            for record in records where record.isCreated || record.isRemoved || record.isExpired {
+                let outcome = try ingestor.reconcile(
+                    bucket: record.bucket, key: record.key, deadline: deadline,
+                    purging: record.isRemoved || record.isExpired)
                 OutcomeReporter(logger: context.logger, metrics: metrics).report(outcome)
             }
         }

@@ -33,6 +33,8 @@ struct LedgerStore {
         var stats: FileStats?
         /// Set when the file is written range by range.
         var job: RangeJob?
+        /// The readings and pages of a retired version were deleted after S3 deleted the version for good.
+        var purged = false
         /// The unit and zone the file was read in when it was validated (the tenant's settings then): every later
         /// pass over the same version reads it so, whatever the settings have become.
         var settings: TenantSettings?
@@ -56,6 +58,7 @@ struct LedgerStore {
             alerted = AttributeValues.string(item, "alertedAt") != nil
             errorSummary = AttributeValues.string(item, "errorSummary")
             reportKey = AttributeValues.string(item, "reportKey")
+            purged = AttributeValues.string(item, "purgedAt") != nil
         }
     }
 
@@ -214,6 +217,30 @@ struct LedgerStore {
             if error.code == "ConditionalCheckFailedException" { return }
             throw .aws(error)
         }
+    }
+
+    /// Every version of `objectKey` the ledger holds (matched as bytes: the sort keys of a longer key that starts
+    /// the same way are left out).
+    func entries(ofKey objectKey: String) throws(IngestFailure) -> [Entry] {
+        do throws(AWSError) {
+            let items = try dynamo.query(
+                table: table,
+                parameters: [
+                    "ConsistentRead": true, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                    "ExpressionAttributeValues": [
+                        ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
+                        ":prefix": AttributeValues.string(TableKeys.ledgerKeyPrefix(objectKey) + "#"),
+                    ],
+                ])
+            return items.map { Entry(item: $0) }.filter { $0.version?.key.utf8.elementsEqual(objectKey.utf8) == true }
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// A retired version's readings and pages are gone, S3 having deleted the version.
+    func markPurged(key objectKey: String, tag: String, now: String) throws(IngestFailure) {
+        try update(objectKey, tag, "SET purgedAt = :now", [":now": AttributeValues.string(now)])
     }
 
     /// With `returningOld`, the item as it was before (nil when there was none).

@@ -22,6 +22,10 @@ struct MeterDaySettler {
     let fanOut: SettleFanOut?
     let parallelism: Int
     let deadline: Deadline
+    /// Whether S3 still holds the version (key, tag). A retired version S3 still holds may become current again
+    /// (its newer version deleted, a delete marker removed), so its readings and pages stay until S3 deletes it
+    /// for good (`purge`); one S3 no longer holds has them deleted at its retire.
+    let stillStored: (_ key: String, _ tag: String) throws(IngestFailure) -> Bool
 
     typealias MeterDay = MeterDayRecomputer.MeterDay
 
@@ -103,15 +107,16 @@ struct MeterDaySettler {
             }
             try waitForOffersToEnd(retiring)
             let key = state.key
+            let keeps = try stillStored(key, retiring.tag)
             let finished = try walk(key, retiring.tag, from: retiring.done, to: retiring.meterDays) {
                 (entries, done) throws(IngestFailure) -> Bool in
                 try retire(entries, key: key, tag: retiring.tag, cost: &cost)
-                try write(entries.map { ["DeleteRequest": ["Key": readingKey($0, key: key, tag: retiring.tag)]] })
+                if !keeps { try deleteReadings(entries, key: key, tag: retiring.tag) }
                 state.retiring[0].done = done
                 return try sources.recordProgress(state, now: now())
             }
             guard finished else { return .superseded }
-            try deletePages(of: key, tag: retiring.tag, 0..<retiring.meterDays)
+            if !keeps { try deletePages(of: key, tag: retiring.tag, 0..<retiring.meterDays) }
             state.retiring.removeFirst()
             if try !sources.recordProgress(state, now: now()) { return .superseded }
         }
@@ -184,17 +189,17 @@ struct MeterDaySettler {
                 return PartOutcome(settled: false, detail: "the version is retired")
             }
             try waitForOffersToEnd(retiring)
+            let keeps = try stillStored(work.key, job.tag)
             let finished = try walk(
                 work.key, job.tag, from: job.resumePosition(of: work.part), to: meterDays.upperBound
             ) {
                 (entries, done) throws(IngestFailure) -> Bool in
                 try retire(entries, key: work.key, tag: job.tag, cost: &cost)
-                try write(
-                    entries.map { ["DeleteRequest": ["Key": readingKey($0, key: work.key, tag: job.tag)]] })
+                if !keeps { try deleteReadings(entries, key: work.key, tag: job.tag) }
                 return try jobs.recordProgress(job, part: work.part, position: done)
             }
             guard finished else { return PartOutcome(settled: false, detail: "the job finished meanwhile") }
-            try deletePages(of: work.key, tag: job.tag, meterDays)
+            if !keeps { try deletePages(of: work.key, tag: job.tag, meterDays) }
         }
         guard let after = try jobs.markPartDone(job, index: work.part) else {
             return PartOutcome(settled: true, detail: "settled; the job had finished meanwhile")
@@ -407,6 +412,20 @@ struct MeterDaySettler {
             try retire(entries, key: source.key, tag: source.tag, cost: &cost)
             return true
         }
+    }
+
+    /// Deletes the readings and pages of a retired version S3 has since deleted for good (nothing of it can count
+    /// again). Safe to repeat: a page already deleted reads as empty.
+    func purge(key: String, tag: String, meterDays: Int) throws(IngestFailure) {
+        _ = try walk(key, tag, from: 0, to: meterDays) { (entries, _) throws(IngestFailure) -> Bool in
+            try deleteReadings(entries, key: key, tag: tag)
+            return true
+        }
+        try deletePages(of: key, tag: tag, 0..<meterDays)
+    }
+
+    private func deleteReadings(_ entries: [VersionPage.Entry], key: String, tag: String) throws(IngestFailure) {
+        try write(entries.map { ["DeleteRequest": ["Key": readingKey($0, key: key, tag: tag)]] })
     }
 
     /// Deletes the pages that hold the meter-days `meterDays` (whole pages) of a retired version.

@@ -41,7 +41,11 @@ public final class ObjectIngestor {
         self.sqs = sqs
     }
 
-    public func reconcile(bucket: String, key: String, deadline: Deadline) throws(IngestFailure) -> ObjectOutcome {
+    /// With `purging` (an event saying S3 removed something of the key), the readings of versions S3 deleted for
+    /// good go too.
+    public func reconcile(bucket: String, key: String, deadline: Deadline, purging: Bool = false)
+        throws(IngestFailure) -> ObjectOutcome
+    {
         let started = WallClock.nowMilliseconds()
         let tenant: String
         switch Tenancy.place(
@@ -74,6 +78,10 @@ public final class ObjectIngestor {
                 var outcome = try bringUpToDate(
                     bucket: bucket, key: key, tenant: tenant, target: target,
                     sources: sources, ledger: ledger, deadline: deadline, started: started)
+                if purging && outcome.kind != .split {
+                    try purgeRemovedVersions(
+                        bucket: bucket, key: key, tenant: tenant, ledger: ledger, deadline: deadline)
+                }
                 outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
                 return outcome
             } catch .objectChanging {
@@ -473,7 +481,41 @@ public final class ObjectIngestor {
                 SettleFanOut(
                     sqs: sqs, queueURL: $0, bucket: bucket, partMeterDays: configuration.settlePartMeterDays)
             },
-            parallelism: configuration.writeParallelism, deadline: deadline)
+            parallelism: configuration.writeParallelism, deadline: deadline,
+            stillStored: { (key, tag) throws(IngestFailure) -> Bool in
+                try self.storedTags(bucket: bucket, key: key).contains(tag)
+            })
+    }
+
+    /// The tags of the versions S3 holds of `key` (none in a bucket without versioning: there a replaced object is
+    /// gone).
+    private func storedTags(bucket: String, key: String) throws(IngestFailure) -> Set<String> {
+        do throws(AWSError) {
+            return Set(
+                try s3.versions(bucket: bucket, key: key).filter { !$0.isDeleteMarker && $0.versionID != "null" }
+                    .map { ObjectVersion.tag(versionID: $0.versionID) })
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// Deletes the readings and pages of the versions of `key` S3 has deleted for good (by VersionId, or expired
+    /// by its lifecycle) and that no longer count: their retire kept them while S3 held the version.
+    private func purgeRemovedVersions(
+        bucket: String, key: String, tenant: String, ledger: LedgerStore, deadline: Deadline
+    ) throws(IngestFailure) {
+        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
+        guard !retired.isEmpty else { return }
+        let stored = try storedTags(bucket: bucket, key: key)
+        let state = try SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant).read(key: key)
+        let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
+        for entry in retired {
+            guard let version = entry.version, !stored.contains(version.tag),
+                state.counting?.identity.tag != version.tag, !state.retiring.contains(where: { $0.tag == version.tag })
+            else { continue }
+            try settler.purge(key: key, tag: version.tag, meterDays: entry.stats?.meterDays ?? 0)
+            try ledger.markPurged(key: key, tag: version.tag, now: now())
+        }
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.

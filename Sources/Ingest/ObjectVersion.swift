@@ -28,7 +28,12 @@ public struct ObjectVersion: Sendable, Equatable {
     /// A short, fixed-length name for this version inside table keys: from the VersionId when the bucket has
     /// versioning, else from the ETag and LastModified (an overwrite changes at least one of them).
     public var tag: String {
-        String(SHA256.hexHash(Array((versionID ?? "\(eTag)|\(lastModified)").utf8)).prefix(16))
+        versionID.map(Self.tag(versionID:)) ?? String(SHA256.hexHash(Array("\(eTag)|\(lastModified)".utf8)).prefix(16))
+    }
+
+    /// The tag of a version of a versioned bucket, from its VersionId alone (as a listing gives it).
+    public static func tag(versionID: String) -> String {
+        String(SHA256.hexHash(Array(versionID.utf8)).prefix(16))
     }
 
     /// The version as readings and source items name it.

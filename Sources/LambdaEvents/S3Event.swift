@@ -35,6 +35,8 @@ public struct S3EventRecord: Sendable, Equatable {
 
     public var isCreated: Bool { eventName.hasPrefix("ObjectCreated:") }
     public var isRemoved: Bool { eventName.hasPrefix("ObjectRemoved:") }
+    /// S3's lifecycle deleted a version for good (`LifecycleExpiration:Delete`) or put a delete marker.
+    public var isExpired: Bool { eventName.hasPrefix("LifecycleExpiration:") }
 
     init(_ record: JSONFields) throws(JSONDecodingError) {
         eventName = try record.string("eventName")

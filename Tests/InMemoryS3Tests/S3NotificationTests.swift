@@ -4,7 +4,8 @@ import JSON
 import LambdaEvents
 import Testing
 
-/// Event notifications as the ingest function decodes them, and lifecycle expiry that sends none.
+/// Event notifications as the ingest function decodes them, and lifecycle expiry: announced only to a rule that
+/// subscribes to `s3:LifecycleExpiration:*`.
 @Suite("S3 event notifications and lifecycle")
 struct S3NotificationTests {
     let aws = SimulatedAWS()
@@ -83,7 +84,7 @@ struct S3NotificationTests {
         #expect(events.messages.map(\.configurationID) == ["csv-created"])
     }
 
-    @Test("lifecycle removes long-noncurrent versions and sends no notification")
+    @Test("lifecycle removes long-noncurrent versions, silently for rules without lifecycle expiration")
     func noncurrentExpiryIsSilent() throws {
         let day = 86_400_000
         let old = try s3.putObject(bucket: "meter-drop", key: "incoming/a.csv", body: Array("old".utf8))
@@ -100,5 +101,21 @@ struct S3NotificationTests {
         #expect(left == [current.versionID, middle.versionID])
         #expect(!left.contains(try #require(old.versionID)))
         #expect(try s3.getObject(bucket: "meter-drop", key: "incoming/a.csv") == Array("current".utf8))
+    }
+
+    @Test("a rule subscribed to lifecycle expiration hears LifecycleExpiration:Delete for each expired version")
+    func noncurrentExpiryAnnounced() throws {
+        try aws.s3.configureNotifications(
+            bucket: "meter-drop",
+            rules: [S3NotificationRule(id: "expired", events: [.lifecycleExpiration], prefix: "incoming/")])
+        let old = try s3.putObject(bucket: "meter-drop", key: "incoming/a.csv", body: Array("old".utf8))
+        aws.nowMilliseconds += 1_000
+        _ = try s3.putObject(bucket: "meter-drop", key: "incoming/a.csv", body: Array("new".utf8))
+        aws.nowMilliseconds += 10_000
+        #expect(aws.s3.expireNoncurrentVersions(olderThanMilliseconds: 5_000, at: aws.nowMilliseconds) == 1)
+        #expect(events.messages.map(\.eventName) == ["LifecycleExpiration:Delete"])
+        let record = try decoded(try #require(events.messages.first))
+        #expect(record.isExpired && !record.isRemoved)
+        #expect(record.versionID == old.versionID)
     }
 }

@@ -32,7 +32,10 @@ public struct FaultPlan: Sendable {
         var plan = FaultPlan()
         guard random.chance(800_000) else { return plan }
         for kind in Kind.allCases where random.chance(500_000) {
-            plan.perMillion[kind] = [1_000, 5_000, 20_000].randomElement(using: &random) ?? 1_000
+            // A process dies far less often than a request is throttled: at 2% a part of a thousand requests
+            // would never finish, in the simulation as on AWS.
+            let rates = kind == .crashBefore || kind == .crashAfter ? [50, 200, 1_000] : [1_000, 5_000, 20_000]
+            plan.perMillion[kind] = rates.randomElement(using: &random) ?? rates[0]
         }
         return plan
     }

@@ -12,7 +12,10 @@ extension World {
             try s3.configureNotifications(
                 bucket: World.bucket,
                 rules: [
-                    S3NotificationRule(id: "meter-files", events: [.created, .removed], prefix: World.incomingPrefix)
+                    // template.yaml's: created, removed, and the lifecycle's expirations.
+                    S3NotificationRule(
+                        id: "meter-files", events: [.created, .removed, .lifecycleExpiration],
+                        prefix: World.incomingPrefix)
                 ]
             )
         } catch {

@@ -85,8 +85,7 @@ import Testing
     }
 
     /// 3: a large file restored after a newer version is deleted.
-    @Test(.disabled("issue 24: a retired version's readings and pages are gone when it is restored"))
-    func aLargeFileRestored() {
+    @Test func aLargeFileRestored() {
         let report = Simulation.run(
             seed: 5,
             workload: Workload(steps: [
@@ -99,8 +98,7 @@ import Testing
     }
 
     /// 8: the version that counts behind a rejected upload expires (S3's lifecycle): nothing counts.
-    @Test(.disabled("issue 24: the bucket sends no event when lifecycle expires a version"))
-    func theFallbackVersionExpires() {
+    @Test func theFallbackVersionExpires() {
         let report = Simulation.run(
             seed: 6,
             workload: Workload(steps: [

@@ -74,12 +74,19 @@ public final class InMemoryS3: InMemoryService {
     }
 
     /// Lifecycle's NoncurrentVersionExpiration across every bucket: versions noncurrent for at least `age` go for
-    /// good. S3 sends no notification for lifecycle expiry of noncurrent versions, and neither does this.
+    /// good, each announced as `LifecycleExpiration:Delete` to the rules that subscribe to lifecycle expiration
+    /// (and to no other: without such a rule, expiry is silent).
     @discardableResult
     public func expireNoncurrentVersions(olderThanMilliseconds age: Int, at nowMilliseconds: Int) -> Int {
-        buckets.keys.sorted().reduce(0) { removed, name in
-            removed + (buckets[name]?.expireNoncurrentVersions(olderThanMilliseconds: age, at: nowMilliseconds) ?? 0)
+        var count = 0
+        for name in buckets.keys.sorted() {
+            guard let bucket = buckets[name] else { continue }
+            for entry in bucket.expireNoncurrentVersions(olderThanMilliseconds: age, at: nowMilliseconds) {
+                announce("LifecycleExpiration:Delete", of: entry, in: bucket, at: nowMilliseconds)
+                count += 1
+            }
         }
+        return count
     }
 
     // MARK: The REST API

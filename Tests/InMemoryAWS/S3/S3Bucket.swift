@@ -58,15 +58,20 @@ final class S3Bucket {
 
     /// Lifecycle's NoncurrentVersionExpiration: versions noncurrent for at least `age` are removed. Delete markers
     /// are left, as that action names versions; the current entry is never touched. Returns how many went.
-    func expireNoncurrentVersions(olderThanMilliseconds age: Int, at nowMilliseconds: Int) -> Int {
-        var removed = 0
+    /// Removes the versions noncurrent for at least `age`, and returns them.
+    func expireNoncurrentVersions(olderThanMilliseconds age: Int, at nowMilliseconds: Int) -> [S3ObjectVersion] {
+        var removed: [S3ObjectVersion] = []
         for key in sortedKeys {
             guard let history = histories[key] else { continue }
-            let kept = history.filter { entry in
-                guard !entry.isDeleteMarker, let since = entry.noncurrentSinceMilliseconds else { return true }
-                return nowMilliseconds - since < age
+            var kept: [S3ObjectVersion] = []
+            for entry in history {
+                if !entry.isDeleteMarker, let since = entry.noncurrentSinceMilliseconds, nowMilliseconds - since >= age
+                {
+                    removed.append(entry)
+                } else {
+                    kept.append(entry)
+                }
             }
-            removed += history.count - kept.count
             histories[key] = kept
         }
         return removed

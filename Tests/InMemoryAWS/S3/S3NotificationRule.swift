@@ -1,12 +1,15 @@
 /// One entry of a bucket's notification configuration: which events, for which keys, under which id (the
 /// `configurationId` the event carries).
 public struct S3NotificationRule: Sendable, Equatable {
-    /// The two event families the project subscribes to.
+    /// The event families the project subscribes to.
     public enum EventFamily: Sendable, Equatable {
         /// `s3:ObjectCreated:*`: Put, Copy (and, in AWS, Post and multipart completion, not modelled).
         case created
         /// `s3:ObjectRemoved:*`: Delete and DeleteMarkerCreated.
         case removed
+        /// `s3:LifecycleExpiration:*`: `LifecycleExpiration:Delete` when a lifecycle rule deletes a version for
+        /// good (S3's lifecycle event notifications; without this family, expiry is silent).
+        case lifecycleExpiration
     }
 
     public var id: String
@@ -23,7 +26,9 @@ public struct S3NotificationRule: Sendable, Equatable {
     }
 
     func matches(eventName: String, key: String) -> Bool {
-        let family: EventFamily = eventName.hasPrefix("ObjectCreated:") ? .created : .removed
+        let family: EventFamily =
+            eventName.hasPrefix("ObjectCreated:")
+            ? .created : eventName.hasPrefix("LifecycleExpiration:") ? .lifecycleExpiration : .removed
         return events.contains(family) && key.utf8.starts(with: prefix.utf8)
             && key.utf8.reversed().starts(with: suffix.utf8.reversed())
     }
