@@ -12,7 +12,12 @@ extension AWSClient {
         let started = MonotonicClock.nowMilliseconds()
         for round in 1...retryPolicy.maxAttempts where !pending.isEmpty {
             attempts += pending.count
-            let outcomes = http.sendAll(pending.map { signed(requests[$0]) }, maxInFlight: maxInFlight)
+            // A request whose deadline passed while it waited for a connection is not sent: the deadline may be
+            // a lease's, past which the write must not land.
+            let batch = pending
+            let outcomes = http.sendAll(
+                batch.map { signed(requests[$0]) }, maxInFlight: maxInFlight,
+                mayStart: { requests[batch[$0]].deadline.map { !$0.hasPassed } ?? true })
             var retry: [Int] = []
             for (index, outcome) in zip(pending, outcomes) {
                 switch Self.verdict(on: outcome, bodyDelivered: false) {

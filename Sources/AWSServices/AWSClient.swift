@@ -138,6 +138,8 @@ public final class AWSClient {
                 ? .retry(transport.description) : .failed(.transport(transport))
         case .failure(.aborted):
             return .failed(.invalidResponse("the body consumer stopped the transfer"))
+        case .failure(.notStarted):
+            return .failed(.notSent)
         }
     }
 

@@ -9,6 +9,8 @@ public enum AWSError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidResponse(String)
     /// Retrying would pass the invocation's deadline or the retry budget.
     case outOfTime(lastError: String)
+    /// Never sent: the request's deadline passed while it waited for its turn in a parallel batch.
+    case notSent
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum AWSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .service(let error): return "\(error.code) (HTTP \(error.status)): \(error.message)"
         case .invalidResponse(let message): return "invalid response: \(message)"
         case .outOfTime(let last): return "out of time retrying; last error: \(last)"
+        case .notSent: return "not sent: its deadline passed before its turn"
         }
     }
 

@@ -46,7 +46,8 @@ public struct SourceItem: Sendable, Equatable {
     public var counting: CountingVersion?
     /// Meter-days of the counting version offered so far; nil once all are.
     public var offered: Int?
-    /// While offers are under way: until when (epoch milliseconds) the offering process may still send them.
+    /// Until when (epoch milliseconds) an offer of the counting version may still land: while offers are under way,
+    /// the offering process's lease; once they are done, a lease from that moment.
     public var offeringUntil: Int?
     public var retiring: [Retiring] = []
     /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's work.
@@ -120,8 +121,10 @@ public struct SourceItem: Sendable, Equatable {
         {
             // Offerers renew their leases with writes conditioned on the switch count, so every lease given before
             // this switch ends by `now` plus a lease's length (the stored `offeringUntil` may not be the latest:
-            // parts of a fanned-out offer renew it concurrently); no lease is given after it.
-            let notBefore = offered == nil ? 0 : max(offeringUntil ?? 0, now + Self.offeringLeaseMilliseconds)
+            // parts of a fanned-out offer renew it concurrently); no lease is given after it. Once the offers are
+            // recorded done, `offeringUntil` bounds the leases still running (was: none waited for, so a part
+            // delivered twice could land an offer after the retire).
+            let notBefore = max(offeringUntil ?? 0, offered == nil ? 0 : now + Self.offeringLeaseMilliseconds)
             state.retiring.append(
                 Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
         }

@@ -2,8 +2,11 @@ import CCurl
 
 extension CurlHTTPClient {
     /// Sends every request, at most `maxInFlight` at a time over curl's multi interface, and returns each one's
-    /// outcome in request order. Each request's own timeout bounds it, so the whole call is bounded too.
-    public func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>] {
+    /// outcome in request order. Each request's own timeout bounds it, so the whole call is bounded too. A request
+    /// `mayStart` refuses when its turn comes is not sent (`HTTPError.notStarted`).
+    public func sendAll(
+        _ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)? = nil
+    ) -> [Result<HTTPResponse, HTTPError>] {
         var results = [Result<HTTPResponse, HTTPError>?](repeating: nil, count: requests.count)
         guard let multi = curl_multi_init() else {
             let failure = HTTPError.transport(
@@ -19,6 +22,10 @@ extension CurlHTTPClient {
             while running.count < limit && next < requests.count {
                 let index = next
                 next += 1
+                if let mayStart, !mayStart(index) {
+                    results[index] = .failure(.notStarted)
+                    continue
+                }
                 let transfer = CurlTransfer(request: requests[index], onHead: nil, onBody: nil)
                 do throws(HTTPError) {
                     let handle = try takeHandle()

@@ -4,11 +4,14 @@ public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     case transport(TransportFailure)
     /// The body callback asked to stop.
     case aborted
+    /// Never sent: its turn in a parallel batch came after the caller's time for it (an offer past its lease).
+    case notStarted
 
     public var description: String {
         switch self {
         case .transport(let failure): return failure.description
         case .aborted: return "the transfer was stopped by its body callback"
+        case .notStarted: return "not sent: its turn came too late"
         }
     }
 }

@@ -11,8 +11,10 @@ public protocol HTTPTransport: AnyObject {
         onBody: @escaping (UnsafeRawBufferPointer) -> Bool
     ) throws(HTTPError) -> HTTPResponse
 
-    /// Sends every request, at most `maxInFlight` at a time; each outcome in request order.
-    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>]
+    /// Sends every request, at most `maxInFlight` at a time; each outcome in request order. A request `mayStart`
+    /// refuses when its turn comes is not sent (`HTTPError.notStarted`).
+    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)?)
+        -> [Result<HTTPResponse, HTTPError>]
 }
 
 extension CurlHTTPClient: HTTPTransport {}

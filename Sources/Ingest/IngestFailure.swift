@@ -37,7 +37,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .aws(.transport): return "aws-unreachable: a connection to AWS failed; the message will be retried"
         case .aws(.invalidResponse): return "aws-unreadable: AWS sent an answer that could not be read"
         case .aws(.configuration): return "configuration: the function's AWS settings are not usable"
-        case .deadlineNear: return "deadline: \(description)"
+        case .deadlineNear, .aws(.notSent): return "deadline: \(IngestFailure.deadlineNear.description)"
         case .objectChanging: return "object-changing: the object changed again and again while it was read"
         case .unreadableHead: return "unreadable-head: S3 sent a Last-Modified that could not be read"
         case .corruptItem: return "corrupt-item: a table item did not parse"

@@ -11,6 +11,7 @@ public final class IngestHandler {
     private let ingestor: ObjectIngestor
     private let s3: S3Client
     private let dynamo: DynamoDBClient
+    private let sqs: SQSClient
     private let metrics: MetricsEmitter
 
     public init(
@@ -20,6 +21,7 @@ public final class IngestHandler {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
+        self.sqs = sqs
         ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns, sqs: sqs)
         self.metrics = metrics
     }
@@ -82,8 +84,14 @@ public final class IngestHandler {
                 failed.append(message.messageID)
                 continue
             }
+            var body: JSONValue = .null
+            var continuations = 0
             do {
-                let body = try JSONParser.parse(Array(message.body.utf8))
+                body = try JSONParser.parse(Array(message.body.utf8))
+                if let continued = body[Continuation.member] {
+                    continuations = continued[Continuation.count]?.intValue ?? 0
+                    body = continued[Continuation.body] ?? .null
+                }
                 if let range = body["range"] {
                     let work = try RangeWork(json: range)
                     let outcome = try ingestor.writeRange(work, deadline: deadline)
@@ -102,6 +110,14 @@ public final class IngestHandler {
                 } else {
                     try handle(try S3Notification(json: body), context: context, deadline: deadline)
                 }
+            } catch IngestFailure.deadlineNear
+                where continuations < Continuation.limit && continueLater(body, continuations)
+            {
+                // Its progress is saved: a fresh message takes the rest, so work that goes on progressing never
+                // spends the message's receives (five, then the DLQ).
+                context.logger.info(
+                    "message continued",
+                    ["messageId": .string(message.messageID), "continuation": .integer(continuations + 1)])
             } catch {
                 context.logger.error(
                     "message failed",
@@ -113,6 +129,31 @@ public final class IngestHandler {
             }
         }
         return SQSBatchResponse(failedMessageIDs: failed)
+    }
+
+    /// A message's work cut short by the deadline goes on in a new message on the work queue:
+    /// `{"continued": {"count": n, "body": <the message's body>}}`, at most `limit` times (work that makes no
+    /// progress, such as a validation pass too long for one invocation, then fails and reaches the DLQ).
+    enum Continuation {
+        static let member = "continued"
+        static let count = "count"
+        static let body = "body"
+        static let limit = 100
+    }
+
+    /// Sends `body`'s continuation to the work queue; false when there is no work queue or the send failed (the
+    /// message then fails as before and comes back).
+    private func continueLater(_ body: JSONValue, _ continuations: Int) -> Bool {
+        guard let queue = configuration.workQueueURL, body != .null else { return false }
+        let next: JSONValue = [
+            Continuation.member: [Continuation.count: .integer(continuations + 1), Continuation.body: body]
+        ]
+        do throws(AWSError) {
+            try sqs.send([next.serialized], to: queue)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// One line per piece of a large file's work; the invocation that finished the last piece also reports the key.

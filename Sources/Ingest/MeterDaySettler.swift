@@ -58,8 +58,10 @@ struct MeterDaySettler {
                         })
                 else { return .superseded }
                 guard job.isComplete else { return .inParts(try fanOut.send(job)) }
+                // A part delivered twice may still be sending offers under a lease renewed before this record;
+                // none is renewed after it (a renewal needs offers pending), so every one ends by a lease from now.
                 state.offered = nil
-                state.offeringUntil = nil
+                state.offeringUntil = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
                 guard try sources.recordProgress(state, now: now()) else { return .superseded }
                 try jobs.delete(job)
             } else {
@@ -74,10 +76,9 @@ struct MeterDaySettler {
                         guard try sources.recordProgress(state, now: now()) else { return false }
                     }
                     try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+                    // Done or not, an offer whose answer was lost may still land within a lease from now.
                     state.offered = done < counting.meterDays ? done : nil
-                    state.offeringUntil =
-                        state.offered == nil
-                        ? nil : WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                    state.offeringUntil = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
                     return try sources.recordProgress(state, now: now())
                 }
                 // An offer is a blind write: a switch after ours must not have run its retire before our last

@@ -170,4 +170,19 @@ final class CurlHTTPClientTests {
         #expect(maxInFlight <= 6)
         #expect(maxInFlight >= 2)
     }
+
+    @Test("a request refused when its turn comes is never sent; the others are")
+    func refusedAtItsTurn() throws {
+        let requests = (0..<8).map { HTTPRequest(method: "GET", url: server.baseURL + "/slow?ms=20&i=\($0)") }
+        let results = client.sendAll(requests, maxInFlight: 2, mayStart: { $0 < 5 })
+        for (index, result) in results.enumerated() {
+            if index < 5 {
+                #expect((try? result.get().status) == 200)
+            } else if case .failure(let error) = result {
+                #expect(error == .notStarted)
+            } else {
+                Issue.record("request \(index) was sent")
+            }
+        }
+    }
 }

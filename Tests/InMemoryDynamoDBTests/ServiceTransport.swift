@@ -38,7 +38,9 @@ final class ServiceTransport: HTTPTransport {
         return response
     }
 
-    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>] {
+    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)?)
+        -> [Result<HTTPResponse, HTTPError>]
+    {
         requests.map { request in Result { () throws(HTTPError) in try send(request) } }
     }
 }

@@ -62,7 +62,9 @@ final class SimulatedAWS: HTTPTransport {
         return response
     }
 
-    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>] {
+    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)?)
+        -> [Result<HTTPResponse, HTTPError>]
+    {
         requests.map { request in
             do throws(HTTPError) {
                 return .success(try send(request))

@@ -52,6 +52,10 @@ import Testing
         #expect(renewed.switched(to: old.counting, now: 2_000).retiring.first?.notBefore == 90_000)
         // A delete retires and offers nothing.
         #expect(switched.switched(to: nil, now: 3_000).offered == nil)
+        // Offers recorded done a moment ago: a part delivered twice may still land one until the stored lease ends.
+        var offersDone = old
+        offersDone.offeringUntil = 50_000
+        #expect(offersDone.switched(to: nil, now: 2_000).retiring.first?.notBefore == 50_000)
     }
 
     @Test func aSettleJobCutsItsVersionIntoPartsOfWholePages() throws {

@@ -26,8 +26,17 @@ final class InvocationNetwork: HTTPTransport {
         try exchange(request, onHead: onHead, onBody: onBody)
     }
 
-    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int) -> [Result<HTTPResponse, HTTPError>] {
-        requests.map { request in Result { () throws(HTTPError) in try exchange(request, onHead: nil, onBody: nil) } }
+    /// One request after another (each a point where other invocations run), each checked by `mayStart` when its
+    /// turn comes.
+    func sendAll(_ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)?)
+        -> [Result<HTTPResponse, HTTPError>]
+    {
+        requests.indices.map { index in
+            Result { () throws(HTTPError) in
+                guard mayStart?(index) ?? true else { throw .notStarted }
+                return try exchange(requests[index], onHead: nil, onBody: nil)
+            }
+        }
     }
 
     private static let gone = HTTPError.transport(

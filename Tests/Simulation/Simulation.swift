@@ -11,7 +11,8 @@ public struct Simulation {
         public var indexLagMilliseconds = 500
         /// Stream batches wait up to this long more before they are handed over.
         public var streamLagMilliseconds = 0
-        public var functionTimeoutMilliseconds = 60_000
+        /// template.yaml's default (`IngestTimeout`); the queues' visibility timeout is six times it.
+        public var functionTimeoutMilliseconds = 300_000
         public var ingestBatchSize = 1
         public var maxConcurrency = 5
         public var foldBatchSize = 100
@@ -67,7 +68,8 @@ public struct Simulation {
         let faults = options.faults ?? drawn.faults
         let world = World(
             seed: random.next(), start: epoch, faults: faults, maxSkewMilliseconds: options.maxSkewMilliseconds,
-            indexLagMilliseconds: options.indexLagMilliseconds)
+            indexLagMilliseconds: options.indexLagMilliseconds,
+            visibilityTimeoutSeconds: 6 * options.functionTimeoutMilliseconds / 1000)
         let host = FunctionHost(
             world: world, configuration: configuration(), timeoutMilliseconds: options.functionTimeoutMilliseconds)
         let ingest = QueueMapping(

@@ -6,7 +6,7 @@ import JSON
 /// The simulation's own hands on the services: setting them up, the users' actions, the event sources' reads and
 /// the oracle's inspection. None of this goes through the product's clients.
 extension World {
-    func setUp(indexLagMilliseconds: Int) {
+    func setUp(indexLagMilliseconds: Int, visibilityTimeoutSeconds: Int) {
         s3.createBucket(World.bucket, versioned: true)
         do {
             try s3.configureNotifications(
@@ -30,7 +30,7 @@ extension World {
             _ = sqs.createQueue(
                 queue,
                 settings: SQSQueueSettings(
-                    visibilityTimeoutSeconds: 360,
+                    visibilityTimeoutSeconds: visibilityTimeoutSeconds,
                     redrivePolicy: .init(deadLetterQueue: deadLetters, maxReceiveCount: 5)))
         }
         _ = sns.createTopic("file-alerts")

@@ -43,7 +43,10 @@ final class World: @unchecked Sendable {
             "dynamodb": "http://dynamodb.sim", "s3": "http://s3.sim", "sqs": "http://sqs.sim", "sns": "http://sns.sim",
         ])
 
-    init(seed: UInt64, start: Int, faults: FaultPlan, maxSkewMilliseconds: Int, indexLagMilliseconds: Int) {
+    init(
+        seed: UInt64, start: Int, faults: FaultPlan, maxSkewMilliseconds: Int, indexLagMilliseconds: Int,
+        visibilityTimeoutSeconds: Int
+    ) {
         scheduler = Scheduler(start: start)
         random = SeededRandom(seed: seed)
         self.faults = faults
@@ -52,7 +55,7 @@ final class World: @unchecked Sendable {
         s3 = InMemoryS3()
         sqs = InMemorySQS()
         sns = InMemorySNS()
-        setUp(indexLagMilliseconds: indexLagMilliseconds)
+        setUp(indexLagMilliseconds: indexLagMilliseconds, visibilityTimeoutSeconds: visibilityTimeoutSeconds)
     }
 
     /// How long one request is in flight.

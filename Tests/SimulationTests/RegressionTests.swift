@@ -24,6 +24,29 @@ import Testing
     }
 }
 
+extension RegressionTests {
+    /// Slow requests bring every invocation of a settle part to its deadline: the part goes on in a fresh message
+    /// each time (was: five receives spent while progressing, then the DLQ with the key half counted).
+    @Test func aPartSlowedToItsDeadlineGoesOnInFreshMessages() {
+        var options = Simulation.Options(faults: FaultPlan(perMillion: [.slow: 20_000]))
+        options.functionTimeoutMilliseconds = 60_000
+        let report = Simulation.run(
+            seed: 20,
+            workload: Workload(steps: [
+                (
+                    5,
+                    .put(
+                        key: "incoming/acme/big.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: false, meters: 1250, days: 2,
+                            seed: 360_127_799_732_429_628))
+                )
+            ]),
+            options: options)
+        #expect(report.passed, "\(report)")
+    }
+}
+
 /// The data-loss paths issue 24 named, each as a workload with no fault at all.
 @Suite struct NamedPathTests {
     static func file(_ seed: UInt64, invalid: Bool = false, meters: Int = 2, days: Int = 1) -> Workload.FileSpec {
