@@ -39,7 +39,8 @@ release: system-packages
 lint:
 	swift format lint --strict -r Sources Tests Package.swift
 
-## test: the formatting lint, the Swift test suites (with SigV4 vectors botocore signs afresh), the differential test against the
+## test: the formatting lint, the Swift test suites (with SigV4 vectors botocore signs afresh), 1,000 schedules of the
+## deterministic simulation of ingest (release build), the differential test against the
 ## Python oracle, the release binaries' and packages' checks, the ingest and query functions against moto, and the
 ## deployment's checks (template, policies, sam build, workflow).
 test: lint build $(VENV)/installed $(SAM_VENV)/installed
@@ -48,6 +49,8 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	SIGV4_BOTOCORE_VECTORS=.build/test-vectors/sigv4-botocore.json SWIFT_DETERMINISTIC_HASHING=1 \
 		swift test -j $(SWIFT_JOBS) --skip-build
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product runtime-probe
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product simulate
+	SWIFT_DETERMINISTIC_HASHING=1 .build/release/simulate 1000 1 100
 	$(MAKE) --no-print-directory package
 	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup \
 		Tests/Differential Tests/Binaries \
@@ -85,12 +88,12 @@ demo: release $(VENV)/installed
 
 ## sim: the deterministic simulation of ingest (Tests/Simulation), SEEDS drawn schedules from FIRST_SEED (release
 ## build): every fault kind, one schedule in twenty with a large file; prints the schedules a second, the faults
-## injected by kind, and a shrunk replay of any failing seed. `make test` runs 1,000 of them in the Swift tests.
+## injected by kind, and a shrunk replay of any failing seed. `make test` runs 1,000 (one in a hundred large).
 ## Deterministic hashing makes a seed replay the same run in any process (dictionary order decides request order).
 SEEDS ?= 10000
 FIRST_SEED ?= 1
 sim: system-packages
-	swift build -j $(SWIFT_JOBS) -c release --product simulate
+	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product simulate
 	SWIFT_DETERMINISTIC_HASHING=1 .build/release/simulate $(SEEDS) $(FIRST_SEED)
 
 ## fuzz: libFuzzer with AddressSanitizer on the meter-file parser (every format, gzip, any chunking), the JSON

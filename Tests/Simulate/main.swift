@@ -1,8 +1,9 @@
 import Foundation
 import Simulation
 
-// `make sim SEEDS=N`: N drawn schedules (one in twenty with a large file), the figures, and a shrunk replay of each
-// failing seed. Exits 1 when any seed fails.
+// `simulate SEEDS [FIRST [LARGE_EVERY]]` (`make sim SEEDS=N`): SEEDS drawn schedules from seed FIRST, every
+// LARGE_EVERY-th (default 20) with a large file, the figures, and a shrunk replay of each failing seed. Exits 1 when
+// any seed fails.
 let arguments = CommandLine.arguments.dropFirst()
 // `simulate replay SEED`: one drawn seed, its report (with SIM_VERBOSE=1, every line the function logged).
 if arguments.first == "replay", let seed = arguments.dropFirst().first.flatMap(UInt64.init) {
@@ -14,13 +15,14 @@ if arguments.first == "replay", let seed = arguments.dropFirst().first.flatMap(U
 }
 let seeds = arguments.first.flatMap(UInt64.init) ?? 10_000
 let first = arguments.dropFirst().first.flatMap(UInt64.init) ?? 1
+let largeEvery = arguments.dropFirst(2).first.flatMap(UInt64.init) ?? 20
 let started = Date()
 var injected: [FaultPlan.Kind: Int] = [:]
 var requests = 0
 var failures: [Simulation.Report] = []
 for seed in first..<(first + seeds) {
     var options = Simulation.Options()
-    options.large = seed % 20 == 0
+    options.large = seed % largeEvery == 0
     let report = Simulation.run(seed: seed, options: options)
     requests += report.requests
     for (kind, count) in report.injected { injected[kind, default: 0] += count }

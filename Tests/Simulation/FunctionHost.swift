@@ -35,6 +35,7 @@ final class FunctionHost {
         let requestID = "sim-\(invocations)"
         let task = SimulatedTask(name: requestID)
         world.tasks.append(task)
+        world.liveTasks += 1
         let start = world.scheduler.now
         let deadline = start + timeoutMilliseconds
         let skew = Int.random(in: -world.maxSkewMilliseconds...world.maxSkewMilliseconds, using: &world.random)
@@ -69,6 +70,7 @@ final class FunctionHost {
                     return .failed(String(describing: error))
                 }
             }
+            world.liveTasks -= 1
             completion(result)
         }
     }

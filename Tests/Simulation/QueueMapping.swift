@@ -23,18 +23,26 @@ final class QueueMapping {
         self.maxConcurrency = maxConcurrency
     }
 
-    /// Polls now and again every few hundred milliseconds, for as long as the run lasts.
+    /// The wait before the next poll: short while messages come, growing to a few seconds while none do (Lambda's
+    /// pollers long-poll; a run quiet for an hour of virtual time should not cost thousands of empty polls).
+    private var idleMilliseconds = 200
+
+    /// Polls now and again for as long as the run lasts.
     func start() {
-        world.scheduler.at(world.scheduler.now + Int.random(in: 0...500, using: &world.random)) { [self] in
-            poll()
+        world.scheduler.at(world.scheduler.now + Int.random(in: 0...idleMilliseconds, using: &world.random)) {
+            [self] in
+            idleMilliseconds = poll() ? 200 : min(5_000, idleMilliseconds * 2)
             start()
         }
     }
 
-    private func poll() {
+    /// Hands over what is visible now; whether there was anything.
+    private func poll() -> Bool {
+        var found = false
         while running < maxConcurrency {
             let messages = world.receive(queue: queue, max: Int.random(in: 1...batchSize, using: &world.random))
-            guard !messages.isEmpty else { return }
+            guard !messages.isEmpty else { return found }
+            found = true
             running += 1
             batches += 1
             host.invoke(["Records": .array(messages.map(\.record))]) { [self] result in
@@ -52,6 +60,7 @@ final class QueueMapping {
                 }
             }
         }
+        return found
     }
 
     /// Nothing visible, in flight or delayed, and no invocation running.

@@ -25,16 +25,21 @@ final class StreamMapping {
         self.lagMilliseconds = lagMilliseconds
     }
 
+    /// The wait before the next poll: short while records come, growing while none do.
+    private var idleMilliseconds = 500
+
     func start() {
         world.scheduler.at(
-            world.scheduler.now + Int.random(in: 100...(600 + lagMilliseconds), using: &world.random)
+            world.scheduler.now + Int.random(in: 100...(idleMilliseconds + lagMilliseconds), using: &world.random)
         ) { [self] in
-            poll()
+            idleMilliseconds = poll() ? 500 : min(5_000, idleMilliseconds * 2)
             start()
         }
     }
 
-    private func poll() {
+    /// Hands over a batch per stream shard that has one; whether any had.
+    private func poll() -> Bool {
+        var found = false
         for shard in world.streamShards() where !busy.contains(shard.id) && !finished.contains(shard.id) {
             if let parent = shard.parent, !finished.contains(parent),
                 world.streamShards().contains(where: { $0.id == parent })
@@ -54,6 +59,7 @@ final class StreamMapping {
                 continue
             }
             busy.insert(shard.id)
+            found = true
             batches += 1
             let event: JSONValue = [
                 "Records": .array(batch), "shardId": .string(shard.id),
@@ -76,6 +82,7 @@ final class StreamMapping {
                 }
             }
         }
+        return found || !busy.isEmpty
     }
 
     /// Every record of every stream shard done, and no batch running.

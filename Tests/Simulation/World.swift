@@ -22,6 +22,8 @@ final class World: @unchecked Sendable {
     /// Requests applied or refused so far.
     var requests = 0
     var tasks: [SimulatedTask] = []
+    /// Tasks started and not yet finished.
+    var liveTasks = 0
     let log = SimulationLog()
     /// What each uploaded version meant, by VersionId (the oracle's knowledge).
     var files: [String: MeterFile] = [:]
