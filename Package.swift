@@ -162,7 +162,8 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "ConsumptionTable", "AWSServices", "ConsumptionCore", "LambdaRuntime", "Timekeeping",
+                "Ingest", "ConsumptionTable", "AWSServices", "AWSSigV4", "ConsumptionCore", "CurlHTTP", "JSON",
+                "LambdaEvents", "LambdaRuntime", "Timekeeping",
             ]
         ),
         .testTarget(

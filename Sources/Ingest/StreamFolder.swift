@@ -99,6 +99,16 @@ public struct StreamFolder {
         public var failure: String?
     }
 
+    /// The meter-day an image holds: nil when there is no image, or it is another item's (the mapping's filter lets
+    /// only meter-day keys through). A meter-day's image that does not parse fails the batch (was: taken for "no
+    /// reading", so the sums drifted silently); Lambda retries it, and the stream's age alarm tells an operator.
+    static func meterDay(_ image: JSONValue?, of record: DynamoDBStreamRecord) throws(IngestFailure) -> MeterDayItem? {
+        guard let image else { return nil }
+        if let day = MeterDayItem(item: image) { return day }
+        guard let sk = AttributeValues.string(image, "sk"), sk.hasPrefix(TableKeys.meterDayPrefix) else { return nil }
+        throw .corruptItem("stream record \(record.eventID): a meter-day image that does not parse (\(sk))")
+    }
+
     public func fold(_ event: DynamoDBStreamEvent, now: String) throws(IngestFailure) -> Outcome {
         var outcome = Outcome(records: event.records.count)
         var groups: [SumShard: [Change]] = [:]
@@ -113,8 +123,8 @@ public struct StreamFolder {
                 outcome.duplicates += 1
                 continue
             }
-            let old = record.oldImage.flatMap(MeterDayItem.init(item:))
-            let new = record.newImage.flatMap(MeterDayItem.init(item:))
+            let old = try Self.meterDay(record.oldImage, of: record)
+            let new = try Self.meterDay(record.newImage, of: record)
             guard let day = new ?? old else { continue }
             // Another reading counting with the same value changes no sum, but does change the analytics rows.
             if old?.counting != new?.counting { changedDays.insert(.init(tenant: day.tenant, date: day.date)) }
