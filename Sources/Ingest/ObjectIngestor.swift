@@ -549,6 +549,9 @@ public final class ObjectIngestor {
             let next = current.switched(to: version, now: WallClock.nowMilliseconds())
             if try sources.replace(next, expectedSwitchCount: current.switchCount, now: now()) { return next }
             current = try sources.read(key: current.key)
+            // Another process switched to the same version first (two events of one key at once): its switch
+            // stands, and switching again would make its offers retract themselves for nothing.
+            if current.counting?.identity.tag == version?.identity.tag { return current }
         }
         throw .objectChanging(current.key)
     }

@@ -47,6 +47,42 @@ extension RegressionTests {
     }
 }
 
+extension RegressionTests {
+    /// Seed 1710 of `make sim`: a process dies just after a request while an overwrite is offered.
+    @Test func aCrashAfterARequestDuringAnOverwrite() {
+        let report = Simulation.run(
+            seed: 1710,
+            workload: Workload(steps: [
+                (
+                    500,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 1, days: 1,
+                            seed: 6_031_049_899_044_563_371))
+                ),
+                (
+                    500,
+                    .put(
+                        key: "incoming/globex/a.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: false, meters: 2, days: 1,
+                            seed: 17_662_077_758_195_241_795))
+                ),
+                (
+                    550,
+                    .put(
+                        key: "incoming/globex/a.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: false, meters: 3, days: 2,
+                            seed: 18_137_750_410_714_724_393))
+                ),
+            ]),
+            options: .init(faults: FaultPlan(perMillion: [.crashAfter: 1000, .cutBody: 5000])))
+        #expect(report.passed, "\(report)")
+    }
+}
+
 /// The data-loss paths issue 24 named, each as a workload with no fault at all.
 @Suite struct NamedPathTests {
     static func file(_ seed: UInt64, invalid: Bool = false, meters: Int = 2, days: Int = 1) -> Workload.FileSpec {
