@@ -36,7 +36,7 @@ extension AWSClient {
             let overdue = pending.filter { index in
                 requests[index].deadline.map { $0.isWithin(milliseconds: delay) } ?? false
             }
-            for index in overdue { results[index] = .failure(.outOfTime(lastError: lastErrors[index] ?? "")) }
+            for index in overdue { results[index] = .failure(.deadline(lastError: lastErrors[index] ?? "")) }
             pending.removeAll { overdue.contains($0) }
             MonotonicClock.sleep(milliseconds: delay)
         }

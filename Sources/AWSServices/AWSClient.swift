@@ -57,6 +57,9 @@ public final class AWSClient {
     public internal(set) var attempts = 0
     /// A stream that moves no byte for this long fails as a (retryable) timeout.
     public var stallSeconds = 10
+    /// When the current invocation ends (Lambda's deadline): no attempt is given longer than that, so no request
+    /// outlives the process that waits for its answer. Set per invocation by the handler; nil outside Lambda.
+    public var invocationDeadline: Deadline?
 
     public init(configuration: AWSConfiguration, http: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy()) {
         self.configuration = configuration
@@ -111,7 +114,7 @@ public final class AWSClient {
             let spent = MonotonicClock.nowMilliseconds() - started
             if spent + delay > retryPolicy.maxTotalMilliseconds { throw .outOfTime(lastError: lastError) }
             if let deadline = request.deadline, deadline.isWithin(milliseconds: delay) {
-                throw .outOfTime(lastError: lastError)
+                throw .deadline(lastError: lastError)
             }
             MonotonicClock.sleep(milliseconds: delay)
         }
@@ -163,6 +166,9 @@ public final class AWSClient {
         if request.timeLimit == .stream {
             http.timeoutMilliseconds = request.deadline.map { max(1_000, $0.remainingMilliseconds) }
             http.stallSeconds = stallSeconds
+        }
+        if let end = invocationDeadline {
+            http.timeoutMilliseconds = min(http.timeoutMilliseconds ?? Int.max, max(1, end.remainingMilliseconds))
         }
         return http
     }

@@ -11,6 +11,9 @@ public enum AWSError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfTime(lastError: String)
     /// Never sent: the request's deadline passed while it waited for its turn in a parallel batch.
     case notSent
+    /// The caller's deadline (the request's own, such as an offering lease's window) came before the call could
+    /// succeed: retrying would have passed it.
+    case deadline(lastError: String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum AWSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidResponse(let message): return "invalid response: \(message)"
         case .outOfTime(let last): return "out of time retrying; last error: \(last)"
         case .notSent: return "not sent: its deadline passed before its turn"
+        case .deadline(let last): return "stopped at the caller's deadline; last error: \(last)"
         }
     }
 

@@ -4,12 +4,13 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelayMilliseconds: Int
     public var maxDelayMilliseconds: Int
-    /// The most time one call may spend, retries included.
+    /// The most time one call may spend, retries included: enough for two attempts that each run to an exchange's
+    /// 30 s limit (was 30 s, so a request that timed out was never tried again), and never past the deadline.
     public var maxTotalMilliseconds: Int
 
     public init(
         maxAttempts: Int = 6, baseDelayMilliseconds: Int = 50, maxDelayMilliseconds: Int = 5_000,
-        maxTotalMilliseconds: Int = 30_000
+        maxTotalMilliseconds: Int = 90_000
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelayMilliseconds = baseDelayMilliseconds

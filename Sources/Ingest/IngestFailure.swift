@@ -15,6 +15,15 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
     /// OpenSSL could not seed its random generator (for the analytics marks' tokens).
     case noRandomBytes
 
+    /// The work stopped for a deadline (the invocation's, or a request's own such as an offering lease's window),
+    /// with its progress saved: another invocation resumes it.
+    public var isDeadline: Bool {
+        switch self {
+        case .deadlineNear, .aws(.notSent), .aws(.deadline): return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .aws(let error): return error.description
@@ -37,7 +46,8 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .aws(.transport): return "aws-unreachable: a connection to AWS failed; the message will be retried"
         case .aws(.invalidResponse): return "aws-unreadable: AWS sent an answer that could not be read"
         case .aws(.configuration): return "configuration: the function's AWS settings are not usable"
-        case .deadlineNear, .aws(.notSent): return "deadline: \(IngestFailure.deadlineNear.description)"
+        case .deadlineNear, .aws(.notSent), .aws(.deadline):
+            return "deadline: \(IngestFailure.deadlineNear.description)"
         case .objectChanging: return "object-changing: the object changed again and again while it was read"
         case .unreadableHead: return "unreadable-head: S3 sent a Last-Modified that could not be read"
         case .corruptItem: return "corrupt-item: a table item did not parse"

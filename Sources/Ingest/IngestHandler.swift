@@ -34,6 +34,8 @@ public final class IngestHandler {
             throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "the event is not JSON: \(error)")
         }
         let deadline = context.metadata.deadline.earlier(by: configuration.deadlineMarginMilliseconds)
+        // One client serves the whole process, one invocation at a time.
+        dynamo.client.invocationDeadline = context.metadata.deadline
         if let backfill = json["backfill"] {
             let request: BackfillRequest
             do throws(JSONDecodingError) {
@@ -110,8 +112,8 @@ public final class IngestHandler {
                 } else {
                     try handle(try S3Notification(json: body), context: context, deadline: deadline)
                 }
-            } catch IngestFailure.deadlineNear
-                where continuations < Continuation.limit && continueLater(body, continuations)
+            } catch let failure as IngestFailure
+                where failure.isDeadline && continuations < Continuation.limit && continueLater(body, continuations)
             {
                 // Its progress is saved: a fresh message takes the rest, so work that goes on progressing never
                 // spends the message's receives (five, then the DLQ).

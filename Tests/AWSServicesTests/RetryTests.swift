@@ -87,9 +87,9 @@ final class RetryTests {
         let start = ContinuousClock.now
         do {
             _ = try client.send(request)
-            Issue.record("expected to run out of time")
+            Issue.record("expected to stop at the deadline")
         } catch {
-            guard case .outOfTime = error else { Issue.record("got \(error)"); return }
+            guard case .deadline = error else { Issue.record("got \(error)"); return }
         }
         #expect(ContinuousClock.now - start < .milliseconds(1500))
     }

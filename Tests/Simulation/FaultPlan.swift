@@ -34,7 +34,13 @@ public struct FaultPlan: Sendable {
         for kind in Kind.allCases where random.chance(500_000) {
             // A process dies far less often than a request is throttled: at 2% a part of a thousand requests
             // would never finish, in the simulation as on AWS.
-            let rates = kind == .crashBefore || kind == .crashAfter ? [50, 200, 1_000] : [1_000, 5_000, 20_000]
+            let rates: [Int]
+            switch kind {
+            case .crashBefore, .crashAfter: rates = [50, 200, 1_000]
+            // Requests of 5 to 40 s: at 2% a part's every invocation would end at its deadline.
+            case .slow: rates = [500, 2_000, 5_000]
+            default: rates = [1_000, 5_000, 20_000]
+            }
             plan.perMillion[kind] = rates.randomElement(using: &random) ?? rates[0]
         }
         return plan

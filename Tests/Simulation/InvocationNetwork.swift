@@ -1,9 +1,11 @@
 import CurlHTTP
 import InMemoryWire
 
-/// The network as one invocation sees it: each request waits a (seeded) while in flight, letting other invocations
-/// run, then is applied to the in-memory services at once, or meets a fault from the plan. A killed task's
-/// requests fail unsent.
+/// The network as one invocation sees it: each request is in flight for a (seeded) while, during which other
+/// invocations run, then is applied to the in-memory services at once, or meets a fault from the plan. A parallel
+/// batch keeps up to `maxInFlight` requests in flight at once, as curl's multi interface does; a request slower than
+/// its time limit is given up by the client at that limit (and may still be applied). A killed task's requests fail
+/// unsent.
 final class InvocationNetwork: HTTPTransport {
     private let world: World
     private let task: SimulatedTask
@@ -16,27 +18,49 @@ final class InvocationNetwork: HTTPTransport {
     }
 
     func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
-        try exchange(request, onHead: nil, onBody: nil)
+        let flight = try depart(request)
+        wait(until: flight.arrival)
+        return try arrive(flight, onHead: nil, onBody: nil)
     }
 
     func send(
         _ request: HTTPRequest, onHead: ((Int, [(name: String, value: String)]) -> Void)?,
         onBody: @escaping (UnsafeRawBufferPointer) -> Bool
     ) throws(HTTPError) -> HTTPResponse {
-        try exchange(request, onHead: onHead, onBody: onBody)
+        let flight = try depart(request)
+        wait(until: flight.arrival)
+        return try arrive(flight, onHead: onHead, onBody: onBody)
     }
 
-    /// One request after another (each a point where other invocations run), each checked by `mayStart` when its
-    /// turn comes.
+    /// Up to `maxInFlight` at once: a request leaves when a slot frees (checked by `mayStart` then), and each is
+    /// applied when it arrives, in arrival order.
     func sendAll(_ requests: [HTTPRequest], maxInFlight: Int, mayStart: ((Int) -> Bool)?)
         -> [Result<HTTPResponse, HTTPError>]
     {
-        requests.indices.map { index in
-            Result { () throws(HTTPError) in
-                guard mayStart?(index) ?? true else { throw .notStarted }
-                return try exchange(requests[index], onHead: nil, onBody: nil)
+        var results = [Result<HTTPResponse, HTTPError>?](repeating: nil, count: requests.count)
+        var inFlight: [(index: Int, flight: Flight)] = []
+        var next = 0
+        while next < requests.count || !inFlight.isEmpty {
+            while inFlight.count < max(1, maxInFlight) && next < requests.count {
+                let index = next
+                next += 1
+                guard mayStart?(index) ?? true else {
+                    results[index] = .failure(.notStarted)
+                    continue
+                }
+                do throws(HTTPError) {
+                    inFlight.append((index, try depart(requests[index])))
+                } catch {
+                    results[index] = .failure(error)
+                }
             }
+            guard let soonest = inFlight.indices.min(by: { inFlight[$0].flight.arrival < inFlight[$1].flight.arrival })
+            else { continue }
+            let (index, flight) = inFlight.remove(at: soonest)
+            wait(until: flight.arrival)
+            results[index] = Result { () throws(HTTPError) in try arrive(flight, onHead: nil, onBody: nil) }
         }
+        return results.map { $0 ?? .failure(.notStarted) }
     }
 
     private static let gone = HTTPError.transport(
@@ -44,26 +68,54 @@ final class InvocationNetwork: HTTPTransport {
     private static let timedOut = HTTPError.transport(
         TransportFailure(kind: .timeout, code: 28, message: "the simulated answer never came"))
 
-    private func exchange(
-        _ request: HTTPRequest, onHead: ((Int, [(name: String, value: String)]) -> Void)?,
-        onBody: ((UnsafeRawBufferPointer) -> Bool)?
-    ) throws(HTTPError) -> HTTPResponse {
-        guard !task.killed else { throw Self.gone }
-        let fault = world.drawFault()
-        world.scheduler.wait(task, milliseconds: world.latency(slow: fault == .slow))
-        if world.scheduler.now >= hardDeadline {
-            task.killed = true
-            world.log.record("SIMULATION \(task.name) ran past its timeout: Lambda ends it")
-        }
+    /// A request on its way: when it arrives (or the client gives up on it), and what befalls it.
+    struct Flight {
+        var request: WireRequest
+        var arrival: Int
+        var fault: FaultPlan.Kind?
+        /// The client gave up at its time limit before the answer came.
+        var abandoned: Bool
+    }
+
+    private func depart(_ request: HTTPRequest) throws(HTTPError) -> Flight {
         guard !task.killed else { throw Self.gone }
         guard let wire = WireRequest(request) else {
             throw .transport(TransportFailure(kind: .invalidRequest, code: 3, message: "bad URL \(request.url)"))
         }
-        switch fault {
-        case .crashBefore?:
-            task.killed = true
-            world.log.record("SIMULATION \(task.name) crashed before a request")
+        let fault = world.drawFault()
+        if fault == .crashBefore {
+            kill("crashed before a request")
             throw Self.gone
+        }
+        let latency = world.latency(slow: fault == .slow)
+        let limit = request.timeoutMilliseconds ?? Int.max
+        return Flight(
+            request: wire, arrival: world.scheduler.now + min(latency, limit), fault: fault, abandoned: latency > limit)
+    }
+
+    private func wait(until time: Int) {
+        guard !task.killed else { return }
+        world.scheduler.wait(task, milliseconds: time - world.scheduler.now)
+        if world.scheduler.now >= hardDeadline && !task.killed { kill("ran past its timeout: Lambda ends it") }
+    }
+
+    private func kill(_ why: String) {
+        task.killed = true
+        world.log.record("SIMULATION \(task.name) \(why)")
+    }
+
+    private func arrive(
+        _ flight: Flight, onHead: ((Int, [(name: String, value: String)]) -> Void)?,
+        onBody: ((UnsafeRawBufferPointer) -> Bool)?
+    ) throws(HTTPError) -> HTTPResponse {
+        guard !task.killed else { throw Self.gone }
+        let wire = flight.request
+        if flight.abandoned {
+            // The client stopped waiting; the service may or may not have applied it.
+            if world.random.chance(500_000) { _ = world.apply(wire) }
+            throw Self.timedOut
+        }
+        switch flight.fault {
         case .throttle?:
             return world.throttled(wire)
         case .serverError?:
@@ -74,20 +126,20 @@ final class InvocationNetwork: HTTPTransport {
             break
         }
         let response = world.apply(wire)
-        world.log.trace(wire, response, fault: fault, task: task)
-        switch fault {
+        world.log.trace(wire, response, fault: flight.fault, task: task)
+        switch flight.fault {
         case .lostAnswer?:
             throw Self.timedOut
         case .crashAfter?:
-            task.killed = true
-            world.log.record("SIMULATION \(task.name) crashed after a request")
+            kill("crashed after a request")
             throw Self.gone
         default:
             break
         }
         guard let onBody else { return response }
         onHead?(response.status, response.headers)
-        let cut = fault == .cutBody && response.isSuccess && response.body.count > 1 ? response.body.count / 2 : nil
+        let cut =
+            flight.fault == .cutBody && response.isSuccess && response.body.count > 1 ? response.body.count / 2 : nil
         let body = cut.map { Array(response.body[..<$0]) } ?? response.body
         var start = 0
         while start < body.count {

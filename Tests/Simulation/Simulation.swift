@@ -90,7 +90,7 @@ public struct Simulation {
             }
         }
         let last = epoch + (workload.steps.last?.afterMilliseconds ?? 0)
-        let quiesced = world.scheduler.run(until: last + 6 * 3_600_000, maxSteps: 5_000_000) {
+        let quiesced = world.scheduler.run(until: last + 20 * 3_600_000, maxSteps: 5_000_000) {
             // Cheapest first: the stream's check reads every stream shard.
             played == workload.steps.count && world.pendingNotifications == 0 && world.scheduler.now > last
                 && world.liveTasks == 0 && ingest.isIdle && work.isIdle && stream.isIdle
