@@ -174,7 +174,7 @@ let package = Package(
         // from AWS's documentation, and the simulator that interleaves invocations over them.
         .target(name: "InMemoryWire", dependencies: ["CurlHTTP"], path: "Tests/InMemoryAWS/Wire"),
         .target(
-            name: "InMemoryDynamoDB", dependencies: ["InMemoryWire", "CurlHTTP", "JSON"],
+            name: "InMemoryDynamoDB", dependencies: ["InMemoryWire", "CurlHTTP", "Hashing", "JSON"],
             path: "Tests/InMemoryAWS/DynamoDB"),
         .target(
             name: "InMemoryS3", dependencies: ["InMemoryWire", "CurlHTTP", "JSON"], path: "Tests/InMemoryAWS/S3"),
@@ -200,6 +200,7 @@ let package = Package(
             dependencies: [
                 "Ingest", "ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "CurlHTTP", "JSON",
                 "LambdaRuntime", "Timekeeping", "InMemoryWire", "InMemoryDynamoDB", "InMemoryS3", "InMemoryMessaging",
+                "TestSupport",
             ],
             path: "Tests/Simulation"),
         .executableTarget(name: "simulate", dependencies: ["Simulation"], path: "Tests/Simulate"),

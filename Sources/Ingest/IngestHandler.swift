@@ -119,7 +119,10 @@ public final class IngestHandler {
                 // spends the message's receives (five, then the DLQ).
                 context.logger.info(
                     "message continued",
-                    ["messageId": .string(message.messageID), "continuation": .integer(continuations + 1)])
+                    [
+                        "messageId": .string(message.messageID), "continuation": .integer(continuations + 1),
+                        "reason": .string(failure.description),
+                    ])
             } catch {
                 context.logger.error(
                     "message failed",

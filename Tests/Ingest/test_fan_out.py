@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from apigw import Response, v2
 from oracle import expected_totals, wide_file
-from stack import FaultProxy, query_all, sqs_event
+from stack import FaultProxy, query_all, s3_event, sqs_event
 
 WORKERS = 8
 SPLIT = {"FAN_OUT_BYTES": "65536", "RANGE_BYTES": "16384"}
@@ -35,8 +35,10 @@ def ledger(stack, tenant="acme"):
 
 
 def kinds(records):
-    """What each work message asks: ('range', index) or (kind of settling, part)."""
+    """What each work message asks: ('range', index) or (kind of settling, part); a continuation asks what the work
+    it continues asked."""
     bodies = [json.loads(record["body"]) for record in records]
+    bodies = [body["continued"]["body"] if "continued" in body else body for body in bodies]
     return [("range", body["range"]["index"]) if "range" in body else (body["settle"]["kind"], body["settle"]["part"])
             for body in bodies]
 
@@ -53,9 +55,10 @@ def progress(stack):
     return entry["ranges"]
 
 
-def work_through(functions, records, duplicate=False):
+def work_through(functions, records, duplicate=False, stack=None):
     """Lambda's SQS event source over the range queue with `functions` as its concurrent environments: each
-    message to one of them, again (after its visibility timeout) until one answers without failing it."""
+    message to one of them, again (after its visibility timeout) until one answers without failing it. With `stack`,
+    the work these messages continue in fresh messages (cut short by a deadline) is taken too."""
     pending = records + (records[:] if duplicate else [])
     random.Random(1).shuffle(pending)
     lock = threading.Lock()
@@ -79,7 +82,25 @@ def work_through(functions, records, duplicate=False):
     for thread in threads:
         thread.join(timeout=600)
     assert not pending
+    if stack is not None:
+        answers += drain_continuations(stack, functions)
     return answers
+
+
+def drain_continuations(stack, functions):
+    """Work cut short by a deadline goes on in a fresh message on the work queue (`{"continued": ...}`, its progress
+    saved): part of the same step, taken until none is left. Other messages are put back for the step after."""
+    answers = []
+    for _ in range(100):
+        records = stack.messages(work=True)
+        continued = [record for record in records if "continued" in json.loads(record["body"])]
+        for record in records:
+            if record not in continued:
+                stack.sqs.send_message(QueueUrl=stack.work_queue_url, MessageBody=record["body"])
+        if not continued:
+            return answers
+        answers += work_through(functions, continued)
+    raise AssertionError("continuations kept coming")
 
 
 def work_until_done(stack, functions, duplicate=False):
@@ -91,7 +112,7 @@ def work_until_done(stack, functions, duplicate=False):
         if not records:
             return asked
         asked.append(sorted(kinds(records)))
-        work_through(functions, records, duplicate)
+        work_through(functions, records, duplicate, stack=stack)
     raise AssertionError(f"work kept coming: {asked}")
 
 
@@ -108,7 +129,7 @@ def killed_mid_work(stack, workers, records, kill_at, **settings):
             proxy.configure(killAt=kill_at, killPid=killer.stats()["pid"])
             assert killer.invoke(sqs_event([record]))["outcome"] == "crashed"
             assert proxy.stats()["killed"]
-        work_through(killers + workers[2:], records, duplicate=True)
+        work_through(killers + workers[2:], records, duplicate=True, stack=stack)
     finally:
         for function in killers:
             function.stop()
@@ -144,9 +165,9 @@ def test_a_split_file_gives_exactly_the_totals_of_the_file(stack, workers):
     assert entry["status"]["S"] == "processing" and len(entry["ranges"]["L"]) >= 3
     ranges = stack.messages(work=True)
     assert len(ranges) == len(entry["ranges"]["L"])
-    work_through(workers, ranges[:1])
+    work_through(workers, ranges[:1], stack=stack)
     assert progress(stack) == {"total": len(ranges), "done": 1, "meterDaysWritten": 1000}
-    work_through(workers, ranges[1:])
+    work_through(workers, ranges[1:], stack=stack)
     assert progress(stack) == {"total": len(ranges), "done": len(ranges), "meterDaysWritten": 2500}
     [entry] = ledger(stack)
     assert entry["status"]["S"] == "ingested" and entry["meterDays"]["N"] == "2500"
@@ -169,12 +190,12 @@ def test_a_newer_version_uploaded_mid_job_wins(stack, workers):
     stack.put("incoming/acme/big.csv", big_file(3))
     assert workers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
     ranges = stack.messages(work=True)
-    work_through(workers, ranges[:2])
+    work_through(workers, ranges[:2], stack=stack)
     time.sleep(1.1)
     stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
     assert workers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(workers, ranges[2:])
-    assert any("a newer version or a delete replaced this one" in worker.log_text() for worker in workers)
+    work_through(workers, ranges[2:], stack=stack)
+    assert any("a newer version replaced this one" in worker.log_text() for worker in workers)
     assert expected_totals(stack.s3, stack.bucket)["acme"] == {"2024-05-01": (Decimal("48"), 1)}
     assert stack.totals("acme") == {"2024-05-01": (Decimal("48"), 1)}
     # Only the newer version was ingested: the older one's ranges left after it came were skipped.
@@ -191,10 +212,10 @@ def readings_of(stack, tag):
 def test_a_large_version_is_offered_and_retired_in_parts_and_ends_exact(stack, settlers):
     stack.put("incoming/acme/big.csv", big_file(4, meters=300))
     assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(settlers, stack.messages(work=True))
+    work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
     assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
-    work_through(settlers, parts, duplicate=True)
+    work_through(settlers, parts, duplicate=True, stack=stack)
     assert stack.messages(work=True) == []
     [entry] = ledger(stack)
     assert entry["status"]["S"] == "ingested"
@@ -210,24 +231,39 @@ def test_a_large_version_is_offered_and_retired_in_parts_and_ends_exact(stack, s
     assert [{kind for kind, _ in step} for step in steps] == [{"range"}, {"offer"}, {"retire"}]
     assert steps[2] == [("retire", part) for part in range(2)]
     assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
-    assert readings_of(stack, old_tag) == []
+    # S3 still holds the old version (deleting the newer one would make it current again): its readings and pages
+    # stay, counting for nothing.
     source_id = hashlib.sha256(b"incoming/acme/big.csv").hexdigest()[:32]
-    assert partition(stack, f"T#acme#V#{source_id}#{old_tag}#0") == []
+    assert len(readings_of(stack, old_tag)) == 1500
+    assert partition(stack, f"T#acme#V#{source_id}#{old_tag}#0") != []
     [source] = partition(stack, "T#acme#SOURCE")
     assert "retiring" not in source and "offered" not in source
-    # Nothing of the old version is left but its ledger entry, and no job item outlives its work.
     assert partition(stack, "T#acme#SETTLE") == []
     statuses = sorted(item["status"]["S"] for item in ledger(stack))
     assert statuses == ["deleted", "ingested"]
+
+    # S3 deletes the old version for good (by id here; its lifecycle rule does it after 30 days): the event purges
+    # them, and nothing of the old version is left but its ledger entry.
+    versions = stack.s3.list_object_versions(Bucket=stack.bucket, Prefix="incoming/acme/big.csv")["Versions"]
+    [old] = [version for version in versions if not version["IsLatest"]]
+    stack.s3.delete_object(Bucket=stack.bucket, Key="incoming/acme/big.csv", VersionId=old["VersionId"])
+    # moto sends no event when a noncurrent version goes; S3 sends ObjectRemoved:Delete.
+    stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(
+        s3_event(stack.bucket, "incoming/acme/big.csv", "ObjectRemoved:Delete")))
+    assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
+    assert readings_of(stack, old_tag) == []
+    assert partition(stack, f"T#acme#V#{source_id}#{old_tag}#0") == []
+    assert stack.totals("acme") == expected_totals(stack.s3, stack.bucket)["acme"]
+    assert [item.get("purgedAt") is not None for item in ledger(stack) if item["status"]["S"] == "deleted"] == [True]
 
 
 def test_an_invocation_that_read_the_key_before_another_finished_the_offers_sends_no_part_again(stack, settlers):
     stack.put("incoming/acme/big.csv", big_file(8, meters=300))
     assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(settlers, stack.messages(work=True))
+    work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
     first, last = sorted(parts, key=lambda record: kinds([record])[0])
-    work_through(settlers, [first])
+    work_through(settlers, [first], stack=stack)
     proxy = FaultProxy(stack.moto)
     late = stack.function(WORK_QUEUE_URL=stack.work_queue_url, AWS_ENDPOINT_URL=proxy.endpoint,
                           SETTLE_PART_METER_DAYS="1000", timeout_ms=120_000, **SPLIT)
@@ -241,7 +277,7 @@ def test_an_invocation_that_read_the_key_before_another_finished_the_offers_send
         assert proxy.holding(thread)
         # Meanwhile the same part, delivered again, finds the job complete: that invocation records the offers
         # done and deletes the job.
-        work_through(settlers[:1], [last])
+        work_through(settlers[:1], [last], stack=stack)
         assert partition(stack, "T#acme#SETTLE") == []
         proxy.release()
         thread.join(timeout=120)
@@ -261,7 +297,7 @@ def test_an_invocation_that_read_the_key_before_another_finished_the_offers_send
 def test_workers_killed_mid_part_and_every_part_delivered_twice_still_end_exact(stack, settlers):
     stack.put("incoming/acme/big.csv", big_file(6, meters=300))
     assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(settlers, stack.messages(work=True))
+    work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
     assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
     # Past the job, the source item, the lease and the first page: among the part's offers.
@@ -276,14 +312,14 @@ def test_workers_killed_mid_part_and_every_part_delivered_twice_still_end_exact(
 def test_a_newer_version_during_the_offers_wins_and_the_old_offers_are_retired(stack, settlers):
     stack.put("incoming/acme/big.csv", big_file(7, meters=300))
     assert settlers[0].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(settlers, stack.messages(work=True))
+    work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
-    work_through(settlers, parts[:1])
+    work_through(settlers, parts[:1], stack=stack)
     # One part of the offers landed; a small new version switches the key before the others are taken.
     time.sleep(1.1)
     stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
     assert settlers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    work_through(settlers, parts[1:])
+    work_through(settlers, parts[1:], stack=stack)
     assert any("a later switch replaced the one these offers were for" in worker.log_text() for worker in settlers)
     # The old version's retire waits out the offering lease (a minute) in parts of its own.
     steps = work_until_done(stack, settlers)

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// What can go wrong with one request, and how often (parts per million of requests). Drawn per request from the
 /// run's seeded generator, and counted by kind for the bench's figures.
 public struct FaultPlan: Sendable {
@@ -28,7 +30,7 @@ public struct FaultPlan: Sendable {
     public static let calm = FaultPlan()
 
     /// A plan drawn by seed: some runs calm, some stormy, each kind on or off.
-    public static func drawn(using random: inout SeededRandom) -> FaultPlan {
+    public static func drawn(using random: inout TestRandom) -> FaultPlan {
         var plan = FaultPlan()
         guard random.chance(800_000) else { return plan }
         for kind in Kind.allCases where random.chance(500_000) {
@@ -47,7 +49,7 @@ public struct FaultPlan: Sendable {
     }
 
     /// The fault for one request, if any.
-    func draw(using random: inout SeededRandom) -> Kind? {
+    func draw(using random: inout TestRandom) -> Kind? {
         for kind in Kind.allCases {
             if let chance = perMillion[kind], random.chance(chance) { return kind }
         }

@@ -1,5 +1,6 @@
 import Ingest
 import JSON
+import TestSupport
 
 /// One deterministic run of ingest: a workload played against the real `IngestHandler` over AWS in memory, with
 /// invocations interleaved at request granularity, faults injected by plan, and the table held against the oracle
@@ -54,14 +55,14 @@ public struct Simulation {
 
     /// The workload and fault plan a seed draws.
     public static func drawn(seed: UInt64, large: Bool) -> (workload: Workload, faults: FaultPlan) {
-        var random = SeededRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         var drawing = random.split()
         let workload = Workload.drawn(using: &drawing, large: large)
         return (workload, FaultPlan.drawn(using: &drawing))
     }
 
     public static func run(seed: UInt64, workload: Workload? = nil, options: Options = Options()) -> Report {
-        var random = SeededRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         _ = random.split()
         let drawn = drawn(seed: seed, large: options.large)
         let workload = workload ?? drawn.workload

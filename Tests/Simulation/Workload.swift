@@ -1,3 +1,5 @@
+import TestSupport
+
 /// What users do to the bucket during a run, each at a time after the run's start. Drawn by seed, or written out
 /// by hand in a regression test (a shrunk replay prints itself in this form).
 public struct Workload: CustomStringConvertible, Sendable {
@@ -48,7 +50,7 @@ public struct Workload: CustomStringConvertible, Sendable {
         /// The file itself: `meters` meters of the pool from a drawn first one, `days` days from a drawn first
         /// day, values drawn from `seed`.
         func file() -> MeterFile {
-            var random = SeededRandom(seed: seed)
+            var random = TestRandom(seed: seed)
             let layout = MeterFile.Layout(rawValue: layout) ?? .wide
             let firstMeter = Int.random(in: 0..<8, using: &random)
             let firstDay = Int.random(in: 1...3, using: &random)
@@ -79,7 +81,7 @@ public struct Workload: CustomStringConvertible, Sendable {
     /// A drawn workload: a few keys of one or two tenants, small files mostly, with overwrites, rejected
     /// uploads, deletes, restores, undeletes and expiry; with `large`, one file big enough to be cut into ranges
     /// and settled in parts.
-    public static func drawn(using random: inout SeededRandom, large: Bool) -> Workload {
+    public static func drawn(using random: inout TestRandom, large: Bool) -> Workload {
         let keys = [
             "incoming/acme/a.csv", "incoming/acme/b.csv", "incoming/acme/c.csv.gz", "incoming/globex/a.csv",
             "incoming/acme/t.csv",

@@ -58,9 +58,11 @@ extension World {
         return histories
     }
 
-    /// Ends the tasks still running (a run stopped at its bound): they are killed and unwind.
+    /// Ends the tasks still running (a run stopped at its bound): they are killed and unwind; then the events
+    /// still queued go.
     func stopTasks() {
         for task in tasks where !task.finished { task.killed = true }
         _ = scheduler.run(until: Int.max, maxSteps: scheduler.steps + 1_000_000) { tasks.allSatisfy(\.finished) }
+        scheduler.clear()
     }
 }

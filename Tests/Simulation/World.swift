@@ -5,6 +5,7 @@ import InMemoryDynamoDB
 import InMemoryMessaging
 import InMemoryS3
 import InMemoryWire
+import TestSupport
 
 /// Everything one simulated run holds: the virtual clock, the AWS services in memory (set up as template.yaml sets
 /// up the real ones), the run's seeded generator and fault plan, and the invocations started so far.
@@ -15,7 +16,7 @@ final class World: @unchecked Sendable {
     static let account = "123456789012"
 
     let scheduler: Scheduler
-    var random: SeededRandom
+    var random: TestRandom
     let faults: FaultPlan
     /// Faults injected so far, by kind.
     var injected: [FaultPlan.Kind: Int] = [:]
@@ -50,7 +51,7 @@ final class World: @unchecked Sendable {
         visibilityTimeoutSeconds: Int
     ) {
         scheduler = Scheduler(start: start)
-        random = SeededRandom(seed: seed)
+        random = TestRandom(seed: seed)
         self.faults = faults
         self.maxSkewMilliseconds = maxSkewMilliseconds
         dynamo = DynamoDBService(indexLagMilliseconds: indexLagMilliseconds)

@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 
 /// One DynamoDB attribute value, decoded once from the wire form (`{"S": "x"}`, `{"N": "1.5"}`, ...). Strings are

@@ -1,3 +1,5 @@
+import InMemoryWire
+
 /// A message as a queue holds it, with the bookkeeping behind `ApproximateReceiveCount` and visibility.
 public struct SQSStoredMessage: Sendable, Equatable {
     public let messageID: String

@@ -1,3 +1,5 @@
+import InMemoryWire
+
 /// One entry of a key's history: a version with its bytes, or a delete marker. What the simulation's oracle reads
 /// to know what S3 holds, independently of the listing the product parses.
 public struct S3ObjectVersion: Sendable, Equatable {

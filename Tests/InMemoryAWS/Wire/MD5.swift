@@ -4,11 +4,11 @@
     import Darwin
 #endif
 
-/// MD5 (RFC 1321), by hand: S3 gives a single PUT's ETag as the MD5 of its body, and the project links no MD5. Only
-/// for identifiers a client compares, never for security.
-enum MD5 {
+/// MD5 (RFC 1321), by hand: S3 gives a single PUT's ETag as the MD5 of its body and SQS each body's
+/// (`MD5OfMessageBody`), and the product links no MD5. Only for identifiers a client compares, never for security.
+public enum MD5 {
     /// The digest of `bytes` as 32 lowercase hex digits.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         digest(bytes).map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
