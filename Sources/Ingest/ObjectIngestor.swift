@@ -20,13 +20,13 @@ import Timekeeping
 ///    version. The day sums follow through the table's stream.
 /// 8. Close the ledger entry.
 public final class ObjectIngestor {
-    private let configuration: IngestConfiguration
-    private let s3: S3Client
-    private let dynamo: DynamoDBClient
-    private let sns: SNSClient
-    private let sqs: SQSClient
+    let configuration: IngestConfiguration
+    let s3: S3Client
+    let dynamo: DynamoDBClient
+    let sns: SNSClient
+    let sqs: SQSClient
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
-    private let maxRounds = 4
+    let maxRounds = 4
 
     /// Where meter files lie: nothing else in the bucket is ingested.
     public var incomingPrefix: String { configuration.incomingPrefix }
@@ -97,7 +97,7 @@ public final class ObjectIngestor {
 
     /// An object in no tenant's folder: a ledger entry of the reserved tenant (visible to an operator's key) and
     /// one alert, never a reading.
-    private func unassigned(_ version: ObjectVersion, bucket: String, reason: String) throws(IngestFailure)
+    func unassigned(_ version: ObjectVersion, bucket: String, reason: String) throws(IngestFailure)
         -> ObjectOutcome
     {
         let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: Tenancy.unassigned)
@@ -117,14 +117,14 @@ public final class ObjectIngestor {
     }
 
     /// Tells the alert topic, once per version: the ledger records that it went out.
-    private func alert(_ alert: FileAlert, ledger: LedgerStore) throws(IngestFailure) {
+    func alert(_ alert: FileAlert, ledger: LedgerStore) throws(IngestFailure) {
         guard let topic = configuration.alertTopicARN else { return }
         try alert.publish(with: sns, topic: topic)
         try ledger.recordAlerted(alert.version, now: now())
     }
 
     /// One round: nil `target` means the key has no object.
-    private func bringUpToDate(
+    func bringUpToDate(
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
         deadline: Deadline, started: Int
     ) throws(IngestFailure) -> ObjectOutcome {
@@ -225,7 +225,7 @@ public final class ObjectIngestor {
 
     /// Reads one version: validated, then (when valid) its readings and pages written; the counts go to the ledger,
     /// and a rejection is final there before anything else happens, so no retry takes it for anything else.
-    private func ingest(
+    func ingest(
         _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         let progress = try ledger.start(version, now: now())
@@ -239,65 +239,14 @@ public final class ObjectIngestor {
     }
 
     /// Whether the key's latest entry is an object (not a delete marker, not nothing).
-    private func hasObject(bucket: String, key: String) throws(AWSError) -> Bool {
+    func hasObject(bucket: String, key: String) throws(AWSError) -> Bool {
         guard let newest = try s3.versions(bucket: bucket, key: key).first else { return false }
         return newest.isLatest && !newest.isDeleteMarker
     }
 
-    /// What a key whose current version is rejected counts.
-    private enum Fallback {
-        /// What counts goes on counting: it is the fallback already, or the bucket keeps no versions (the table then
-        /// keeps whatever counted), or the history moved under us (the caller's second HEAD sees it).
-        case unchanged
-        /// The newest valid version before the rejected one, after the key's last delete marker.
-        case version(SourceItem.CountingVersion)
-        /// No valid version since the key's last delete marker (or ever): nothing of the key counts.
-        case nothing
-        /// The fallback is a large version whose ranges are still being written (this many were sent again).
-        case inFlight(Int)
-    }
-
-    /// The version that counts while the key's current version is rejected: the newest valid one before it, after
-    /// the key's last delete marker. Versions not read before are read on the way (at most ten).
-    private func lastValidVersion(
-        before rejected: ObjectVersion, counting: SourceItem.CountingVersion?, bucket: String, tenant: String,
-        ledger: LedgerStore, deadline: Deadline
-    ) throws(IngestFailure) -> Fallback {
-        guard let rejectedID = rejected.versionID else { return .unchanged }
-        let history: [S3VersionEntry]
-        do throws(AWSError) {
-            history = try s3.versions(bucket: bucket, key: rejected.key)
-        } catch {
-            throw .aws(error)
-        }
-        guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return .unchanged }
-        let older = history[(position + 1)...]
-        for entry in older.prefix(10) {
-            if entry.isDeleteMarker { return .nothing }
-            let head: S3ObjectHead?
-            do throws(AWSError) {
-                head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
-            } catch {
-                throw .aws(error)
-            }
-            guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
-            if counting?.identity.tag == version.tag { return .unchanged }
-            if try ledger.entry(of: version).status == .rejected { continue }
-            let stats = try ingest(version, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
-            // Marked ingested only once every range is written: the last range's writer comes back for the switch.
-            if let ranges = stats.rangesInFlight { return .inFlight(ranges) }
-            if stats.errorCount == 0 {
-                try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: now())
-                return .version(SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays))
-            }
-        }
-        // Past ten versions back the search stops, and what counts goes on counting.
-        return older.count > 10 ? .unchanged : .nothing
-    }
-
     /// Validates, then (for a valid file) writes every reading and page; returns the counts.
     /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
-    private func readAndWrite(
+    func readAndWrite(
         bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
@@ -356,13 +305,13 @@ public final class ObjectIngestor {
 
     /// The validation rules as of the wall clock's day (the date window moves with it), for a file read as a
     /// tenant's `settings` say.
-    private func rulesToday(_ settings: TenantSettings) -> ValidationRules {
+    func rulesToday(_ settings: TenantSettings) -> ValidationRules {
         configuration.rules(
             today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000), settings: settings)
     }
 
     /// What the tenant has set (`consumption tenants`); the defaults when nothing.
-    private func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
+    func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
         let item: JSONValue?
         do throws(AWSError) {
             item = try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
@@ -376,100 +325,7 @@ public final class ObjectIngestor {
         return settings
     }
 
-    /// How to cut `version` into ranges written apart, or nil when it is written here: no range queue, or too small.
-    private func fanOutPlan(for version: ObjectVersion) -> RangePlan? {
-        guard configuration.workQueueURL != nil, version.size >= configuration.fanOutBytes else { return nil }
-        return RangePlan(bytes: configuration.rangeBytes, alignment: VersionPage.capacity)
-    }
-
-    /// One message per range not yet written (a redelivery sends the missing ones again; a range written twice
-    /// writes the same items).
-    private func sendRanges(_ job: RangeJob, of version: ObjectVersion, bucket: String, stats: FileStats?)
-        throws(IngestFailure) -> FileStats
-    {
-        guard var stats else { throw .corruptItem("the ledger item of \(version.key) has ranges but no counts") }
-        guard let queue = configuration.workQueueURL else {
-            throw .aws(.configuration("WORK_QUEUE_URL is not set, and \(version.key) has ranges to write"))
-        }
-        let left = job.starts.indices.filter { !job.done.contains($0) }
-        let bodies = left.map {
-            RangeWork(bucket: bucket, key: version.key, tag: version.tag, index: $0).json.serialized
-        }
-        do throws(AWSError) {
-            try sqs.send(bodies, to: queue)
-        } catch {
-            throw .aws(error)
-        }
-        stats.rangesInFlight = left.count
-        return stats
-    }
-
-    /// Writes one range of a version split by `sendRanges` and records it; the invocation that writes the last one
-    /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
-    /// is the key's is skipped: its readings could never count.
-    public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
-        let tenant = try tenant(ofWorkOn: work.key)
-        let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
-        let entry = try ledger.entry(key: work.key, tag: work.tag)
-        guard let version = entry.version, var job = entry.job, job.starts.indices.contains(work.index) else {
-            throw .corruptItem("no range \(work.index) of \(work.key) on the ledger")
-        }
-        if entry.status?.isFinal == true { return WorkOutcome(done: false, detail: "the version is settled") }
-        var written = false
-        if !job.done.contains(work.index) {
-            // A range whose version no longer is the key's is skipped (its readings could never count), unless the
-            // key's current version is rejected: then this one may be the version that counts in its place.
-            guard let current = try head(bucket: work.bucket, key: work.key) else {
-                return WorkOutcome(done: false, detail: "a delete replaced this version")
-            }
-            if current.tag != work.tag, try ledger.entry(of: current).status != .rejected {
-                return WorkOutcome(done: false, detail: "a newer version replaced this one")
-            }
-            let writer = ReadingWriter(
-                dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
-                parallelism: configuration.writeParallelism, deadline: deadline,
-                firstMeterDay: job.starts[work.index].meterDay)
-            let reader = PinnedObjectReader(
-                s3: s3, bucket: work.bucket, version: version, chunkBytes: configuration.readChunkBytes,
-                deadline: deadline)
-            _ = try reader.write(
-                rules: rulesToday(entry.settings ?? TenantSettings()), range: (job, work.index), onMeterDay: writer.add
-            ) { () throws(IngestFailure) in
-                try writer.flushIfFull()
-            }
-            try writer.finish()
-            job = try ledger.markRangeDone(version, index: work.index)
-            written = true
-        }
-        var outcome = WorkOutcome(done: written, detail: "\(job.done.count) of \(job.starts.count) ranges written")
-        if job.isComplete { outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline) }
-        return outcome
-    }
-
-    /// Settles one part of a large version's settling; the invocation that settles the last one brings the key up
-    /// to date, which finds the job complete and goes on.
-    public func settlePart(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
-        let tenant = try tenant(ofWorkOn: work.key)
-        var cost = MeterDayRecomputer.Cost()
-        let part = try settler(tenant: tenant, bucket: work.bucket, deadline: deadline)
-            .settle(part: work, now: now, cost: &cost)
-        var outcome = WorkOutcome(done: part.settled, detail: part.detail)
-        if part.jobComplete {
-            outcome.completed = try reconcile(bucket: work.bucket, key: work.key, deadline: deadline)
-        }
-        return outcome
-    }
-
-    /// The tenant of a key a piece of work names: a key the work queue carries was placed when it was split.
-    private func tenant(ofWorkOn key: String) throws(IngestFailure) -> String {
-        guard
-            case .tenant(let tenant) = Tenancy.place(
-                key: key, incomingPrefix: configuration.incomingPrefix, defaultTenant: configuration.defaultTenant)
-        else { throw .corruptItem("work on \(key), which belongs to no tenant") }
-        return tenant
-    }
-
-    private func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {
+    func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {
         let sources = SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         return MeterDaySettler(
             dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
@@ -487,39 +343,8 @@ public final class ObjectIngestor {
             })
     }
 
-    /// The tags of the versions S3 holds of `key` (none in a bucket without versioning: there a replaced object is
-    /// gone).
-    private func storedTags(bucket: String, key: String) throws(IngestFailure) -> Set<String> {
-        do throws(AWSError) {
-            return Set(
-                try s3.versions(bucket: bucket, key: key).filter { !$0.isDeleteMarker && $0.versionID != "null" }
-                    .map { ObjectVersion.tag(versionID: $0.versionID) })
-        } catch {
-            throw .aws(error)
-        }
-    }
-
-    /// Deletes the readings and pages of the versions of `key` S3 has deleted for good (by VersionId, or expired
-    /// by its lifecycle) and that no longer count: their retire kept them while S3 held the version.
-    private func purgeRemovedVersions(
-        bucket: String, key: String, tenant: String, ledger: LedgerStore, deadline: Deadline
-    ) throws(IngestFailure) {
-        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
-        guard !retired.isEmpty else { return }
-        let stored = try storedTags(bucket: bucket, key: key)
-        let state = try SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant).read(key: key)
-        let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
-        for entry in retired {
-            guard let version = entry.version, !stored.contains(version.tag),
-                state.counting?.identity.tag != version.tag, !state.retiring.contains(where: { $0.tag == version.tag })
-            else { continue }
-            try settler.purge(key: key, tag: version.tag, meterDays: entry.stats?.meterDays ?? 0)
-            try ledger.markPurged(key: key, tag: version.tag, now: now())
-        }
-    }
-
     /// Stores the report of a file that failed validation; nothing of it is written to the table.
-    private func reject(
+    func reject(
         _ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Deadline
     )
         throws(IngestFailure) -> FileStats
@@ -541,7 +366,7 @@ public final class ObjectIngestor {
 
     /// Makes `version` (nil: none) the key's counting version, starting from `current` (the item as last read),
     /// and re-reading it whenever another switch lands first.
-    private func switchSource(
+    func switchSource(
         from current: SourceItem, sources: SourceStore, to version: SourceItem.CountingVersion?
     ) throws(IngestFailure) -> SourceItem {
         var current = current
@@ -562,7 +387,7 @@ public final class ObjectIngestor {
     /// that grant allows: a key whose latest entry is no object is gone (no failure), and a key that has one makes
     /// the 403 a real refusal. After a 404 the listing tells a missing key from a missing bucket (`NoSuchBucket`,
     /// a wrong event), which a HEAD's bodiless answer cannot.
-    private func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {
+    func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {
         var head: S3ObjectHead?
         do throws(AWSError) {
             do throws(AWSError) {
@@ -583,7 +408,7 @@ public final class ObjectIngestor {
         return version
     }
 
-    private func now() -> String {
+    func now() -> String {
         WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())
     }
 }

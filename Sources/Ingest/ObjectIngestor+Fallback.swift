@@ -1,0 +1,91 @@
+import AWSServices
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaRuntime
+import Timekeeping
+
+/// What a key counts while its current version is rejected, and the readings of versions S3 no longer holds.
+extension ObjectIngestor {
+    /// What a key whose current version is rejected counts.
+    enum Fallback {
+        /// What counts goes on counting: it is the fallback already, or the bucket keeps no versions (the table then
+        /// keeps whatever counted), or the history moved under us (the caller's second HEAD sees it).
+        case unchanged
+        /// The newest valid version before the rejected one, after the key's last delete marker.
+        case version(SourceItem.CountingVersion)
+        /// No valid version since the key's last delete marker (or ever): nothing of the key counts.
+        case nothing
+        /// The fallback is a large version whose ranges are still being written (this many were sent again).
+        case inFlight(Int)
+    }
+
+    /// The version that counts while the key's current version is rejected: the newest valid one before it, after
+    /// the key's last delete marker. Versions not read before are read on the way (at most ten).
+    func lastValidVersion(
+        before rejected: ObjectVersion, counting: SourceItem.CountingVersion?, bucket: String, tenant: String,
+        ledger: LedgerStore, deadline: Deadline
+    ) throws(IngestFailure) -> Fallback {
+        guard let rejectedID = rejected.versionID else { return .unchanged }
+        let history: [S3VersionEntry]
+        do throws(AWSError) {
+            history = try s3.versions(bucket: bucket, key: rejected.key)
+        } catch {
+            throw .aws(error)
+        }
+        guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return .unchanged }
+        let older = history[(position + 1)...]
+        for entry in older.prefix(10) {
+            if entry.isDeleteMarker { return .nothing }
+            let head: S3ObjectHead?
+            do throws(AWSError) {
+                head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
+            } catch {
+                throw .aws(error)
+            }
+            guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
+            if counting?.identity.tag == version.tag { return .unchanged }
+            if try ledger.entry(of: version).status == .rejected { continue }
+            let stats = try ingest(version, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
+            // Marked ingested only once every range is written: the last range's writer comes back for the switch.
+            if let ranges = stats.rangesInFlight { return .inFlight(ranges) }
+            if stats.errorCount == 0 {
+                try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: now())
+                return .version(SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays))
+            }
+        }
+        // Past ten versions back the search stops, and what counts goes on counting.
+        return older.count > 10 ? .unchanged : .nothing
+    }
+
+    /// The tags of the versions S3 holds of `key` (none in a bucket without versioning: there a replaced object is
+    /// gone).
+    func storedTags(bucket: String, key: String) throws(IngestFailure) -> Set<String> {
+        do throws(AWSError) {
+            return Set(
+                try s3.versions(bucket: bucket, key: key).filter { !$0.isDeleteMarker && $0.versionID != "null" }
+                    .map { ObjectVersion.tag(versionID: $0.versionID) })
+        } catch {
+            throw .aws(error)
+        }
+    }
+
+    /// Deletes the readings and pages of the versions of `key` S3 has deleted for good (by VersionId, or expired
+    /// by its lifecycle) and that no longer count: their retire kept them while S3 held the version.
+    func purgeRemovedVersions(
+        bucket: String, key: String, tenant: String, ledger: LedgerStore, deadline: Deadline
+    ) throws(IngestFailure) {
+        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
+        guard !retired.isEmpty else { return }
+        let stored = try storedTags(bucket: bucket, key: key)
+        let state = try SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant).read(key: key)
+        let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
+        for entry in retired {
+            guard let version = entry.version, !stored.contains(version.tag),
+                state.counting?.identity.tag != version.tag, !state.retiring.contains(where: { $0.tag == version.tag })
+            else { continue }
+            try settler.purge(key: key, tag: version.tag, meterDays: entry.stats?.meterDays ?? 0)
+            try ledger.markPurged(key: key, tag: version.tag, now: now())
+        }
+    }
+}
