@@ -73,12 +73,12 @@ extension ObjectIngestor {
     /// Deletes the readings and pages of the versions of `key` S3 has deleted for good (by VersionId, or expired
     /// by its lifecycle) and that no longer count: their retire kept them while S3 held the version.
     func purgeRemovedVersions(
-        bucket: String, key: String, tenant: String, ledger: LedgerStore, deadline: Deadline
+        bucket: String, key: String, tenant: String, sources: SourceStore, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) {
         let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
         guard !retired.isEmpty else { return }
         let stored = try storedTags(bucket: bucket, key: key)
-        let state = try SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant).read(key: key)
+        let state = try sources.read(key: key)
         let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
         for entry in retired {
             guard let version = entry.version, !stored.contains(version.tag),

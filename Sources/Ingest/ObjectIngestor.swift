@@ -80,7 +80,8 @@ public final class ObjectIngestor {
                     sources: sources, ledger: ledger, deadline: deadline, started: started)
                 if purging && outcome.kind != .split {
                     try purgeRemovedVersions(
-                        bucket: bucket, key: key, tenant: tenant, ledger: ledger, deadline: deadline)
+                        bucket: bucket, key: key, tenant: tenant, sources: sources, ledger: ledger,
+                        deadline: deadline)
                 }
                 outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
                 return outcome
