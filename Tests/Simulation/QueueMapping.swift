@@ -11,9 +11,6 @@ final class QueueMapping {
     private let batchSize: Int
     private let maxConcurrency: Int
     private(set) var running = 0
-    /// Batches handed over, and how they ended.
-    private(set) var batches = 0
-    private(set) var failedInvocations = 0
 
     init(world: World, host: FunctionHost, queue: String, batchSize: Int, maxConcurrency: Int) {
         self.world = world
@@ -44,7 +41,6 @@ final class QueueMapping {
             guard !messages.isEmpty else { return found }
             found = true
             running += 1
-            batches += 1
             host.invoke(["Records": .array(messages.map(\.record))]) { [self] result in
                 running -= 1
                 switch result {
@@ -56,7 +52,8 @@ final class QueueMapping {
                         world.deleteMessage(queue: queue, receiptHandle: message.receiptHandle)
                     }
                 case .failed, .killed:
-                    failedInvocations += 1
+                    // None is deleted: they come back after the visibility timeout.
+                    break
                 }
             }
         }

@@ -68,9 +68,6 @@ public final class Scheduler: @unchecked Sendable {
         return isDone()
     }
 
-    /// Events still to come (periodic pollers included).
-    public var pending: Int { events.count }
-
     /// Drops every event still to come: the pollers' closures hold the world that holds this scheduler, so a run
     /// that ends with them queued would never be freed (about 2.4 MB a schedule).
     public func clear() {
@@ -100,8 +97,6 @@ struct EventQueue {
 
     private var heap: [(time: Int, order: Int, event: Event)] = []
     private var order = 0
-
-    var count: Int { heap.count }
 
     mutating func push(time: Int, _ event: Event) {
         order += 1

@@ -16,7 +16,6 @@ final class StreamMapping {
     private var finished = Set<String>()
     /// How long a batch may wait before it is handed over: stream lag, a fault of its own kind.
     private let lagMilliseconds: Int
-    private(set) var batches = 0
 
     init(world: World, host: FunctionHost, batchSize: Int, lagMilliseconds: Int) {
         self.world = world
@@ -60,7 +59,6 @@ final class StreamMapping {
             }
             busy.insert(shard.id)
             found = true
-            batches += 1
             let event: JSONValue = [
                 "Records": .array(batch), "shardId": .string(shard.id),
                 "eventSourceARN": .string("arn:aws:dynamodb:us-east-1:123456789012:table/consumption/stream/sim"),
