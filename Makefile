@@ -12,7 +12,7 @@ PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
 
-.PHONY: test bench demo fuzz sim build release lint destroy system-packages package build-IngestFunction build-AnalyticsFunction build-QueryFunction
+.PHONY: test bench demo fuzz sim build release lint deploy bootstrap first-key destroy system-packages package build-IngestFunction build-AnalyticsFunction build-QueryFunction
 
 system-packages:
 	@bash tools/ensure-system-packages.sh
@@ -122,10 +122,28 @@ build-AnalyticsFunction: package
 build-QueryFunction: package
 	unzip -o -q $(PACKAGE_DIR)/query.zip -d "$(ARTIFACTS_DIR)"
 
+## deploy: builds and deploys the stack daily-consumption-STAGE with your AWS settings (profile, SSO, region), through
+## tools/deploy.py: staging and production with samconfig.toml's parameters, any other lowercase name as a stack of
+## your own. `sam deploy --guided` after `sam build` works too.
+deploy: $(SAM_VENV)/installed
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<lowercase name>" >&2; exit 2; }
+	$(SAM_VENV)/bin/sam build --build-in-source
+	$(SAM_VENV)/bin/python tools/deploy.py stack --stage $(STAGE)
+
+## first-key: maps the stack's API key to TENANT and prints the API's URL and the key (tools/deploy.py).
+first-key: $(SAM_VENV)/installed
+	@test -n "$(STAGE)" -a -n "$(TENANT)" || { echo "usage: make first-key STAGE=<name> TENANT=<tenant>" >&2; exit 2; }
+	@$(SAM_VENV)/bin/python tools/deploy.py first-key --stage $(STAGE) --tenant $(TENANT)
+
+## bootstrap: the deploy identity for CI, once per account (deploy/bootstrap.yaml; REPOSITORY=<owner>/<repo>).
+bootstrap: $(SAM_VENV)/installed
+	@test -n "$(REPOSITORY)" || { echo "usage: make bootstrap REPOSITORY=<owner>/<repo>" >&2; exit 2; }
+	$(SAM_VENV)/bin/python tools/deploy.py bootstrap --repository $(REPOSITORY)
+
 ## destroy: deletes the stack of STAGE; its bucket and table stay (template.yaml retains them). DATA=delete deletes
 ## them too, each after its name is typed back.
 destroy: $(SAM_VENV)/installed
-	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=staging|production [DATA=delete]" >&2; exit 2; }
+	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<name> [DATA=delete]" >&2; exit 2; }
 	$(SAM_VENV)/bin/python tools/destroy.py --stage $(STAGE) $(if $(filter delete,$(DATA)),--delete-data)
 
 $(SAM_VENV)/installed: tools/requirements/deploy.txt | system-packages

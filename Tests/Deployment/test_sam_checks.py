@@ -66,10 +66,3 @@ def test_the_workflow_matches_githubs_schema():
     checker = ROOT / ".venv" / "bin" / "check-jsonschema"
     code, output = run([str(checker), "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml"])
     assert code == 0, output
-
-
-def test_the_workflow_deploys_with_oidc_and_an_approval_gate():
-    text = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
-    assert "aws-actions/configure-aws-credentials" in text and "id-token: write" in text
-    assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text
-    assert "environment: production" in text and "bash .ci/run" in text
