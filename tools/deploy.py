@@ -11,11 +11,13 @@ and the SAM CLI read them as the AWS CLI does). `make bootstrap`, `make deploy` 
       other name as a stack of one's own. --through-bootstrap (CI) deploys through the stage's service role, with the
       boundary, into the artifact bucket; without it the SAM CLI's own bucket and the caller's permissions serve.
   deploy.py first-key --stage NAME --tenant TENANT [--outputs FILE.json]
-      maps the stack's API key to TENANT (unless it serves another) and prints the API's URL and the key's value.
+      maps the stack's API key to TENANT (unless it serves another) and prints, as shell assignments, the API's
+      URL, the key's value and the bucket.
 """
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -119,9 +121,11 @@ def first_key(args):
         print(f"the key {key_id} already serves another tenant; it stays so", file=sys.stderr)
         return 1
     value = boto3.client("apigateway").get_api_key(apiKey=key_id, includeValue=True)["value"]
-    print(f"API={outputs['ApiUrl']}")
-    print(f"KEY={value}")
-    print(f"TENANT={args.tenant}")
+    # Shell assignments, so `eval "$(make -s first-key ...)"` sets them (README, quick start).
+    print(f"API={shlex.quote(outputs['ApiUrl'])}")
+    print(f"KEY={shlex.quote(value)}")
+    print(f"BUCKET={shlex.quote(outputs['BucketName'])}")
+    print(f"TENANT={shlex.quote(args.tenant)}")
     return 0
 
 
