@@ -8,6 +8,7 @@ BENCH_DATA := .bench-data
 BENCH_MEGABYTES ?= 1000
 SWIFT_JOBS ?= 2
 SAM_VENV := .venv-sam
+SMOKE_VENV := .venv-smoke
 PACKAGE_DIR := .build/package
 # The functions' CPU (template.yaml's Architecture): package refuses binaries built for another one.
 ARCH ?= x86_64
@@ -128,7 +129,17 @@ destroy: $(SAM_VENV)/installed
 	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=staging|production [DATA=delete]" >&2; exit 2; }
 	$(SAM_VENV)/bin/python tools/destroy.py --stage $(STAGE) $(if $(filter delete,$(DATA)),--delete-data)
 
-$(SAM_VENV)/installed: tools/requirements/deploy.txt | system-packages
+# The deploy tools and the smoke test's needs, each from its lock: every package of the closure pinned and hashed
+# (tools/requirements/*.in says how a lock is made). pip.txt first: the venv's own pip may be older than 23.3, which
+# fails --require-hashes on aws-sam-cli's requirements with extras.
+$(SAM_VENV)/installed: tools/requirements/pip.txt tools/requirements/deploy.txt | system-packages
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install -q -r tools/requirements/deploy.txt
+	$(SAM_VENV)/bin/pip install -q --require-hashes -r tools/requirements/pip.txt
+	$(SAM_VENV)/bin/pip install -q --require-hashes -r tools/requirements/deploy.txt
+	touch $@
+
+$(SMOKE_VENV)/installed: tools/requirements/pip.txt tools/requirements/smoke.txt | system-packages
+	$(PYTHON) -m venv $(SMOKE_VENV)
+	$(SMOKE_VENV)/bin/pip install -q --require-hashes -r tools/requirements/pip.txt
+	$(SMOKE_VENV)/bin/pip install -q --require-hashes -r tools/requirements/smoke.txt
 	touch $@
