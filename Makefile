@@ -146,7 +146,11 @@ destroy: $(SAM_VENV)/installed
 	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<name> [DATA=delete]" >&2; exit 2; }
 	$(SAM_VENV)/bin/python tools/destroy.py --stage $(STAGE) $(if $(filter delete,$(DATA)),--delete-data)
 
-$(SAM_VENV)/installed: tools/requirements/deploy.txt | system-packages
+# The deploy tools (the SAM CLI, cfn-lint, and boto3 for tools/deploy.py, smoke_test.py and destroy.py) from their lock: every package of the closure pinned and hashed
+# (tools/requirements/*.in says how a lock is made). pip.txt first: the venv's own pip may be older than 23.3, which
+# fails --require-hashes on aws-sam-cli's requirements with extras.
+$(SAM_VENV)/installed: tools/requirements/pip.txt tools/requirements/deploy.txt | system-packages
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install -q -r tools/requirements/deploy.txt
+	$(SAM_VENV)/bin/pip install -q --require-hashes -r tools/requirements/pip.txt
+	$(SAM_VENV)/bin/pip install -q --require-hashes -r tools/requirements/deploy.txt
 	touch $@
