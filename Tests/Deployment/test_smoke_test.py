@@ -84,9 +84,10 @@ def versions_of_key(local):
 
 def day_sums(local):
     """The smoke tenant's day sum shards of the smoke test's day, as (total, meters) read from the table."""
-    items = local.dynamodb.query(TableName=local.settings.table, ConsistentRead=True,
-                                 KeyConditionExpression="pk = :pk AND begins_with(sk, :day)", ExpressionAttributeValues={
-                                     ":pk": {"S": f"T#{TENANT}#TOTALS"}, ":day": {"S": f"{DATE}#"}})["Items"]
+    items = local.dynamodb.query(
+        TableName=local.settings.table, ConsistentRead=True,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :day)",
+        ExpressionAttributeValues={":pk": {"S": f"T#{TENANT}#TOTALS"}, ":day": {"S": f"{DATE}#"}})["Items"]
     return [(item.get("total", {}).get("N", "0"), item.get("meters", {}).get("N", "0")) for item in items]
 
 
