@@ -65,12 +65,14 @@ class ThrowawayKey:
         return self
 
     def __exit__(self, *_):
-        if self.mapped:
-            self.dynamodb.delete_item(TableName=self.table, Key={"pk": {"S": "APIKEYS"}, "sk": {"S": self.id}})
-            print(f"removed the mapping of the run's API key {self.id}")
-        if self.id is not None:
-            self.apigateway.delete_api_key(apiKey=self.id)  # it leaves the usage plan with it
-            print(f"removed the run's API key {self.id}")
+        try:
+            if self.mapped:
+                self.dynamodb.delete_item(TableName=self.table, Key={"pk": {"S": "APIKEYS"}, "sk": {"S": self.id}})
+                print(f"removed the mapping of the run's API key {self.id}")
+        finally:  # the key goes even if its mapping could not
+            if self.id is not None:
+                self.apigateway.delete_api_key(apiKey=self.id)  # it leaves the usage plan with it
+                print(f"removed the run's API key {self.id}")
 
 
 class SmokeFile:
