@@ -1,9 +1,11 @@
 """tools/smoke_test.py against the local stack (tools/local_stack.py: the real functions, moto's S3, SQS and DynamoDB,
 and the API keys and usage plan in moto's API Gateway, where the stack's gateway looks each request's key up): the
 run passes and leaves nothing behind — no version or delete marker of its key, no total on its day, no API key, no
-key mapping — and a run that fails cleans up the same way. Also the gateway's key check the smoke test relies on."""
+key mapping — and a run that fails, or is stopped by SIGTERM, cleans up the same way. Also the gateway's key check
+the smoke test relies on."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,15 +46,20 @@ def outputs(local, tmp_path, **changes):
     return path
 
 
-def run_smoke_test(local, outputs_file, timeout):
+def smoke_test_command(local, outputs_file, timeout):
     """tools/smoke_test.py as CI runs it, with boto3's endpoints pointed at the stack: S3 through the stack's front
-    (which queues the delete-marker events moto does not send), everything else at moto."""
+    (which queues the delete-marker events moto does not send), everything else at moto. (arguments, environment)"""
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     environment.update({"AWS_ENDPOINT_URL": local.moto.endpoint, "AWS_ENDPOINT_URL_S3": local.endpoint,
                         "AWS_ACCESS_KEY_ID": local.moto.access_key, "AWS_SECRET_ACCESS_KEY": local.moto.secret_key,
-                        "AWS_DEFAULT_REGION": REGION})
-    return subprocess.run([sys.executable, str(SMOKE_TEST), "--outputs", str(outputs_file), "--timeout", str(timeout),
-                           "--poll", "0.25"], env=environment, capture_output=True, text=True, timeout=300)
+                        "AWS_DEFAULT_REGION": REGION, "PYTHONUNBUFFERED": "1"})
+    return [sys.executable, str(SMOKE_TEST), "--outputs", str(outputs_file), "--timeout", str(timeout),
+            "--poll", "0.25"], environment
+
+
+def run_smoke_test(local, outputs_file, timeout):
+    arguments, environment = smoke_test_command(local, outputs_file, timeout)
+    return subprocess.run(arguments, env=environment, capture_output=True, text=True, timeout=300)
 
 
 def get(local, path, key):
@@ -121,6 +128,25 @@ def test_a_failed_run_cleans_up_too_and_says_so(local, tmp_path):
     assert run.returncode == 1, run.stdout + run.stderr
     assert "timed out" in run.stderr and "the day's totals did not go" in run.stderr
     assert f"versions and delete markers of {KEY}" in run.stdout
+    assert_nothing_left(local, keys_before, mappings_before)
+
+
+def test_a_run_stopped_by_sigterm_cleans_up_too(local, tmp_path):
+    """A cancelled CI job: SIGTERM while the run waits for its total."""
+    keys_before, mappings_before = api_key_ids(local), key_mappings(local)
+    arguments, environment = smoke_test_command(local, outputs(local, tmp_path, ApiUrl="http://127.0.0.1:9"), 5)
+    run = subprocess.Popen(arguments, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout.readline().startswith(f"uploaded {KEY}")
+        time.sleep(0.5)
+        run.send_signal(signal.SIGTERM)
+        stdout, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=10)
+    assert run.returncode == 1 and "stopped by signal" in stderr, stdout + stderr
+    assert f"versions and delete markers of {KEY}" in stdout and "removed the run's API key" in stdout
     assert_nothing_left(local, keys_before, mappings_before)
 
 
