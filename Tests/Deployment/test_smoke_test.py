@@ -14,7 +14,9 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
@@ -177,3 +179,16 @@ def test_the_gateway_takes_only_enabled_keys_of_the_usage_plan(local):
         includeValues=True)["items"] if key["value"] == other))
     time.sleep(local.api_key_ids.ttl + 0.2)
     assert get(local, path, other) == (403, {"message": "Forbidden"})
+
+
+def test_moto_checks_api_gateway_signatures_on_reads_and_deletes(local):
+    """The local gateway's reads of keys are signed and checked (Tests/Servers/moto_server.py makes moto check a
+    bodiless GET or DELETE as it was signed): a right signature passes, a wrong secret is refused."""
+    key_id = next(iter(api_key_ids(local)))
+    assert local.apigateway.get_api_key(apiKey=key_id)["id"] == key_id
+    wrong = boto3.client("apigateway", endpoint_url=local.moto.endpoint, region_name=REGION,
+                         aws_access_key_id=local.moto.access_key, aws_secret_access_key="not-the-secret")
+    for call in (lambda: wrong.get_api_keys(includeValues=True), lambda: wrong.delete_api_key(apiKey=key_id)):
+        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+            call()
+    assert key_id in api_key_ids(local)
