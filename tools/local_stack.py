@@ -1,7 +1,8 @@
-"""The whole system on one machine, as template.yaml describes it: moto for S3, SQS and DynamoDB (signatures checked),
-the real `ingest` and `query` bootstraps under the project's Runtime API emulator, a poller that is Lambda's SQS
-event source, and a small API gateway that is API Gateway's REST API with API keys. Names and settings are read
-from template.yaml for a stage, so the local stack and the deployed one cannot drift."""
+"""The whole system on one machine, as template.yaml describes it: moto for S3, SQS, DynamoDB and API Gateway's keys
+and usage plan (signatures checked), the real `ingest` and `query` bootstraps under the project's Runtime API
+emulator, a poller that is Lambda's SQS event source, and a small API gateway that is API Gateway's REST API with API
+keys. Names and settings are read from template.yaml for a stage, so the local stack and the deployed one cannot
+drift."""
 import base64
 import json
 import random
@@ -104,6 +105,35 @@ class TemplateSettings:
         raise KeyError(f"no local value for {node}")
 
 
+class ApiKeyLookup:
+    """API Gateway's check of a request's `x-api-key`: the value must be that of an API key that is enabled and in the
+    API's usage plan; the answer is the key's id (the request context's `identity.apiKeyId`). Read from moto's API
+    Gateway, and held for `ttl` seconds so a request costs no lookup; a value not held is looked up again at once, so
+    a key just created works at its first request, while one disabled or deleted goes on working for up to `ttl`
+    seconds (API Gateway, too, takes a moment to see a change of keys)."""
+
+    def __init__(self, apigateway, usage_plan_id, ttl=1.0):
+        self.apigateway, self.usage_plan_id, self.ttl = apigateway, usage_plan_id, ttl
+        self.ids, self.read_at = {}, float("-inf")
+        self.lock = threading.Lock()
+
+    def find(self, value):
+        """The id of the enabled key in the usage plan whose value is `value`, or None."""
+        if not value:
+            return None
+        with self.lock:
+            if value not in self.ids or time.monotonic() - self.read_at > self.ttl:
+                self.ids, self.read_at = self._read(), time.monotonic()
+            return self.ids.get(value)
+
+    def _read(self):
+        in_plan = {key["id"] for page in self.apigateway.get_paginator("get_usage_plan_keys").paginate(
+            usagePlanId=self.usage_plan_id) for key in page["items"]}
+        return {key["value"]: key["id"]
+                for page in self.apigateway.get_paginator("get_api_keys").paginate(includeValues=True)
+                for key in page["items"] if key["enabled"] and key["id"] in in_plan}
+
+
 def rate_seconds(expression):
     """The period of an EventBridge rate expression (`rate(15 minutes)`), in seconds."""
     match = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression)
@@ -128,8 +158,6 @@ class LocalStack:
         self.chaos = random.Random(chaos_seed) if chaos_seed is not None else None
         self.max_seconds = max_seconds
         self.tenant = tenant
-        # API key value -> (key id, tenant), as API Gateway knows keys and `consumption keys` maps ids to tenants.
-        self.api_keys = {}
         self.processes = []
         self.stopping = threading.Event()
         self.deliveries = {"batches": 0, "messages": 0, "failed": 0, "crashed": 0}
@@ -246,15 +274,23 @@ class LocalStack:
         self.alert_topic_arn, self.alert_queue_url = alert_inbox(self.moto, s.alert_topic)
         self.token_secret_arn = self.moto.client("secretsmanager").create_secret(
             Name=f"{s.table}-page-token", SecretString=json.dumps({"token": secrets.token_hex(24)}))["ARN"]
+        # The API's usage plan (SAM's ConsumptionApiUsagePlan; its id is the stack's UsagePlanId output), in moto's
+        # API Gateway, where the gateway below looks up each request's key as API Gateway does.
+        self.apigateway = self.moto.client("apigateway")
+        self.usage_plan_id = self.apigateway.create_usage_plan(
+            name=f"daily-consumption-{s.api_stage}-usage-plan")["id"]
+        self.api_key_ids = ApiKeyLookup(self.apigateway, self.usage_plan_id)
         self.api_key = self.add_api_key(self.tenant)
 
     def add_api_key(self, tenant):
-        """A new API key for `tenant`: its id is mapped in the table, as `consumption keys add` does in AWS."""
-        value, key_id = "key-" + secrets.token_hex(12), "localkey" + secrets.token_hex(4)
-        self.dynamodb.put_item(TableName=self.settings.table, Item={"pk": {"S": "APIKEYS"}, "sk": {"S": key_id},
-                                                                   "tenant": {"S": tenant}})
-        self.api_keys[value] = key_id
-        return value
+        """A new API key for `tenant`, as an operator adds a client in AWS (README, Deploying): created enabled in
+        API Gateway, added to the usage plan, its id mapped in the table as `consumption keys add` does. Returns
+        the key's value."""
+        created = self.apigateway.create_api_key(name=f"{tenant}-{secrets.token_hex(4)}", enabled=True)
+        self.apigateway.create_usage_plan_key(usagePlanId=self.usage_plan_id, keyId=created["id"], keyType="API_KEY")
+        self.dynamodb.put_item(TableName=self.settings.table, Item={
+            "pk": {"S": "APIKEYS"}, "sk": {"S": created["id"]}, "tenant": {"S": tenant}})
+        return created["value"]
 
     # ------------------------------------------------------------------ S3's delete-marker events
     def _s3_front_handler(self):
@@ -463,7 +499,7 @@ class LocalStack:
                 template, method, key_required, parameters = route
                 identity = {"sourceIp": self.client_address[0], "userAgent": self.headers.get("User-Agent", "")}
                 if key_required:
-                    key_id = stack.api_keys.get(self.headers.get("x-api-key", ""))
+                    key_id = stack.api_key_ids.find(self.headers.get("x-api-key", ""))
                     if key_id is None:
                         return self._send(403, {"Content-Type": "application/json"}, b'{"message":"Forbidden"}')
                     identity["apiKeyId"] = key_id
