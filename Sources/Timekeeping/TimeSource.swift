@@ -12,7 +12,7 @@ public protocol TimeSource: AnyObject {
 
 /// The calling thread's `TimeSource`, if a simulation gave it one.
 public enum ThreadTimeSource {
-    private nonisolated(unsafe) static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
