@@ -155,14 +155,22 @@ struct QueryStore {
             .flatMap(SourceItem.init(item:))?.counting?.identity
     }
 
-    /// One page of the ledger, optionally of one status; and where the next page starts.
+    /// The pages of the ledger one request reads at most (each at most 1 MB): a status matching few entries of a long
+    /// history answers what these pages held and where to go on, so a request's cost never grows with the history.
+    static let ledgerPagesPerRequest = 10
+    /// The items a page of a status filter evaluates: DynamoDB's `Limit` counts items before the filter.
+    static let filteredLedgerPageItems = 200
+
+    /// One page of the ledger, optionally of one status; and where the next page starts. It holds at most `limit`
+    /// entries, fewer when `ledgerPagesPerRequest` pages held no more of the status.
     func ledger(tenant: String, status: String?, limit: Int, start: JSONValue?) throws(AWSError)
         -> (entries: [JSONValue], next: JSONValue?)
     {
         var entries: [JSONValue] = []
         var values: [String: JSONValue] = [":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant))]
         var parameters: [String: JSONValue] = [
-            "ConsistentRead": true, "KeyConditionExpression": "pk = :pk", "Limit": .integer(limit),
+            "ConsistentRead": true, "KeyConditionExpression": "pk = :pk",
+            "Limit": .integer(status == nil ? limit : max(limit, Self.filteredLedgerPageItems)),
         ]
         if let status {
             parameters["FilterExpression"] = "#status = :status"
@@ -170,14 +178,24 @@ struct QueryStore {
             values[":status"] = AttributeValues.string(status)
         }
         parameters["ExpressionAttributeValues"] = .object(values)
-        let resume = try dynamo.queryPages(table: table, parameters: parameters, from: start, maxPages: 1000) {
-            items, next in
+        var pagesRead = 0
+        var cutAfter: JSONValue?
+        let resume = try dynamo.queryPages(
+            table: table, parameters: parameters, from: start, maxPages: Self.ledgerPagesPerRequest
+        ) { items, next in
+            pagesRead += 1
+            let wanted = limit - entries.count
+            if items.count > wanted {
+                // A filtered page matched more than wanted: the next page starts after the last entry kept.
+                entries += items.prefix(wanted)
+                cutAfter = entries.last.map { .object(["pk": $0["pk"] ?? .null, "sk": $0["sk"] ?? .null]) }
+                return false
+            }
             entries += items
-            // A page never holds more than what is still wanted, so a page is never cut and resumed mid-way.
-            next["Limit"] = .integer(limit - entries.count)
-            return entries.count < limit
+            if status == nil { next["Limit"] = .integer(limit - entries.count) }
+            return entries.count < limit && pagesRead < Self.ledgerPagesPerRequest
         }
-        return (entries, resume)
+        return (entries, cutAfter ?? resume)
     }
 
     /// Every ledger entry of one object key (one per version), newest first.
