@@ -88,13 +88,28 @@ public final class IngestHandler {
             }
             var body: JSONValue = .null
             var continuations = 0
+            var carried: Int?
             do {
                 body = try JSONParser.parse(Array(message.body.utf8))
                 if let continued = body[Continuation.member] {
                     continuations = continued[Continuation.count]?.intValue ?? 0
+                    carried = continued[Continuation.progress]?.intValue
                     body = continued[Continuation.body] ?? .null
                 }
-                if let range = body["range"] {
+                if let part = body["settle"], message.receiveCount > 1, continuations < Continuation.limit,
+                    let position = try ingestor.settlePosition(try SettleWork(json: part)),
+                    position.resume > (carried ?? position.start),
+                    continueLater(body, continuations, progress: position.resume)
+                {
+                    // An earlier receive died (a crash, the timeout) after saving progress: a fresh message takes
+                    // the rest, so a part that goes on progressing never spends its five receives on the DLQ.
+                    context.logger.info(
+                        "message continued",
+                        [
+                            "messageId": .string(message.messageID), "continuation": .integer(continuations + 1),
+                            "reason": .string("earlier receives progressed to \(position.resume)"),
+                        ])
+                } else if let range = body["range"] {
                     let work = try RangeWork(json: range)
                     let outcome = try ingestor.writeRange(work, deadline: deadline)
                     report(
@@ -136,23 +151,26 @@ public final class IngestHandler {
         return SQSBatchResponse(failedMessageIDs: failed)
     }
 
-    /// A message's work cut short by the deadline goes on in a new message on the work queue:
-    /// `{"continued": {"count": n, "body": <the message's body>}}`, at most `limit` times (work that makes no
-    /// progress, such as a validation pass too long for one invocation, then fails and reaches the DLQ).
+    /// A message's work cut short by the deadline, or a settle part whose earlier receives died after progressing,
+    /// goes on in a new message on the work queue: `{"continued": {"count": n, "body": <the message's body>,
+    /// "progress": <where the part stood>}}`, at most `limit` times (work that makes no progress, such as a
+    /// validation pass too long for one invocation or a part that dies at the same place, then fails and reaches the
+    /// DLQ).
     enum Continuation {
         static let member = "continued"
         static let count = "count"
         static let body = "body"
+        static let progress = "progress"
         static let limit = 100
     }
 
     /// Sends `body`'s continuation to the work queue; false when there is no work queue or the send failed (the
     /// message then fails as before and comes back).
-    private func continueLater(_ body: JSONValue, _ continuations: Int) -> Bool {
+    private func continueLater(_ body: JSONValue, _ continuations: Int, progress: Int? = nil) -> Bool {
         guard let queue = configuration.workQueueURL, body != .null else { return false }
-        let next: JSONValue = [
-            Continuation.member: [Continuation.count: .integer(continuations + 1), Continuation.body: body]
-        ]
+        var continued: [String: JSONValue] = [Continuation.count: .integer(continuations + 1), Continuation.body: body]
+        if let progress { continued[Continuation.progress] = .integer(progress) }
+        let next: JSONValue = [Continuation.member: .object(continued)]
         do throws(AWSError) {
             try sqs.send([next.serialized], to: queue)
             return true

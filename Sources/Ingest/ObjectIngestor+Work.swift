@@ -91,6 +91,18 @@ extension ObjectIngestor {
         return outcome
     }
 
+    /// How far a part's settling has come: the first meter-day of the part and the one it resumes at (nil when the
+    /// part is done or its job gone). A receive of the part's message that died still saved its progress.
+    public func settlePosition(_ work: SettleWork) throws(IngestFailure) -> (start: Int, resume: Int)? {
+        let jobs = SettleJobStore(
+            dynamo: dynamo, table: configuration.tableName, tenant: try tenant(ofWorkOn: work.key))
+        guard
+            let job = try jobs.read(kind: work.kind, key: work.key, tag: work.tag, switchCount: work.switchCount),
+            work.part < job.parts, !job.done.contains(work.part)
+        else { return nil }
+        return (job.meterDays(of: work.part).lowerBound, job.resumePosition(of: work.part))
+    }
+
     /// The tenant of a key a piece of work names: a key the work queue carries was placed when it was split.
     func tenant(ofWorkOn key: String) throws(IngestFailure) -> String {
         guard

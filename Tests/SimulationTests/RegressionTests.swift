@@ -168,3 +168,29 @@ extension RegressionTests {
         #expect(report.passed, "\(report)")
     }
 }
+
+extension RegressionTests {
+    /// Seed 15680 of `make sim` (one in twenty large): processes die on a settle part's message, each after saving
+    /// progress; a later receive sends the rest in a fresh message (was: five receives spent while progressing, then
+    /// the DLQ with the key half counted).
+    @Test func aPartWhoseReceivesDieWhileProgressingGoesOnInFreshMessages() {
+        let report = Simulation.run(
+            seed: 15680,
+            workload: Workload(steps: [
+                (
+                    50,
+                    .put(
+                        key: "incoming/acme/big.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: false, meters: 1250, days: 2,
+                            seed: 14_903_097_063_097_127_289))
+                )
+            ]),
+            options: .init(
+                faults: FaultPlan(perMillion: [
+                    .crashAfter: 1000, .crashBefore: 200, .cutBody: 5000, .lostAnswer: 1000, .slow: 2000,
+                    .throttle: 20000,
+                ])))
+        #expect(report.passed, "\(report)")
+    }
+}
