@@ -170,6 +170,10 @@ let package = Package(
             name: "GraphQLTests",
             dependencies: ["GraphQL", "JSON"]
         ),
+        .testTarget(
+            name: "QueryTests",
+            dependencies: ["Query"]
+        ),
         // The deterministic simulation of ingest (issue 24): AWS services in memory behind the HTTP transport, written
         // from AWS's documentation, and the simulator that interleaves invocations over them.
         .target(name: "InMemoryWire", dependencies: ["CurlHTTP"], path: "Tests/InMemoryAWS/Wire"),
