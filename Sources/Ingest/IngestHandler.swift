@@ -103,12 +103,8 @@ public final class IngestHandler {
                 {
                     // An earlier receive died (a crash, the timeout) after saving progress: a fresh message takes
                     // the rest, so a part that goes on progressing never spends its five receives on the DLQ.
-                    context.logger.info(
-                        "message continued",
-                        [
-                            "messageId": .string(message.messageID), "continuation": .integer(continuations + 1),
-                            "reason": .string("earlier receives progressed to \(position.resume)"),
-                        ])
+                    logContinued(
+                        message, continuations, "earlier receives progressed to \(position.resume)", context: context)
                 } else if let range = body["range"] {
                     let work = try RangeWork(json: range)
                     let outcome = try ingestor.writeRange(work, deadline: deadline)
@@ -132,12 +128,7 @@ public final class IngestHandler {
             {
                 // Its progress is saved: a fresh message takes the rest, so work that goes on progressing never
                 // spends the message's receives (five, then the DLQ).
-                context.logger.info(
-                    "message continued",
-                    [
-                        "messageId": .string(message.messageID), "continuation": .integer(continuations + 1),
-                        "reason": .string(failure.description),
-                    ])
+                logContinued(message, continuations, failure.description, context: context)
             } catch {
                 context.logger.error(
                     "message failed",
@@ -149,6 +140,15 @@ public final class IngestHandler {
             }
         }
         return SQSBatchResponse(failedMessageIDs: failed)
+    }
+
+    private func logContinued(_ message: SQSMessage, _ continuations: Int, _ reason: String, context: LambdaContext) {
+        context.logger.info(
+            "message continued",
+            [
+                "messageId": .string(message.messageID), "continuation": .integer(continuations + 1),
+                "reason": .string(reason),
+            ])
     }
 
     /// A message's work cut short by the deadline, or a settle part whose earlier receives died after progressing,
