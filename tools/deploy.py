@@ -26,6 +26,8 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import ClientError
 
+from destroy import stack_outputs
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOTSTRAP_STACK = "daily-consumption-deploy"
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
@@ -42,8 +44,10 @@ def sam():
 
 
 def outputs_of(stack):
-    found = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
-    return {output["OutputKey"]: output["OutputValue"] for output in found.get("Outputs", [])}
+    outputs = stack_outputs(boto3.client("cloudformation"), stack)
+    if outputs is None:
+        raise SystemExit(f"no stack {stack} in this account and region")
+    return outputs
 
 
 def stage_parameters(stage, extra):

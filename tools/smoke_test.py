@@ -31,6 +31,8 @@ from decimal import Decimal
 
 import boto3
 
+from destroy import stack_outputs as stack_outputs_of
+
 TENANT = "smoke"
 DATE = "2000-01-01"
 KEY = f"incoming/{TENANT}/smoke.csv"
@@ -151,8 +153,10 @@ def stack_outputs(args):
     if args.outputs:
         with open(args.outputs) as file:
             return json.load(file)
-    stack = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]
-    return {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
+    outputs = stack_outputs_of(boto3.client("cloudformation"), args.stack)
+    if outputs is None:
+        raise SystemExit(f"no stack {args.stack}")
+    return outputs
 
 
 def interrupted(signum, _frame):
