@@ -35,23 +35,40 @@ struct MeterDayRecomputer {
     /// that other one may have died between its bump and its store, and nothing else would ever store its generation.
     static let maxRounds = 3
 
-    /// Recomputes `meterDays`; `generations` holds those already bumped by the caller. A meter-day whose generation
-    /// moved past this recompute's own while it read is recomputed again, so none is left pending.
-    func recompute(_ meterDays: [MeterDay], generations known: [MeterDay: Int] = [:], cost: inout Cost)
-        throws(IngestFailure)
-    {
+    /// Recomputes `meterDays`; `generations` holds those already bumped by the caller, and the others are bumped
+    /// here unless `offered` is settled there by then (`MeterDaySettler.offerIsSettled`, evaluated by the write).
+    /// A meter-day whose generation moved past this recompute's own while it read is recomputed again, while it is
+    /// still pending, so none is left pending.
+    ///
+    /// No bump is unconditional: a bump that lands after another invocation's recompute already stored what it
+    /// wanted, by an invocation that then dies, would leave the meter-day pending with nobody to store it.
+    func recompute(
+        _ meterDays: [MeterDay], generations known: [MeterDay: Int] = [:], offered: VersionIdentity? = nil,
+        cost: inout Cost
+    ) throws(IngestFailure) {
         var days = meterDays
         var generations = known
+        var bumpUnless = offered.map(Bump.unlessSettled) ?? .whilePending
         for _ in 0..<Self.maxRounds where !days.isEmpty {
-            days = try recomputeOnce(days, generations: generations, cost: &cost)
+            days = try recomputeOnce(days, generations: generations, bumpUnless: bumpUnless, cost: &cost)
             generations = [:]
+            bumpUnless = .whilePending
         }
     }
 
+    /// When a meter-day not yet bumped is bumped.
+    enum Bump {
+        /// Unless the offered version is settled there: it counts, or a better-ranked reading of another key
+        /// does, and no recompute is pending.
+        case unlessSettled(VersionIdentity)
+        /// While a recompute is pending (once none is, the last one stored started after this one's reason).
+        case whilePending
+    }
+
     /// One round: bump, read, store; returns the meter-days still pending after it (a newer generation unstored).
-    private func recomputeOnce(_ meterDays: [MeterDay], generations known: [MeterDay: Int], cost: inout Cost)
-        throws(IngestFailure) -> [MeterDay]
-    {
+    private func recomputeOnce(
+        _ meterDays: [MeterDay], generations known: [MeterDay: Int], bumpUnless bump: Bump, cost: inout Cost
+    ) throws(IngestFailure) -> [MeterDay] {
         guard !meterDays.isEmpty else { return [] }
         guard !deadline.hasPassed else { throw .deadlineNear }
         var generations = known
@@ -59,14 +76,24 @@ struct MeterDayRecomputer {
         let bumps: [JSONValue] = unbumped.map { day in
             var update = UpdateExpression()
             update.add(MeterDayItem.Attribute.generation, AttributeValues.number(1))
-            var request = update.request(returnValues: "UPDATED_NEW")
+            let condition: String
+            switch bump {
+            case .unlessSettled(let source): condition = "NOT (\(Self.settled(by: source, &update)))"
+            case .whilePending: condition = Self.pending(&update)
+            }
+            var request = update.request(condition: condition, returnValues: "UPDATED_NEW")
             request["TableName"] = .string(table)
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: day.meter.text, date: day.date)
             return .object(request)
         }
+        var settled: Set<MeterDay> = []
         for (day, answer) in zip(
             unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
         {
+            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+                settled.insert(day)
+                continue
+            }
             guard
                 let generation = AttributeValues.integer(
                     try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
@@ -74,6 +101,8 @@ struct MeterDayRecomputer {
             generations[day] = generation
         }
 
+        let meterDays = meterDays.filter { !settled.contains($0) }
+        guard !meterDays.isEmpty else { return [] }
         let readings = try readAll(meterDays)
         let keys = Set(readings.values.flatMap { $0.map { ByteIdentity($0.source.key) } })
         let counting = try sources.countingTags(of: Array(keys))
@@ -124,6 +153,33 @@ struct MeterDayRecomputer {
         }
         cost.meterDays += meterDays.count
         return pending + (try stillPending(unsure))
+    }
+
+    /// The condition that a recompute is pending on a meter-day.
+    static func pending(_ update: inout UpdateExpression) -> String {
+        let generation = update.name(MeterDayItem.Attribute.generation)
+        let computed = update.name(MeterDayItem.Attribute.computed)
+        return
+            "(attribute_exists(\(generation)) AND (attribute_not_exists(\(computed)) OR \(generation) <> \(computed)))"
+    }
+
+    /// The condition that `source`'s offer is settled on a meter-day: `MeterDaySettler.offerIsSettled` as a
+    /// condition expression, so the write that would start a recompute decides it atomically.
+    static func settled(by source: VersionIdentity, _ update: inout UpdateExpression) -> String {
+        let generation = update.name(MeterDayItem.Attribute.generation)
+        let computed = update.name(MeterDayItem.Attribute.computed)
+        let key = update.name("key")
+        let sourceKey = update.value(AttributeValues.string(source.key))
+        let lastModified = update.name("lastModified")
+        let sourceLastModified = update.value(AttributeValues.number(source.lastModified))
+        let itself =
+            "(\(key) = \(sourceKey) AND \(update.name("tag")) = \(update.value(AttributeValues.string(source.tag))))"
+        let otherKeyRankedAbove =
+            "(\(key) <> \(sourceKey) AND (\(lastModified) > \(sourceLastModified) OR "
+            + "(\(lastModified) = \(sourceLastModified) AND \(key) > \(sourceKey))))"
+        return "attribute_exists(\(update.name(MeterDayItem.Attribute.value))) AND "
+            + "(attribute_not_exists(\(generation)) OR \(generation) = \(computed)) AND "
+            + "(\(itself) OR \(otherKeyRankedAbove))"
     }
 
     /// Those of `meterDays` whose last bump has no store yet (read consistently).

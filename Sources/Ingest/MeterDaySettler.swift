@@ -357,7 +357,7 @@ struct MeterDaySettler {
                 recompute.append(MeterDay(meter: ByteIdentity(entry.meter), date: entry.date))
             }
         }
-        try recomputer.recompute(recompute, cost: &cost)
+        try recomputer.recompute(recompute, offered: source, cost: &cost)
     }
 
     /// Whether a refused offer can be left as it is: no recompute is pending, and the meter-day holds the offered

@@ -9,7 +9,9 @@ let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "replay", let seed = arguments.dropFirst().first.flatMap(UInt64.init) {
     var options = Simulation.Options()
     options.large = seed % 20 == 0
-    print(Simulation.drawn(seed: seed, large: options.large).workload)
+    let drawn = Simulation.drawn(seed: seed, large: options.large)
+    print(drawn.workload)
+    print(drawn.faults)
     print(Simulation.run(seed: seed, options: options))
     exit(0)
 }

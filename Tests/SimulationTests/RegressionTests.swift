@@ -194,3 +194,86 @@ extension RegressionTests {
         #expect(report.passed, "\(report)")
     }
 }
+
+extension RegressionTests {
+    /// Seeds 29637 and 26402 of `make sim` (one in twenty large): two invocations take the same overwrite; one
+    /// starts a recompute after the other's recompute stored, and dies before storing its own. Its retry finds the
+    /// key settled, so nothing would ever store that generation: a bump now lands only while the offered version
+    /// is not settled there (was: an unconditional bump, a meter-day left with a recompute pending forever).
+    @Test func aRecomputeStartedAfterAnotherStoredAndThenCrashedLeavesNothingPending() {
+        let overwrite = Simulation.run(
+            seed: 29637,
+            workload: Workload(steps: [
+                (
+                    400_000,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "dailyValues", gzip: true, invalid: false, meters: 2, days: 2,
+                            seed: 15_371_367_934_664_836_573))
+                ),
+                (
+                    460_000,
+                    .put(
+                        key: "incoming/globex/a.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: true, meters: 3, days: 1,
+                            seed: 16_926_842_024_198_356_267))
+                ),
+                (465_000, .deleteNewest(key: "incoming/globex/a.csv")),
+                (
+                    465_050,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 2, days: 2,
+                            seed: 16_803_817_674_727_447_164))
+                ),
+            ]),
+            options: .init(
+                faults: FaultPlan(perMillion: [
+                    .serverError: 5000, .lostAnswer: 1000, .throttle: 1000, .crashBefore: 1000, .crashAfter: 1000,
+                ])))
+        #expect(overwrite.passed, "\(overwrite)")
+        let overwriteBesideARejection = Simulation.run(
+            seed: 26402,
+            workload: Workload(steps: [
+                (
+                    400_000,
+                    .put(
+                        key: "incoming/acme/t.csv",
+                        file: .init(
+                            layout: "timestamped", gzip: false, invalid: false, meters: 2, days: 1,
+                            seed: 5_808_339_600_571_190_583))
+                ),
+                (
+                    460_000,
+                    .put(
+                        key: "incoming/acme/b.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: true, meters: 2, days: 1,
+                            seed: 16_171_341_888_738_062_443))
+                ),
+                (
+                    460_005,
+                    .put(
+                        key: "incoming/acme/t.csv",
+                        file: .init(
+                            layout: "timestamped", gzip: false, invalid: false, meters: 2, days: 2,
+                            seed: 16_663_686_237_372_810_558))
+                ),
+                (
+                    465_005,
+                    .put(
+                        key: "incoming/acme/b.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: true, meters: 1, days: 2,
+                            seed: 5_171_725_232_145_190_784))
+                ),
+                (470_005, .delete(key: "incoming/globex/a.csv")),
+            ]),
+            options: .init(
+                faults: FaultPlan(perMillion: [.serverError: 1000, .crashBefore: 1000, .crashAfter: 1000])))
+        #expect(overwriteBesideARejection.passed, "\(overwriteBesideARejection)")
+    }
+}
