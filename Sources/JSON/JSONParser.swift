@@ -10,6 +10,11 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+
+    /// The reason of a `\uD800`-style escape with no partner: valid JSON grammar that names no Unicode text (API
+    /// Gateway writes bytes of a path or query that are not UTF-8 that way).
+    public static let loneSurrogate = "a lone surrogate escape"
+    public var isLoneSurrogate: Bool { reason == Self.loneSurrogate }
 }
 
 /// A strict RFC 8259 parser over a byte buffer: no copy of the input, no recursion limit surprises (nesting is
@@ -232,15 +237,13 @@ public struct JSONParser {
             var scalar = try hexQuad()
             if (0xD800...0xDBFF).contains(scalar) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw error("a high surrogate must be followed by a low one") }
+                else { throw error(JSONSyntaxError.loneSurrogate) }
                 index += 2
                 let low = try hexQuad()
-                guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error("a high surrogate must be followed by a low one")
-                }
+                guard (0xDC00...0xDFFF).contains(low) else { throw error(JSONSyntaxError.loneSurrogate) }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw error("a lone low surrogate")
+                throw error(JSONSyntaxError.loneSurrogate)
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("not a Unicode scalar") }
             output.append(contentsOf: UTF8.encode(unicode).map { Array($0) } ?? [])

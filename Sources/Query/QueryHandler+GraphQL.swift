@@ -16,7 +16,9 @@ extension QueryHandler {
         let pages = ConsumptionGraph.Pages(
             day: { (text) throws(QueryFailure) in try self.dayTotal(text, tenant: tenant) },
             days: { (query) throws(QueryFailure) in try self.dayPage(query, tenant: tenant) },
-            meterDays: { (query, meter) throws(QueryFailure) in try self.meterPage(query, tenant: tenant, meter: meter)
+            meterDays: { (query, meter) throws(QueryFailure) in
+                try Self.check(meter: meter, field: "meter")
+                return try self.meterPage(query, tenant: tenant, meter: meter)
             },
             dayMeters: { (query, date) throws(QueryFailure) in
                 try self.dayMetersPage(query, dateText: date, tenant: tenant)

@@ -35,6 +35,18 @@ public final class QueryHandler {
         let request: APIGatewayRequest
         do {
             request = try APIGatewayRequest(json: try JSONParser.parse(event))
+        } catch let error as JSONSyntaxError where error.isLoneSurrogate {
+            // A request whose path, query or headers hold bytes that are not UTF-8 (`/consumption/%ED%A0%80`):
+            // the caller's, answered in the shape both payload versions take.
+            context.logger.info("request refused", ["error": .string(error.description)])
+            return Self.json(
+                400,
+                [
+                    "error": "invalid-encoding",
+                    "message": "the request's path, query or headers hold bytes that are not UTF-8 text",
+                    "field": .null,
+                ]
+            ).json.serializedBytes
         } catch {
             throw LambdaError(errorType: "Query.InvalidEvent", errorMessage: "not an API Gateway request: \(error)")
         }
@@ -147,18 +159,22 @@ public final class QueryHandler {
     private func checkPathParameters(_ route: DataRoute) throws(QueryFailure) {
         switch route {
         case .meterRange(let meter), .meterDay(let meter, _):
-            if let problem = MeterID.problem(of: meter) {
-                throw .api(
-                    .badRequest(
-                        "meterId",
-                        "a meter id is 1 to \(MeterID.maxBytes) bytes of UTF-8 without control characters "
-                            + "(\(problem.rawValue))"))
-            }
+            try Self.check(meter: meter, field: "meterId")
         case .ingestion(let key) where key.utf8.count > Self.maxKeyBytes:
             throw .api(.badRequest("objectKey", "an object key is at most \(Self.maxKeyBytes) bytes (S3's limit)"))
         default:
             break
         }
+    }
+
+    /// The one check of a meter id a request names, REST's path parameter and GraphQL's argument alike.
+    static func check(meter: String, field: String) throws(QueryFailure) {
+        guard let problem = MeterID.problem(of: meter) else { return }
+        throw .api(
+            .badRequest(
+                field,
+                "a meter id is 1 to \(MeterID.maxBytes) bytes of UTF-8 without control characters (\(problem.rawValue))"
+            ))
     }
 
     /// S3's limit on a key's length.

@@ -299,6 +299,17 @@ def test_hostile_requests_are_refused_with_a_json_error_never_a_5xx(data):
             assert response.json["error"] and "message" in response.json
 
 
+def test_a_path_holding_bytes_that_are_not_utf8_is_a_400_on_both_payload_versions(data):
+    """API Gateway writes such bytes into the event as lone surrogate escapes (`\\ud800`): valid JSON grammar that
+    names no text. The caller's request, not an invocation error."""
+    for version in (acme_v1, acme_v2):
+        for path in ("/consumption/\ud800", "/meters/m\udc00/consumption/" + DAYS[0]):
+            response = call(data, version(path))
+            assert response.status == 400, (version.__name__, path, response.status)
+            assert response.json["error"] == "invalid-encoding"
+    assert call(data, acme_v2(f"/consumption/{DAYS[0]}")).status == 200
+
+
 def test_unknown_paths_wrong_methods_and_bodies(data):
     assert call(data, acme_v2("/nothing/here")).status == 404
     post = call(data, acme_v2(f"/consumption/{DAYS[0]}", method="POST", body=b'{"x": 1}'))

@@ -129,6 +129,22 @@ def test_a_days_meters_page_as_the_rest_apis_do(stack):
         assert refused.value.errors[0]["extensions"]["field"] == "date"
 
 
+def test_a_meter_argument_passes_the_check_a_rest_path_does(stack):
+    """One check for a meter id, whichever way it comes: one no file could hold never reaches DynamoDB."""
+    for meter in ("m" * 3000, "a\tb"):
+        with client(stack) as session:
+            with pytest.raises(TransportQueryError) as refused:
+                session.execute(gql("""query M($m: String!) {
+                    meterConsumption(meter: $m, from: "2024-05-01", to: "2024-05-02") { nextToken } }"""),
+                    variable_values={"m": meter})
+        [error] = refused.value.errors
+        assert error["extensions"]["field"] == "meter" and error["extensions"]["code"] == "invalid-parameter"
+        with pytest.raises(urllib.error.HTTPError) as rest_refused:
+            rest(stack, "/meters/" + urllib.parse.quote(meter, safe="") + "/consumption")
+        assert rest_refused.value.code == 400
+        assert json.loads(rest_refused.value.read())["error"] == error["extensions"]["code"]
+
+
 def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack):
     with client(stack, stack.globex_key) as session:
         days = session.execute(gql('{ listConsumptionDaily(from: "2024-05-01", to: "2024-05-31") { items { date total } } }'))
