@@ -29,7 +29,8 @@ public struct QueryConfiguration: Sendable {
         public var incomingPrefix: String
         /// The largest file a form takes (`UPLOAD_MAX_BYTES`; S3's POST limit, 5 GiB, by default).
         public var maxBytes: Int
-        /// How long a form is good for (`UPLOAD_EXPIRY_SECONDS`, at most 15 minutes).
+        /// How long a form is good for (`UPLOAD_EXPIRY_SECONDS`: 5 minutes by default, at most 15): S3 takes a form
+        /// any number of times until it expires (each post a new version of its one key), so the expiry bounds it.
         public var expirySeconds: Int
     }
 
@@ -81,7 +82,7 @@ public struct QueryConfiguration: Sendable {
             uploads = Uploads(
                 bucket: bucket, incomingPrefix: prefix,
                 maxBytes: try integer("UPLOAD_MAX_BYTES", default: 5 << 30, range: 1...(5 << 30)),
-                expirySeconds: try integer("UPLOAD_EXPIRY_SECONDS", default: 900, range: 1...900))
+                expirySeconds: try integer("UPLOAD_EXPIRY_SECONDS", default: 300, range: 1...900))
         }
         return QueryConfiguration(
             tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,

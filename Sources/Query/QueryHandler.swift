@@ -149,8 +149,10 @@ public final class QueryHandler {
             _ = try parameters(request, [])
             return try uploads.start(request.body, tenant: tenant)
         case .upload(let text):
-            _ = try parameters(request, [])
-            return try uploads.outcome(of: text, tenant: tenant)
+            let query = try parameters(request, ["limit", "nextToken"])
+            return try uploads.outcome(of: text, tenant: tenant) { (prefix) throws(QueryFailure) in
+                try self.versionPage(query, tenant: tenant, keyPrefix: prefix)
+            }
         }
     }
 
@@ -399,6 +401,23 @@ public final class QueryHandler {
         }
         let page = try reading { () throws(AWSError) in
             try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
+        }
+        return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
+    }
+
+    /// A page of the ledger entries of the keys under `keyPrefix` (an upload's one key, each post of its form a
+    /// version), newest first within the page.
+    func versionPage(_ query: QueryParameters, tenant: String, keyPrefix: String) throws(QueryFailure)
+        -> (entries: [JSONValue], nextToken: String?)
+    {
+        let limit = try checked { () throws(APIError) in try query.limit() }
+        let scope = "\(tenant)|versions|\(keyPrefix)"
+        let start = try checked { () throws(APIError) -> JSONValue? in
+            guard let token = try query.single("nextToken") else { return nil }
+            return try tokens.decode(token, scope: scope)
+        }
+        let page = try reading { () throws(AWSError) in
+            try store.ledgerEntries(tenant: tenant, keyPrefix: keyPrefix, limit: limit, start: start)
         }
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }

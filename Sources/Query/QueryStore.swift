@@ -206,12 +206,39 @@ struct QueryStore {
         }
     }
 
-    /// The ledger entries of every key starting with `keyPrefix` (an upload's: one key, its versions), newest
-    /// first. Keys that long are hashed in the sort key (`TableKeys.ledgerKeyPrefix`); an upload's never are.
-    func ledgerEntries(tenant: String, keyPrefix: String) throws(AWSError) -> [JSONValue] {
-        try ledgerItems(tenant: tenant, sortPrefix: keyPrefix, pages: 10).filter {
-            AttributeValues.string($0, "objectKey")?.utf8.starts(with: keyPrefix.utf8) == true
+    /// One page of the ledger entries of the keys starting with `keyPrefix` (an upload's: one key, its versions),
+    /// at most `limit`, newest first within the page, and where the next page starts. One Query page whatever the
+    /// count: a form posted thousands of times must not make its status a read of them all. Keys that long are
+    /// hashed in the sort key (`TableKeys.ledgerKeyPrefix`); an upload's never are.
+    func ledgerEntries(tenant: String, keyPrefix: String, limit: Int, start: JSONValue?) throws(AWSError)
+        -> (entries: [JSONValue], next: JSONValue?)
+    {
+        // One more than asked for: a next page is promised only when it holds something (else a last page would
+        // come back empty, saying `waiting`).
+        var items: [JSONValue] = []
+        _ = try dynamo.queryPages(
+            table: table,
+            parameters: [
+                "ConsistentRead": true, "Limit": .integer(limit + 1),
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": [
+                    ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
+                    ":prefix": AttributeValues.string(keyPrefix),
+                ],
+            ], from: start
+        ) { page, _ in
+            items += page
+            return false
         }
+        let more = items.count > limit
+        let kept = Array(items.prefix(limit))
+        let next: JSONValue? = more ? kept.last.map { ["pk": $0["pk"] ?? .null, "sk": $0["sk"] ?? .null] } : nil
+        let entries = kept.filter {
+            AttributeValues.string($0, "objectKey")?.utf8.starts(with: keyPrefix.utf8) == true
+        }.sorted {
+            (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
+        }
+        return (entries, next)
     }
 
     /// The tenant's ledger items whose sort key starts with `sortPrefix`, newest first.

@@ -48,25 +48,24 @@ struct UploadDesk {
     }
 
     /// What the ledger says of the file uploaded under `text`: `waiting` until a file has been read, then the
-    /// newest version's status, with every version.
-    func outcome(of text: String, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
+    /// newest version's status, with the versions a page at a time (`versions` reads one page of them under the
+    /// upload's key prefix). A form is for one file; one posted again and again (S3 cannot refuse a second post)
+    /// has its versions paged, and its `status` is the newest version's on the page.
+    func outcome(
+        of text: String, tenant: String,
+        versions: (String) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+    ) throws(QueryFailure) -> APIGatewayResponse {
         let settings = try configured()
         guard let id = UploadID(text) else {
             throw .api(.badRequest("id", "an upload id is the date and UUID POST /uploads answered"))
         }
-        let prefix = id.keyPrefix(incomingPrefix: settings.incomingPrefix, tenant: tenant)
-        let entries: [JSONValue]
-        do throws(AWSError) {
-            entries = try store.ledgerEntries(tenant: tenant, keyPrefix: prefix)
-        } catch {
-            throw .aws(error)
-        }
-        let versions = entries.map(LedgerEntry.json)
+        let page = try versions(id.keyPrefix(incomingPrefix: settings.incomingPrefix, tenant: tenant))
         return QueryHandler.json(
             200,
             [
-                "id": .string(id.text), "key": versions.first?["key"] ?? .null,
-                "status": versions.first?["status"] ?? "waiting", "versions": .array(versions),
+                "id": .string(id.text), "key": page.entries.first?["key"] ?? .null,
+                "status": page.entries.first?["status"] ?? "waiting", "versions": .array(page.entries),
+                "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
             ])
     }
 

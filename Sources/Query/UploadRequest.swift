@@ -10,7 +10,6 @@ struct UploadRequest: Equatable {
     let size: Int
 
     static let maxNameBytes = 255
-    static let maxContentTypeBytes = 255
 
     /// Parses and checks the body; a refusal names the field.
     static func parse(_ body: [UInt8], maxBytes: Int) throws(APIError) -> UploadRequest {
@@ -30,8 +29,9 @@ struct UploadRequest: Equatable {
         default:
             throw .badRequest("name", "a name is a string")
         }
-        guard case .string(let contentType)? = fields["contentType"], isMediaType(contentType) else {
-            throw .badRequest("contentType", "a media type such as text/csv, application/gzip or application/zip")
+        guard case .string(let contentType)? = fields["contentType"], allowedContentTypes.contains(contentType) else {
+            throw .badRequest(
+                "contentType", "the file's media type, one of \(allowedContentTypes.joined(separator: ", "))")
         }
         guard let size = fields["size"]?.intValue, (1...maxBytes).contains(size) else {
             throw .badRequest("size", "the file's size in bytes, 1 to \(maxBytes)")
@@ -65,11 +65,10 @@ struct UploadRequest: Equatable {
                 }))
     }
 
-    /// `type/subtype`, each an HTTP token (RFC 9110), with no parameters: S3 stores it as the object's type.
-    static func isMediaType(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard text.utf8.count <= maxContentTypeBytes, parts.count == 2 else { return false }
-        let token = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars)
-        return parts.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(token.contains) }
-    }
+    /// The types a meter file is sent as (plain text, CSV or TSV, gzip, zip, or untyped bytes). S3 serves an object
+    /// with the type it was stored with, so a form for `text/html` would let a tenant host a page in the bucket.
+    static let allowedContentTypes = [
+        "text/csv", "text/plain", "text/tab-separated-values", "application/gzip", "application/x-gzip",
+        "application/zip", "application/octet-stream",
+    ]
 }

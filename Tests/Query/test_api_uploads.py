@@ -81,6 +81,28 @@ def test_an_uploaded_file_is_ingested_for_the_callers_tenant_only(site):
     assert site.stack.totals("globex") == {}
 
 
+def test_a_form_posted_again_and_again_lists_its_versions_a_page_at_a_time(site):
+    """S3 takes a form until it expires, each post a new version of its one key: the outcome reads one page of
+    them per request, whatever their count."""
+    form = start(site).json
+    for index in range(3):
+        assert send(form, FILE.replace(b"0.5", f"0.{index + 6}".encode())).status_code == 204
+        assert site.ingest.invoke(sqs_event(site.stack.messages()))["json"] == {"batchItemFailures": []}
+    seen, token = [], None
+    for _ in range(5):
+        query = {"limit": ["1"], **({"nextToken": [token]} if token else {})}
+        page = call(site, v2(f"/uploads/{form['id']}", query=query, tenant="acme")).json
+        assert len(page["versions"]) <= 1 and page["key"] == form["key"]
+        seen += [version["version"] for version in page["versions"]]
+        token = page["nextToken"]
+        if token is None:
+            break
+    assert len(seen) == len(set(seen)) == 3
+    whole = call(site, v2(f"/uploads/{form['id']}", tenant="acme")).json
+    assert whole["nextToken"] is None and whole["status"] == "ingested"
+    assert sorted(version["version"] for version in whole["versions"]) == sorted(seen)
+
+
 @pytest.mark.parametrize("breach, refusal", [
     ("too large", (400, "EntityTooLarge")),
     ("another key", (403, "AccessDenied")),
@@ -122,6 +144,8 @@ def test_a_form_used_against_its_policy_is_refused_by_s3_and_counts_nothing(site
     ({"name": "a/b.csv"}, "name"), ({"name": "../b.csv"}, "name"), ({"name": "a\\b.csv"}, "name"),
     ({"name": "a\u0007.csv"}, "name"), ({"name": "é" * 128}, "name"), ({"name": ""}, "name"), ({"name": 5}, "name"),
     ({"contentType": "csv"}, "contentType"), ({"contentType": "text/csv; charset=utf-8"}, "contentType"),
+    ({"contentType": "text/html"}, "contentType"), ({"contentType": "image/svg+xml"}, "contentType"),
+    ({"contentType": "TEXT/CSV"}, "contentType"),
     ({"size": 0}, "size"), ({"size": 100001}, "size"), ({"size": "5"}, "size"), ({"bucket": "x"}, "bucket"),
 ])
 def test_an_upload_request_out_of_bounds_is_a_400_naming_the_field(site, request_body, field):
