@@ -83,16 +83,25 @@ def table_problems(template):
     return problems
 
 
+def watched_metrics(alarm):
+    """(namespace, metric name, dimensions) of each metric an alarm reads: its own, or those of its metric math."""
+    if "MetricName" in alarm:
+        return [(alarm.get("Namespace"), alarm["MetricName"], alarm.get("Dimensions", []))]
+    metrics = [m["MetricStat"]["Metric"] for m in alarm.get("Metrics", []) if "MetricStat" in m]
+    return [(m.get("Namespace"), m["MetricName"], m.get("Dimensions", [])) for m in metrics]
+
+
 def alarm_problems(template):
     problems = []
     resources = template["Resources"]
-    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    alarms = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
     for name, function in resources.items():
         if function["Type"] != "AWS::Serverless::Function":
             continue
         function_name = function["Properties"].get("FunctionName")
-        watched = [a for a in alarms if a.get("Namespace") == "AWS/Lambda" and any(
-            d.get("Name") == "FunctionName" and d.get("Value") == function_name for d in a.get("Dimensions", []))]
+        watched = [a for a in alarms.values() if any(
+            namespace == "AWS/Lambda" and {"Name": "FunctionName", "Value": function_name} in dimensions
+            for namespace, _, dimensions in watched_metrics(a))]
         if not watched:
             problems.append(f"{name}: no alarm watches it")
         if not watched or not all(a.get("AlarmActions") for a in watched):
@@ -100,6 +109,13 @@ def alarm_problems(template):
         rollback = function["Properties"].get("DeploymentPreference", {}).get("Alarms")
         if not rollback:
             problems.append(f"{name}: its rollout is not wired to alarms")
+        # The API's callers are anyone with a key: a rollback alarm on their traffic that one failure trips would
+        # let one tenant roll every deployment back.
+        if name == "QueryFunction":
+            for reference in rollback or []:
+                alarm = alarms.get(reference["Ref"], {})
+                if "Metrics" not in alarm or alarm.get("Threshold", 0) <= 0:
+                    problems.append(f"{name}: rollback alarm {reference['Ref']} is a count one failure trips")
     return problems
 
 
@@ -202,7 +218,12 @@ MISTAKES = [
     ("no PITR", table_problems,
      lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("PointInTimeRecoverySpecification")),
     ("a function without an alarm", alarm_problems,
-     lambda t: [t["Resources"].pop(n) for n in ("QueryErrorsAlarm", "QueryThrottlesAlarm")]),
+     lambda t: [t["Resources"].pop(n) for n in ("QueryErrorRateAlarm", "QueryThrottlesAlarm")]),
+    ("an API rollback alarm one 5xx trips", alarm_problems,
+     lambda t: t["Resources"]["Api5xxRateAlarm"].update(Properties={
+         "Namespace": "AWS/ApiGateway", "MetricName": "5XXError", "Statistic": "Sum", "Period": 60,
+         "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold",
+         "AlarmActions": ["topic"]})),
     ("a rollout not wired to alarms", alarm_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
     ("a short visibility timeout", queue_problems,
