@@ -99,6 +99,10 @@ public enum TableKeys {
         "T#\(tenant)#SETTLE"
     }
 
+    public static func quotaPartition(tenant: String) -> String {
+        "T#\(tenant)#QUOTA"
+    }
+
     public static func ledgerPartition(tenant: String) -> String {
         "T#\(tenant)#LEDGER"
     }

@@ -32,6 +32,10 @@ public struct QueryConfiguration: Sendable {
         /// How long a form is good for (`UPLOAD_EXPIRY_SECONDS`: 5 minutes by default, at most 15): S3 takes a form
         /// any number of times until it expires (each post a new version of its one key), so the expiry bounds it.
         public var expirySeconds: Int
+        /// Forms a tenant may be given an hour (`UPLOAD_FILES_PER_HOUR`), and the bytes they may declare in all
+        /// (`UPLOAD_BYTES_PER_HOUR`): what one tenant's uploads can put on the shared ingest queue.
+        public var filesPerHour: Int
+        public var bytesPerHour: Int
     }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> QueryConfiguration {
@@ -82,7 +86,9 @@ public struct QueryConfiguration: Sendable {
             uploads = Uploads(
                 bucket: bucket, incomingPrefix: prefix,
                 maxBytes: try integer("UPLOAD_MAX_BYTES", default: 5 << 30, range: 1...(5 << 30)),
-                expirySeconds: try integer("UPLOAD_EXPIRY_SECONDS", default: 300, range: 1...900))
+                expirySeconds: try integer("UPLOAD_EXPIRY_SECONDS", default: 300, range: 1...900),
+                filesPerHour: try integer("UPLOAD_FILES_PER_HOUR", default: 1000, range: 1...1_000_000),
+                bytesPerHour: try integer("UPLOAD_BYTES_PER_HOUR", default: 100 << 30, range: 1...(1 << 50)))
         }
         return QueryConfiguration(
             tableName: table, tokenSecret: secret.map { Array($0.utf8) }, tokenSecretARN: secretARN,

@@ -7,7 +7,8 @@ import Timekeeping
 
 /// `POST /uploads` and `GET /uploads/{id}`: a tenant uploads its own files, straight to S3, into its own folder
 /// only. The form is a presigned POST whose policy pins the key (made here), the content type, the size range and
-/// encryption; what became of the file is the ledger's word on the keys under the upload's prefix.
+/// encryption; what became of the file is the ledger's word on the keys under the upload's prefix. Forms are
+/// counted against the tenant's hourly quota (`UploadQuota`) before one is signed.
 struct UploadDesk {
     let settings: QueryConfiguration.Uploads?
     let s3: S3Client
@@ -22,6 +23,10 @@ struct UploadDesk {
             throw .api(error)
         }
         let now = WallClock.nowMilliseconds() / 1000
+        try UploadQuota(
+            dynamo: store.dynamo, table: store.table, filesPerHour: settings.filesPerHour,
+            bytesPerHour: settings.bytesPerHour
+        ).take(tenant: tenant, bytes: request.size, unixSeconds: now)
         guard let random = RandomBytes.generate(16) else {
             throw .aws(.configuration("the random source could not be read"))
         }

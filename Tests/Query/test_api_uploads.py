@@ -165,3 +165,35 @@ def test_what_is_not_an_upload_request_is_refused(site):
         assert Response(no_bucket.invoke(v2("/uploads", method="POST", tenant="acme", body=b"{}"))).status == 404
     finally:
         no_bucket.stop()
+
+
+def test_a_tenants_forms_an_hour_are_bounded_in_count_and_bytes_and_others_are_untouched(site):
+    """One tenant's uploads cannot fill the shared ingest queue: past its hourly quota of forms (or of the bytes
+    they declare) `POST /uploads` is a 429 saying when the next hour starts, and other tenants go on."""
+    limited = site.stack.query_function(BUCKET_NAME=site.stack.bucket, AWS_ENDPOINT_URL_S3=site.gate.endpoint,
+                                        UPLOAD_MAX_BYTES="100000", UPLOAD_FILES_PER_HOUR="2",
+                                        UPLOAD_BYTES_PER_HOUR="1000")
+
+    def ask(tenant, size):
+        body = json.dumps({"contentType": "text/csv", "size": size}).encode()
+        answer = Response(limited.invoke(v2("/uploads", method="POST", tenant=tenant, body=body)))
+        test_api.ANSWERS.append(("/uploads", answer.status, answer.json))
+        return answer
+
+    try:
+        for attempt in range(2):  # the counters are per clock hour: a run across an hour's end is run again
+            hour = int(time.time()) // 3600
+            count, volume, other = f"count{attempt}{hour}", f"bytes{attempt}{hour}", f"other{attempt}{hour}"
+            answers = [ask(count, 10) for _ in range(3)] + [ask(volume, 600), ask(volume, 600), ask(volume, 400)]
+            untouched = ask(other, 10)
+            if int(time.time()) // 3600 != hour:
+                continue
+            assert [a.status for a in answers] == [201, 201, 429, 201, 429, 201] and untouched.status == 201
+            refused = answers[2]
+            assert refused.json["error"] == "upload-quota"
+            assert 0 < int(refused.headers["Retry-After"]) <= 3600
+            assert ask(count, 2000).status == 429  # over the hour's bytes on its own
+            return
+        pytest.fail("two runs each crossed an hour's end")
+    finally:
+        limited.stop()
