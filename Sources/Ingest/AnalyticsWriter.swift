@@ -18,11 +18,13 @@ public struct AnalyticsWriter {
     let table: String
     let bucket: String
     let layout: AnalyticsLayout
+    let reader: DayShardReader
 
     public init(s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout) {
         self.s3 = s3
         self.dynamo = dynamo
         self.table = table
+        reader = DayShardReader(dynamo: dynamo, table: table)
         self.bucket = bucket
         self.layout = layout
     }
@@ -38,17 +40,16 @@ public struct AnalyticsWriter {
 
     public func write(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure) -> Outcome {
         guard !deadline.hasPassed else { throw .deadlineNear }
-        let shards = try sumShards(tenant: tenant, date: date)
+        let shards = try reader.sumShards(tenant: tenant, date: date)
         // Rows go straight into the compressor, shard after shard in the index's order (then by meter id's bytes),
         // the same every time; only the compressed file is held, a few bytes a meter-day.
         let meterDays = GzipDeflater()
         meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayColumns))
         var count = 0
         for shard in 0..<TableKeys.shardCount {
-            var indexed = StreamFolder.Delta()
-            try forEachIndexed(tenant: tenant, date: date, shard: shard, deadline: deadline) { item in
+            let indexed = try reader.forEachIndexed(tenant: tenant, date: date, shard: shard, deadline: deadline) {
+                item in
                 guard let counting = item.counting else { return }
-                indexed = indexed + StreamFolder.Delta(from: nil, to: counting)
                 meterDays.append(
                     AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, counting)))
                 count += 1
@@ -117,74 +118,11 @@ public struct AnalyticsWriter {
         return .removed
     }
 
-    /// The day's sum shards by shard number (a consistent Query: the sums as the API answers them now).
-    private func sumShards(tenant: String, date: CalendarDate) throws(IngestFailure) -> [Int: DaySumItem] {
-        let parameters: [String: JSONValue] = [
-            "ConsistentRead": true,
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.totalsPartition(tenant: tenant)),
-                ":from": AttributeValues.string("\(date)#"), ":to": AttributeValues.string("\(date)#~"),
-            ],
-        ]
-        do throws(AWSError) {
-            let items = try dynamo.query(table: table, parameters: parameters, maxPages: 10)
-            var shards: [Int: DaySumItem] = [:]
-            for shard in items.compactMap(DaySumItem.init(item:)) where shard.date == date {
-                shards[shard.shard] = shard
-            }
-            return shards
-        } catch {
-            throw .aws(error)
-        }
-    }
-
-    /// Each meter-day of the day in one index partition, in the index's order, page by page (a page holds up to
-    /// 1 MB: a million meters a day are about 250 pages in all).
-    private func forEachIndexed(
-        tenant: String, date: CalendarDate, shard: Int, deadline: Deadline, _ body: (MeterDayItem) -> Void
-    ) throws(IngestFailure) {
-        let parameters: [String: JSONValue] = [
-            "IndexName": .string(TableKeys.dayMetersIndex), "KeyConditionExpression": "dayShard = :shard",
-            "ExpressionAttributeValues": [
-                ":shard": AttributeValues.string(TableKeys.dayShard(tenant: tenant, date: date, shard: shard))
-            ],
-        ]
-        var corrupt: JSONValue?
-        do throws(AWSError) {
-            _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
-                for item in items {
-                    guard let day = MeterDayItem(item: item) else {
-                        corrupt = item
-                        return false
-                    }
-                    body(day)
-                }
-                return !deadline.hasPassed
-            }
-        } catch {
-            throw .aws(error)
-        }
-        if let corrupt { throw .corruptItem("DayMeters entry \(corrupt["pk"]?.serialized ?? "?") is no meter-day") }
-        guard !deadline.hasPassed else { throw .deadlineNear }
-    }
-
     /// Nil when the index's rows of a shard add up to its sum shard; else what differs.
     static func disagreement(_ indexed: StreamFolder.Delta, _ shard: DaySumItem?) -> String? {
-        let summed = (
-            shard?.total ?? .zero, shard?.meters ?? 0, shard?.notActual ?? .zero, shard?.incompleteMeters ?? 0,
-            shard?.exported ?? .zero, shard?.exportMeters ?? 0
-        )
-        if indexed.value != summed.0 || indexed.meters != summed.1 {
-            return "the index holds \(indexed.meters) meters, \(indexed.value) kWh; the sums \(summed.1), \(summed.0)"
-        }
-        if indexed.notActual != summed.2 || indexed.incompleteMeters != summed.3 {
-            return "the index's not-actual share or incomplete meters differ from the sums'"
-        }
-        if indexed.exported != summed.4 || indexed.exportMeters != summed.5 {
-            return "the index holds \(indexed.exportMeters) export meters, \(indexed.exported) kWh; the sums "
-                + "\(summed.5), \(summed.4)"
-        }
-        return nil
+        let differences = SumDifference.between(shard, indexed)
+        guard !differences.isEmpty else { return nil }
+        return differences.map { "\($0.field): the sums hold \($0.stored), the index \($0.fromItems)" }
+            .joined(separator: "; ")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ConsumptionCore
 
 /// `consumption`: check meter files and compute their exact daily totals, as the ingest function would; and
-/// operate a deployment (backfill, API keys).
+/// operate a deployment (backfill, API keys, the analytics layer, day sums).
 @main
 struct ConsumptionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +10,7 @@ struct ConsumptionCommand: ParsableCommand {
         abstract: "Exact daily totals of energy-meter files, and their validation.",
         subcommands: [
             TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self, KeysCommand.self,
-            TenantsCommand.self, UploadCommand.self, ExportCommand.self, ReindexCommand.self,
+            TenantsCommand.self, UploadCommand.self, ExportCommand.self, ReindexCommand.self, SumsCommand.self,
         ]
     )
 }
