@@ -12,12 +12,16 @@ public final class SQSClient {
 
     /// Sends every body as one message, ten to a `SendMessageBatch`. Entries the answer lists as `Failed` are sent
     /// again, at most `attempts` times in all; then the call fails with the first one's code.
-    public func send(_ bodies: [String], to queueURL: String, attempts: Int = 5) throws(AWSError) {
+    /// `group` becomes each message's `MessageGroupId`: on a standard queue, the tenant SQS's fair queues share
+    /// the consumers among (a tenant with a backlog waits, the others' messages come first).
+    public func send(_ bodies: [String], to queueURL: String, group: String? = nil, attempts: Int = 5)
+        throws(AWSError)
+    {
         var start = 0
         while start < bodies.count {
             var left = Array(bodies[start..<min(bodies.count, start + Self.batchLimit)].enumerated())
             for attempt in 1...attempts {
-                let refused = try sendBatch(left, to: queueURL)
+                let refused = try sendBatch(left, to: queueURL, group: group)
                 left = left.filter { refused[String($0.offset)] != nil }
                 if left.isEmpty { break }
                 if attempt == attempts, let first = refused[String(left[0].offset)] {
@@ -29,12 +33,19 @@ public final class SQSClient {
     }
 
     /// One `SendMessageBatch`; returns the refused entries' codes and messages by id.
-    private func sendBatch(_ entries: [(offset: Int, element: String)], to queueURL: String) throws(AWSError)
-        -> [String: (code: String, message: String)]
+    private func sendBatch(_ entries: [(offset: Int, element: String)], to queueURL: String, group: String?)
+        throws(AWSError) -> [String: (code: String, message: String)]
     {
         let payload: JSONValue = [
             "QueueUrl": .string(queueURL),
-            "Entries": .array(entries.map { ["Id": .string(String($0.offset)), "MessageBody": .string($0.element)] }),
+            "Entries": .array(
+                entries.map {
+                    var entry: [String: JSONValue] = [
+                        "Id": .string(String($0.offset)), "MessageBody": .string($0.element),
+                    ]
+                    if let group { entry["MessageGroupId"] = .string(group) }
+                    return .object(entry)
+                }),
         ]
         let response = try client.send(
             AWSRequest(

@@ -15,7 +15,7 @@ extension ObjectIngestor {
 
     /// One message per range not yet written (a redelivery sends the missing ones again; a range written twice
     /// writes the same items).
-    func sendRanges(_ job: RangeJob, of version: ObjectVersion, bucket: String, stats: FileStats?)
+    func sendRanges(_ job: RangeJob, of version: ObjectVersion, bucket: String, tenant: String, stats: FileStats?)
         throws(IngestFailure) -> FileStats
     {
         guard var stats else { throw .corruptItem("the ledger item of \(version.key) has ranges but no counts") }
@@ -27,7 +27,7 @@ extension ObjectIngestor {
             RangeWork(bucket: bucket, key: version.key, tag: version.tag, index: $0).json.serialized
         }
         do throws(AWSError) {
-            try sqs.send(bodies, to: queue)
+            try sqs.send(bodies, to: queue, group: tenant)
         } catch {
             throw .aws(error)
         }

@@ -260,7 +260,7 @@ public final class ObjectIngestor {
             deadline: deadline)
         if let job = progress.job {
             guard job.isComplete else {
-                return try sendRanges(job, of: version, bucket: bucket, stats: progress.stats)
+                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: progress.stats)
             }
             // Every range is written: the counts recorded when the job was made are the file's.
             guard let stats = progress.stats else {
@@ -281,7 +281,7 @@ public final class ObjectIngestor {
                 let job = RangeJob(starts: checked.rangeStarts)
                 try ledger.recordStats(version, stats)
                 try ledger.startJob(version, job, settings: settings)
-                return try sendRanges(job, of: version, bucket: bucket, stats: stats)
+                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: stats)
             }
         }
         let writer = ReadingWriter(
@@ -336,7 +336,8 @@ public final class ObjectIngestor {
                 parallelism: configuration.writeParallelism, deadline: deadline),
             fanOut: configuration.workQueueURL.map {
                 SettleFanOut(
-                    sqs: sqs, queueURL: $0, bucket: bucket, partMeterDays: configuration.settlePartMeterDays)
+                    sqs: sqs, queueURL: $0, bucket: bucket, tenant: tenant,
+                    partMeterDays: configuration.settlePartMeterDays)
             },
             parallelism: configuration.writeParallelism, deadline: deadline,
             stillStored: { (key, tag) throws(IngestFailure) -> Bool in

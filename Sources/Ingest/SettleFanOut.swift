@@ -7,6 +7,8 @@ struct SettleFanOut {
     let sqs: SQSClient
     let queueURL: String
     let bucket: String
+    /// The messages' group: fair queues share the work queue's consumers among tenants.
+    let tenant: String
     let partMeterDays: Int
 
     /// One message per part not yet settled (a repeated call sends them again: a part settled twice changes
@@ -14,7 +16,9 @@ struct SettleFanOut {
     func send(_ job: SettleJob) throws(IngestFailure) -> Int {
         let left = (0..<job.parts).filter { !job.done.contains($0) }
         do throws(AWSError) {
-            try sqs.send(left.map { SettleWork(bucket: bucket, job: job, part: $0).json.serialized }, to: queueURL)
+            try sqs.send(
+                left.map { SettleWork(bucket: bucket, job: job, part: $0).json.serialized }, to: queueURL,
+                group: tenant)
         } catch {
             throw .aws(error)
         }

@@ -96,7 +96,9 @@ def drain_continuations(stack, functions):
         continued = [record for record in records if "continued" in json.loads(record["body"])]
         for record in records:
             if record not in continued:
-                stack.sqs.send_message(QueueUrl=stack.work_queue_url, MessageBody=record["body"])
+                group = record["attributes"].get("MessageGroupId")
+                stack.sqs.send_message(QueueUrl=stack.work_queue_url, MessageBody=record["body"],
+                                       **({"MessageGroupId": group} if group else {}))
         if not continued:
             return answers
         answers += work_through(functions, continued)
@@ -165,6 +167,8 @@ def test_a_split_file_gives_exactly_the_totals_of_the_file(stack, workers):
     assert entry["status"]["S"] == "processing" and len(entry["ranges"]["L"]) >= 3
     ranges = stack.messages(work=True)
     assert len(ranges) == len(entry["ranges"]["L"])
+    # The tenant is each message's group: SQS's fair queues share the work queue's consumers among tenants.
+    assert {record["attributes"].get("MessageGroupId") for record in ranges} == {"acme"}
     work_through(workers, ranges[:1], stack=stack)
     assert progress(stack) == {"total": len(ranges), "done": 1, "meterDaysWritten": 1000}
     work_through(workers, ranges[1:], stack=stack)
@@ -215,6 +219,7 @@ def test_a_large_version_is_offered_and_retired_in_parts_and_ends_exact(stack, s
     work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
     assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
+    assert {record["attributes"].get("MessageGroupId") for record in parts} == {"acme"}
     work_through(settlers, parts, duplicate=True, stack=stack)
     assert stack.messages(work=True) == []
     [entry] = ledger(stack)
@@ -300,6 +305,7 @@ def test_workers_killed_mid_part_and_every_part_delivered_twice_still_end_exact(
     work_through(settlers, stack.messages(work=True), stack=stack)
     parts = stack.messages(work=True)
     assert sorted(kinds(parts)) == [("offer", part) for part in range(2)]
+    assert {record["attributes"].get("MessageGroupId") for record in parts} == {"acme"}
     # Past the job, the source item, the lease and the first page: among the part's offers.
     killed_mid_work(stack, settlers, parts, kill_at=40, SETTLE_PART_METER_DAYS="1000")
     assert stack.messages(work=True) == []
