@@ -55,13 +55,7 @@ struct UploadDesk {
             throw .api(.badRequest("id", "an upload id is the date and UUID POST /uploads answered"))
         }
         let prefix = id.keyPrefix(incomingPrefix: settings.incomingPrefix, tenant: tenant)
-        let entries: [JSONValue]
-        do throws(AWSError) {
-            entries = try store.ledgerEntries(tenant: tenant, keyPrefix: prefix)
-        } catch {
-            throw .aws(error)
-        }
-        let versions = entries.map(LedgerEntry.json)
+        let versions = try store.ledgerEntries(tenant: tenant, keyPrefix: prefix).map(LedgerEntry.json)
         return QueryHandler.json(
             200,
             [
