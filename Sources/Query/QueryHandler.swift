@@ -38,7 +38,7 @@ public final class QueryHandler {
         } catch {
             throw LambdaError(errorType: "Query.InvalidEvent", errorMessage: "not an API Gateway request: \(error)")
         }
-        return respond(to: request, logger: context.logger).json.serializedBytes
+        return Self.serialized(respond(to: request, logger: context.logger), to: request, logger: context.logger)
     }
 
     /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
