@@ -172,7 +172,10 @@ let package = Package(
         ),
         .testTarget(
             name: "QueryTests",
-            dependencies: ["Query"]
+            dependencies: [
+                "Query", "GraphQL", "ConsumptionCore", "AWSServices", "AWSSigV4", "CurlHTTP", "InMemoryWire", "JSON",
+                "LambdaEvents", "LambdaRuntime",
+            ]
         ),
         // The deterministic simulation of ingest (issue 24): AWS services in memory behind the HTTP transport, written
         // from AWS's documentation, and the simulator that interleaves invocations over them.

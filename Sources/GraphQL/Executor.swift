@@ -12,6 +12,15 @@ public struct Executor: Sendable {
     public var maxDepth = 15
     /// At most this many fields, fragments counted wherever they are spread.
     public var maxFields = 2_000
+    /// The most an operation's answer may weigh (`CostAnalysis`). On the API's schema the introspection query
+    /// clients load it with weighs 54,593 (every type taken to have the most fields a type has, each with the most
+    /// arguments a field has), a page of 1,000 days with every field 8,102, ten such pages 81,020; issue 26's
+    /// documents weigh millions (`GraphQLCostTests`). At about 20 bytes a field, 100,000 is 2 MB of answer, well
+    /// under the response cap.
+    public var maxCost = 100_000
+    /// At most this many fields that read data (fields with a resolver) run in one operation, each alias apart: with
+    /// at most 16 DynamoDB Queries each (a day's meters, shard by shard), 160 reads, about a second.
+    public var maxResolverFields = 10
 
     public init(schema: Schema) {
         self.schema = schema
@@ -42,11 +51,40 @@ public struct Executor: Sendable {
         case .success(let coerced): values = coerced
         case .failure(let error): return Self.requestError(error)
         }
-        var run = Run(schema: schema, fragments: document.fragments, variables: values)
+        let collector = FieldCollector(fragments: document.fragments, variables: values)
+        let cost = CostAnalysis(schema: schema, collector: collector).cost(of: operation)
+        let overLimits = refusals(of: cost, at: operation.location)
+        guard overLimits.isEmpty else { return .object(["errors": .array(overLimits.map(\.json))]) }
+        var run = Run(schema: schema, collector: collector)
         let data = run.selectionSet(operation.selections, of: schema.queryType, value: nil, path: [])
         var response: [String: JSONValue] = ["data": data ?? .null]
         if !run.errors.isEmpty { response["errors"] = .array(run.errors.map(\.json)) }
         return .object(response)
+    }
+
+    /// An error for each cost limit `cost` passes, naming the figure and the limit: answered like the document
+    /// limits, before anything runs.
+    private func refusals(of cost: CostAnalysis.Cost, at location: SourceLocation) -> [GraphQLError] {
+        var errors: [GraphQLError] = []
+        if cost.resolvers > maxResolverFields {
+            errors.append(
+                GraphQLError(
+                    "The operation asks for \(cost.resolvers) fields that read data, aliases counted apart; at most "
+                        + "\(maxResolverFields) may run in one request.", locations: [location],
+                    extensions: [
+                        "code": "ROOT_FIELD_LIMIT", "count": .integer(cost.resolvers),
+                        "limit": .integer(maxResolverFields),
+                    ]))
+        }
+        if cost.weight > maxCost {
+            errors.append(
+                GraphQLError(
+                    "The operation's cost is \(cost.weight), over the limit of \(maxCost): each field counts once per "
+                        + "item of the lists it stands in; ask for fewer fields or smaller pages.",
+                    locations: [location],
+                    extensions: ["code": "COST_LIMIT", "cost": .integer(cost.weight), "limit": .integer(maxCost)]))
+        }
+        return errors
     }
 
     static func requestError(_ error: GraphQLError) -> JSONValue {
@@ -106,14 +144,12 @@ public struct Executor: Sendable {
 /// One execution: the errors so far and what the fields need to resolve.
 private struct Run {
     let schema: Schema
-    let fragments: [Fragment]
-    let variables: [String: JSONValue]
+    let collector: FieldCollector
     var errors: [GraphQLError] = []
 
-    init(schema: Schema, fragments: [Fragment], variables: [String: JSONValue]) {
+    init(schema: Schema, collector: FieldCollector) {
         self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
+        self.collector = collector
     }
 
     /// An object's selected fields; nil when a non-null field among them is null (the null spreads up).
@@ -121,7 +157,7 @@ private struct Run {
         -> JSONValue?
     {
         var result: [String: JSONValue] = [:]
-        for (key, fields) in collect(selections, of: type) {
+        for (key, fields) in collector.collect(selections, of: type) {
             guard let field = fields.first else { continue }
             let fieldPath = path + [.string(key)]
             if field.name == "__typename" {
@@ -131,11 +167,11 @@ private struct Run {
             let definition: FieldDefinition
             let resolved: Resolved
             if field.name == "__schema", type === schema.queryType {
-                definition = FieldDefinition("__schema", .nonNull(.named("__Schema")))
+                definition = Introspection.schemaField
                 resolved = .object(Introspection.SchemaValue(schema: schema))
             } else if field.name == "__type", type === schema.queryType {
-                definition = FieldDefinition("__type", .named("__Type"))
-                let name = arguments(field, [InputValueDefinition("name", .nonNull(.named("String")))])["name"]
+                definition = Introspection.typeField
+                let name = collector.arguments(field, Introspection.typeField.arguments)["name"]
                 let known = name?.stringValue.flatMap { schema.types[$0] } != nil
                 resolved =
                     known
@@ -143,7 +179,7 @@ private struct Run {
                     : .json(.null)
             } else if let found = type.field(field.name) {
                 definition = found
-                let given = arguments(field, found.arguments)
+                let given = collector.arguments(field, found.arguments)
                 if let resolve = found.resolve {
                     do throws(GraphQLError) {
                         resolved = try resolve(given)
@@ -250,59 +286,5 @@ private struct Run {
             }
             return nil
         }
-    }
-
-    /// The field's arguments, coerced: literals and variables, defaults where nothing was given.
-    func arguments(_ field: Field, _ definitions: [InputValueDefinition]) -> [String: JSONValue] {
-        var values: [String: JSONValue] = [:]
-        for definition in definitions {
-            if let argument = field.arguments.first(where: { $0.name == definition.name }),
-                let value = Coercion.value(of: argument.value, variables: variables)
-            {
-                values[definition.name] = value
-            } else if let fallback = definition.defaultValue {
-                values[definition.name] = fallback.value
-            }
-        }
-        return values
-    }
-
-    /// The fields to execute, by response key in document order, skipping what `@skip`/`@include` leave out
-    /// (section 6.3.2). Fragments always apply here: every composite type is an object type.
-    func collect(_ selections: [Selection], of type: ObjectType) -> [(String, [Field])] {
-        var order: [String] = []
-        var grouped: [String: [Field]] = [:]
-        var visited: Set<String> = []
-        func walk(_ selections: [Selection]) {
-            for selection in selections {
-                switch selection {
-                case .field(let field):
-                    guard included(field.directives) else { continue }
-                    if grouped[field.responseKey] == nil { order.append(field.responseKey) }
-                    grouped[field.responseKey, default: []].append(field)
-                case .fragmentSpread(let name, let directives, _):
-                    guard included(directives), visited.insert(name).inserted,
-                        let fragment = fragments.first(where: { $0.name == name })
-                    else { continue }
-                    walk(fragment.selections)
-                case .inlineFragment(_, let directives, let selections, _):
-                    guard included(directives) else { continue }
-                    walk(selections)
-                }
-            }
-        }
-        walk(selections)
-        return order.map { ($0, grouped[$0] ?? []) }
-    }
-
-    private func included(_ directives: [Directive]) -> Bool {
-        for directive in directives {
-            let condition = directive.arguments.first { $0.name == "if" }.flatMap {
-                Coercion.value(of: $0.value, variables: variables)
-            }
-            if directive.name == "skip", condition == .bool(true) { return false }
-            if directive.name == "include", condition != .bool(true) { return false }
-        }
-        return true
     }
 }

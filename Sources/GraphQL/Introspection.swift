@@ -17,6 +17,14 @@ enum Introspection {
         ].map { ($0, nil) })
     static let enums = [typeKind, directiveLocation]
 
+    /// The fields the query root has beside its own (section 4.2), and `__typename`, which every object has.
+    static var schemaField: FieldDefinition { FieldDefinition("__schema", .nonNull(.named("__Schema"))) }
+    static var typeField: FieldDefinition {
+        FieldDefinition(
+            "__type", .named("__Type"), arguments: [InputValueDefinition("name", .nonNull(.named("String")))])
+    }
+    static var typenameField: FieldDefinition { FieldDefinition("__typename", .nonNull(.named("String"))) }
+
     private static func required(_ name: String) -> TypeReference { .nonNull(.named(name)) }
     private static func list(_ name: String) -> TypeReference { .list(.nonNull(.named(name))) }
     private static let includeDeprecated = [
@@ -87,6 +95,31 @@ enum Introspection {
                 FieldDefinition("args", .nonNull(list("__InputValue")), arguments: includeDeprecated),
             ]),
     ]
+
+    /// How many items an introspection list can hold in `schema`, as the values below answer it: what the cost
+    /// analysis multiplies a selection under it by. Nil for a field that is not one of introspection's lists.
+    static func listSize(of field: String, on type: String, in schema: Schema) -> Int? {
+        let objects = schema.types.values.compactMap { named -> ObjectType? in
+            if case .object(let object) = named { return object }
+            return nil
+        }
+        switch (type, field) {
+        case ("__Schema", "types"): return schema.types.count
+        case ("__Schema", "directives"): return schema.directives.count
+        case ("__Type", "fields"): return objects.map(\.fields.count).max()
+        case ("__Type", "enumValues"):
+            return schema.types.values.compactMap { named -> Int? in
+                if case .enumeration(let enumeration) = named { return enumeration.values.count }
+                return nil
+            }.max()
+        // Answered as an empty list or null: no object type has interfaces, and there are no input objects.
+        case ("__Type", "interfaces"), ("__Type", "possibleTypes"), ("__Type", "inputFields"): return 0
+        case ("__Field", "args"): return objects.flatMap(\.fields).map(\.arguments.count).max()
+        case ("__Directive", "args"): return schema.directives.map(\.arguments.count).max()
+        case ("__Directive", "locations"): return schema.directives.map(\.locations.count).max()
+        default: return nil
+        }
+    }
 
     struct SchemaValue: ObjectValue {
         let schema: Schema

@@ -22,18 +22,25 @@ public struct FieldDefinition {
     public let arguments: [InputValueDefinition]
     public let type: TypeReference
     public let resolve: Resolver?
+    /// How many items the field's page holds at most, from its coerced arguments, where its `limit` or `first`
+    /// argument alone would overstate it (a page of days no longer than the days asked for); see `CostAnalysis`.
+    public let listSize: ListSize?
 
     public init(
         _ name: String, _ type: TypeReference, description: String? = nil, arguments: [InputValueDefinition] = [],
-        resolve: Resolver? = nil
+        listSize: ListSize? = nil, resolve: Resolver? = nil
     ) {
         self.name = name
         self.description = description
         self.arguments = arguments
         self.type = type
+        self.listSize = listSize
         self.resolve = resolve
     }
 }
+
+/// A field's page size from its coerced arguments; nil when it cannot tell.
+public typealias ListSize = ([String: JSONValue]) -> Int?
 
 /// An argument of a field or a directive: its name, type and default.
 public struct InputValueDefinition: Sendable {

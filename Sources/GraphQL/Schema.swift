@@ -20,6 +20,17 @@ public final class Schema: @unchecked Sendable {
         directives = DirectiveDefinition.builtIn
     }
 
+    /// The field `name` of `type` as a document may ask for it: its own, `__typename`, or on the query root
+    /// introspection's `__schema` and `__type`.
+    func field(_ name: String, on type: ObjectType) -> FieldDefinition? {
+        switch name {
+        case "__typename": return Introspection.typenameField
+        case "__schema" where type === queryType: return Introspection.schemaField
+        case "__type" where type === queryType: return Introspection.typeField
+        default: return type.field(name)
+        }
+    }
+
     func object(_ name: String) -> ObjectType? {
         if case .object(let type)? = types[name] { return type }
         return nil

@@ -76,7 +76,7 @@ struct Validator {
         usedVariables = [:]
         checkDirectives(operation.directives, location: "QUERY")
         var visiting: [String] = []
-        selectionSet(operation.selections, in: schema.queryType, depth: 1, visiting: &visiting, isRoot: true)
+        selectionSet(operation.selections, in: schema.queryType, depth: 1, visiting: &visiting)
         for (name, uses) in usedVariables.sorted(by: { $0.key < $1.key }) {
             guard let definition = defined[name] else {
                 for use in uses {
@@ -117,7 +117,7 @@ struct Validator {
     }
 
     private mutating func selectionSet(
-        _ selections: [Selection], in type: ObjectType, depth: Int, visiting: inout [String], isRoot: Bool = false
+        _ selections: [Selection], in type: ObjectType, depth: Int, visiting: inout [String]
     ) {
         var seen: [String: Field] = [:]
         for selection in selections {
@@ -132,7 +132,7 @@ struct Validator {
                             + "arguments; use different aliases.", field.location)
                 }
                 seen[field.responseKey] = field
-                self.field(field, in: type, depth: depth, visiting: &visiting, isRoot: isRoot)
+                self.field(field, in: type, depth: depth, visiting: &visiting)
             case .fragmentSpread(let name, let directives, let location):
                 checkDirectives(directives, location: "FRAGMENT_SPREAD")
                 usedFragments.insert(name)
@@ -148,13 +148,13 @@ struct Validator {
                 }
                 guard let condition = condition(fragment.typeCondition, on: type, at: location) else { continue }
                 visiting.append(name)
-                selectionSet(fragment.selections, in: condition, depth: depth, visiting: &visiting, isRoot: isRoot)
+                selectionSet(fragment.selections, in: condition, depth: depth, visiting: &visiting)
                 visiting.removeLast()
             case .inlineFragment(let typeCondition, let directives, let selections, let location):
                 checkDirectives(directives, location: "INLINE_FRAGMENT")
                 let condition = typeCondition.map { self.condition($0, on: type, at: location) } ?? type
                 guard let condition else { continue }
-                selectionSet(selections, in: condition, depth: depth, visiting: &visiting, isRoot: isRoot)
+                selectionSet(selections, in: condition, depth: depth, visiting: &visiting)
             }
         }
     }
@@ -179,7 +179,7 @@ struct Validator {
     }
 
     private mutating func field(
-        _ field: Field, in type: ObjectType, depth: Int, visiting: inout [String], isRoot: Bool
+        _ field: Field, in type: ObjectType, depth: Int, visiting: inout [String]
     ) {
         fieldCount += 1
         guard fieldCount <= maxFields else {
@@ -193,17 +193,7 @@ struct Validator {
             return
         }
         checkDirectives(field.directives, location: "FIELD")
-        let definition: FieldDefinition
-        if field.name == "__typename" {
-            definition = FieldDefinition("__typename", .nonNull(.named("String")))
-        } else if isRoot, field.name == "__schema" {
-            definition = FieldDefinition("__schema", .nonNull(.named("__Schema")))
-        } else if isRoot, field.name == "__type" {
-            definition = FieldDefinition(
-                "__type", .named("__Type"), arguments: [InputValueDefinition("name", .nonNull(.named("String")))])
-        } else if let found = type.field(field.name) {
-            definition = found
-        } else {
+        guard let definition = schema.field(field.name, on: type) else {
             report("Cannot query field \"\(field.name)\" on type \"\(type.name)\".", field.location)
             return
         }

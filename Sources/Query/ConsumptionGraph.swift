@@ -47,7 +47,7 @@ enum ConsumptionGraph {
                     "listConsumptionDaily", .nonNull(.named("ConsumptionDayConnection")),
                     description:
                         "The days from `from` to `to` (inclusive, ascending) that have data, a page at a time.",
-                    arguments: rangeArguments,
+                    arguments: rangeArguments, listSize: rangeSize,
                     resolve: resolving { (arguments) throws(QueryFailure) in
                         let page = try pages.days(parameters(arguments))
                         return .json(["items": .array(page.days.map(dayJSON)), "nextToken": token(page.nextToken)])
@@ -56,7 +56,7 @@ enum ConsumptionGraph {
                     "meterConsumption", .nonNull(.named("MeterConsumptionConnection")),
                     description: "One meter's days from `from` to `to`, a page at a time.",
                     arguments: [InputValueDefinition("meter", .nonNull(.named("String")), description: "The meter id.")]
-                        + rangeArguments,
+                        + rangeArguments, listSize: rangeSize,
                     resolve: resolving { (arguments) throws(QueryFailure) in
                         let meter = arguments["meter"]?.stringValue ?? ""
                         let page = try pages.meterDays(parameters(arguments), meter)
@@ -120,6 +120,16 @@ enum ConsumptionGraph {
         InputValueDefinition("limit", .named("Int"), description: "Days a page, 1 to 1000.", default: 100),
         InputValueDefinition("nextToken", .named("String"), description: "From the previous page."),
     ]
+
+    /// A range's page holds at most `limit` days, and no more than the days from `from` to `to`: what the cost
+    /// analysis counts its items as. Dates the resolver will refuse leave it to `limit`.
+    private static func rangeSize(_ arguments: [String: JSONValue]) -> Int? {
+        guard let limit = arguments["limit"]?.intValue else { return nil }
+        guard let from = arguments["from"]?.stringValue.flatMap(CalendarDate.init),
+            let to = arguments["to"]?.stringValue.flatMap(CalendarDate.init), from <= to
+        else { return limit }
+        return min(limit, to.daysSinceEpoch - from.daysSinceEpoch + 1)
+    }
 
     private static func required(_ name: String) -> TypeReference { .nonNull(.named(name)) }
 

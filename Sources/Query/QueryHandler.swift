@@ -24,7 +24,7 @@ public final class QueryHandler {
     ) {
         self.graphQLSchemaDocument = graphQLSchemaDocument
         dashboard = DashboardPage(html: dashboardPage)
-        store = QueryStore(dynamo: dynamo, table: configuration.tableName)
+        store = QueryStore(dynamo: dynamo, table: configuration.tableName, budget: CallBudget())
         uploads = UploadDesk(settings: configuration.uploads, s3: s3, store: store)
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
         tokens = PageToken(secrets: tokenSecrets, lifetimeSeconds: configuration.tokenLifetimeSeconds)
@@ -50,11 +50,12 @@ public final class QueryHandler {
         } catch {
             throw LambdaError(errorType: "Query.InvalidEvent", errorMessage: "not an API Gateway request: \(error)")
         }
-        return respond(to: request, logger: context.logger).json.serializedBytes
+        return Self.serialized(respond(to: request, logger: context.logger), to: request, logger: context.logger)
     }
 
     /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
     public func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
+        store.budget.reset()
         do throws(QueryFailure) {
             return try answer(request, logger: logger)
         } catch {
@@ -129,9 +130,9 @@ public final class QueryHandler {
             return try ingestions(request, tenant: tenant)
         case .ingestion(let key):
             _ = try parameters(request, [])
-            let entries = try reading { () throws(AWSError) in try store.ledgerEntries(tenant: tenant, key: key) }
+            let entries = try store.ledgerEntries(tenant: tenant, key: key)
             guard !entries.isEmpty else { throw .api(.notFound("no ingestion of \(key.prefix(200))")) }
-            let counting = try reading { () throws(AWSError) in try store.countingVersion(tenant: tenant, key: key) }
+            let counting = try store.countingVersion(tenant: tenant, key: key)
             var answer: [String: JSONValue] = [
                 "key": .string(key), "versions": .array(entries.map(LedgerEntry.json)), "counting": .null,
             ]
@@ -202,9 +203,7 @@ public final class QueryHandler {
         _ = try parameters(request, [])
         let date = try checked { () throws(APIError) in try QueryParameters.date(dateText, field: "date") }
         guard
-            let found = try reading({ () throws(AWSError) in
-                try store.meterDay(tenant: tenant, meter: meter, date: date)
-            })
+            let found = try store.meterDay(tenant: tenant, meter: meter, date: date)
         else { throw .api(.notFound("no reading of meter \(meter.prefix(64)) on \(date)")) }
         return Self.json(
             200,
@@ -302,9 +301,7 @@ public final class QueryHandler {
             }
             return .init(shard: shard, after: after)
         }
-        let page = try reading { () throws(AWSError) in
-            try store.dayMeters(tenant: tenant, date: date, start: start, limit: limit)
-        }
+        let page = try store.dayMeters(tenant: tenant, date: date, start: start, limit: limit)
         let nextToken = page.next.map {
             tokens.encode(scope: scope, position: ["s": .integer($0.shard), "m": .string($0.after ?? "")])
         }
@@ -351,9 +348,7 @@ public final class QueryHandler {
     /// One day's totals of the tenant, nil when it has no data that day.
     func dayTotal(_ text: String, tenant: String) throws(QueryFailure) -> DayTotal? {
         let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
-        return try reading { () throws(AWSError) in
-            try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days.first
-        }
+        return try store.dayTotals(tenant: tenant, range: date...date, start: date, limit: 1).days.first
     }
 
     /// A page of a tenant's day totals: `from`, `to`, `limit` and `nextToken` checked as the REST API does. The
@@ -364,9 +359,7 @@ public final class QueryHandler {
         let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
         let scope = "\(tenant)|consumption|\(range.lowerBound)|\(range.upperBound)"
         let start = try startDate(query, scope: scope, range: range)
-        let page = try reading { () throws(AWSError) in
-            try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
-        }
+        let page = try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
         return (page.days, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
     }
 
@@ -377,9 +370,7 @@ public final class QueryHandler {
         let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
         let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
         let start = try startDate(query, scope: scope, range: range)
-        let page = try reading { () throws(AWSError) in
-            try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
-        }
+        let page = try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
         return (page.readings, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
     }
 
@@ -399,9 +390,7 @@ public final class QueryHandler {
             guard let token = try query.single("nextToken") else { return nil }
             return try tokens.decode(token, scope: scope)
         }
-        let page = try reading { () throws(AWSError) in
-            try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
-        }
+        let page = try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
@@ -416,9 +405,7 @@ public final class QueryHandler {
             guard let token = try query.single("nextToken") else { return nil }
             return try tokens.decode(token, scope: scope)
         }
-        let page = try reading { () throws(AWSError) in
-            try store.ledgerEntries(tenant: tenant, keyPrefix: keyPrefix, limit: limit, start: start)
-        }
+        let page = try store.ledgerEntries(tenant: tenant, keyPrefix: keyPrefix, limit: limit, start: start)
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
@@ -441,14 +428,6 @@ public final class QueryHandler {
                 throw .badRequest("nextToken", "nextToken is not a token this query gave out", code: "invalid-token")
             }
             return date
-        }
-    }
-
-    private func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
-        do throws(AWSError) {
-            return try body()
-        } catch {
-            throw .aws(error)
         }
     }
 

@@ -5,9 +5,11 @@ import JSON
 
 /// The table as the API reads it. Each method costs the requests its comment says: a day or a range of days is one
 /// Query of the tenant's sum shards; a meter's days one Query of its meter-day items; a meter-day two GetItems.
+/// Every call is charged to the request's `budget`: one that would pass it is not sent, and the request is refused.
 struct QueryStore {
     let dynamo: DynamoDBClient
     let table: String
+    let budget: CallBudget
 
     struct MeterReading {
         var date: CalendarDate
@@ -23,7 +25,7 @@ struct QueryStore {
 
     /// Days of `range` from `start` on that hold data, ascending, at most `limit`; and the day to go on from.
     func dayTotals(tenant: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
-        throws(AWSError) -> (days: [DayTotal], next: CalendarDate?)
+        throws(QueryFailure) -> (days: [DayTotal], next: CalendarDate?)
     {
         // Sum shards added per day, in date order; a day with no meter left (all its readings gone) is no data.
         var days: [DayTotal] = []
@@ -38,7 +40,7 @@ struct QueryStore {
             // A day has at most one item per shard: one page of this many reaches past `limit` days.
             "Limit": .integer((limit + 1) * TableKeys.shardCount),
         ]
-        let resume = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 1000) { items, _ in
+        let resume = try queryPages(parameters, maxPages: 1000) { items, _ in
             for shard in items.compactMap(DaySumItem.init(item:)) {
                 if let last = days.last, last.date == shard.date {
                     days[days.count - 1].add(shard)
@@ -66,7 +68,7 @@ struct QueryStore {
     /// bytes); and where to go on from. Queries of the `DayMeters` index, one shard after another: an index is read
     /// eventually consistently, so a meter-day changed in the last second may not show yet.
     func dayMeters(tenant: String, date: CalendarDate, start: MeterPosition, limit: Int)
-        throws(AWSError) -> (meters: [(meter: String, counting: MeterDayItem.Counting)], next: MeterPosition?)
+        throws(QueryFailure) -> (meters: [(meter: String, counting: MeterDayItem.Counting)], next: MeterPosition?)
     {
         var meters: [(meter: String, counting: MeterDayItem.Counting)] = []
         for shard in start.shard..<TableKeys.shardCount {
@@ -86,7 +88,7 @@ struct QueryStore {
                     ]) { _, new in new })
             }
             var full = false
-            _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 10_000) { items, next in
+            _ = try queryPages(parameters, maxPages: 10_000) { items, next in
                 for item in items {
                     guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
                     meters.append((day.meter, counting))
@@ -105,7 +107,7 @@ struct QueryStore {
     /// The meter's counting readings in `range` from `start`, one per day, at most `limit` days; and the day to go on
     /// from. One Query of the meter's meter-day items, which name the reading that counts.
     func meterReadings(tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
-        throws(AWSError) -> (readings: [MeterReading], next: CalendarDate?)
+        throws(QueryFailure) -> (readings: [MeterReading], next: CalendarDate?)
     {
         var readings: [MeterReading] = []
         var next: CalendarDate?
@@ -119,7 +121,7 @@ struct QueryStore {
             ],
             "Limit": .integer(limit + 1),
         ]
-        _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 1000) { items, _ in
+        _ = try queryPages(parameters, maxPages: 1000) { items, _ in
             for item in items {
                 guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
                 if readings.count == limit {
@@ -135,23 +137,21 @@ struct QueryStore {
 
     /// The meter's counting reading of `date` with its interval values and source, or nil: the meter-day item,
     /// then the reading it names.
-    func meterDay(tenant: String, meter: String, date: CalendarDate) throws(AWSError) -> MeterReading? {
+    func meterDay(tenant: String, meter: String, date: CalendarDate) throws(QueryFailure) -> MeterReading? {
         guard
-            let item = try dynamo.getItem(
-                table: table, key: MeterDayItem.key(tenant: tenant, meter: meter, date: date), consistent: true),
+            let item = try getItem(MeterDayItem.key(tenant: tenant, meter: meter, date: date), consistent: true),
             let counting = MeterDayItem(item: item)?.counting
         else { return nil }
         let reading = ReadingItem(
             tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value, intervals: nil,
             line: counting.line)
-        let stored = try dynamo.getItem(table: table, key: reading.key, consistent: true).flatMap(
-            ReadingItem.init(item:))
+        let stored = try getItem(reading.key, consistent: true).flatMap(ReadingItem.init(item:))
         return MeterReading(day: date, counting: counting, intervals: stored?.intervals)
     }
 
     /// The version of `key` that counts now, if any.
-    func countingVersion(tenant: String, key: String) throws(AWSError) -> VersionIdentity? {
-        try dynamo.getItem(table: table, key: SourceItem.key(tenant: tenant, key: key), consistent: true)
+    func countingVersion(tenant: String, key: String) throws(QueryFailure) -> VersionIdentity? {
+        try getItem(SourceItem.key(tenant: tenant, key: key), consistent: true)
             .flatMap(SourceItem.init(item:))?.counting?.identity
     }
 
@@ -163,7 +163,7 @@ struct QueryStore {
 
     /// One page of the ledger, optionally of one status; and where the next page starts. It holds at most `limit`
     /// entries, fewer when `ledgerPagesPerRequest` pages held no more of the status.
-    func ledger(tenant: String, status: String?, limit: Int, start: JSONValue?) throws(AWSError)
+    func ledger(tenant: String, status: String?, limit: Int, start: JSONValue?) throws(QueryFailure)
         -> (entries: [JSONValue], next: JSONValue?)
     {
         var entries: [JSONValue] = []
@@ -180,9 +180,7 @@ struct QueryStore {
         parameters["ExpressionAttributeValues"] = .object(values)
         var pagesRead = 0
         var cutAfter: JSONValue?
-        let resume = try dynamo.queryPages(
-            table: table, parameters: parameters, from: start, maxPages: Self.ledgerPagesPerRequest
-        ) { items, next in
+        let resume = try queryPages(parameters, from: start, maxPages: Self.ledgerPagesPerRequest) { items, next in
             pagesRead += 1
             let wanted = limit - entries.count
             if items.count > wanted {
@@ -199,7 +197,7 @@ struct QueryStore {
     }
 
     /// Every ledger entry of one object key (one per version), newest first.
-    func ledgerEntries(tenant: String, key: String) throws(AWSError) -> [JSONValue] {
+    func ledgerEntries(tenant: String, key: String) throws(QueryFailure) -> [JSONValue] {
         // `begins_with` also finds keys that merely start with this one and a '#'; keys compare as bytes.
         try ledgerItems(tenant: tenant, sortPrefix: "\(TableKeys.ledgerKeyPrefix(key))#", pages: 100).filter {
             AttributeValues.string($0, "objectKey")?.utf8.elementsEqual(key.utf8) == true
@@ -210,23 +208,21 @@ struct QueryStore {
     /// at most `limit`, newest first within the page, and where the next page starts. One Query page whatever the
     /// count: a form posted thousands of times must not make its status a read of them all. Keys that long are
     /// hashed in the sort key (`TableKeys.ledgerKeyPrefix`); an upload's never are.
-    func ledgerEntries(tenant: String, keyPrefix: String, limit: Int, start: JSONValue?) throws(AWSError)
+    func ledgerEntries(tenant: String, keyPrefix: String, limit: Int, start: JSONValue?) throws(QueryFailure)
         -> (entries: [JSONValue], next: JSONValue?)
     {
         // One more than asked for: a next page is promised only when it holds something (else a last page would
         // come back empty, saying `waiting`).
         var items: [JSONValue] = []
-        _ = try dynamo.queryPages(
-            table: table,
-            parameters: [
-                "ConsistentRead": true, "Limit": .integer(limit + 1),
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                    ":prefix": AttributeValues.string(keyPrefix),
-                ],
-            ], from: start
-        ) { page, _ in
+        let parameters: [String: JSONValue] = [
+            "ConsistentRead": true, "Limit": .integer(limit + 1),
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
+                ":prefix": AttributeValues.string(keyPrefix),
+            ],
+        ]
+        _ = try queryPages(parameters, from: start, maxPages: 1) { page, _ in
             items += page
             return false
         }
@@ -242,26 +238,70 @@ struct QueryStore {
     }
 
     /// The tenant's ledger items whose sort key starts with `sortPrefix`, newest first.
-    private func ledgerItems(tenant: String, sortPrefix: String, pages: Int) throws(AWSError) -> [JSONValue] {
-        try dynamo.query(
-            table: table,
-            parameters: [
-                "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                    ":prefix": AttributeValues.string(sortPrefix),
-                ],
-            ], maxPages: pages
-        ).sorted {
+    private func ledgerItems(tenant: String, sortPrefix: String, pages: Int) throws(QueryFailure) -> [JSONValue] {
+        var items: [JSONValue] = []
+        let parameters: [String: JSONValue] = [
+            "ConsistentRead": true,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
+                ":prefix": AttributeValues.string(sortPrefix),
+            ],
+        ]
+        _ = try queryPages(parameters, maxPages: pages) { page, _ in
+            items += page
+            return true
+        }
+        return items.sorted {
             (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
         }
     }
 
     /// The tenant an API key id is mapped to, or nil.
-    func tenant(ofAPIKey keyID: String) throws(AWSError) -> String? {
-        let item = try dynamo.getItem(table: table, key: TableKeys.key(TableKeys.apiKeyPartition, keyID))
+    func tenant(ofAPIKey keyID: String) throws(QueryFailure) -> String? {
+        let item = try getItem(TableKeys.key(TableKeys.apiKeyPartition, keyID), consistent: false)
         return item.flatMap { AttributeValues.string($0, "tenant") }
+    }
+
+    private func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {
+        try spend()
+        return try reading { () throws(AWSError) in try dynamo.getItem(table: table, key: key, consistent: consistent) }
+    }
+
+    /// A Query page by page, as `DynamoDBClient.queryPages` reads it, each page charged to the budget: when the next
+    /// page would pass it, the query stops there and the request is refused.
+    private func queryPages(
+        _ parameters: [String: JSONValue], from start: JSONValue? = nil, maxPages: Int,
+        onPage: ([JSONValue], inout [String: JSONValue]) -> Bool
+    ) throws(QueryFailure) -> JSONValue? {
+        try spend()
+        var refused = false
+        // The pager sets a new `ExclusiveStartKey` before `onPage` exactly when DynamoDB says another page follows.
+        var startKey = start ?? parameters["ExclusiveStartKey"]
+        let resume = try reading { () throws(AWSError) in
+            try dynamo.queryPages(table: table, parameters: parameters, from: start, maxPages: maxPages) {
+                items, next in
+                guard onPage(items, &next) else { return false }
+                guard next["ExclusiveStartKey"] != startKey else { return true }
+                startKey = next["ExclusiveStartKey"]
+                refused = !budget.spend()
+                return !refused
+            }
+        }
+        if refused { throw .api(budget.refusal) }
+        return resume
+    }
+
+    private func spend() throws(QueryFailure) {
+        guard budget.spend() else { throw .api(budget.refusal) }
+    }
+
+    private func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
+        do throws(AWSError) {
+            return try body()
+        } catch {
+            throw .aws(error)
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-import AWSServices
 import ConsumptionTable
 import JSON
 import LambdaEvents
@@ -31,12 +30,7 @@ final class TenantResolver {
             guard let tenant = cached.tenant else { throw .api(.forbidden) }
             return tenant
         }
-        let tenant: String?
-        do throws(AWSError) {
-            tenant = try store.tenant(ofAPIKey: keyID).flatMap { Tenancy.isReadable($0) ? $0 : nil }
-        } catch {
-            throw .aws(error)
-        }
+        let tenant = try store.tenant(ofAPIKey: keyID).flatMap { Tenancy.isReadable($0) ? $0 : nil }
         if cache.count >= maxCachedKeys { cache.removeAll() }
         cache[keyID] = (tenant, now + cacheMilliseconds)
         guard let tenant else { throw .api(.forbidden) }
