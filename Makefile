@@ -52,7 +52,7 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 	swift build -j $(SWIFT_JOBS) -c release --static-swift-stdlib --product simulate
 	SWIFT_DETERMINISTIC_HASHING=1 .build/release/simulate 1000 1 100
 	$(MAKE) --no-print-directory package
-	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup \
+	CONSUMPTION_BIN=.build/debug/consumption $(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup --durations=25 \
 		Tests/Differential Tests/Binaries \
 		Tests/Ingest Tests/Query Tests/Deployment Tests/Acceptance
 
