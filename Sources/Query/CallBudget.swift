@@ -10,6 +10,8 @@ final class CallBudget {
 
     let limit: Int
     private(set) var spent = 0
+    /// Whose request it is, once known: the tenant the calls are spent for, in the request's metrics line.
+    var tenant: String?
 
     init(limit: Int = CallBudget.perRequest) {
         self.limit = limit
@@ -18,6 +20,7 @@ final class CallBudget {
     /// A new request: nothing spent yet. Lambda hands a function one request at a time.
     func reset() {
         spent = 0
+        tenant = nil
     }
 
     /// Spends one call: false, spending nothing, when the request has made all it may.

@@ -16,6 +16,8 @@ public final class QueryHandler {
     private let graphQLSchemaDocument: [UInt8]
     private let dashboard: DashboardPage
     private let uploads: UploadDesk
+    /// One metrics line per request: the table calls it made (the per-tenant cost signal the p99 alarm watches).
+    public var metrics: EmbeddedMetrics?
 
     /// `tokenSecrets`: the secrets that verify page tokens, the one that signs first; `s3` signs upload forms.
     public init(
@@ -56,6 +58,17 @@ public final class QueryHandler {
     /// The answer to one API request: never a trap, a refusal is a 4xx with a JSON error.
     public func respond(to request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
         store.budget.reset()
+        let response = answerOrRefuse(request, logger: logger)
+        metrics?.emit(
+            [.init("TableCallsPerRequest", "Count", store.budget.spent)],
+            properties: [
+                "tenant": store.budget.tenant.map(JSONValue.string) ?? .null,
+                "status": .integer(response.statusCode), "apiRequestId": .string(request.requestID),
+            ])
+        return response
+    }
+
+    private func answerOrRefuse(_ request: APIGatewayRequest, logger: LambdaLogger) -> APIGatewayResponse {
         do throws(QueryFailure) {
             return try answer(request, logger: logger)
         } catch {
@@ -111,6 +124,7 @@ public final class QueryHandler {
         }
         try checkPathParameters(resource)
         let tenant = try tenants.tenant(of: request)
+        store.budget.tenant = tenant
         switch resource {
         case .day(let text):
             _ = try parameters(request, [])

@@ -36,6 +36,7 @@ Lambda.run { logger in
         configuration: configuration, tokenSecrets: try tokenSecrets(configuration, client: client),
         dynamo: DynamoDBClient(client: client), s3: S3Client(client: client), openAPIDocument: document,
         graphQLSchemaDocument: schema, dashboardPage: page)
+    handler.metrics = EmbeddedMetrics(functionName: environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "query")
     logger.info("query ready", ["table": .string(configuration.tableName)])
     return handler.handle
 }

@@ -11,6 +11,7 @@ from template_model import load
 
 ROOT = Path(__file__).resolve().parents[2]
 EMITTER = ROOT / "Sources" / "Ingest" / "MetricsEmitter.swift"
+EMF_WRITER = ROOT / "Sources" / "LambdaRuntime" / "EmbeddedMetrics.swift"
 STAGE, REGION, ACCOUNT = "staging", "eu-west-1", "123456789012"
 
 # The metrics AWS publishes in each namespace the dashboard reads (the services' metric references), so a misspelt
@@ -27,11 +28,12 @@ AWS_METRICS = {
 
 
 def emitted():
-    """The ingest function's EMF metrics as MetricsEmitter.swift writes them: (namespace, metric names, dimensions)."""
-    source = EMITTER.read_text()
-    namespace = re.search(r'static let namespace = "([^"]+)"', source).group(1)
-    names = set(re.findall(r'\("(\w+)", "(?:Count|Bytes|Milliseconds)"', source))
-    dimensions = re.search(r'"Dimensions": \[\[([^\]]*)\]\]', source).group(1)
+    """The ingest function's EMF metrics as MetricsEmitter.swift names them and EmbeddedMetrics.swift writes them:
+    (namespace, metric names, dimensions)."""
+    writer = EMF_WRITER.read_text()
+    namespace = re.search(r'static let namespace = "([^"]+)"', writer).group(1)
+    names = set(re.findall(r'\("(\w+)", "(?:Count|Bytes|Milliseconds)"', EMITTER.read_text()))
+    dimensions = re.search(r'"Dimensions": \[\[([^\]]*)\]\]', writer).group(1)
     return namespace, names, set(re.findall(r'"(\w+)"', dimensions))
 
 

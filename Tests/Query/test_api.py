@@ -310,6 +310,23 @@ def test_a_path_holding_bytes_that_are_not_utf8_is_a_400_on_both_payload_version
     assert call(data, acme_v2(f"/consumption/{DAYS[0]}")).status == 200
 
 
+def test_each_request_writes_the_table_calls_it_made_for_its_tenant_as_a_metric(data):
+    """The per-tenant cost signal (QueryTableCallsAlarm watches its p99): an EMF line per request, the tenant a
+    property rather than a dimension."""
+    def metric_lines():
+        return [json.loads(line[line.index("{"):]) for line in data.query.log_text().splitlines()
+                if "TableCallsPerRequest" in line]
+
+    before = len(metric_lines())
+    assert call(data, acme_v2(f"/consumption/{DAYS[0]}", query={"x": ["1"]})).status == 400
+    assert call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[-1]]})).status == 200
+    refused, answered = metric_lines()[before:]
+    [metrics] = answered["_aws"]["CloudWatchMetrics"]
+    assert metrics["Namespace"] == "DailyConsumption" and metrics["Dimensions"] == [["FunctionName"]]
+    assert answered["tenant"] == "acme" and answered["status"] == 200 and answered["TableCallsPerRequest"] >= 1
+    assert refused["status"] == 400 and refused["TableCallsPerRequest"] <= answered["TableCallsPerRequest"]
+
+
 def test_unknown_paths_wrong_methods_and_bodies(data):
     assert call(data, acme_v2("/nothing/here")).status == 404
     post = call(data, acme_v2(f"/consumption/{DAYS[0]}", method="POST", body=b'{"x": 1}'))
