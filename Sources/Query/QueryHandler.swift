@@ -143,12 +143,15 @@ public final class QueryHandler {
         case .ingestions:
             return try ingestions(request, tenant: tenant)
         case .ingestion(let key):
-            _ = try parameters(request, [])
-            let entries = try store.ledgerEntries(tenant: tenant, key: key)
-            guard !entries.isEmpty else { throw .api(.notFound("no ingestion of \(key.prefix(200))")) }
+            let query = try parameters(request, ["limit", "nextToken"])
+            let page = try versionPage(query, tenant: tenant, of: .key(key))
+            guard !page.entries.isEmpty || page.nextToken != nil else {
+                throw .api(.notFound("no ingestion of \(key.prefix(200))"))
+            }
             let counting = try store.countingVersion(tenant: tenant, key: key)
             var answer: [String: JSONValue] = [
-                "key": .string(key), "versions": .array(entries.map(LedgerEntry.json)), "counting": .null,
+                "key": .string(key), "versions": .array(page.entries), "counting": .null,
+                "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
             ]
             // Which version's readings count now: a rejected upload leaves the last valid one counting.
             if let counting {
@@ -166,7 +169,7 @@ public final class QueryHandler {
         case .upload(let text):
             let query = try parameters(request, ["limit", "nextToken"])
             return try uploads.outcome(of: text, tenant: tenant) { (prefix) throws(QueryFailure) in
-                try self.versionPage(query, tenant: tenant, keyPrefix: prefix)
+                try self.versionPage(query, tenant: tenant, of: .under(prefix))
             }
         }
     }
@@ -408,18 +411,18 @@ public final class QueryHandler {
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
-    /// A page of the ledger entries of the keys under `keyPrefix` (an upload's one key, each post of its form a
-    /// version), newest first within the page.
-    func versionPage(_ query: QueryParameters, tenant: String, keyPrefix: String) throws(QueryFailure)
-        -> (entries: [JSONValue], nextToken: String?)
+    /// A page of the ledger entries of a key's versions, or of the keys under a prefix (an upload's one key, each
+    /// post of its form a version), newest first within the page.
+    func versionPage(_ query: QueryParameters, tenant: String, of versions: QueryStore.LedgerVersions)
+        throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
     {
         let limit = try checked { () throws(APIError) in try query.limit() }
-        let scope = "\(tenant)|versions|\(keyPrefix)"
+        let scope = "\(tenant)|versions|\(versions.scope)"
         let start = try checked { () throws(APIError) -> JSONValue? in
             guard let token = try query.single("nextToken") else { return nil }
             return try tokens.decode(token, scope: scope)
         }
-        let page = try store.ledgerEntries(tenant: tenant, keyPrefix: keyPrefix, limit: limit, start: start)
+        let page = try store.ledgerPage(tenant: tenant, of: versions, limit: limit, start: start)
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 

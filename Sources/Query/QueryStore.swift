@@ -196,30 +196,22 @@ struct QueryStore {
         return (entries, cutAfter ?? resume)
     }
 
-    /// Every ledger entry of one object key (one per version), newest first.
-    func ledgerEntries(tenant: String, key: String) throws(QueryFailure) -> [JSONValue] {
-        // `begins_with` also finds keys that merely start with this one and a '#'; keys compare as bytes.
-        try ledgerItems(tenant: tenant, sortPrefix: "\(TableKeys.ledgerKeyPrefix(key))#", pages: 100).filter {
-            AttributeValues.string($0, "objectKey")?.utf8.elementsEqual(key.utf8) == true
-        }
-    }
-
-    /// One page of the ledger entries of the keys starting with `keyPrefix` (an upload's: one key, its versions),
-    /// at most `limit`, newest first within the page, and where the next page starts. One Query page whatever the
-    /// count: a form posted thousands of times must not make its status a read of them all. Keys that long are
-    /// hashed in the sort key (`TableKeys.ledgerKeyPrefix`); an upload's never are.
-    func ledgerEntries(tenant: String, keyPrefix: String, limit: Int, start: JSONValue?) throws(QueryFailure)
+    /// One page of the ledger entries of a key's versions (`.key`: an object's, its sort keys start with the key
+    /// or its hash) or of the keys under a prefix (`.under`: an upload's one key), at most `limit`, newest first
+    /// within the page, and where the next page starts. One Query page whatever the count: a key overwritten or a
+    /// form posted thousands of times must not make one request read them all.
+    func ledgerPage(tenant: String, of versions: LedgerVersions, limit: Int, start: JSONValue?) throws(QueryFailure)
         -> (entries: [JSONValue], next: JSONValue?)
     {
         // One more than asked for: a next page is promised only when it holds something (else a last page would
-        // come back empty, saying `waiting`).
+        // come back empty, an upload's saying `waiting`).
         var items: [JSONValue] = []
         let parameters: [String: JSONValue] = [
             "ConsistentRead": true, "Limit": .integer(limit + 1),
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": [
                 ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                ":prefix": AttributeValues.string(keyPrefix),
+                ":prefix": AttributeValues.string(versions.sortPrefix),
             ],
         ]
         _ = try queryPages(parameters, from: start, maxPages: 1) { page, _ in
@@ -229,31 +221,38 @@ struct QueryStore {
         let more = items.count > limit
         let kept = Array(items.prefix(limit))
         let next: JSONValue? = more ? kept.last.map { ["pk": $0["pk"] ?? .null, "sk": $0["sk"] ?? .null] } : nil
-        let entries = kept.filter {
-            AttributeValues.string($0, "objectKey")?.utf8.starts(with: keyPrefix.utf8) == true
-        }.sorted {
+        let entries = kept.filter { versions.holds(AttributeValues.string($0, "objectKey") ?? "") }.sorted {
             (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
         }
         return (entries, next)
     }
 
-    /// The tenant's ledger items whose sort key starts with `sortPrefix`, newest first.
-    private func ledgerItems(tenant: String, sortPrefix: String, pages: Int) throws(QueryFailure) -> [JSONValue] {
-        var items: [JSONValue] = []
-        let parameters: [String: JSONValue] = [
-            "ConsistentRead": true,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                ":prefix": AttributeValues.string(sortPrefix),
-            ],
-        ]
-        _ = try queryPages(parameters, maxPages: pages) { page, _ in
-            items += page
-            return true
+    /// Whose versions a ledger page lists.
+    enum LedgerVersions {
+        case key(String)
+        case under(String)
+
+        /// Keys too long for a sort key are hashed in it (`TableKeys.ledgerKeyPrefix`); an upload's never are.
+        var sortPrefix: String {
+            switch self {
+            case .key(let key): "\(TableKeys.ledgerKeyPrefix(key))#"
+            case .under(let prefix): prefix
+            }
         }
-        return items.sorted {
-            (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
+
+        /// `begins_with` also finds keys that merely start with the key and a '#'; keys compare as bytes.
+        func holds(_ objectKey: String) -> Bool {
+            switch self {
+            case .key(let key): objectKey.utf8.elementsEqual(key.utf8)
+            case .under(let prefix): objectKey.utf8.starts(with: prefix.utf8)
+            }
+        }
+
+        var scope: String {
+            switch self {
+            case .key(let key): "key|\(key)"
+            case .under(let prefix): "under|\(prefix)"
+            }
         }
     }
 

@@ -257,6 +257,7 @@ def test_the_ledger_lists_pages_filters_and_shows_one_object(data):
     assert call(data, acme_v2("/ingestions/incoming/acme/april.csv")).json == one
     assert call(data, acme_v2("/ingestions/incoming/acme/none.csv")).status == 404
     assert call(data, acme_v2("/ingestions", query={"status": ["lost"]})).json["field"] == "status"
+    assert fix["nextToken"] is None  # one version: one page
 
 
 HOSTILE_PATHS = [

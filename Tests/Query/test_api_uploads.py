@@ -7,6 +7,7 @@ key, expired, altered) is refused by S3 and counts nothing. Every JSON answer jo
 import datetime
 import json
 import time
+import urllib.parse
 
 import pytest
 import requests
@@ -101,6 +102,19 @@ def test_a_form_posted_again_and_again_lists_its_versions_a_page_at_a_time(site)
     whole = call(site, v2(f"/uploads/{form['id']}", tenant="acme")).json
     assert whole["nextToken"] is None and whole["status"] == "ingested"
     assert sorted(version["version"] for version in whole["versions"]) == sorted(seen)
+    # The object's own ledger resource pages its versions the same way.
+    path = "/ingestions/" + urllib.parse.quote(form["key"], safe="")
+    pages, token = [], None
+    for _ in range(5):
+        page = call(site, v2(path, query={"limit": ["2"], **({"nextToken": [token]} if token else {})},
+                             tenant="acme")).json
+        pages.append(page)
+        token = page["nextToken"]
+        if token is None:
+            break
+    assert [len(page["versions"]) for page in pages] == [2, 1]
+    assert sorted(v["version"] for page in pages for v in page["versions"]) == sorted(seen)
+    assert pages[0]["counting"] == pages[1]["counting"] is not None
 
 
 @pytest.mark.parametrize("breach, refusal", [
