@@ -119,6 +119,25 @@ def alarm_problems(template):
     return problems
 
 
+def tenant_cost_problems(template):
+    """No key holder can take the account: the query function has reserved concurrency (its most at once), each
+    API key a usage plan with a rate, a burst and a daily quota, and the table calls per request an alarm."""
+    problems = []
+    resources = template["Resources"]
+    query = resources["QueryFunction"]["Properties"]
+    if "ReservedConcurrentExecutions" not in query:
+        problems.append("QueryFunction: no reserved concurrency")
+    plan = resources["ConsumptionApi"]["Properties"].get("Auth", {}).get("UsagePlan", {})
+    for part, fields in (("Throttle", ("RateLimit", "BurstLimit")), ("Quota", ("Limit", "Period"))):
+        if not all(field in plan.get(part, {}) for field in fields):
+            problems.append(f"ConsumptionApi: the usage plan has no {part.lower()} per key")
+    calls = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+             and r["Properties"].get("MetricName") == "TableCallsPerRequest"]
+    if not calls or not all(alarm.get("ExtendedStatistic") == "p99" for alarm in calls):
+        problems.append("no alarm on the p99 of table calls per API request")
+    return problems
+
+
 def queue_problems(template):
     problems = []
     timeouts = template["Parameters"]["IngestTimeout"]["AllowedValues"]
@@ -190,7 +209,7 @@ def listing_problems(template):
 
 
 CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems,
-          listing_problems, retention_problems]
+          listing_problems, retention_problems, tenant_cost_problems]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -226,6 +245,13 @@ MISTAKES = [
          "AlarmActions": ["topic"]})),
     ("a rollout not wired to alarms", alarm_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["DeploymentPreference"].pop("Alarms")),
+    ("a query function without reserved concurrency", tenant_cost_problems,
+     lambda t: t["Resources"]["QueryFunction"]["Properties"].pop("ReservedConcurrentExecutions")),
+    ("a usage plan without a quota", tenant_cost_problems,
+     lambda t: t["Resources"]["ConsumptionApi"]["Properties"]["Auth"]["UsagePlan"].pop("Quota")),
+    ("a usage plan without a throttle", tenant_cost_problems,
+     lambda t: t["Resources"]["ConsumptionApi"]["Properties"]["Auth"]["UsagePlan"].pop("Throttle")),
+    ("no alarm on table calls per request", tenant_cost_problems, lambda t: t["Resources"].pop("QueryTableCallsAlarm")),
     ("a short visibility timeout", queue_problems,
      lambda t: t["Mappings"]["IngestTimeouts"]["300"].update(VisibilityTimeout=300)),
     ("the work queue without a dead-letter queue", queue_problems,
