@@ -448,8 +448,10 @@ class LocalStack:
 
     # ------------------------------------------------------------------ the API gateway
     def _match(self, path):
-        """The route of a path and its parameters, as API Gateway's resource tree matches them."""
-        segments = path.strip("/").split("/")
+        """The route of a path and its parameters, as API Gateway's resource tree matches them. API Gateway is
+        reported to decode `%2F` before it matches (a meter id `NMI/E1` sent as `NMI%2FE1` is two segments to it),
+        so the local gateway does too: the API must route such ids either way. Each parameter is decoded once."""
+        segments = re.sub("%2[Ff]", "/", path.strip("/")).split("/")
         for template, method, key_required in self.settings.routes:
             parts = template.strip("/").split("/")
             parameters = {}

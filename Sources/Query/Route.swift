@@ -28,7 +28,9 @@ enum Route: Equatable {
         case "/openapi.json": return .document(.openAPI)
         case "/graphql/schema": return .document(.graphQLSchema)
         case "/", "/dashboard": return .document(.dashboard)
-        default: return DataRoute.match(path, parameter: parameter).map(Route.data)
+        default:
+            return DataRoute.match(path, meterPath: request.pathParameters["meterPath"], parameter: parameter).map(
+                Route.data)
         }
     }
 }
@@ -53,7 +55,9 @@ enum DataRoute: Equatable {
     case upload(id: String)
     case graphQL
 
-    fileprivate static func match(_ path: String, parameter: (String, Substring) -> String?) -> DataRoute? {
+    fileprivate static func match(_ path: String, meterPath: String?, parameter: (String, Substring) -> String?)
+        -> DataRoute?
+    {
         switch path {
         case "/consumption": return .range
         case "/ingestions": return .ingestions
@@ -74,16 +78,24 @@ enum DataRoute: Equatable {
             return parameter("objectKey", rest).map { .ingestion(key: $0) }
         }
         if let rest = path.dropPrefix("/meters/") {
-            if let meter = rest.dropSuffix("/consumption"), !meter.isEmpty {
-                return parameter("meterId", meter).map { .meterRange(meter: $0) }
-            }
-            if let slash = rest.lastIndex(of: "/"), let meter = rest[..<slash].dropSuffix("/consumption"),
-                !meter.isEmpty
-            {
-                let date = rest[rest.index(after: slash)...]
-                guard let meterID = parameter("meterId", meter), let day = parameter("date", date) else { return nil }
-                return .meterDay(meter: meterID, date: day)
-            }
+            // Through the greedy resource (`/meters/{meterPath+}`), API Gateway gives the rest of the path decoded
+            // once: read from it, nothing is decoded twice, so an id holding `%` stays whole whether or not the
+            // gateway decoded `%2F` before matching. Without it (a test's event), the raw path is decoded here.
+            if let meterPath { return meter(meterPath[...], parameter: { _, text in String(text) }) }
+            return meter(rest, parameter: parameter)
+        }
+        return nil
+    }
+
+    /// `<meter>/consumption` or `<meter>/consumption/<date>`, the meter split off from the end: it may hold `/`.
+    private static func meter(_ rest: Substring, parameter: (String, Substring) -> String?) -> DataRoute? {
+        if let meter = rest.dropSuffix("/consumption"), !meter.isEmpty {
+            return parameter("meterId", meter).map { .meterRange(meter: $0) }
+        }
+        if let slash = rest.lastIndex(of: "/"), let meter = rest[..<slash].dropSuffix("/consumption"), !meter.isEmpty {
+            let date = rest[rest.index(after: slash)...]
+            guard let meterID = parameter("meterId", meter), let day = parameter("date", date) else { return nil }
+            return .meterDay(meter: meterID, date: day)
         }
         return nil
     }

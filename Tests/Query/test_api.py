@@ -225,16 +225,22 @@ def test_a_days_meters_token_is_for_that_day_only_and_bad_dates_are_400(data):
     assert unknown.status == 400 and unknown.json["field"] == "from"
 
 
-@pytest.mark.parametrize("style", ["rest-encoded-path", "http-api-decoded-parameters"])
+@pytest.mark.parametrize("style", ["rest-greedy-parameter", "http-api-greedy-parameter", "raw-path-only"])
 def test_meter_ids_with_any_character_travel_url_encoded(data, style):
+    """`/meters/{meterPath+}` is one greedy resource: the gateway hands the rest of the path decoded once, and the
+    id (`MTR/1 é+%`: a slash, a space, non-ASCII, a plus, a percent) is split off from its end."""
     encoded = urllib.parse.quote(ODD_METER, safe="")
-    if style == "rest-encoded-path":
-        event = acme_v1(f"/meters/{encoded}/consumption/{DAYS[1]}")
-    else:
-        event = acme_v2(f"/meters/{ODD_METER}/consumption/{DAYS[1]}",
-                        path_parameters={"meterId": ODD_METER, "date": DAYS[1]})
-    body = call(data, event).json
-    assert body["meter"] == ODD_METER and body["value"] == "6"
+    for rest, query, expected in [(f"/consumption/{DAYS[1]}", {}, {"meter": ODD_METER, "value": "6"}),
+                                  ("/consumption", {"from": [DAYS[0]], "to": [DAYS[2]]}, {"meter": ODD_METER})]:
+        greedy = {"meterPath": ODD_METER + rest}
+        if style == "rest-greedy-parameter":
+            event = acme_v1(f"/meters/{encoded}{rest}", query=query, path_parameters=greedy)
+        elif style == "http-api-greedy-parameter":
+            event = acme_v2(f"/meters/{ODD_METER}{rest}", query=query, path_parameters=greedy)
+        else:
+            event = acme_v1(f"/meters/{encoded}{rest}", query=query)
+        body = call(data, event).json
+        assert {name: body[name] for name in expected} == expected
 
 
 def test_the_ledger_lists_pages_filters_and_shows_one_object(data):

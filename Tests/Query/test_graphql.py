@@ -22,6 +22,8 @@ sys.path.append(str(ROOT / "tools"))
 from local_stack import LocalStack  # noqa: E402
 
 DAYS = [f"2024-05-{day:02d}" for day in range(1, 11)]
+# Meter ids a path must carry: NEM12's NMI/suffix channels, a percent, a plus, a space, non-ASCII, an encoded slash.
+ODD_IDS = ["6123456789/E1", "NMI%25/B1", "a+b", "two words", "Zähler-ü", "x%2Fy"]
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +34,13 @@ def stack(tmp_path_factory):
                     for meter in range(1, 4) for day in DAYS]
         for key, body in [("incoming/acme/may.csv", wide_file(readings)),
                           ("incoming/acme/bad.csv", "Meter,Date,Value\nM1,2024-05-01,x\n"),
-                          ("incoming/globex/may.csv", wide_file([("G1", DAYS[0], ["7"] * 48)]))]:
+                          ("incoming/globex/may.csv", wide_file([("G1", DAYS[0], ["7"] * 48)])),
+                          ("incoming/initech/nem-style.csv",
+                           wide_file([(meter, DAYS[0], [str(index + 1)] * 48) for index, meter in enumerate(ODD_IDS)]))]:
             stack.s3.put_object(Bucket=stack.settings.bucket, Key=key, Body=body.encode())
         assert stack.wait_until_idle(timeout=300)
         stack.globex_key = stack.add_api_key("globex")
+        stack.initech_key = stack.add_api_key("initech")
         yield stack
 
 
@@ -143,6 +148,21 @@ def test_a_meter_argument_passes_the_check_a_rest_path_does(stack):
             rest(stack, "/meters/" + urllib.parse.quote(meter, safe="") + "/consumption")
         assert rest_refused.value.code == 400
         assert json.loads(rest_refused.value.read())["error"] == error["extensions"]["code"]
+
+
+def test_meter_ids_holding_slashes_and_escapes_reach_their_meter_through_the_gateway(stack):
+    """Through the local gateway, which (as API Gateway is reported to) decodes `%2F` before it matches: the greedy
+    resource `/meters/{meterPath+}` takes an id sent with its slash encoded or literal; every other character is
+    percent-encoded once."""
+    for index, meter in enumerate(ODD_IDS):
+        for encoded in {urllib.parse.quote(meter, safe=""), urllib.parse.quote(meter, safe="/")}:
+            day = rest(stack, f"/meters/{encoded}/consumption/{DAYS[0]}", key=stack.initech_key)
+            assert (day["meter"], day["value"]) == (meter, str(48 * (index + 1))), encoded
+            days = rest(stack, f"/meters/{encoded}/consumption", {"from": DAYS[0], "to": DAYS[1]},
+                        key=stack.initech_key)
+            assert days["meter"] == meter and [d["date"] for d in days["items"]] == [DAYS[0]], encoded
+    listed = rest(stack, f"/consumption/{DAYS[0]}/meters", key=stack.initech_key)
+    assert sorted(item["meter"] for item in listed["items"]) == sorted(ODD_IDS)
 
 
 def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack):
