@@ -9,6 +9,8 @@ import JSON
 enum ConsumptionGraph {
     /// The answers a resolver needs, bound to one request's tenant.
     struct Pages {
+        /// The caller's tenant: the only one a `tenant` argument may name.
+        let tenant: String
         let day: (String) throws(QueryFailure) -> DayTotal?
         let days: (QueryParameters) throws(QueryFailure) -> (days: [DayTotal], nextToken: String?)
         let meterDays:
@@ -46,9 +48,27 @@ enum ConsumptionGraph {
                 FieldDefinition(
                     "listConsumptionDaily", .nonNull(.named("ConsumptionDayConnection")),
                     description:
-                        "The days from `from` to `to` (inclusive, ascending) that have data, a page at a time.",
-                    arguments: rangeArguments, listSize: rangeSize,
+                        "The days from `from` to `to` (inclusive, ascending; every day when absent) that have data, "
+                        + "a page at a time.",
+                    arguments: listArguments, listSize: rangeSize,
                     resolve: resolving { (arguments) throws(QueryFailure) in
+                        // The replaced system's clients name the tenant and no range: the tenant must be the
+                        // caller's, and a missing end of the range is the API's earliest or latest day.
+                        var arguments = arguments
+                        if let named = arguments.removeValue(forKey: "tenant"), named != .null,
+                            named.stringValue.map({ !$0.utf8.elementsEqual(pages.tenant.utf8) }) ?? true
+                        {
+                            throw .api(
+                                APIError(
+                                    status: 403, code: "forbidden", message: "'tenant' must name the caller's tenant",
+                                    field: "tenant"))
+                        }
+                        if (arguments["from"] ?? .null) == .null {
+                            arguments["from"] = .string(QueryParameters.earliest.description)
+                        }
+                        if (arguments["to"] ?? .null) == .null {
+                            arguments["to"] = .string(QueryParameters.latest.description)
+                        }
                         let page = try pages.days(parameters(arguments))
                         return .json(["items": .array(page.days.map(dayJSON)), "nextToken": token(page.nextToken)])
                     }),
@@ -113,6 +133,17 @@ enum ConsumptionGraph {
             description: "Daily Consumption: exact daily energy totals of a tenant's meter files.", query: query,
             objects: objects, enums: enums)
     }
+
+    /// `listConsumptionDaily`'s: the range optional, and the tenant as the replaced system's clients send it.
+    private static let listArguments =
+        [
+            InputValueDefinition(
+                "tenant", .named("String"), description: "The caller's tenant, if named (another's is refused)."),
+            InputValueDefinition(
+                "from", .named("String"), description: "The first day, YYYY-MM-DD (the earliest if absent)."),
+            InputValueDefinition(
+                "to", .named("String"), description: "The last day, YYYY-MM-DD (the latest if absent)."),
+        ] + rangeArguments.suffix(2)
 
     private static let rangeArguments = [
         InputValueDefinition("from", .nonNull(.named("String")), description: "The first day, YYYY-MM-DD."),

@@ -14,6 +14,7 @@ extension QueryHandler {
         case .failure(let refusal): return Self.json(400, ["errors": [["message": .string(refusal.message)]]])
         }
         let pages = ConsumptionGraph.Pages(
+            tenant: tenant,
             day: { (text) throws(QueryFailure) in try self.dayTotal(text, tenant: tenant) },
             days: { (query) throws(QueryFailure) in try self.dayPage(query, tenant: tenant) },
             meterDays: { (query, meter) throws(QueryFailure) in

@@ -132,6 +132,17 @@ public final class QueryHandler {
             var body = Self.dayJSON(day)
             body["updatedAt"] = .string(day.updatedAt)
             return Self.json(200, .object(body))
+        case .average(let text):
+            _ = try parameters(request, [])
+            guard let day = try dayTotal(text, tenant: tenant) else { throw .api(.notFound("no data for \(text)")) }
+            let whole = Self.dayJSON(day)
+            return Self.json(
+                200,
+                [
+                    "date": whole["date"] ?? .null, "average": whole["average"] ?? .null,
+                    "meters": whole["meters"] ?? .null,
+                    "unit": whole["unit"] ?? .null,
+                ])
         case .dayMeters(let text):
             return try dayMeters(request, tenant: tenant, dateText: text)
         case .range:

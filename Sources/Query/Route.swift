@@ -45,6 +45,8 @@ enum PublicDocument: Equatable {
 /// The tenant's data: answered for the caller's tenant only.
 enum DataRoute: Equatable {
     case day(date: String)
+    /// The replaced system's endpoint: a day's average per meter alone.
+    case average(date: String)
     case dayMeters(date: String)
     case range
     case meterRange(meter: String)
@@ -67,6 +69,9 @@ enum DataRoute: Equatable {
         }
         if let rest = path.dropPrefix("/uploads/"), !rest.contains("/") {
             return parameter("id", rest).map { .upload(id: $0) }
+        }
+        if let rest = path.dropPrefix("/consumption/average/"), !rest.contains("/") {
+            return parameter("date", rest).map { .average(date: $0) }
         }
         if let rest = path.dropPrefix("/consumption/"), !rest.contains("/") {
             return parameter("date", rest).map { .day(date: $0) }

@@ -89,6 +89,16 @@ def test_a_day_is_its_exact_total_meter_count_and_average(data, make):
     assert Decimal(body["average"]) == (total / meters).quantize(Decimal("0.000001"))
 
 
+@pytest.mark.parametrize("make", [acme_v1, acme_v2], ids=["rest-api-key", "http-api-authorizer"])
+def test_the_replaced_systems_average_endpoint_answers_a_days_average_alone(data, make):
+    date = DAYS[0]
+    body = call(data, make(f"/consumption/average/{date}", path_parameters={"date": date})).json
+    day = call(data, make(f"/consumption/{date}", path_parameters={"date": date})).json
+    assert body == {"date": date, "average": day["average"], "meters": day["meters"], "unit": "kWh"}
+    assert call(data, make("/consumption/average/2023-01-01")).status == 404
+    assert call(data, make("/consumption/average/2024-02-30")).json["field"] == "date"
+
+
 def test_a_day_without_data_is_404_and_a_malformed_date_400(data):
     missing = call(data, acme_v2("/consumption/2023-01-01"))
     assert missing.status == 404 and missing.json["error"] == "not-found"

@@ -165,6 +165,33 @@ def test_meter_ids_holding_slashes_and_escapes_reach_their_meter_through_the_gat
     assert sorted(item["meter"] for item in listed["items"]) == sorted(ODD_IDS)
 
 
+# The replaced system's clients send this document as written: a tenant, no range.
+REPLACED_SYSTEMS_QUERY = """query ListConsumptionDaily($tenant: String!, $limit: Int, $nextToken: String) {
+  listConsumptionDaily(tenant: $tenant, limit: $limit, nextToken: $nextToken) {
+    items { date total }
+    nextToken
+  }
+}"""
+
+
+def test_the_replaced_systems_list_query_runs_as_written_for_the_callers_tenant_only(stack):
+    with client(stack) as session:
+        items, token = [], None
+        for _ in range(20):
+            page = session.execute(gql(REPLACED_SYSTEMS_QUERY),
+                                   variable_values={"tenant": "acme", "limit": 3, "nextToken": token})
+            items += page["listConsumptionDaily"]["items"]
+            token = page["listConsumptionDaily"]["nextToken"]
+            if token is None:
+                break
+        expected = rest_pages(stack, "/consumption", {"from": DAYS[0], "to": DAYS[-1]})
+        assert items == [{"date": day["date"], "total": day["total"]} for day in expected]
+        with pytest.raises(TransportQueryError) as refused:
+            session.execute(gql(REPLACED_SYSTEMS_QUERY), variable_values={"tenant": "globex", "limit": 3})
+        [error] = refused.value.errors
+        assert error["extensions"]["field"] == "tenant" and error["extensions"]["code"] == "forbidden"
+
+
 def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack):
     with client(stack, stack.globex_key) as session:
         days = session.execute(gql('{ listConsumptionDaily(from: "2024-05-01", to: "2024-05-31") { items { date total } } }'))

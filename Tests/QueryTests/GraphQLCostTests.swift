@@ -13,6 +13,7 @@ final class PageReads: @unchecked Sendable {
 /// The API's GraphQL schema over a store with no data, counting its reads.
 func consumptionExecutor(_ reads: PageReads = PageReads()) -> Executor {
     let pages = ConsumptionGraph.Pages(
+        tenant: "acme",
         day: { (_) throws(QueryFailure) in
             reads.count += 1
             return nil
