@@ -34,6 +34,9 @@ public struct DayTotal: Sendable, Equatable {
         updatedAt = max(updatedAt, shard.updatedAt)
     }
 
+    /// Net energy: consumption less export. Answered beside both, never in place of either.
+    public var net: ExactDecimal { total - exported }
+
     /// Whether any meter-day counts on the day, consumed or exported (a day whose readings all went is no data).
     public var hasData: Bool { meters > 0 || exportMeters > 0 }
 }

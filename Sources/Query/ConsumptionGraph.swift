@@ -173,6 +173,7 @@ enum ConsumptionGraph {
                 FieldDefinition("meters", required("Int"), description: "Meters with consumption that day."),
                 FieldDefinition("average", required("String"), description: "total / meters, six decimals."),
                 FieldDefinition("exported", required("String"), description: "Energy exported, never netted."),
+                FieldDefinition("net", required("String"), description: "total - exported, beside both."),
                 FieldDefinition(
                     "estimated", required("String"), description: "The part of total resting on readings not actual."),
                 FieldDefinition("completeMeters", required("Int"), description: "Meter-days with no gap."),

@@ -260,11 +260,11 @@ public final class QueryHandler {
             let rows = page.map {
                 [
                     $0.date.description, $0.total.description, String($0.meters),
-                    $0.total.divided(by: $0.meters).description, "kWh", $0.exported.description,
+                    $0.total.divided(by: $0.meters).description, "kWh", $0.exported.description, $0.net.description,
                 ]
             }
             return Self.table(
-                representation, header: ["date", "total", "meters", "average", "unit", "exported"], rows: rows,
+                representation, header: ["date", "total", "meters", "average", "unit", "exported", "net"], rows: rows,
                 nextToken: nextToken)
         }
         return Self.json(
@@ -474,7 +474,7 @@ public final class QueryHandler {
             "average": .string(day.total.divided(by: day.meters).description), "unit": "kWh",
             "notActual": .string(day.notActual.description),
             "completeMeters": .integer(day.meters - day.incompleteMeters),
-            "exported": .string(day.exported.description),
+            "exported": .string(day.exported.description), "net": .string(day.net.description),
         ]
     }
 

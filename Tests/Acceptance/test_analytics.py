@@ -96,6 +96,8 @@ def test_duckdb_sums_per_day_equal_the_api_after_corrections_and_deletes(stack, 
     settle(stack)
     before = assert_layer_equals_api(stack, tmp_path / "first")
     assert Decimal(before["2024-05-02"]["exported"]) == Decimal("12.024")  # 48 x 250.5 Wh
+    # Net energy beside both, never in place of either.
+    assert all(Decimal(day["net"]) == Decimal(day["total"]) - Decimal(day["exported"]) for day in before.values())
 
     # A correction of the first week (later, so it ranks above week-1.csv), and a file deleted: the days it alone
     # held go from the API and from the layer.

@@ -87,6 +87,7 @@ def test_a_day_is_its_exact_total_meter_count_and_average(data, make):
     assert (Decimal(body["total"]), body["meters"]) == (total, meters)
     assert body["unit"] == "kWh" and body["date"] == date and body["updatedAt"]
     assert Decimal(body["average"]) == (total / meters).quantize(Decimal("0.000001"))
+    assert Decimal(body["net"]) == Decimal(body["total"]) - Decimal(body["exported"])
 
 
 @pytest.mark.parametrize("make", [acme_v1, acme_v2], ids=["rest-api-key", "http-api-authorizer"])
@@ -127,7 +128,7 @@ def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     csv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]], "format": ["csv"]}))
     assert csv.status == 200 and csv.headers["Content-Type"].startswith("text/csv")
     lines = csv.text.split("\r\n")
-    assert lines[0] == "date,total,meters,average,unit,exported"
+    assert lines[0] == "date,total,meters,average,unit,exported,net"
     assert [line.split(",")[0] for line in lines[1:4]] == DAYS[:3]
     assert Decimal(lines[1].split(",")[1]) == data.expected["acme"][DAYS[0]][0]
     by_accept = call(data, acme_v1("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]]},
@@ -135,7 +136,7 @@ def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     assert by_accept.text == csv.text
     tsv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[39]], "format": ["tsv"],
                                                     "limit": ["10"]}))
-    assert tsv.text.split("\r\n")[0] == "date\ttotal\tmeters\taverage\tunit\texported" and "X-Next-Token" in tsv.headers
+    assert tsv.text.split("\r\n")[0] == "date\ttotal\tmeters\taverage\tunit\texported\tnet" and "X-Next-Token" in tsv.headers
 
 
 @pytest.mark.parametrize("query, field", [
