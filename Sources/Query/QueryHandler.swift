@@ -9,9 +9,9 @@ import Timekeeping
 /// The consumption API: API Gateway events (payload 1.0 or 2.0) in, proxy responses out. Every answer is a
 /// response with the right status; only an event that is not an API Gateway request at all fails the invocation.
 public final class QueryHandler {
-    private let store: QueryStore
+    let store: QueryStore
     private let tenants: TenantResolver
-    private let tokens: PageToken
+    let tokens: PageToken
     private let openAPIDocument: [UInt8]
     private let graphQLSchemaDocument: [UInt8]
     private let dashboard: DashboardPage
@@ -251,9 +251,13 @@ public final class QueryHandler {
     }
 
     private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
-        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by"])
         let representation = try checked { () throws(APIError) in
             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+        }
+        if let length = try periodLength(query) {
+            return periodAnswer(
+                try periodPage(query, tenant: tenant, by: length), by: length, representation: representation)
         }
         let (page, nextToken) = try dayPage(query, tenant: tenant)
         guard representation == .json else {
@@ -339,9 +343,14 @@ public final class QueryHandler {
     private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)
         -> APIGatewayResponse
     {
-        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format"])
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by"])
         let representation = try checked { () throws(APIError) in
             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
+        }
+        if let length = try periodLength(query) {
+            return periodAnswer(
+                try meterPeriodPage(query, tenant: tenant, meter: meter, by: length), by: length,
+                representation: representation, extra: ["meter": .string(meter)])
         }
         let (page, nextToken) = try meterPage(query, tenant: tenant, meter: meter)
         guard representation == .json else {
@@ -437,14 +446,14 @@ public final class QueryHandler {
         return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
-    private func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure)
+    func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure)
         -> QueryParameters
     {
         try checked { () throws(APIError) in try QueryParameters(request, allowed: allowed) }
     }
 
     /// Where a range page starts: `from`, or the day its token names (which must lie in the range).
-    private func startDate(_ query: QueryParameters, scope: String, range: ClosedRange<CalendarDate>)
+    func startDate(_ query: QueryParameters, scope: String, range: ClosedRange<CalendarDate>)
         throws(QueryFailure)
         -> CalendarDate
     {
@@ -459,7 +468,7 @@ public final class QueryHandler {
         }
     }
 
-    private func checked<Value>(_ body: () throws(APIError) -> Value) throws(QueryFailure) -> Value {
+    func checked<Value>(_ body: () throws(APIError) -> Value) throws(QueryFailure) -> Value {
         do throws(APIError) {
             return try body()
         } catch {

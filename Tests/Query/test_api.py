@@ -124,6 +124,47 @@ def test_a_long_range_pages_to_exactly_the_oracles_days(data):
     assert seen == expected and pages == 6
 
 
+def test_a_range_summed_by_week_month_and_year_is_exactly_the_oracles_days_added_up(data):
+    """Periods clipped to the range, a page of `limit` periods at a time, each the exact sum of its days."""
+    first, last = DAYS[3], DAYS[-1]
+    days = {date: value for date, value in data.expected["acme"].items() if first <= date <= last}
+
+    def name(date, by):
+        day = datetime.date.fromisoformat(date)
+        year, week, _ = day.isocalendar()
+        return {"week": f"{year}-W{week:02d}", "month": date[:7], "year": date[:4]}[by]
+
+    for by in ("week", "month", "year"):
+        expected = {}
+        for date, (total, meters) in sorted(days.items()):
+            period = expected.setdefault(name(date, by), [Decimal(0), 0, 0])
+            period[0] += total
+            period[1] += meters
+            period[2] += 1
+        items, token = [], None
+        for _ in range(20):
+            query = {"from": [first], "to": [last], "by": [by], "limit": ["2"], **({"nextToken": [token]} if token else {})}
+            page = call(data, acme_v2("/consumption", query=query)).json
+            assert page["by"] == by and len(page["items"]) <= 2
+            items += page["items"]
+            token = page["nextToken"]
+            if token is None:
+                break
+        assert {item["period"]: [Decimal(item["total"]), item["meterDays"], item["days"]] for item in items} == expected
+        assert items[0]["from"] == first and items[-1]["to"] == last  # clipped to the range asked for
+        assert all(Decimal(i["net"]) == Decimal(i["total"]) - Decimal(i["exported"]) for i in items)
+    csv = call(data, acme_v1("/consumption", query={"from": [first], "to": [last], "by": ["month"],
+                                                    "format": ["csv"]}))
+    assert csv.text.split("\r\n")[0] == "period,from,to,days,total,exported,net,notActual,meterDays,completeMeterDays,unit"
+    meter = call(data, acme_v2("/meters/m1/consumption", query={"from": [DAYS[0]], "to": [DAYS[-1]], "by": ["year"]})).json
+    readings = call(data, acme_v2("/meters/m1/consumption", query={"from": [DAYS[0]], "to": [DAYS[-1]],
+                                                                   "limit": ["1000"]})).json["items"]
+    assert meter["meter"] == "m1" and [(i["period"], Decimal(i["total"]), i["days"]) for i in meter["items"]] == \
+        [("2024", sum(Decimal(r["value"]) for r in readings), len(readings))]
+    assert call(data, acme_v2("/consumption", query={"from": [first], "to": [last], "by": ["fortnight"]})).json[
+        "field"] == "by"
+
+
 def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     csv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]], "format": ["csv"]}))
     assert csv.status == 200 and csv.headers["Content-Type"].startswith("text/csv")

@@ -1,0 +1,72 @@
+import ConsumptionCore
+
+/// How a range of days is summed: by day (the days themselves), ISO week (Monday to Sunday, named by the year
+/// its Thursday falls in), calendar month or calendar year. Days are the tenant's own dates, so a month is the
+/// tenant's month whatever zone its files were read in.
+enum PeriodLength: String, CaseIterable {
+    case day, week, month, year
+
+    /// The whole period holding `date`: its name and its first and last days.
+    func period(of date: CalendarDate) -> Period {
+        switch self {
+        case .day:
+            return Period(name: date.description, first: date, last: date)
+        case .week:
+            // 1970-01-01 was a Thursday: Monday is 0.
+            let weekday = ((date.daysSinceEpoch + 3) % 7 + 7) % 7
+            let first = CalendarDate(daysSinceEpoch: date.daysSinceEpoch - weekday)
+            let thursday = CalendarDate(daysSinceEpoch: first.daysSinceEpoch + 3)
+            let januaryFirst = CalendarDate(year: thursday.year, month: 1, day: 1) ?? thursday
+            let week = (thursday.daysSinceEpoch - januaryFirst.daysSinceEpoch) / 7 + 1
+            return Period(
+                name: "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)", first: first,
+                last: CalendarDate(daysSinceEpoch: first.daysSinceEpoch + 6))
+        case .month:
+            let first = CalendarDate(year: date.year, month: date.month, day: 1) ?? date
+            let last =
+                CalendarDate(
+                    year: date.year, month: date.month, day: CalendarDate.daysIn(month: date.month, year: date.year))
+                ?? date
+            return Period(name: String(date.description.prefix(7)), first: first, last: last)
+        case .year:
+            return Period(
+                name: String(date.year), first: CalendarDate(year: date.year, month: 1, day: 1) ?? date,
+                last: CalendarDate(year: date.year, month: 12, day: 31) ?? date)
+        }
+    }
+
+    /// The periods of `range` from `start` on, at most `limit`, each clipped to the range.
+    func periods(of range: ClosedRange<CalendarDate>, from start: CalendarDate, limit: Int) -> [Period] {
+        var periods: [Period] = []
+        var day = start
+        while periods.count < limit, day <= range.upperBound {
+            var period = period(of: day)
+            period.first = max(period.first, range.lowerBound)
+            period.last = min(period.last, range.upperBound)
+            periods.append(period)
+            day = CalendarDate(daysSinceEpoch: period.last.daysSinceEpoch + 1)
+        }
+        return periods
+    }
+}
+
+/// One period of a range: its name (`2024-W05`, `2024-05`, `2024`) and the days of it the range holds.
+struct Period: Equatable {
+    var name: String
+    var first: CalendarDate
+    var last: CalendarDate
+}
+
+/// A period's sums over the days that have data: exact, as the days are.
+struct PeriodTotal: Equatable {
+    var period: Period
+    var days = 0
+    var total = ExactDecimal.zero
+    var exported = ExactDecimal.zero
+    var notActual = ExactDecimal.zero
+    /// Meters counted day by day (a meter on 30 days counts 30): distinct meters a day sum cannot tell.
+    var meterDays = 0
+    var completeMeterDays = 0
+
+    var net: ExactDecimal { total - exported }
+}

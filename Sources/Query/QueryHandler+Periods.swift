@@ -1,0 +1,152 @@
+import ConsumptionCore
+import ConsumptionTable
+import JSON
+import LambdaEvents
+
+/// `GET /consumption?by=week|month|year` and `GET /meters/{id}/consumption?by=`: the range's days summed by
+/// period, exactly, a page of `limit` periods at a time (each period clipped to the range, those without data
+/// left out); a page reads every day of its periods, so a request's cost follows the days it covers, within the
+/// call budget.
+extension QueryHandler {
+    /// The periods asked for, or nil for days (no `by`, or `by=day`): the answer is then the days themselves.
+    func periodLength(_ query: QueryParameters) throws(QueryFailure) -> PeriodLength? {
+        try checked { () throws(APIError) -> PeriodLength? in
+            guard let text = try query.single("by") else { return nil }
+            guard let length = PeriodLength(rawValue: text) else {
+                throw .badRequest(
+                    "by", "'by' must be one of \(PeriodLength.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return length == .day ? nil : length
+        }
+    }
+
+    /// A page of the tenant's periods.
+    func periodPage(_ query: QueryParameters, tenant: String, by length: PeriodLength) throws(QueryFailure)
+        -> (periods: [PeriodTotal], nextToken: String?)
+    {
+        try periods(query, scope: "\(tenant)|periods", by: length) { (range) throws(QueryFailure) in
+            var days: [DayTotal] = []
+            var start = range.lowerBound
+            for _ in 0..<CallBudget.perRequest {
+                let page = try store.dayTotals(
+                    tenant: tenant, range: range, start: start, limit: QueryParameters.maxLimit)
+                days += page.days
+                guard let next = page.next else { break }
+                start = next
+            }
+            return days.map { day in
+                var total = PeriodTotal(period: Period(name: "", first: day.date, last: day.date))
+                total.days = 1
+                total.total = day.total
+                total.exported = day.exported
+                total.notActual = day.notActual
+                total.meterDays = day.meters
+                total.completeMeterDays = day.meters - day.incompleteMeters
+                return total
+            }
+        }
+    }
+
+    /// A page of one meter's periods: its consumption and its export (an export channel's days) apart.
+    func meterPeriodPage(_ query: QueryParameters, tenant: String, meter: String, by length: PeriodLength)
+        throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?)
+    {
+        try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: length) { (range) throws(QueryFailure) in
+            var readings: [QueryStore.MeterReading] = []
+            var start = range.lowerBound
+            for _ in 0..<CallBudget.perRequest {
+                let page = try store.meterReadings(
+                    tenant: tenant, meter: meter, range: range, start: start, limit: QueryParameters.maxLimit)
+                readings += page.readings
+                guard let next = page.next else { break }
+                start = next
+            }
+            return readings.map { reading in
+                var total = PeriodTotal(period: Period(name: "", first: reading.date, last: reading.date))
+                total.days = 1
+                if reading.marks.flow == .export {
+                    total.exported = reading.value
+                } else {
+                    total.total = reading.value
+                    total.notActual = reading.marks.notActual
+                    total.meterDays = 1
+                    total.completeMeterDays = reading.marks.missingIntervals == 0 ? 1 : 0
+                }
+                return total
+            }
+        }
+    }
+
+    /// The page's periods from the token's (or `from`), the days of them read by `read` (one item a day, its
+    /// date as its period's first), summed into them.
+    private func periods(
+        _ query: QueryParameters, scope: String, by length: PeriodLength,
+        read: (ClosedRange<CalendarDate>) throws(QueryFailure) -> [PeriodTotal]
+    ) throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?) {
+        let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
+        let scope = "\(scope)|\(length.rawValue)|\(range.lowerBound)|\(range.upperBound)"
+        let start = try startDate(query, scope: scope, range: range)
+        let periods = length.periods(of: range, from: start, limit: limit)
+        guard let last = periods.last else { return ([], nil) }
+        var totals = periods.map { PeriodTotal(period: $0) }
+        var index = 0
+        for day in try read(start...last.last) {
+            while index < totals.count, totals[index].period.last < day.period.first { index += 1 }
+            guard index < totals.count else { break }
+            totals[index].days += day.days
+            totals[index].total += day.total
+            totals[index].exported += day.exported
+            totals[index].notActual += day.notActual
+            totals[index].meterDays += day.meterDays
+            totals[index].completeMeterDays += day.completeMeterDays
+        }
+        let next =
+            last.last < range.upperBound
+            ? tokens.encode(
+                scope: scope, position: .string(CalendarDate(daysSinceEpoch: last.last.daysSinceEpoch + 1).description))
+            : nil
+        return (totals.filter { $0.days > 0 }, next)
+    }
+
+    static func periodJSON(_ total: PeriodTotal) -> JSONValue {
+        [
+            "period": .string(total.period.name), "from": .string(total.period.first.description),
+            "to": .string(total.period.last.description), "days": .integer(total.days),
+            "total": .string(total.total.description), "exported": .string(total.exported.description),
+            "net": .string(total.net.description), "notActual": .string(total.notActual.description),
+            "meterDays": .integer(total.meterDays), "completeMeterDays": .integer(total.completeMeterDays),
+            "unit": "kWh",
+        ]
+    }
+
+    static let periodHeader = [
+        "period", "from", "to", "days", "total", "exported", "net", "notActual", "meterDays", "completeMeterDays",
+        "unit",
+    ]
+
+    static func periodRow(_ total: PeriodTotal) -> [String] {
+        [
+            total.period.name, total.period.first.description, total.period.last.description, String(total.days),
+            total.total.description, total.exported.description, total.net.description, total.notActual.description,
+            String(total.meterDays), String(total.completeMeterDays), "kWh",
+        ]
+    }
+
+    /// A page of periods as the representation asked for.
+    func periodAnswer(
+        _ page: (periods: [PeriodTotal], nextToken: String?), by length: PeriodLength, representation: Representation,
+        extra: [String: JSONValue] = [:]
+    ) -> APIGatewayResponse {
+        guard representation == .json else {
+            return Self.table(
+                representation, header: Self.periodHeader, rows: page.periods.map(Self.periodRow),
+                nextToken: page.nextToken)
+        }
+        var body = extra
+        body["by"] = .string(length.rawValue)
+        body["unit"] = "kWh"
+        body["items"] = .array(page.periods.map(Self.periodJSON))
+        body["nextToken"] = page.nextToken.map(JSONValue.string) ?? .null
+        return Self.json(200, .object(body))
+    }
+}
