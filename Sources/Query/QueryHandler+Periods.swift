@@ -25,14 +25,10 @@ extension QueryHandler {
         -> (periods: [PeriodTotal], nextToken: String?)
     {
         try periods(query, scope: "\(tenant)|periods", by: length) { (range) throws(QueryFailure) in
-            var days: [DayTotal] = []
-            var start = range.lowerBound
-            for _ in 0..<CallBudget.perRequest {
+            let days = try everyPage(of: range) { (start) throws(QueryFailure) in
                 let page = try store.dayTotals(
                     tenant: tenant, range: range, start: start, limit: QueryParameters.maxLimit)
-                days += page.days
-                guard let next = page.next else { break }
-                start = next
+                return (page.days, page.next)
             }
             return days.map { day in
                 var total = PeriodTotal(period: Period(name: "", first: day.date, last: day.date))
@@ -52,14 +48,10 @@ extension QueryHandler {
         throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?)
     {
         try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: length) { (range) throws(QueryFailure) in
-            var readings: [QueryStore.MeterReading] = []
-            var start = range.lowerBound
-            for _ in 0..<CallBudget.perRequest {
+            let readings = try everyPage(of: range) { (start) throws(QueryFailure) in
                 let page = try store.meterReadings(
                     tenant: tenant, meter: meter, range: range, start: start, limit: QueryParameters.maxLimit)
-                readings += page.readings
-                guard let next = page.next else { break }
-                start = next
+                return (page.readings, page.next)
             }
             return readings.map { reading in
                 var total = PeriodTotal(period: Period(name: "", first: reading.date, last: reading.date))
@@ -75,6 +67,22 @@ extension QueryHandler {
                 return total
             }
         }
+    }
+
+    /// Every page of a range's days from its first, `read` answering one page and the day the next starts at;
+    /// bounded by the call budget, which refuses the request before this bound is reached.
+    private func everyPage<Item>(
+        of range: ClosedRange<CalendarDate>, _ read: (CalendarDate) throws(QueryFailure) -> ([Item], CalendarDate?)
+    ) throws(QueryFailure) -> [Item] {
+        var items: [Item] = []
+        var start: CalendarDate? = range.lowerBound
+        for _ in 0..<CallBudget.perRequest {
+            guard let from = start else { break }
+            let (page, next) = try read(from)
+            items += page
+            start = next
+        }
+        return items
     }
 
     /// The page's periods from the token's (or `from`), the days of them read by `read` (one item a day, its

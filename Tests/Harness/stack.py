@@ -1,6 +1,7 @@
 """The local stack the ingest tests drive: moto (signatures checked) and the real `ingest` bootstrap under the
 project's Runtime API emulator. boto3 plays the user and the S3 -> SQS wiring; the function itself talks to moto
 only through its own SigV4 client."""
+import contextlib
 import json
 import os
 import sys
@@ -131,6 +132,19 @@ class Stack:
                 records.append(sqs_record(message, arn))
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return records
+
+
+@contextlib.contextmanager
+def counted_query_function(moto, stack):
+    """The query bootstrap over `stack`'s table with the fault proxy in front of moto: `proxy.stats()` counts the
+    AWS requests each answer made."""
+    proxy = FaultProxy(moto)
+    function = stack.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
+    try:
+        yield function, proxy
+    finally:
+        function.stop()
+        proxy.stop()
 
 
 def run_together(tasks, timeout=300):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from apigw import Response, v2
-from stack import FaultProxy, Stack
+from stack import Stack, counted_query_function
 
 ALIASES = "query($d:String!){" + " ".join(f"m{n}:dayMeters(date:$d){{date}}" for n in range(1, 1000)) + "}"
 
@@ -14,11 +14,8 @@ ALIASES = "query($d:String!){" + " ".join(f"m{n}:dayMeters(date:$d){{date}}" for
 @pytest.fixture(scope="module")
 def counted(moto):
     stack = Stack(moto)
-    proxy = FaultProxy(moto)
-    function = stack.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
-    yield function, proxy
-    function.stop()
-    proxy.stop()
+    with counted_query_function(moto, stack) as counted:
+        yield counted
     stack.close()
 
 

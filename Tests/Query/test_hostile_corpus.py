@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 from apigw import Response, v1, v2
-from stack import FaultProxy, Stack
+from stack import Stack, counted_query_function
 
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
 CALL_BUDGET = 200
@@ -51,11 +51,8 @@ def hostile(moto):
         requests = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
         answer = stack.dynamodb.batch_write_item(RequestItems={stack.table: requests})
         assert not answer.get("UnprocessedItems")
-    proxy = FaultProxy(moto)
-    function = stack.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
-    yield function, proxy
-    function.stop()
-    proxy.stop()
+    with counted_query_function(moto, stack) as counted:
+        yield counted
     stack.close()
 
 
