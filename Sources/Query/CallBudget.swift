@@ -4,8 +4,8 @@
 final class CallBudget {
     /// The largest legitimate request: GraphQL's ten data fields (`Executor.maxResolverFields`) of a day's meters,
     /// each reading its 16 sum shards' index partitions (160 Queries), and the API key's lookup; the REST API's
-    /// largest, an object's ledger, reads at most 100 pages. At about 10 ms a call in a region, 200 calls take two
-    /// of the function's 10 seconds.
+    /// largest, the ledger by status, reads at most 10 pages (a version list, one). At about 10 ms a call in a
+    /// region, 200 calls take two of the function's 10 seconds.
     static let perRequest = 200
 
     let limit: Int
