@@ -69,4 +69,50 @@ struct PeriodTotal: Equatable {
     var completeMeterDays = 0
 
     var net: ExactDecimal { total - exported }
+
+    /// Adds a day's (or another total's) sums.
+    mutating func add(_ other: PeriodTotal) {
+        days += other.days
+        total += other.total
+        exported += other.exported
+        notActual += other.notActual
+        meterDays += other.meterDays
+        completeMeterDays += other.completeMeterDays
+    }
+}
+
+/// The periods a request sums by: calendar ones over `from`..`to` (`by=`), or billing periods given one by one
+/// (`periods=2024-01-15..2024-02-14,...`), which need not be calendar months, nor follow each other.
+enum PeriodRequest: Equatable {
+    case calendar(PeriodLength)
+    case given([Period])
+
+    /// At most this many given periods: a request reads every day of them (within the call budget).
+    static let maxGiven = 36
+
+    /// `2024-01-15..2024-02-14`, `2024-02-15..2024-03-14`, ..., each named by its text.
+    static func given(_ items: [String]) throws(APIError) -> PeriodRequest {
+        guard (1...maxGiven).contains(items.count) else {
+            throw .badRequest("periods", "'periods' lists 1 to \(maxGiven) periods, FIRST..LAST each, comma-separated")
+        }
+        var periods: [Period] = []
+        for item in items {
+            let ends = item.split(separator: ".", omittingEmptySubsequences: false)
+            guard ends.count == 3, ends[1].isEmpty else {
+                throw .badRequest("periods", "'\(item.prefix(40))' is not a period as YYYY-MM-DD..YYYY-MM-DD")
+            }
+            let first = try QueryParameters.date(String(ends[0]), field: "periods")
+            let last = try QueryParameters.date(String(ends[2]), field: "periods")
+            guard first <= last else { throw .badRequest("periods", "'\(item)' ends before it starts") }
+            periods.append(Period(name: String(item), first: first, last: last))
+        }
+        return .given(periods)
+    }
+
+    var name: String {
+        switch self {
+        case .calendar(let length): length.rawValue
+        case .given: "periods"
+        }
+    }
 }

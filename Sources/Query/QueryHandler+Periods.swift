@@ -5,26 +5,33 @@ import LambdaEvents
 
 /// `GET /consumption?by=week|month|year` and `GET /meters/{id}/consumption?by=`: the range's days summed by
 /// period, exactly, a page of `limit` periods at a time (each period clipped to the range, those without data
-/// left out); a page reads every day of its periods, so a request's cost follows the days it covers, within the
-/// call budget.
+/// left out); `?periods=` sums billing periods given one by one instead. A page reads every day of its periods,
+/// so a request's cost follows the days it covers, within the call budget.
 extension QueryHandler {
-    /// The periods asked for, or nil for days (no `by`, or `by=day`): the answer is then the days themselves.
-    func periodLength(_ query: QueryParameters) throws(QueryFailure) -> PeriodLength? {
-        try checked { () throws(APIError) -> PeriodLength? in
+    /// The periods asked for, or nil for days (no `by` nor `periods`, or `by=day`): the answer is then the days
+    /// themselves. Given periods take the place of the range and its paging.
+    func periodRequest(_ query: QueryParameters) throws(QueryFailure) -> PeriodRequest? {
+        try checked { () throws(APIError) -> PeriodRequest? in
+            if let items = query.list("periods") {
+                for other in ["from", "to", "by", "limit", "nextToken"] where try query.single(other) != nil {
+                    throw .badRequest(other, "'\(other)' goes with a range, not with 'periods'")
+                }
+                return try PeriodRequest.given(items)
+            }
             guard let text = try query.single("by") else { return nil }
             guard let length = PeriodLength(rawValue: text) else {
                 throw .badRequest(
                     "by", "'by' must be one of \(PeriodLength.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            return length == .day ? nil : length
+            return length == .day ? nil : .calendar(length)
         }
     }
 
     /// A page of the tenant's periods.
-    func periodPage(_ query: QueryParameters, tenant: String, by length: PeriodLength) throws(QueryFailure)
+    func periodPage(_ query: QueryParameters, tenant: String, by request: PeriodRequest) throws(QueryFailure)
         -> (periods: [PeriodTotal], nextToken: String?)
     {
-        try periods(query, scope: "\(tenant)|periods", by: length) { (range) throws(QueryFailure) in
+        try periods(query, scope: "\(tenant)|periods", by: request) { (range) throws(QueryFailure) in
             let days = try everyPage(of: range) { (start) throws(QueryFailure) in
                 let page = try store.dayTotals(
                     tenant: tenant, range: range, start: start, limit: QueryParameters.maxLimit)
@@ -44,10 +51,10 @@ extension QueryHandler {
     }
 
     /// A page of one meter's periods: its consumption and its export (an export channel's days) apart.
-    func meterPeriodPage(_ query: QueryParameters, tenant: String, meter: String, by length: PeriodLength)
+    func meterPeriodPage(_ query: QueryParameters, tenant: String, meter: String, by request: PeriodRequest)
         throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?)
     {
-        try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: length) { (range) throws(QueryFailure) in
+        try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: request) { (range) throws(QueryFailure) in
             let readings = try everyPage(of: range) { (start) throws(QueryFailure) in
                 let page = try store.meterReadings(
                     tenant: tenant, meter: meter, range: range, start: start, limit: QueryParameters.maxLimit)
@@ -85,12 +92,26 @@ extension QueryHandler {
         return items
     }
 
-    /// The page's periods from the token's (or `from`), the days of them read by `read` (one item a day, its
-    /// date as its period's first), summed into them.
+    /// The page's periods, the days of them read by `read` (one item a day, its date as its period's first) and
+    /// summed into them: calendar periods from the token's (or `from`), `limit` of them; given periods all at once,
+    /// a day counting in each that holds it.
     private func periods(
-        _ query: QueryParameters, scope: String, by length: PeriodLength,
+        _ query: QueryParameters, scope: String, by request: PeriodRequest,
         read: (ClosedRange<CalendarDate>) throws(QueryFailure) -> [PeriodTotal]
     ) throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?) {
+        guard case .calendar(let length) = request else {
+            guard case .given(let given) = request, let first = given.map(\.first).min(),
+                let last = given.map(\.last).max()
+            else { return ([], nil) }
+            var totals = given.map { PeriodTotal(period: $0) }
+            for day in try read(first...last) {
+                for index in totals.indices
+                where totals[index].period.first <= day.period.first && day.period.first <= totals[index].period.last {
+                    totals[index].add(day)
+                }
+            }
+            return (totals.filter { $0.days > 0 }, nil)
+        }
         let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
         let scope = "\(scope)|\(length.rawValue)|\(range.lowerBound)|\(range.upperBound)"
         let start = try startDate(query, scope: scope, range: range)
@@ -101,12 +122,7 @@ extension QueryHandler {
         for day in try read(start...last.last) {
             while index < totals.count, totals[index].period.last < day.period.first { index += 1 }
             guard index < totals.count else { break }
-            totals[index].days += day.days
-            totals[index].total += day.total
-            totals[index].exported += day.exported
-            totals[index].notActual += day.notActual
-            totals[index].meterDays += day.meterDays
-            totals[index].completeMeterDays += day.completeMeterDays
+            totals[index].add(day)
         }
         let next =
             last.last < range.upperBound
@@ -142,7 +158,7 @@ extension QueryHandler {
 
     /// A page of periods as the representation asked for.
     func periodAnswer(
-        _ page: (periods: [PeriodTotal], nextToken: String?), by length: PeriodLength, representation: Representation,
+        _ page: (periods: [PeriodTotal], nextToken: String?), by request: PeriodRequest, representation: Representation,
         extra: [String: JSONValue] = [:]
     ) -> APIGatewayResponse {
         guard representation == .json else {
@@ -151,7 +167,7 @@ extension QueryHandler {
                 nextToken: page.nextToken)
         }
         var body = extra
-        body["by"] = .string(length.rawValue)
+        body["by"] = .string(request.name)
         body["unit"] = "kWh"
         body["items"] = .array(page.periods.map(Self.periodJSON))
         body["nextToken"] = page.nextToken.map(JSONValue.string) ?? .null

@@ -251,13 +251,13 @@ public final class QueryHandler {
     }
 
     private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
-        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by"])
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by", "periods"])
         let representation = try checked { () throws(APIError) in
             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
         }
-        if let length = try periodLength(query) {
+        if let periods = try periodRequest(query) {
             return periodAnswer(
-                try periodPage(query, tenant: tenant, by: length), by: length, representation: representation)
+                try periodPage(query, tenant: tenant, by: periods), by: periods, representation: representation)
         }
         let (page, nextToken) = try dayPage(query, tenant: tenant)
         guard representation == .json else {
@@ -343,13 +343,13 @@ public final class QueryHandler {
     private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)
         -> APIGatewayResponse
     {
-        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by"])
+        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by", "periods"])
         let representation = try checked { () throws(APIError) in
             try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
         }
-        if let length = try periodLength(query) {
+        if let periods = try periodRequest(query) {
             return periodAnswer(
-                try meterPeriodPage(query, tenant: tenant, meter: meter, by: length), by: length,
+                try meterPeriodPage(query, tenant: tenant, meter: meter, by: periods), by: periods,
                 representation: representation, extra: ["meter": .string(meter)])
         }
         let (page, nextToken) = try meterPage(query, tenant: tenant, meter: meter)

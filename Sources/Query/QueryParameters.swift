@@ -41,6 +41,13 @@ struct QueryParameters {
         return value
     }
 
+    /// Every value of a parameter that may be given more than once, nil when not given. The HTTP API's payload
+    /// joins repeated values with commas, so a list parameter's items are also split on commas: `?x=a&x=b` and
+    /// `?x=a,b` mean the same under both payload versions.
+    func list(_ name: String) -> [String]? {
+        values[name].map { $0.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
+    }
+
     func date(_ name: String) throws(APIError) -> CalendarDate? {
         guard let text = try single(name) else { return nil }
         return try Self.date(text, field: name)

@@ -165,6 +165,29 @@ def test_a_range_summed_by_week_month_and_year_is_exactly_the_oracles_days_added
         "field"] == "by"
 
 
+def test_billing_periods_given_one_by_one_are_each_the_exact_sum_of_their_days(data):
+    """Periods that are not calendar months, overlapping or not, summed from the same days; a day counts in each
+    period that holds it."""
+    given = [(DAYS[2], DAYS[16]), (DAYS[17], DAYS[35]), (DAYS[10], DAYS[20])]
+    text = ",".join(f"{a}..{b}" for a, b in given)
+    page = call(data, acme_v1("/consumption", query={"periods": [text]})).json
+    assert page["by"] == "periods" and page["nextToken"] is None
+    # Repeated instead of comma-separated, under the HTTP API's payload (which joins repeats with commas): the same.
+    repeated = call(data, acme_v2("/consumption", query={"periods": [f"{a}..{b}" for a, b in given]})).json
+    assert repeated == page
+    for item, (a, b) in zip(page["items"], given):
+        days = {d: v for d, v in data.expected["acme"].items() if a <= d <= b}
+        assert (item["period"], item["from"], item["to"]) == (f"{a}..{b}", a, b)
+        assert (Decimal(item["total"]), item["meterDays"], item["days"]) == \
+            (sum(v[0] for v in days.values()), sum(v[1] for v in days.values()), len(days))
+    refusals = [({"periods": [text], "from": [DAYS[0]]}, "from"), ({"periods": [f"{DAYS[5]}..{DAYS[1]}"]}, "periods"),
+                ({"periods": ["2024-04-01-2024-04-30"]}, "periods"),
+                ({"periods": [",".join([f"{DAYS[0]}..{DAYS[1]}"] * 37)]}, "periods")]
+    for query, field in refusals:
+        refused = call(data, acme_v2("/consumption", query=query))
+        assert refused.status == 400 and refused.json["field"] == field, query
+
+
 def test_the_same_range_as_csv_and_tsv_with_a_header_row(data):
     csv = call(data, acme_v2("/consumption", query={"from": [DAYS[0]], "to": [DAYS[2]], "format": ["csv"]}))
     assert csv.status == 200 and csv.headers["Content-Type"].startswith("text/csv")

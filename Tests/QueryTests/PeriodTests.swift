@@ -39,4 +39,21 @@ struct PeriodTests {
         let page = PeriodLength.month.periods(of: range, from: date("2024-03-01"), limit: 1)
         #expect(page == [Period(name: "2024-03", first: date("2024-03-01"), last: date("2024-03-31"))])
     }
+
+    @Test("billing periods are given as FIRST..LAST, 1 to 36, each in order")
+    func given() throws {
+        let periods = try PeriodRequest.given(["2024-01-15..2024-02-14", "2024-02-10..2024-03-14"])
+        #expect(
+            periods
+                == .given([
+                    Period(name: "2024-01-15..2024-02-14", first: date("2024-01-15"), last: date("2024-02-14")),
+                    Period(name: "2024-02-10..2024-03-14", first: date("2024-02-10"), last: date("2024-03-14")),
+                ]))
+        for bad in [
+            ["2024-02-14..2024-01-15"], ["2024-01-15...2024-02-14"], ["2024-01-15.."], ["2024-01-15-2024-02-14"], [""],
+            [], Array(repeating: "2024-01-01..2024-01-02", count: 37),
+        ] {
+            #expect(throws: APIError.self, "\(bad.prefix(2))") { try PeriodRequest.given(bad) }
+        }
+    }
 }
