@@ -225,31 +225,6 @@ public final class QueryHandler {
         }
     }
 
-    private func meterDay(_ request: APIGatewayRequest, tenant: String, meter: String, dateText: String)
-        throws(QueryFailure) -> APIGatewayResponse
-    {
-        _ = try parameters(request, [])
-        let date = try checked { () throws(APIError) in try QueryParameters.date(dateText, field: "date") }
-        guard
-            let found = try store.meterDay(tenant: tenant, meter: meter, date: date)
-        else { throw .api(.notFound("no reading of meter \(meter.prefix(64)) on \(date)")) }
-        return Self.json(
-            200,
-            [
-                "meter": .string(meter), "date": .string(date.description), "value": .string(found.value.description),
-                "unit": "kWh", "flow": .string(found.marks.flow.rawValue),
-                "notActual": .string(found.marks.notActual.description),
-                "missingIntervals": .integer(found.marks.missingIntervals),
-                "intervals": found.intervals.map { .array($0.map(JSONValue.string)) } ?? .null,
-                "source": [
-                    "key": .string(found.key), "versionId": found.versionID.map(JSONValue.string) ?? .null,
-                    "eTag": .string(found.eTag),
-                    "lastModified": .string(WallClock.iso8601(milliseconds: found.lastModified * 1000)),
-                    "line": .integer(found.line),
-                ],
-            ])
-    }
-
     private func range(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
         let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by", "periods"])
         let representation = try checked { () throws(APIError) in
@@ -340,48 +315,6 @@ public final class QueryHandler {
         return (date, page.meters, nextToken)
     }
 
-    private func meterRange(_ request: APIGatewayRequest, tenant: String, meter: String) throws(QueryFailure)
-        -> APIGatewayResponse
-    {
-        let query = try parameters(request, ["from", "to", "limit", "nextToken", "format", "by", "periods"])
-        let representation = try checked { () throws(APIError) in
-            try Representation.chosen(format: try query.single("format"), accept: request.headers["accept"])
-        }
-        if let periods = try periodRequest(query) {
-            return periodAnswer(
-                try meterPeriodPage(query, tenant: tenant, meter: meter, by: periods), by: periods,
-                representation: representation, extra: ["meter": .string(meter)])
-        }
-        let (page, nextToken) = try meterPage(query, tenant: tenant, meter: meter)
-        guard representation == .json else {
-            let rows = page.map {
-                [meter, $0.date.description, $0.value.description, "kWh", $0.marks.flow.rawValue]
-            }
-            return Self.table(
-                representation, header: ["meter", "date", "value", "unit", "flow"], rows: rows, nextToken: nextToken)
-        }
-        return Self.json(
-            200,
-            [
-                "meter": .string(meter), "unit": "kWh",
-                "items": .array(
-                    page.map {
-                        [
-                            "date": .string($0.date.description), "value": .string($0.value.description),
-                            "flow": .string($0.marks.flow.rawValue),
-                        ]
-                    }),
-                "nextToken": nextToken.map(JSONValue.string) ?? .null,
-            ])
-    }
-
-    private func ingestions(_ request: APIGatewayRequest, tenant: String) throws(QueryFailure) -> APIGatewayResponse {
-        let (entries, nextToken) = try ingestionPage(
-            try parameters(request, ["status", "limit", "nextToken"]), tenant: tenant)
-        return Self.json(
-            200, ["items": .array(entries), "nextToken": nextToken.map(JSONValue.string) ?? .null])
-    }
-
     /// One day's totals of the tenant, nil when it has no data that day.
     func dayTotal(_ text: String, tenant: String) throws(QueryFailure) -> DayTotal? {
         let date = try checked { () throws(APIError) in try QueryParameters.date(text, field: "date") }
@@ -398,52 +331,6 @@ public final class QueryHandler {
         let start = try startDate(query, scope: scope, range: range)
         let page = try store.dayTotals(tenant: tenant, range: range, start: start, limit: limit)
         return (page.days, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
-    }
-
-    /// A page of one meter's days, as `dayPage` reads the tenant's.
-    func meterPage(_ query: QueryParameters, tenant: String, meter: String) throws(QueryFailure)
-        -> (readings: [QueryStore.MeterReading], nextToken: String?)
-    {
-        let (range, limit) = try checked { () throws(APIError) in (try query.dateRange(), try query.limit()) }
-        let scope = "\(tenant)|meter|\(meter)|\(range.lowerBound)|\(range.upperBound)"
-        let start = try startDate(query, scope: scope, range: range)
-        let page = try store.meterReadings(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
-        return (page.readings, page.next.map { tokens.encode(scope: scope, position: .string($0.description)) })
-    }
-
-    /// A page of the tenant's ledger, newest first, optionally of one status.
-    func ingestionPage(_ query: QueryParameters, tenant: String) throws(QueryFailure)
-        -> (entries: [JSONValue], nextToken: String?)
-    {
-        let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
-        if let status, LedgerStatus(rawValue: status) == nil {
-            throw .api(
-                .badRequest(
-                    "status", "'status' must be one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-                ))
-        }
-        let scope = "\(tenant)|ingestions|\(status ?? "")"
-        let start = try checked { () throws(APIError) -> JSONValue? in
-            guard let token = try query.single("nextToken") else { return nil }
-            return try tokens.decode(token, scope: scope)
-        }
-        let page = try store.ledger(tenant: tenant, status: status, limit: limit, start: start)
-        return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
-    }
-
-    /// A page of the ledger entries of a key's versions, or of the keys under a prefix (an upload's one key, each
-    /// post of its form a version), newest first within the page.
-    func versionPage(_ query: QueryParameters, tenant: String, of versions: QueryStore.LedgerVersions)
-        throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
-    {
-        let limit = try checked { () throws(APIError) in try query.limit() }
-        let scope = "\(tenant)|versions|\(versions.scope)"
-        let start = try checked { () throws(APIError) -> JSONValue? in
-            guard let token = try query.single("nextToken") else { return nil }
-            return try tokens.decode(token, scope: scope)
-        }
-        let page = try store.ledgerPage(tenant: tenant, of: versions, limit: limit, start: start)
-        return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 
     func parameters(_ request: APIGatewayRequest, _ allowed: Set<String>) throws(QueryFailure)
