@@ -216,8 +216,9 @@ def main():
     # seconds (deployed: AnalyticsQuietSeconds and AnalyticsSchedule, 30 s and 15 minutes).
     with LocalStack(stage="local", parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=ANALYTICS_EVERY) as stack:
         s = stack.settings
-        print(f"   bucket {s.bucket}, queue {s.queue} (DLQ {s.dead_letter_queue}, visibility {s.visibility_timeout} s, "
-              f"{s.max_receive_count} receives), table {s.table}: names and settings from template.yaml")
+        print(f"   bucket {s.bucket}, notified queue {s.notification_queue} sorted into fair queue {s.queue} "
+              f"(DLQ {s.dead_letter_queue}, visibility {s.visibility_timeout} s, {s.max_receive_count} receives), "
+              f"table {s.table}: names and settings from template.yaml")
         print(f"   API: {stack.api_url}   demo API key: {stack.api_key}")
         print(f"   S3 (and SQS, DynamoDB): {stack.endpoint}  access key {stack.moto.access_key}, "
               f"secret {stack.moto.secret_key}, region us-east-1")

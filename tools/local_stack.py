@@ -21,10 +21,13 @@ import template_yaml
 from local_aws import (
     ACCOUNT, REGION, ROOT, LambdaHost, Moto, alert_inbox, create_table, drain_alerts, forward, queue_delete_marker_event,
     sqs_record)
+from fair_queue import FairQueue
 from s3_post_policy import answer
 from stream_event_source import StreamEventSource
 
 RELEASE = ROOT / ".build" / "release"
+# SQS's longest visibility timeout: how long a fair queue's poller may hold a message before handing it out.
+HELD_SECONDS = 43_200
 OPENAPI = ROOT / "Sources" / "Query" / "openapi.json"
 GRAPHQL_SCHEMA = ROOT / "Sources" / "Query" / "schema.graphql"
 DASHBOARD = ROOT / "Sources" / "Query" / "dashboard.html"
@@ -41,6 +44,10 @@ class TemplateSettings:
         resources = self.template["Resources"]
         self.bucket = self.evaluate(resources["MeterBucket"]["Properties"]["BucketName"])
         self.table = self.evaluate(resources["ConsumptionTable"]["Properties"]["TableName"])
+        notifications = resources["NotificationQueue"]["Properties"]
+        self.notification_queue = self.evaluate(notifications["QueueName"])
+        self.notification_dead_letter_queue = self.evaluate(
+            resources["NotificationDeadLetterQueue"]["Properties"]["QueueName"])
         queue = resources["IngestQueue"]["Properties"]
         self.queue = self.evaluate(queue["QueueName"])
         self.dead_letter_queue = self.evaluate(resources["IngestDeadLetterQueue"]["Properties"]["QueueName"])
@@ -52,6 +59,7 @@ class TemplateSettings:
         self.work_dead_letter_queue = self.evaluate(resources["WorkDeadLetterQueue"]["Properties"]["QueueName"])
         ingest = resources["IngestFunction"]["Properties"]
         self.ingest_timeout = int(self.evaluate(ingest["Timeout"]))
+        self.notification_batch_size = int(self.evaluate(ingest["Events"]["Notifications"]["Properties"]["BatchSize"]))
         self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
         self.work_batch_size = int(self.evaluate(ingest["Events"]["Work"]["Properties"]["BatchSize"]))
         stream = ingest["Events"]["TableStream"]["Properties"]
@@ -59,9 +67,10 @@ class TemplateSettings:
         # The mapping's filter: records whose sort key starts with this prefix reach the function.
         pattern = json.loads(stream["FilterCriteria"]["Filters"][0]["Pattern"])
         self.stream_sort_key_prefix = pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"]
-        # The alert topic and the range queue are made in moto at start-up; their ARN and URL take the Refs' place.
+        # The alert topic and the queues are made in moto at start-up; their ARNs and URLs take the Refs' place.
         self.ingest_environment = {k: str(self.evaluate(v)) for k, v in ingest["Environment"]["Variables"].items()
-                                   if k not in ("ALERT_TOPIC_ARN", "WORK_QUEUE_URL")}
+                                   if k not in ("ALERT_TOPIC_ARN", "WORK_QUEUE_URL", "NOTIFICATION_QUEUE_ARN",
+                                                "INGEST_QUEUE_URL")}
         self.alert_topic = self.evaluate(resources["FileAlertTopic"]["Properties"]["TopicName"])
         analytics = resources["AnalyticsFunction"]["Properties"]
         self.analytics_timeout = int(self.evaluate(analytics["Timeout"]))
@@ -176,11 +185,17 @@ class LocalStack:
             self.s3 = self.moto.client("s3", endpoint=self.endpoint)
             credentials = {"AWS_ACCESS_KEY_ID": self.moto.access_key, "AWS_SECRET_ACCESS_KEY": self.moto.secret_key,
                            "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.moto.endpoint}
-            self.ingest = LambdaHost(RELEASE / "ingest", {**self.settings.ingest_environment, **credentials,
-                                                          "ALERT_TOPIC_ARN": self.alert_topic_arn,
-                                                          "WORK_QUEUE_URL": self.work_queue_url},
+            ingest_environment = {**self.settings.ingest_environment, **credentials,
+                                  "ALERT_TOPIC_ARN": self.alert_topic_arn, "WORK_QUEUE_URL": self.work_queue_url,
+                                  "NOTIFICATION_QUEUE_ARN": self.notification_queue_arn,
+                                  "INGEST_QUEUE_URL": self.queue_url}
+            self.ingest = LambdaHost(RELEASE / "ingest", ingest_environment,
                                      timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.ingest)
+            # Lambda runs the notification queue's invocations beside the others': a process of their own here.
+            self.sorter = LambdaHost(RELEASE / "ingest", ingest_environment,
+                                     timeout_ms=self.settings.ingest_timeout * 1000, max_seconds=self.max_seconds)
+            self.processes.append(self.sorter)
             # The analytics function: the ingest bootstrap with its own settings, as template.yaml deploys it.
             self.analytics = LambdaHost(RELEASE / "ingest", {**self.settings.analytics_environment, **credentials},
                                         timeout_ms=self.settings.analytics_timeout * 1000, max_seconds=self.max_seconds)
@@ -194,11 +209,17 @@ class LocalStack:
                                                         "DASHBOARD_PATH": str(DASHBOARD)},
                                     timeout_ms=self.settings.query_timeout * 1000, max_seconds=self.max_seconds)
             self.processes.append(self.query)
+            # S3's notifications carry no group and are delivered in order; the ingest and work queues' messages
+            # carry their tenant and are delivered as fair queues deliver them.
             self.pollers = [
-                threading.Thread(target=self._poll, args=(url, arn, size), name=f"sqs-event-source-{name}", daemon=True)
-                for name, url, arn, size in (
-                    ("notifications", self.queue_url, self.queue_arn, self.settings.batch_size),
-                    ("work", self.work_queue_url, self.work_queue_arn, self.settings.work_batch_size))]
+                threading.Thread(target=self._poll, args=(url, arn, size, host, fair),
+                                 name=f"sqs-event-source-{name}", daemon=True)
+                for name, url, arn, size, host, fair in (
+                    ("notifications", self.notification_queue_url, self.notification_queue_arn,
+                     self.settings.notification_batch_size, self.sorter, False),
+                    ("ingest", self.queue_url, self.queue_arn, self.settings.batch_size, self.ingest, True),
+                    ("work", self.work_queue_url, self.work_queue_arn, self.settings.work_batch_size, self.ingest,
+                     True))]
             for poller in self.pollers:
                 poller.start()
             self.stream_source = StreamEventSource(
@@ -240,32 +261,18 @@ class LocalStack:
     def _create_resources(self):
         s = self.settings
         self.s3, self.sqs, self.dynamodb = (self.moto.client(name) for name in ("s3", "sqs", "dynamodb"))
-        dead = self.sqs.create_queue(QueueName=s.dead_letter_queue)["QueueUrl"]
-        dead_arn = self.sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        self.dead_letter_url = dead
-        self.queue_url = self.sqs.create_queue(QueueName=s.queue, Attributes={
-            "VisibilityTimeout": str(self.visibility_timeout),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": s.max_receive_count}),
-        })["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"]
-        self.queue_arn = queue_arn
-        work_dead = self.sqs.create_queue(QueueName=s.work_dead_letter_queue)["QueueUrl"]
-        work_dead_arn = self.sqs.get_queue_attributes(QueueUrl=work_dead, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
-        self.work_queue_url = self.sqs.create_queue(QueueName=s.work_queue, Attributes={
-            "VisibilityTimeout": str(self.visibility_timeout),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": work_dead_arn,
-                                         "maxReceiveCount": s.max_receive_count}),
-        })["QueueUrl"]
-        self.work_queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.work_queue_url, AttributeNames=[
-            "QueueArn"])["Attributes"]["QueueArn"]
+        self.notification_queue_url, self.notification_queue_arn, self.notification_dead_letter_url = self._queue(
+            s.notification_queue, s.notification_dead_letter_queue)
+        self.queue_url, self.queue_arn, self.dead_letter_url = self._queue(s.queue, s.dead_letter_queue)
+        self.work_queue_url, self.work_queue_arn, self.work_dead_letter_url = self._queue(
+            s.work_queue, s.work_dead_letter_queue)
         self.s3.create_bucket(Bucket=s.bucket)
         self.s3.put_bucket_versioning(Bucket=s.bucket, VersioningConfiguration={"Status": "Enabled"})
         configurations = []
         for index, notification in enumerate(s.notifications):
             rules = notification["Filter"]["S3Key"]["Rules"]
-            configurations.append({"Id": f"incoming-{index}", "QueueArn": queue_arn, "Events": [notification["Event"]],
+            configurations.append({"Id": f"incoming-{index}", "QueueArn": self.notification_queue_arn,
+                                   "Events": [notification["Event"]],
                                    "Filter": {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}})
         self.s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
             "QueueConfigurations": configurations})
@@ -281,6 +288,18 @@ class LocalStack:
             name=f"daily-consumption-{s.api_stage}-usage-plan")["id"]
         self.api_key_ids = ApiKeyLookup(self.apigateway, self.usage_plan_id)
         self.api_key = self.add_api_key(self.tenant)
+
+    def _queue(self, name, dead_letter_name):
+        """A queue with its dead-letter queue, as the template has each: its URL, its ARN, and its DLQ's URL."""
+        def arn(url):
+            return self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        dead = self.sqs.create_queue(QueueName=dead_letter_name)["QueueUrl"]
+        url = self.sqs.create_queue(QueueName=name, Attributes={
+            "VisibilityTimeout": str(self.visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn(dead),
+                                         "maxReceiveCount": self.settings.max_receive_count}),
+        })["QueueUrl"]
+        return url, arn(url), dead
 
     def add_api_key(self, tenant):
         """A new API key for `tenant`, as an operator adds a client in AWS (README, Deploying): created enabled in
@@ -339,25 +358,28 @@ class LocalStack:
                     for rule in n["Filter"]["S3Key"]["Rules"] if rule["Name"] == "prefix"]
         for key in deleted:
             if any(key.startswith(prefix) for prefix in prefixes):
-                queue_delete_marker_event(self.sqs, self.queue_url, self.settings.bucket, key)
+                queue_delete_marker_event(self.sqs, self.notification_queue_url, self.settings.bucket, key)
 
     # ------------------------------------------------------------------ the SQS event source
-    def _poll(self, queue_url, queue_arn, batch_size):
-        """One of the function's SQS event sources: receives up to BatchSize messages, hands them to ingest as one
+    def _poll(self, queue_url, queue_arn, batch_size, host, fair):
+        """One of the function's SQS event sources: receives up to BatchSize messages, hands them to `host` as one
         SQS event, and deletes those that did not fail. Failed ones (and a whole batch whose invocation failed) come
         back after the visibility timeout, and after maxReceiveCount deliveries SQS moves them to the dead-letter
-        queue."""
+        queue. A `fair` queue hands its messages out as SQS's fair queues do (`FairQueue`)."""
+        waiting = FairQueue() if fair else None
         while not self.stopping.is_set():
             try:
-                answer = self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=batch_size,
-                                                  WaitTimeSeconds=1, AttributeNames=["All"])
+                if fair:
+                    tenants, messages = self._take_fairly(queue_url, batch_size, waiting)
+                else:
+                    messages = self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=batch_size,
+                                                        WaitTimeSeconds=1, AttributeNames=["All"]).get("Messages", [])
             except Exception as error:  # moto stopping under us at shutdown
                 if self.stopping.is_set():
                     return
                 print(f"poller: {error}", file=sys.stderr)
                 time.sleep(1)
                 continue
-            messages = answer.get("Messages", [])
             if not messages:
                 continue
             records = [sqs_record(message, queue_arn) for message in messages]
@@ -366,15 +388,37 @@ class LocalStack:
                 shuffled = records[:]
                 self.chaos.shuffle(shuffled)
                 batches = [shuffled, list(reversed(shuffled))]
+            started = time.monotonic()
             failed = set()
             for batch in batches:
-                failed |= self._deliver(batch)
+                failed |= self._deliver(host, batch)
+            if fair:
+                waiting.finished(tenants, time.monotonic() - started)
             for message in messages:
                 if message["MessageId"] not in failed:
                     self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
-    def _deliver(self, records):
-        result = self.ingest.invoke({"Records": records})
+    def _take_fairly(self, queue_url, batch_size, waiting):
+        """The next batch of a fair queue, with each message's tenant. The poller sees the whole backlog, as SQS does: every visible message is
+        received and held here, invisible for SQS's longest visibility timeout; a message handed out gets the
+        queue's own timeout from then, as if received at that moment (each is received once per delivery, so
+        receive counts stay true)."""
+        for _ in range(1000):
+            received = self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                                WaitTimeSeconds=0 if len(waiting) else 1,
+                                                VisibilityTimeout=HELD_SECONDS, AttributeNames=["All"])
+            if not received.get("Messages"):
+                break
+            for message in received["Messages"]:
+                waiting.add(message, message["Attributes"].get("MessageGroupId"))
+        taken = waiting.take(batch_size)
+        for _, message in taken:
+            self.sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"],
+                                               VisibilityTimeout=self.visibility_timeout)
+        return [tenant for tenant, _ in taken], [message for _, message in taken]
+
+    def _deliver(self, host, records):
+        result = host.invoke({"Records": records})
         with self.lock:
             self.deliveries["batches"] += 1
             self.deliveries["messages"] += len(records)
@@ -425,9 +469,9 @@ class LocalStack:
         return drain_alerts(self.sqs, self.alert_queue_url)
 
     def queue_depth(self):
-        """Messages waiting or in flight on both of the function's queues."""
+        """Messages waiting or in flight on the function's queues."""
         depth = 0
-        for url in (self.queue_url, self.work_queue_url):
+        for url in (self.notification_queue_url, self.queue_url, self.work_queue_url):
             attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
             depth += int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])

@@ -17,11 +17,16 @@ public final class SQSClient {
     public func send(_ bodies: [String], to queueURL: String, group: String? = nil, attempts: Int = 5)
         throws(AWSError)
     {
+        try send(bodies.map { OutgoingMessage(body: $0, group: group) }, to: queueURL, attempts: attempts)
+    }
+
+    /// The same, each message with its own group.
+    public func send(_ messages: [OutgoingMessage], to queueURL: String, attempts: Int = 5) throws(AWSError) {
         var start = 0
-        while start < bodies.count {
-            var left = Array(bodies[start..<min(bodies.count, start + Self.batchLimit)].enumerated())
+        while start < messages.count {
+            var left = Array(messages[start..<min(messages.count, start + Self.batchLimit)].enumerated())
             for attempt in 1...attempts {
-                let refused = try sendBatch(left, to: queueURL, group: group)
+                let refused = try sendBatch(left, to: queueURL)
                 left = left.filter { refused[String($0.offset)] != nil }
                 if left.isEmpty { break }
                 if attempt == attempts, let first = refused[String(left[0].offset)] {
@@ -33,7 +38,7 @@ public final class SQSClient {
     }
 
     /// One `SendMessageBatch`; returns the refused entries' codes and messages by id.
-    private func sendBatch(_ entries: [(offset: Int, element: String)], to queueURL: String, group: String?)
+    private func sendBatch(_ entries: [(offset: Int, element: OutgoingMessage)], to queueURL: String)
         throws(AWSError) -> [String: (code: String, message: String)]
     {
         let payload: JSONValue = [
@@ -41,9 +46,9 @@ public final class SQSClient {
             "Entries": .array(
                 entries.map {
                     var entry: [String: JSONValue] = [
-                        "Id": .string(String($0.offset)), "MessageBody": .string($0.element),
+                        "Id": .string(String($0.offset)), "MessageBody": .string($0.element.body),
                     ]
-                    if let group { entry["MessageGroupId"] = .string(group) }
+                    if let group = $0.element.group { entry["MessageGroupId"] = .string(group) }
                     return .object(entry)
                 }),
         ]
@@ -68,5 +73,16 @@ public final class SQSClient {
             refused[id] = (entry["Code"]?.stringValue ?? "", entry["Message"]?.stringValue ?? "")
         }
         return refused
+    }
+}
+
+/// A message to send: its body, and the `MessageGroupId` it carries (nil: none).
+public struct OutgoingMessage: Sendable, Equatable {
+    public let body: String
+    public let group: String?
+
+    public init(body: String, group: String?) {
+        self.body = body
+        self.group = group
     }
 }

@@ -31,6 +31,9 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// Where the work of a large file goes to be done by other invocations (`WORK_QUEUE_URL`): its ranges to write,
     /// its meter-days to settle; nil: every file is written and settled by the invocations that read it.
     public var workQueueURL: String?
+    /// S3 notifies a queue of its own, whose messages are sorted into the ingest queue by tenant (`NotificationSorter`);
+    /// nil: every queue's messages are ingested as they come.
+    public var sorting: NotificationSorting?
     /// A file of at least `fanOutBytes` (`FAN_OUT_BYTES`) that can be cut is written in ranges of about `rangeBytes`
     /// (`RANGE_BYTES`) by whichever invocations take them.
     public var fanOutBytes: Int
@@ -89,6 +92,19 @@ public struct IngestConfiguration: Sendable, Equatable {
             return text
         }
 
+        func sorting() throws(LambdaError) -> NotificationSorting? {
+            switch (value("NOTIFICATION_QUEUE_ARN"), value("INGEST_QUEUE_URL")) {
+            case (nil, nil): return nil
+            case (let arn?, let url?):
+                guard arn.hasPrefix("arn:"), arn.split(separator: ":").count == 6 else {
+                    throw invalid("NOTIFICATION_QUEUE_ARN", "an SQS queue ARN")
+                }
+                return NotificationSorting(notificationQueueARN: arn, ingestQueueURL: url)
+            case (nil, _): throw invalid("NOTIFICATION_QUEUE_ARN", "set with INGEST_QUEUE_URL")
+            case (_, nil): throw invalid("INGEST_QUEUE_URL", "set with NOTIFICATION_QUEUE_ARN")
+            }
+        }
+
         // A part is whole pages, so parts never share a page.
         func settlePart() throws(LambdaError) -> Int {
             let name = "SETTLE_PART_METER_DAYS"
@@ -140,7 +156,7 @@ public struct IngestConfiguration: Sendable, Equatable {
             deadlineMarginMilliseconds: try integer("DEADLINE_MARGIN_MS", default: 10_000, range: 0...600_000),
             alertTopicARN: try topic("ALERT_TOPIC_ARN"),
             stallSeconds: try integer("TRANSFER_STALL_SECONDS", default: 10, range: 1...300),
-            workQueueURL: value("WORK_QUEUE_URL"),
+            workQueueURL: value("WORK_QUEUE_URL"), sorting: try sorting(),
             fanOutBytes: try integer("FAN_OUT_BYTES", default: 256 << 20, range: (64 << 10)...(1 << 50)),
             rangeBytes: try integer("RANGE_BYTES", default: 32 << 20, range: (16 << 10)...(1 << 40)),
             settlePartMeterDays: try settlePart(),
@@ -199,4 +215,10 @@ public struct IngestConfiguration: Sendable, Equatable {
     static func gatheredMeterDays(memoryMegabytes: Int) -> Int {
         ValidationRules.defaultMaxGatheredMeterDays * memoryMegabytes / 128
     }
+}
+
+/// Where S3's notifications arrive (`NOTIFICATION_QUEUE_ARN`) and where they go once sorted (`INGEST_QUEUE_URL`).
+public struct NotificationSorting: Sendable, Equatable {
+    public var notificationQueueARN: String
+    public var ingestQueueURL: String
 }

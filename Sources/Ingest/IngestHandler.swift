@@ -69,7 +69,8 @@ public final class IngestHandler {
         return Array("{}".utf8)
     }
 
-    /// Each message on its own: one that fails is listed in `batchItemFailures` and comes back alone.
+    /// Each message on its own: one that fails is listed in `batchItemFailures` and comes back alone. A batch from the
+    /// queue S3 notifies is sorted into the ingest queue instead.
     private func handleQueueBatch(_ json: JSONValue, context: LambdaContext, deadline: Deadline) throws
         -> SQSBatchResponse
     {
@@ -78,6 +79,12 @@ public final class IngestHandler {
             batch = try SQSEvent(json: json)
         } catch {
             throw LambdaError(errorType: "Ingest.InvalidEvent", errorMessage: "SQS batch: \(error)")
+        }
+        if let sorting = configuration.sorting, batch.records.first?.eventSourceARN == sorting.notificationQueueARN {
+            let sorter = NotificationSorter(
+                sqs: sqs, sorting: sorting, incomingPrefix: configuration.incomingPrefix,
+                defaultTenant: configuration.defaultTenant)
+            return sorter.sort(batch, logger: context.logger)
         }
         var failed: [String] = []
         for message in batch.records {

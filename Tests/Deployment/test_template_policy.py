@@ -145,11 +145,31 @@ def queue_problems(template):
     for timeout in timeouts:
         if visibility[str(timeout)]["VisibilityTimeout"] < 6 * int(timeout):
             problems.append(f"a {timeout} s ingest timeout gets a visibility timeout under six times it")
-    for name in ("IngestQueue", "WorkQueue"):
+    for name in ("NotificationQueue", "IngestQueue", "WorkQueue"):
         if "RedrivePolicy" not in template["Resources"][name]["Properties"]:
             problems.append(f"{name}: no dead-letter queue")
     if template["Parameters"]["IngestBatchSize"]["Default"] != 1:
         problems.append("IngestBatchSize: a process that dies would take its batch's other files to the DLQ")
+    return problems
+
+
+def fairness_problems(template):
+    """A tenant's burst waits behind no one's file only if S3 notifies the queue the function sorts from, and the
+    sorted events go to the queue it ingests from (README, Fairness between tenants)."""
+    problems = []
+    resources = template["Resources"]
+    ingest = resources["IngestFunction"]["Properties"]
+    variables = ingest["Environment"]["Variables"]
+    sorted_from = variables.get("NOTIFICATION_QUEUE_ARN", {}).get("Fn::GetAtt", [None])[0]
+    sorted_into = variables.get("INGEST_QUEUE_URL", {}).get("Ref")
+    targets = {c["Queue"]["Fn::GetAtt"][0]
+               for c in resources["MeterBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]}
+    if targets != {sorted_from}:
+        problems.append(f"S3 notifies {sorted(targets)}, but the function sorts notifications from {sorted_from}")
+    sources = {e["Properties"]["Queue"]["Fn::GetAtt"][0] for e in ingest["Events"].values() if e["Type"] == "SQS"}
+    if sorted_from not in sources or sorted_into not in sources:
+        problems.append(f"the function takes messages from {sorted(sources)}, not from both {sorted_from} and "
+                        f"{sorted_into}")
     return problems
 
 
@@ -209,7 +229,7 @@ def listing_problems(template):
 
 
 CHECKS = [wildcard_problems, bucket_problems, table_problems, alarm_problems, queue_problems, stream_problems,
-          listing_problems, retention_problems, tenant_cost_problems]
+          listing_problems, retention_problems, tenant_cost_problems, fairness_problems]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -257,6 +277,14 @@ MISTAKES = [
     ("the work queue without a dead-letter queue", queue_problems,
      lambda t: t["Resources"]["WorkQueue"]["Properties"].pop("RedrivePolicy")),
     ("batches of ten files", queue_problems, lambda t: t["Parameters"]["IngestBatchSize"].update(Default=10)),
+    ("the notification queue without a dead-letter queue", queue_problems,
+     lambda t: t["Resources"]["NotificationQueue"]["Properties"].pop("RedrivePolicy")),
+    ("S3 notifying the ingest queue directly", fairness_problems,
+     lambda t: t["Resources"]["MeterBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"][0]
+     .update(Queue={"Fn::GetAtt": ["IngestQueue", "Arn"]})),
+    ("sorted notifications sent where nothing takes them", fairness_problems,
+     lambda t: t["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]
+     .update(INGEST_QUEUE_URL={"Ref": "IngestDeadLetterQueue"})),
     ("no table stream", stream_problems, lambda t: t["Resources"]["ConsumptionTable"]["Properties"].pop("StreamSpecification")),
     ("no tumbling window", stream_problems,
      lambda t: t["Resources"]["IngestFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
