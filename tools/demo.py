@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import chromium  # noqa: E402
 from local_stack import ROOT, LocalStack  # noqa: E402
 
-SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv"]
+SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv", "nem12-week.csv"]
 ANALYTICS_EVERY = 60
 
 
@@ -161,6 +161,7 @@ def print_curl(stack, days, items):
         f"curl -s -H 'x-api-key: {key}' '{base}/consumption?from={first}&to={last}&format=csv'",
         f"curl -s -H 'x-api-key: {key}' '{base}/meters/NMI1000001/consumption?from={first}&to={last}'",
         f"curl -s -H 'x-api-key: {key}' {base}/meters/NMI1000001/consumption/{first}",
+        f"curl -s -H 'x-api-key: {key}' '{base}/meters/6100000002%2FE1/intervals?from={first}&to={first}'",
         f"curl -s -H 'x-api-key: {key}' '{base}/ingestions?status=rejected'",
         f"curl -s -H 'x-api-key: {key}' {base}/ingestions/{urllib.parse.quote(any_key, safe='')}",
         f"curl -s -H 'x-api-key: {key}' -d '{{\"query\": \"{{ listConsumptionDaily(from: \\\"{first}\\\", "

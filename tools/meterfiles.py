@@ -240,6 +240,34 @@ def write_samples(out):
     wide(os.path.join(out, "week-2.csv"), ["NMI1000001", "NMI1000002", "NMI1000003"], range(4, 7), 900)
     wide(os.path.join(out, "week-1-correction.csv"), ["NMI1000002"], range(1, 3), 400)
     wide(os.path.join(out, "broken.csv"), ["NMI1000004", "NMI1000005"], range(0, 2), 900, broken=True)
+    nem12_week(os.path.join(out, "nem12-week.csv"), rng, start)
+
+
+def nem12_week(path, rng, start):
+    """A week of NEM12 as a distributor sends it: two NMIs' import channels (E1) and one's rooftop solar export (B1),
+    half-hours in kWh; most days actual, one estimated (E52), one with qualities interval by interval (V and its 400
+    records), one with a meter fault leaving intervals null (N: gaps, not zeros)."""
+    lines = ["100,NEM12,202405080300,MDP1,RETAILER1"]
+    for nmi, suffixes in (("6100000001", ["E1"]), ("6100000002", ["E1", "B1"])):
+        for suffix in suffixes:
+            lines.append(f"200,{nmi},E1B1,{suffix[-1]},{suffix},N1,MTR{nmi[-3:]},kWh,30,")
+            for offset in range(7):
+                date = day(start, offset).replace("-", "")
+                solar = suffix.startswith("B")
+                values = [fmt(rng.randrange(0, 900) if not solar or 14 <= slot < 36 else 0, 3) for slot in range(48)]
+                quality, events = "A", []
+                if offset == 2 and not solar:
+                    quality = "E52"
+                elif offset == 4:
+                    quality, events = "V", ["400,1,20,A,,", "400,21,30,S14,71,", "400,31,48,A,,"]
+                elif offset == 5 and nmi.endswith("2") and not solar:
+                    quality, events = "V", ["400,1,40,A,,", "400,41,48,N,79,"]
+                    values[40:] = [""] * 8
+                lines.append(f"300,{date},{','.join(values)},{quality},,,20240508030000,20240508030000")
+                lines += events
+    lines.append("900")
+    with open(path, "w", newline="") as handle:
+        handle.write("\r\n".join(lines) + "\r\n")
 
 
 def main():

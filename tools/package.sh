@@ -44,10 +44,9 @@ for function in ingest query; do
     cp "$root/Sources/Query/schema.graphql" "$stage/schema.graphql"
     cp "$root/Sources/Query/dashboard.html" "$stage/dashboard.html"
   fi
-  if [ "$function" = ingest ]; then
-    zones=$(grep -o '"[A-Za-z_]*\(/[A-Za-z_]*\)\?"' "$root/Sources/ConsumptionCore/MarketZones.swift" | tr -d '"')
-    for zone in $zones; do install -D -m 644 "/usr/share/zoneinfo/$zone" "$stage/zoneinfo/$zone"; done
-  fi
+  # Both read the market zones at init: ingest to read files by a tenant's clock, query to place intervals in time.
+  zones=$(grep -o '"[A-Za-z_]*\(/[A-Za-z_]*\)\?"' "$root/Sources/ConsumptionCore/MarketZones.swift" | tr -d '"')
+  for zone in $zones; do install -D -m 644 "/usr/share/zoneinfo/$zone" "$stage/zoneinfo/$zone"; done
   find "$stage" -exec touch -h -d 2000-01-01T00:00:00Z {} +
   rm -f "$out/$function.zip"
   (cd "$stage" && find . -type f | LC_ALL=C sort | zip -q -X -9 "$out/$function.zip" -@)

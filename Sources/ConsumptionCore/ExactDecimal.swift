@@ -44,6 +44,11 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         return ExactDecimal(units: quotient + (units < 0 ? -1 : 1))
     }
 
+    /// The amount `factor` times over, exactly (an interval's energy as a rate: kWh in 30 minutes times 2 is kW).
+    public func multiplied(by factor: Int) -> ExactDecimal {
+        ExactDecimal(units: units * Int128(factor))
+    }
+
     /// Plain decimal text: no exponent, no trailing fraction zeros (`1234.5`, `-0.25`, `0`).
     public var description: String {
         let magnitude = units.magnitude

@@ -13,10 +13,13 @@ public struct MeterDay: Sendable, Equatable {
     public var notActual: ExactDecimal
     /// Intervals the day should have and has not (NEM12 intervals of quality N): gaps, not zeros.
     public var missingIntervals: Int
+    /// Each interval's quality, beside `intervals`, when any is not actual; nil: every interval is actual.
+    public var qualities: [QualityFlag]?
 
     public init(
         meter: String, date: CalendarDate, value: ExactDecimal, intervals: [ExactDecimal]?, line: Int,
-        flow: EnergyFlow = .consumption, notActual: ExactDecimal = .zero, missingIntervals: Int = 0
+        flow: EnergyFlow = .consumption, notActual: ExactDecimal = .zero, missingIntervals: Int = 0,
+        qualities: [QualityFlag]? = nil
     ) {
         self.meter = meter
         self.date = date
@@ -26,5 +29,6 @@ public struct MeterDay: Sendable, Equatable {
         self.flow = flow
         self.notActual = notActual
         self.missingIntervals = missingIntervals
+        self.qualities = qualities
     }
 }

@@ -59,4 +59,15 @@ enum IntervalQuality: UInt8 {
         default: return nil
         }
     }
+
+    /// The flag an interval of this quality carries; nil for a gap (N) and for V, which names none.
+    var flag: QualityFlag? {
+        switch self {
+        case .actual: .actual
+        case .estimated: .estimated
+        case .substituted: .substituted
+        case .finalSubstitute: .finalSubstitute
+        case .null, .variable: nil
+        }
+    }
 }

@@ -399,12 +399,18 @@ final class NEM12Format: RecordFormat {
         }
         guard let sink = output.onMeterDay else { return }
         // The table keeps a day's intervals only when it has all of them: a gap is not a zero.
+        let whole = present == count
+        var flags: [QualityFlag]?
+        let allActual = held.quality.map { $0 == .actual } ?? !qualities[0..<count].contains { $0 != .actual }
+        if whole, !allActual {
+            flags = (0..<count).compactMap { (held.quality ?? qualities[$0]).flag }
+        }
         sink(
             MeterDay(
                 meter: String(decoding: channel.meter, as: UTF8.self), date: held.date, value: ExactDecimal(units: sum),
-                intervals: present == count ? values.map { ExactDecimal(units: Int128($0)) } : nil,
+                intervals: whole ? values.map { ExactDecimal(units: Int128($0)) } : nil,
                 line: held.line, flow: flow, notActual: ExactDecimal(units: notActual),
-                missingIntervals: count - present))
+                missingIntervals: count - present, qualities: flags))
     }
 
     /// A value in kWh millionths, or nil after recording why it is not one. Values of channels not counted are

@@ -59,10 +59,14 @@ public struct ZoneRules: Sendable, Equatable {
         return low
     }
 
+    /// The instant local day `date` begins.
+    public func start(of date: CalendarDate) -> Int {
+        firstInstant(atOrAfterLocal: date.daysSinceEpoch * 86_400)
+    }
+
     /// How long local day `date` is, in seconds: 86,400 but on a day the clocks change.
     public func seconds(of date: CalendarDate) -> Int {
-        let start = date.daysSinceEpoch * 86_400
-        return firstInstant(atOrAfterLocal: start + 86_400) - firstInstant(atOrAfterLocal: start)
+        start(of: CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1)) - start(of: date)
     }
 
     /// How many intervals of `standardCount` a day (24, 48, 96, 288) local day `date` holds: 46 or 50 half-hours

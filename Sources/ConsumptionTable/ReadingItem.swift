@@ -10,15 +10,17 @@ public struct ReadingItem: Sendable, Equatable {
     public var date: CalendarDate
     public var source: VersionIdentity
     public var value: ExactDecimal
-    /// The interval values, in time order (wide files only).
+    /// The interval values, in time order (wide files, and NEM12 days without gaps).
     public var intervals: [ExactDecimal]?
+    /// Each interval's quality when any is not actual (NEM12); nil: all actual.
+    public var qualities: [QualityFlag]?
     /// The file line the reading starts on.
     public var line: Int
     public var marks: ReadingMarks
 
     public init(
         tenant: String, meter: String, date: CalendarDate, source: VersionIdentity, value: ExactDecimal,
-        intervals: [ExactDecimal]?, line: Int, marks: ReadingMarks = .init()
+        intervals: [ExactDecimal]?, line: Int, marks: ReadingMarks = .init(), qualities: [QualityFlag]? = nil
     ) {
         self.marks = marks
         self.tenant = tenant
@@ -28,6 +30,7 @@ public struct ReadingItem: Sendable, Equatable {
         self.value = value
         self.intervals = intervals
         self.line = line
+        self.qualities = qualities
     }
 
     enum Attribute {
@@ -35,6 +38,7 @@ public struct ReadingItem: Sendable, Equatable {
         static let date = "date"
         static let value = "value"
         static let intervals = "intervals"
+        static let qualities = "qualities"
         static let line = "line"
     }
 
@@ -58,10 +62,16 @@ public struct ReadingItem: Sendable, Equatable {
             }
             intervals = parsed
         }
+        var qualities: [QualityFlag]?
+        if let letters = AttributeValues.string(item, Attribute.qualities) {
+            guard let flags = QualityFlag.flags(letters) else { return nil }
+            qualities = flags
+        }
         guard let marks = ReadingMarks(item: item) else { return nil }
         self.init(
             tenant: partition.tenant, meter: partition.meter, date: date, source: source, value: value,
-            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks)
+            intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks,
+            qualities: qualities)
     }
 
     public var item: JSONValue {
@@ -75,6 +85,7 @@ public struct ReadingItem: Sendable, Equatable {
         if let intervals {
             item[Attribute.intervals] = AttributeValues.string(intervals.map(\.description).joined(separator: ","))
         }
+        if let qualities { item[Attribute.qualities] = AttributeValues.string(QualityFlag.letters(qualities)) }
         return .object(item)
     }
 }

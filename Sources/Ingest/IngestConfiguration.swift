@@ -50,8 +50,7 @@ public struct IngestConfiguration: Sendable, Equatable {
     public var analyticsBucket: String?
     public var analyticsPrefix: String
     public var analyticsQuietSeconds: Int
-    /// Where the market zones' TZif files are looked for, in order: `ZONEINFO_DIR` alone when set; else the
-    /// package's `zoneinfo/`, then the system's tzdata (a run on the build machine).
+    /// Where the market zones' TZif files are looked for (`MarketZones.directories`).
     public var zoneinfoDirectories: [String]
     /// The market zones tenants may set, by name, once `loadZones` has read them.
     public var zones: [String: ZoneRules] = [:]
@@ -169,28 +168,17 @@ public struct IngestConfiguration: Sendable, Equatable {
                 range: 1...50_000_000),
             analyticsBucket: value("ANALYTICS_BUCKET"), analyticsPrefix: analytics,
             analyticsQuietSeconds: try integer("ANALYTICS_QUIET_SECONDS", default: 30, range: 0...86_400),
-            zoneinfoDirectories: value("ZONEINFO_DIR").map { [$0] }
-                ?? [value("LAMBDA_TASK_ROOT").map { "\($0)/zoneinfo" }, "/usr/share/zoneinfo"].compactMap { $0 })
+            zoneinfoDirectories: MarketZones.directories(
+                zoneinfoDirectory: value("ZONEINFO_DIR"), taskRoot: value("LAMBDA_TASK_ROOT")))
     }
 
     /// Reads the TZif file of every zone a tenant may set (`MarketZones.supported`); one missing or broken fails the
     /// init, not the files of the tenant who set it.
     public mutating func loadZones() throws(LambdaError) {
-        for name in MarketZones.supported {
-            let paths = zoneinfoDirectories.map { "\($0)/\(name)" }
-            guard
-                let (path, bytes) = paths.lazy.compactMap({ path in TaskFile.contents(of: path).map { (path, $0) } })
-                    .first
-            else {
-                throw LambdaError(
-                    errorType: RuntimeErrorType.invalidConfiguration,
-                    errorMessage: "no TZif file for \(name) in \(zoneinfoDirectories.joined(separator: " or "))")
-            }
-            do throws(TZifReader.Failure) {
-                zones[name] = try TZifReader.rules(name: name, bytes: bytes)
-            } catch {
-                throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "\(path): \(error)")
-            }
+        do throws(MarketZones.LoadFailure) {
+            zones = try MarketZones.load(from: zoneinfoDirectories, read: TaskFile.contents(of:))
+        } catch {
+            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
         }
     }
 

@@ -55,7 +55,7 @@ final class ReadingWriter {
         guard meterDays > writtenMeterDays else { return }
         let reading = ReadingItem(
             tenant: tenant, meter: day.meter, date: day.date, source: source, value: day.value,
-            intervals: day.intervals, line: day.line, marks: ReadingMarks(day))
+            intervals: day.intervals, line: day.line, marks: ReadingMarks(day), qualities: day.qualities)
         pending.append(["PutRequest": ["Item": reading.item]])
         pendingMeterDays += 1
     }

@@ -1,3 +1,4 @@
+import ConsumptionCore
 import LambdaRuntime
 
 /// The query function's settings, read from its environment once at start-up; anything missing or malformed is an
@@ -22,6 +23,10 @@ public struct QueryConfiguration: Sendable {
     public var apiKeyCacheSeconds: Int
     /// Where `POST /uploads` lets tenants upload; nil (no `BUCKET_NAME`): uploads are not offered.
     public var uploads: Uploads?
+    /// Where the market zones' TZif files are looked for (`MarketZones.directories`), and the zones once
+    /// `loadZones` has read them: interval start times are given in a tenant's zone.
+    public var zoneinfoDirectories: [String]
+    public var zones: [String: ZoneRules] = [:]
 
     /// Self-service uploads: presigned POSTs into `<incomingPrefix><tenant>/`.
     public struct Uploads: Sendable, Equatable {
@@ -95,6 +100,18 @@ public struct QueryConfiguration: Sendable {
             tokenLifetimeSeconds: lifetime, openAPIPath: openAPIPath, graphQLSchemaPath: schemaPath,
             dashboardPath: dashboardPath,
             apiKeyCacheSeconds: cacheSeconds,
-            uploads: uploads)
+            uploads: uploads,
+            zoneinfoDirectories: MarketZones.directories(
+                zoneinfoDirectory: environment["ZONEINFO_DIR"].flatMap { $0.isEmpty ? nil : $0 },
+                taskRoot: environment["LAMBDA_TASK_ROOT"]))
+    }
+
+    /// Reads every market zone's TZif file; one missing or broken fails the init.
+    public mutating func loadZones() throws(LambdaError) {
+        do throws(MarketZones.LoadFailure) {
+            zones = try MarketZones.load(from: zoneinfoDirectories, read: TaskFile.contents(of:))
+        } catch {
+            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
+        }
     }
 }

@@ -16,6 +16,8 @@ public final class QueryHandler {
     private let graphQLSchemaDocument: [UInt8]
     private let dashboard: DashboardPage
     private let uploads: UploadDesk
+    /// The market zones a tenant may set, by name: interval start times are given in the tenant's.
+    let zones: [String: ZoneRules]
     /// One metrics line per request: the table calls it made (the per-tenant cost signal the p99 alarm watches).
     public var metrics: EmbeddedMetrics?
 
@@ -31,6 +33,7 @@ public final class QueryHandler {
         tenants = TenantResolver(store: store, cacheSeconds: configuration.apiKeyCacheSeconds)
         tokens = PageToken(secrets: tokenSecrets, lifetimeSeconds: configuration.tokenLifetimeSeconds)
         self.openAPIDocument = openAPIDocument
+        zones = configuration.zones
     }
 
     public func handle(_ context: LambdaContext, _ event: [UInt8]) throws -> [UInt8] {
@@ -151,6 +154,8 @@ public final class QueryHandler {
             return try meterRange(request, tenant: tenant, meter: meter)
         case .meterDay(let meter, let text):
             return try meterDay(request, tenant: tenant, meter: meter, dateText: text)
+        case .meterIntervals(let meter):
+            return try meterIntervals(request, tenant: tenant, meter: meter)
         case .ingestions:
             return try ingestions(request, tenant: tenant)
         case .ingestion(let key):
@@ -189,7 +194,7 @@ public final class QueryHandler {
     /// only be a 404, and past DynamoDB's key limits it would be DynamoDB's error instead.
     private func checkPathParameters(_ route: DataRoute) throws(QueryFailure) {
         switch route {
-        case .meterRange(let meter), .meterDay(let meter, _):
+        case .meterRange(let meter), .meterDay(let meter, _), .meterIntervals(let meter):
             try Self.check(meter: meter, field: "meterId")
         case .ingestion(let key) where key.utf8.count > Self.maxKeyBytes:
             throw .api(.badRequest("objectKey", "an object key is at most \(Self.maxKeyBytes) bytes (S3's limit)"))

@@ -70,10 +70,10 @@ struct QueryParameters {
         return from...to
     }
 
-    func limit() throws(APIError) -> Int {
-        guard let text = try single("limit") else { return Self.defaultLimit }
-        guard let limit = Int(text), (1...Self.maxLimit).contains(limit) else {
-            throw .badRequest("limit", "'limit' must be an integer from 1 to \(Self.maxLimit)")
+    func limit(default fallback: Int = defaultLimit, max: Int = maxLimit) throws(APIError) -> Int {
+        guard let text = try single("limit") else { return fallback }
+        guard let limit = Int(text), (1...max).contains(limit) else {
+            throw .badRequest("limit", "'limit' must be an integer from 1 to \(max)")
         }
         return limit
     }

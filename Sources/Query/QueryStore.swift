@@ -109,7 +109,42 @@ struct QueryStore {
     func meterReadings(tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
         throws(QueryFailure) -> (readings: [MeterReading], next: CalendarDate?)
     {
-        var readings: [MeterReading] = []
+        let (days, next) = try countingDays(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
+        return (days.map { MeterReading(day: $0.date, counting: $0.counting, intervals: nil) }, next)
+    }
+
+    /// The readings that count for the meter's days in `range` from `start`, with their intervals, at most `limit`
+    /// days; and the day to go on from. The meter-day items' Query, then one BatchGetItem per hundred readings.
+    func meterIntervals(
+        tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int
+    ) throws(QueryFailure) -> (readings: [ReadingItem], next: CalendarDate?) {
+        let (days, next) = try countingDays(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
+        let wanted = days.map {
+            ReadingItem(
+                tenant: tenant, meter: meter, date: $0.date, source: $0.counting.source, value: $0.counting.value,
+                intervals: nil, line: $0.counting.line, marks: $0.counting.marks)
+        }
+        var stored: [CalendarDate: ReadingItem] = [:]
+        for chunk in stride(from: 0, to: wanted.count, by: DynamoDBClient.batchGetLimit) {
+            try spend()
+            let keys = wanted[chunk..<min(wanted.count, chunk + DynamoDBClient.batchGetLimit)].map(\.key)
+            for item in try reading({ () throws(AWSError) in
+                try dynamo.batchGet(table: table, keys: keys, consistent: true)
+            }) {
+                guard let found = ReadingItem(item: item) else { continue }
+                stored[found.date] = found
+            }
+        }
+        // A reading the meter-day names and the table no longer holds (retired since) is left as the meter-day says.
+        return (wanted.map { stored[$0.date] ?? $0 }, next)
+    }
+
+    /// The meter-day items of `range` from `start` that have a counting reading, at most `limit`; and the day to go
+    /// on from. One Query of the meter's partition.
+    private func countingDays(
+        tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int
+    ) throws(QueryFailure) -> (days: [(date: CalendarDate, counting: MeterDayItem.Counting)], next: CalendarDate?) {
+        var days: [(date: CalendarDate, counting: MeterDayItem.Counting)] = []
         var next: CalendarDate?
         let parameters: [String: JSONValue] = [
             "ConsistentRead": true,
@@ -124,15 +159,15 @@ struct QueryStore {
         _ = try queryPages(parameters, maxPages: 1000) { items, _ in
             for item in items {
                 guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
-                if readings.count == limit {
+                if days.count == limit {
                     next = day.date
                     return false
                 }
-                readings.append(MeterReading(day: day.date, counting: counting, intervals: nil))
+                days.append((day.date, counting))
             }
             return true
         }
-        return (readings, next)
+        return (days, next)
     }
 
     /// The meter's counting reading of `date` with its interval values and source, or nil: the meter-day item,
@@ -225,6 +260,12 @@ struct QueryStore {
             (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
         }
         return (entries, next)
+    }
+
+    /// The tenant's settings (its market zone among them); the defaults when it set none.
+    func settings(tenant: String) throws(QueryFailure) -> TenantSettings {
+        try getItem(TenantSettings.key(tenant: tenant), consistent: false).flatMap(TenantSettings.init(item:))
+            ?? TenantSettings()
     }
 
     /// The tenant an API key id is mapped to, or nil.

@@ -51,6 +51,8 @@ enum DataRoute: Equatable {
     case range
     case meterRange(meter: String)
     case meterDay(meter: String, date: String)
+    /// A meter's load profile: its intervals over a range of days.
+    case meterIntervals(meter: String)
     case ingestions
     case ingestion(key: String)
     case uploads
@@ -92,8 +94,12 @@ enum DataRoute: Equatable {
         return nil
     }
 
-    /// `<meter>/consumption` or `<meter>/consumption/<date>`, the meter split off from the end: it may hold `/`.
+    /// `<meter>/consumption`, `<meter>/consumption/<date>` or `<meter>/intervals`, the meter split off from the end:
+    /// it may hold `/`.
     private static func meter(_ rest: Substring, parameter: (String, Substring) -> String?) -> DataRoute? {
+        if let meter = rest.dropSuffix("/intervals"), !meter.isEmpty {
+            return parameter("meterId", meter).map { .meterIntervals(meter: $0) }
+        }
         if let meter = rest.dropSuffix("/consumption"), !meter.isEmpty {
             return parameter("meterId", meter).map { .meterRange(meter: $0) }
         }

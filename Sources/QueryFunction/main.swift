@@ -8,7 +8,8 @@ import Query
 // here, once; a missing one fails the init instead of every request.
 Lambda.run { logger in
     let environment = Environment.current()
-    let configuration = try QueryConfiguration.fromEnvironment(environment)
+    var configuration = try QueryConfiguration.fromEnvironment(environment)
+    try configuration.loadZones()
     let aws: AWSConfiguration
     do throws(AWSError) {
         aws = try AWSConfiguration.fromEnvironment(environment)

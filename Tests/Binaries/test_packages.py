@@ -75,11 +75,12 @@ def test_the_zip_needs_only_what_every_lambda_image_has(function, tmp_path):
     assert (tmp_path / "ca-certificates.crt").stat().st_size > 100_000
     assert function != "query" or all((tmp_path / name).exists()
                                       for name in ("openapi.json", "schema.graphql", "dashboard.html"))
-    # The ingest function ships the TZif file of every market zone a tenant may set, the CLI's list.
+    # Both functions ship the TZif file of every market zone a tenant may set, the CLI's list: ingest reads files by
+    # a tenant's clock, query places intervals in time.
     shipped = sorted(str(path.relative_to(tmp_path / "zoneinfo")) for path in (tmp_path / "zoneinfo").rglob("*")
-                     if path.is_file()) if function == "ingest" else []
+                     if path.is_file())
     zones = subprocess.run([CONSUMPTION, "tenants", "zones"], capture_output=True, text=True, check=True, timeout=60)
-    assert shipped == (sorted(zones.stdout.split()) if function == "ingest" else [])
+    assert shipped == sorted(zones.stdout.split())
     assert problems(tmp_path) == []
     assert "libcurl.so.4" in needed(tmp_path / "bootstrap")
     assert not any(re.search(r"Foundation|icu|swiftCore", name) for name in needed(tmp_path / "bootstrap"))

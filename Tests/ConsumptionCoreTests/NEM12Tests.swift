@@ -64,6 +64,21 @@ import Testing
         #expect(parsed.meterDays.map(\.notActual) == [ExactDecimal("10")!, ExactDecimal("96")!])
     }
 
+    @Test func eachIntervalKeepsItsQualityWhenNotAllAreActual() {
+        let parsed = parse(
+            file([
+                channel(), day(values: halfHours, quality: "V"), "400,1,10,A,,", "400,11,48,E52,,",
+                day("20240103", values: halfHours, quality: "F14"), day("20240104", values: halfHours),
+            ]))
+        #expect(parsed.result.isValid)
+        #expect(
+            parsed.meterDays.map { $0.qualities.map(QualityFlag.letters) } == [
+                String(repeating: "A", count: 10) + String(repeating: "E", count: 38),
+                String(repeating: "F", count: 48),
+                nil,
+            ])
+    }
+
     @Test(arguments: [
         // A 400 record outside the day, overlapping, or leaving intervals without a quality.
         (["400,1,49,A,,"], ValidationErrorCode.nem12EventRange),

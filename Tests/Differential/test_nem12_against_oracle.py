@@ -54,6 +54,14 @@ def test_a_valid_sample_totals_as_the_oracle_reads_it(path):
     assert totals(path) == day_totals([path])
 
 
+def test_the_projects_own_nem12_sample_totals_as_the_oracle_reads_it():
+    # samples/nem12-week.csv (tools/meterfiles.py samples): estimated, substituted and null intervals, and export.
+    path = ROOT / "samples" / "nem12-week.csv"
+    expected = day_totals([path])
+    assert len(expected) == 7 and any(day["incomplete"] for day in expected.values())
+    assert totals(path) == expected
+
+
 def test_all_samples_together_and_gzipped_total_the_same(tmp_path):
     zipped = tmp_path / "sample.csv.gz"
     zipped.write_bytes(gzip.compress(VALID[0].read_bytes()))

@@ -92,6 +92,10 @@ import Testing
             tenant: "acme", meter: "m#1", date: date, source: source, value: ExactDecimal("1.5")!,
             intervals: [ExactDecimal("0.5")!, ExactDecimal("1")!], line: 9)
         #expect(ReadingItem(item: reading.item) == reading)
+        var estimated = reading
+        estimated.qualities = [.actual, .substituted]
+        #expect(estimated.item["qualities"] == ["S": "AS"])
+        #expect(ReadingItem(item: estimated.item) == estimated)
 
         var item = MeterDayItem.key(tenant: "acme", meter: "m#1", date: date).objectValue!
         let counting = MeterDayItem.countingAttributes(
