@@ -20,19 +20,31 @@ enum ConsumptionGraph {
                 date: CalendarDate, meters: [(meter: String, counting: MeterDayItem.Counting)], nextToken: String?
             )
         let ingestions: (QueryParameters) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+        /// The tenant's periods, or one meter's (`consumptionPeriods`).
+        let periods:
+            (QueryParameters, String?) throws(QueryFailure) -> (
+                by: PeriodRequest, periods: [PeriodTotal], nextToken: String?
+            )
         /// A refusal as a field error (an internal failure is logged and named by the request id only).
         let error: (QueryFailure) -> GraphQLError
     }
 
+    /// A resolver over the request's pages: a refusal becomes the field's error.
+    static func resolving(
+        _ pages: Pages, _ body: @escaping ([String: JSONValue]) throws(QueryFailure) -> Resolved
+    ) -> Resolver {
+        { (arguments: [String: JSONValue]) throws(GraphQLError) -> Resolved in
+            do throws(QueryFailure) {
+                return try body(arguments)
+            } catch {
+                throw pages.error(error)
+            }
+        }
+    }
+
     static func schema(_ pages: Pages) -> Schema {
         func resolving(_ body: @escaping ([String: JSONValue]) throws(QueryFailure) -> Resolved) -> Resolver {
-            { (arguments: [String: JSONValue]) throws(GraphQLError) -> Resolved in
-                do throws(QueryFailure) {
-                    return try body(arguments)
-                } catch {
-                    throw pages.error(error)
-                }
-            }
+            Self.resolving(pages, body)
         }
         let query = ObjectType(
             name: "Query", description: "What a tenant may ask; the tenant is the caller's, from its API key.",
@@ -128,10 +140,11 @@ enum ConsumptionGraph {
                         let page = try pages.ingestions(parameters(arguments))
                         return .json(["items": .array(page.entries), "nextToken": token(page.nextToken)])
                     }),
+                periodsField(pages),
             ])
         return Schema(
             description: "Daily Consumption: exact daily energy totals of a tenant's meter files.", query: query,
-            objects: objects, enums: enums)
+            objects: objects + periodObjects, enums: enums + periodEnums)
     }
 
     /// `listConsumptionDaily`'s: the range optional, and the tenant as the replaced system's clients send it.
@@ -251,13 +264,16 @@ enum ConsumptionGraph {
         return .object(fields)
     }
 
-    private static func token(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    static func token(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
-    /// GraphQL arguments as the REST API's query parameters, so both check them the same way.
-    private static func parameters(_ arguments: [String: JSONValue]) -> QueryParameters {
+    /// GraphQL arguments as the REST API's query parameters, so both check them the same way: a list as its items
+    /// joined by commas, as the HTTP API's payload joins a repeated parameter.
+    static func parameters(_ arguments: [String: JSONValue]) -> QueryParameters {
         var values: [String: String] = [:]
         for (name, value) in arguments where value != .null {
-            values[name] = value.stringValue ?? value.serialized
+            values[name] =
+                value.arrayValue.map { $0.map { $0.stringValue ?? $0.serialized }.joined(separator: ",") }
+                ?? value.stringValue ?? value.serialized
         }
         return QueryParameters(arguments: values)
     }

@@ -25,6 +25,18 @@ extension QueryHandler {
                 try self.dayMetersPage(query, dateText: date, tenant: tenant)
             },
             ingestions: { (query) throws(QueryFailure) in try self.ingestionPage(query, tenant: tenant) },
+            periods: { (query, meter) throws(QueryFailure) in
+                guard let request = try self.periodRequest(query) else {
+                    throw .api(.badRequest("by", "'by' (week, month or year) or 'periods' is required"))
+                }
+                guard let meter else {
+                    let page = try self.periodPage(query, tenant: tenant, by: request)
+                    return (request, page.periods, page.nextToken)
+                }
+                try Self.check(meter: meter, field: "meter")
+                let page = try self.meterPeriodPage(query, tenant: tenant, meter: meter, by: request)
+                return (request, page.periods, page.nextToken)
+            },
             error: { failure in self.fieldError(failure, request: request, logger: logger) })
         let result = Executor(schema: ConsumptionGraph.schema(pages)).execute(
             query: parsed.query, operationName: parsed.operationName, variables: parsed.variables)

@@ -7,6 +7,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,28 @@ def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack
         assert error["path"] == ["listConsumptionDaily"] and error["extensions"]["field"] == "from"
         # gql sends the document as graphql-core prints it: the field stands on its second line.
         assert error["locations"] == [{"line": 2, "column": 3}]
+
+
+def test_periods_by_month_and_given_billing_periods_are_the_days_added_up(stack):
+    # The oracle: meter m's value each day is the sum of m.000 ... m.047.
+    day_value = {meter: sum(Decimal(f"{meter}.{index:03d}") for index in range(48)) for meter in range(1, 4)}
+    with client(stack) as session:
+        months = session.execute(gql(
+            '{ consumptionPeriods(by: month, from: "2024-04-20", to: "2024-05-06") '
+            '{ by meter items { period from to days total exported net meterDays } nextToken } }'))
+        assert months["consumptionPeriods"] == {"by": "month", "meter": None, "nextToken": None, "items": [{
+            "period": "2024-05", "from": "2024-05-01", "to": "2024-05-06", "days": 6,
+            "total": str(6 * sum(day_value.values())), "exported": "0", "net": str(6 * sum(day_value.values())),
+            "meterDays": 18}]}
+        billed = session.execute(request(
+            'query($p: [String!]) { consumptionPeriods(periods: $p, meter: "M2") { by meter items { period total } } }',
+            {"p": ["2024-05-02..2024-05-04", "2024-05-04..2024-05-10"]}))
+        assert billed["consumptionPeriods"] == {"by": "periods", "meter": "M2", "items": [
+            {"period": "2024-05-02..2024-05-04", "total": str(3 * day_value[2])},
+            {"period": "2024-05-04..2024-05-10", "total": str(7 * day_value[2])}]}
+        with pytest.raises(TransportQueryError) as refused:
+            session.execute(gql('{ consumptionPeriods(from: "2024-05-01", to: "2024-05-31") { by } }'))
+        assert refused.value.errors[0]["extensions"]["field"] == "by"
 
 
 def test_the_served_sdl_and_the_introspection_answer_describe_the_same_schema(stack):
