@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,33 @@ def test_bars_and_table_say_what_the_api_says_and_a_day_drills_down_to_a_meters_
     points = browser.execute_script("return document.querySelector('#intervals polyline').points.numberOfItems")
     assert points == len(api(stack, f"/meters/M1/consumption/{DAYS[2]}")["intervals"]) == 48
     browser.save_screenshot(str(SCREENSHOTS / "dashboard-drill-down.png"))
+
+
+def test_months_add_up_the_days_and_a_meter_shows_its_load_profile_with_its_peak(stack, browser):
+    open_with_key(browser, stack, stack.api_key)
+    wait(browser, "return document.querySelectorAll('#months tbody tr').length > 0")
+    months = browser.execute_script(
+        "return [...document.querySelectorAll('#months tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    days = api(stack, f"/consumption?from={DAYS[0]}&to={DAYS[-1]}")["items"]
+    total = sum(Decimal(day["total"]) for day in days)
+    exported = sum(Decimal(day["exported"]) for day in days)
+    [[period, count, shown_total, shown_exported, net, _]] = months
+    assert (period, int(count)) == ("2024-05", len(days))
+    assert (Decimal(shown_total), Decimal(shown_exported), Decimal(net)) == (total, exported, total - exported)
+    # M1's load profile over the week: 48 half-hours a day; the file's largest value is the last day's last slot,
+    # 7.047 kWh in half an hour, 14.094 kW (the tenant has no zone: local times without an offset).
+    browser.find_element("css selector", f"rect.total[data-date='{DAYS[0]}']").click()
+    wait(browser, "return !document.getElementById('day').hidden")
+    browser.find_element("id", "meter").clear()
+    browser.find_element("id", "meter").send_keys("M1")
+    browser.find_element("css selector", "#meter-form button").click()
+    wait(browser, "return document.getElementById('profile') !== null")
+    points = browser.execute_script("return document.querySelector('#profile polyline').points.numberOfItems")
+    assert points == 48 * len(DAYS)
+    assert browser.find_element("id", "profile-summary").text == \
+        f"{48 * len(DAYS)} intervals; peak 14.094 kW at {DAYS[-1]}T23:30:00."
+    assert browser.execute_script("return document.querySelectorAll('#profile circle.peak').length") == 1
+    browser.save_screenshot(str(SCREENSHOTS / "dashboard-load-profile.png"))
 
 
 def test_the_csv_download_holds_the_rows_shown(stack, browser):
