@@ -62,6 +62,9 @@ class TemplateSettings:
         self.notification_batch_size = int(self.evaluate(ingest["Events"]["Notifications"]["Properties"]["BatchSize"]))
         self.batch_size = int(self.evaluate(ingest["Events"]["Queue"]["Properties"]["BatchSize"]))
         self.work_batch_size = int(self.evaluate(ingest["Events"]["Work"]["Properties"]["BatchSize"]))
+        completeness = ingest["Events"]["Completeness"]["Properties"]
+        self.completeness_every = rate_seconds(self.evaluate(completeness["Schedule"]))
+        self.completeness_input = json.loads(completeness["Input"])
         stream = ingest["Events"]["TableStream"]["Properties"]
         self.stream_batch_size = int(self.evaluate(stream["BatchSize"]))
         # The mapping's filter: records whose sort key starts with this prefix reach the function.
@@ -229,6 +232,8 @@ class LocalStack:
             self.folder.start()
             self.scheduler = threading.Thread(target=self._schedule, name="analytics-schedule", daemon=True)
             self.scheduler.start()
+            self.checker = threading.Thread(target=self._check_rosters, name="completeness-schedule", daemon=True)
+            self.checker.start()
             self.gateway = ThreadingHTTPServer(("127.0.0.1", 0), self._gateway_handler())
             self.gateway.daemon_threads = True
             threading.Thread(target=self.gateway.serve_forever, name="api-gateway", daemon=True).start()
@@ -244,7 +249,8 @@ class LocalStack:
             if server:
                 server.shutdown()
                 server.server_close()
-        for thread in [*getattr(self, "pollers", []), getattr(self, "folder", None), getattr(self, "scheduler", None)]:
+        for thread in [*getattr(self, "pollers", []), getattr(self, "folder", None), getattr(self, "scheduler", None),
+                       getattr(self, "checker", None)]:
             if thread:
                 thread.join(timeout=30)
         for process in reversed(self.processes):
@@ -463,6 +469,20 @@ class LocalStack:
         with self.lock:
             self.deliveries["schedules"] = self.deliveries.get("schedules", 0) + 1
         return self.analytics.invoke(event, timeout=self.settings.analytics_timeout + 30)
+
+    def _check_rosters(self):
+        """The ingest function's hourly schedule: its rule's Input, `{"completeness": {}}`, as EventBridge sends it."""
+        while not self.stopping.wait(self.settings.completeness_every):
+            try:
+                self.check_rosters()
+            except Exception as error:  # moto or the host stopping under us at shutdown
+                if self.stopping.is_set():
+                    return
+                print(f"completeness schedule: {error}", file=sys.stderr)
+
+    def check_rosters(self):
+        """One run of the rosters' check now, as the schedule makes it; returns the function's answer."""
+        return self.ingest.invoke(self.settings.completeness_input, timeout=self.settings.ingest_timeout + 30)
 
     def alerts(self):
         """The file alerts published so far (each message's JSON), taken from the subscribed queue."""

@@ -32,6 +32,9 @@ public enum AWSError: Error, Equatable, Sendable, CustomStringConvertible {
         if case .service(let error) = self { return error.code }
         return nil
     }
+
+    /// DynamoDB refused a write because its condition did not hold: the item is not as the writer expected.
+    public var isConditionFailed: Bool { code == "ConditionalCheckFailedException" }
 }
 
 /// An error answer from S3 (XML) or DynamoDB (JSON `__type`), decoded into its code and message.

@@ -138,6 +138,14 @@ public enum TableKeys {
         "\(tenant)#\(date)"
     }
 
+    /// The meters a tenant expects readings of every day, one item each, sorted by meter id.
+    public static func rosterPartition(tenant: String) -> String {
+        "T#\(tenant)#ROSTER"
+    }
+
+    /// The table-wide partition of the tenants that set a roster: its size, when to check a day, the last day checked.
+    public static let rostersPartition = "ROSTERS"
+
     /// The one table-wide partition: which tenant each API key id belongs to.
     public static let apiKeyPartition = "APIKEYS"
 

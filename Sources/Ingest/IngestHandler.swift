@@ -4,14 +4,15 @@ import LambdaEvents
 import LambdaRuntime
 import Timekeeping
 
-/// The function's entry: tells the event's kind (SQS batch, stream batch, direct S3 notification, backfill, schedule) and answers as
-/// Lambda expects for it.
+/// The function's entry: tells the event's kind (SQS batch, stream batch, direct S3 notification, backfill, the
+/// analytics schedule, the rosters' hourly check) and answers as Lambda expects for it.
 public final class IngestHandler {
     private let configuration: IngestConfiguration
     private let ingestor: ObjectIngestor
     private let s3: S3Client
     private let dynamo: DynamoDBClient
     private let sqs: SQSClient
+    private let sns: SNSClient
     private let metrics: MetricsEmitter
 
     public init(
@@ -22,6 +23,7 @@ public final class IngestHandler {
         self.s3 = s3
         self.dynamo = dynamo
         self.sqs = sqs
+        self.sns = sns
         ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns, sqs: sqs)
         self.metrics = metrics
     }
@@ -45,6 +47,14 @@ public final class IngestHandler {
             }
             let runner = BackfillRunner(s3: s3, ingestor: ingestor, logger: context.logger, metrics: metrics)
             return try runner.run(request, deadline: deadline).json.serializedBytes
+        }
+        if json["completeness"] != nil {
+            let check = CompletenessCheck(
+                dynamo: dynamo, sns: sns, table: configuration.tableName, alertTopicARN: configuration.alertTopicARN,
+                zones: configuration.zones, logger: context.logger)
+            let summary = try check.run(nowMilliseconds: WallClock.nowMilliseconds(), deadline: deadline)
+            context.logger.info("rosters checked", summary.json.objectValue ?? [:])
+            return summary.json.serializedBytes
         }
         if ScheduledEvent.isScheduled(json) {
             return try runAnalytics(context: context, deadline: deadline).json.serializedBytes

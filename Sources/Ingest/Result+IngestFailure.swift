@@ -9,3 +9,14 @@ extension Result where Failure == AWSError {
         }
     }
 }
+
+extension IngestFailure {
+    /// `body`'s value; an AWS error it throws, as an ingest failure.
+    static func awsCall<Value>(_ body: () throws(AWSError) -> Value) throws(IngestFailure) -> Value {
+        do throws(AWSError) {
+            return try body()
+        } catch {
+            throw .aws(error)
+        }
+    }
+}

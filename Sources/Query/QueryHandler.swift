@@ -158,6 +158,8 @@ public final class QueryHandler {
             return try meterIntervals(request, tenant: tenant, meter: meter)
         case .ingestions:
             return try ingestions(request, tenant: tenant)
+        case .completeness:
+            return try completeness(request, tenant: tenant)
         case .ingestion(let key):
             let query = try parameters(request, ["limit", "nextToken"])
             let page = try versionPage(query, tenant: tenant, of: .key(key))

@@ -55,6 +55,8 @@ enum DataRoute: Equatable {
     case meterIntervals(meter: String)
     case ingestions
     case ingestion(key: String)
+    /// The roster's meters with no reading, or with gaps, on a day.
+    case completeness
     case uploads
     case upload(id: String)
     case graphQL
@@ -65,6 +67,7 @@ enum DataRoute: Equatable {
         switch path {
         case "/consumption": return .range
         case "/ingestions": return .ingestions
+        case "/completeness": return .completeness
         case "/uploads": return .uploads
         case "/graphql": return .graphQL
         default: break

@@ -10,7 +10,8 @@ struct ConsumptionCommand: ParsableCommand {
         abstract: "Exact daily totals of energy-meter files, and their validation.",
         subcommands: [
             TotalsCommand.self, ValidateCommand.self, MetersCommand.self, BackfillCommand.self, KeysCommand.self,
-            TenantsCommand.self, UploadCommand.self, ExportCommand.self, ReindexCommand.self, SumsCommand.self,
+            TenantsCommand.self, RosterCommand.self, UploadCommand.self, ExportCommand.self, ReindexCommand.self,
+            SumsCommand.self,
         ]
     )
 }

@@ -205,4 +205,33 @@ import Testing
         #expect(!MeterDaySettler.offerIsSettled(day(nil), by: source))
         #expect(!MeterDaySettler.offerIsSettled(day(source), by: later))  // `later` outranks what is there
     }
+
+    @Test("a roster's summary round-trips, alert times read as HH:MM, and a day's shortfalls name what is missing")
+    func rosters() {
+        let summary = RosterSummary(
+            tenant: "acme", meters: 3, alertAt: 9 * 60 + 30, checkedThrough: CalendarDate("2024-06-01"))
+        #expect(RosterSummary(item: summary.item) == summary)
+        #expect(RosterSummary.minutes("09:30") == 570 && RosterSummary.minutes("00:00") == 0)
+        #expect(["9:30", "24:00", "12:60", "12-30", ""].allSatisfy { RosterSummary.minutes($0) == nil })
+        let date = CalendarDate("2024-06-01")!
+        let source = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
+        func item(_ meter: String, missing: Int) -> JSONValue {
+            var item = MeterDayItem.key(tenant: "acme", meter: meter, date: date).objectValue!
+            let counting = MeterDayItem.Counting(
+                source: source, value: ExactDecimal("1")!, line: 2,
+                marks: ReadingMarks(notActual: .zero, missingIntervals: missing))
+            item.merge(MeterDayItem.countingAttributes(counting, tenant: "acme", meter: meter, date: date)) { $1 }
+            return .object(item)
+        }
+        // "Zähler" precomposed has a reading; the same name decomposed is another meter, with none.
+        let shortfalls = MeterDayShortfall.of(
+            ["A", "B", "Z\u{E4}hler", "Za\u{308}hler", "C"], tenant: "acme",
+            items: [item("A", missing: 0), item("B", missing: 3), item("Z\u{E4}hler", missing: 0)])
+        #expect(
+            shortfalls == [
+                MeterDayShortfall(meter: "B", status: .incomplete, missingIntervals: 3),
+                MeterDayShortfall(meter: "Za\u{308}hler", status: .missing, missingIntervals: 0),
+                MeterDayShortfall(meter: "C", status: .missing, missingIntervals: 0),
+            ])
+    }
 }
