@@ -58,6 +58,16 @@ extension ConsumptionGraph {
                 FieldDefinition("meterDays", .nonNull(.named("Int")), description: "Meters counted day by day."),
                 FieldDefinition("completeMeterDays", .nonNull(.named("Int")), description: "Of them, with no gap."),
                 FieldDefinition("unit", .nonNull(.named("String")), description: "kWh."),
+                FieldDefinition(
+                    "peak", .named("PeakDemand"),
+                    description: "A meter's largest interval in the period; null for a tenant's periods."),
+            ]),
+        ObjectType(
+            name: "PeakDemand", description: "An interval's energy as a rate, and when it started.",
+            fields: [
+                FieldDefinition("kW", .nonNull(.named("String")), description: "kWh over the interval's hours."),
+                FieldDefinition("start", .nonNull(.named("String")), description: "In the tenant's zone (RFC 3339)."),
+                FieldDefinition("startUTC", .named("String"), description: "In UTC; null without a zone."),
             ]),
         ObjectType(
             name: "ConsumptionPeriodConnection", description: "A page of periods.",

@@ -1,4 +1,5 @@
 import ConsumptionCore
+import JSON
 
 /// How a range of days is summed: by day (the days themselves), ISO week (Monday to Sunday, named by the year
 /// its Thursday falls in), calendar month or calendar year. Days are the tenant's own dates, so a month is the
@@ -67,6 +68,9 @@ struct PeriodTotal: Equatable {
     /// Meters counted day by day (a meter on 30 days counts 30): distinct meters a day sum cannot tell.
     var meterDays = 0
     var completeMeterDays = 0
+    /// A meter's largest interval in the period (the first of equals), as a rate; nil for a tenant's periods, and
+    /// for a meter's days whose intervals the table does not keep.
+    var peak: PeakDemand?
 
     var net: ExactDecimal { total - exported }
 
@@ -78,6 +82,21 @@ struct PeriodTotal: Equatable {
         notActual += other.notActual
         meterDays += other.meterDays
         completeMeterDays += other.completeMeterDays
+        if let candidate = other.peak, peak.map({ $0.kilowatts < candidate.kilowatts }) ?? true { peak = candidate }
+    }
+}
+
+/// An interval's energy as a rate (kWh over its hours) and when it started: in the tenant's zone and in UTC.
+struct PeakDemand: Equatable {
+    var kilowatts: ExactDecimal
+    var start: String
+    var startUTC: String?
+
+    var json: JSONValue {
+        [
+            "kW": .string(kilowatts.description), "start": .string(start),
+            "startUTC": startUTC.map(JSONValue.string) ?? .null,
+        ]
     }
 }
 

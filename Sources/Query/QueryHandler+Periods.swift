@@ -50,13 +50,16 @@ extension QueryHandler {
         }
     }
 
-    /// A page of one meter's periods: its consumption and its export (an export channel's days) apart.
+    /// A page of one meter's periods: its consumption and its export (an export channel's days) apart, and its peak
+    /// demand (its days' intervals read too: one BatchGetItem per 100 days).
     func meterPeriodPage(_ query: QueryParameters, tenant: String, meter: String, by request: PeriodRequest)
         throws(QueryFailure) -> (periods: [PeriodTotal], nextToken: String?)
     {
-        try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: request) { (range) throws(QueryFailure) in
+        let zone = try store.settings(tenant: tenant).zone.flatMap { zones[$0] }
+        return try periods(query, scope: "\(tenant)|meter-periods|\(meter)", by: request) {
+            (range) throws(QueryFailure) in
             let readings = try everyPage(of: range) { (start) throws(QueryFailure) in
-                let page = try store.meterReadings(
+                let page = try store.meterIntervals(
                     tenant: tenant, meter: meter, range: range, start: start, limit: QueryParameters.maxLimit)
                 return (page.readings, page.next)
             }
@@ -70,6 +73,11 @@ extension QueryHandler {
                     total.notActual = reading.marks.notActual
                     total.meterDays = 1
                     total.completeMeterDays = reading.marks.missingIntervals == 0 ? 1 : 0
+                    total.peak = reading.intervals.flatMap {
+                        IntervalDay(date: reading.date, values: $0, qualities: reading.qualities, zone: zone)?.peak
+                    }.map {
+                        PeakDemand(kilowatts: $0.kilowatts, start: $0.interval.start, startUTC: $0.interval.startUTC)
+                    }
                 }
                 return total
             }
@@ -132,8 +140,9 @@ extension QueryHandler {
         return (totals.filter { $0.days > 0 }, next)
     }
 
+    /// A period as JSON: `peak` only where there is one (a meter's period with intervals kept).
     static func periodJSON(_ total: PeriodTotal) -> JSONValue {
-        [
+        var fields: [String: JSONValue] = [
             "period": .string(total.period.name), "from": .string(total.period.first.description),
             "to": .string(total.period.last.description), "days": .integer(total.days),
             "total": .string(total.total.description), "exported": .string(total.exported.description),
@@ -141,6 +150,8 @@ extension QueryHandler {
             "meterDays": .integer(total.meterDays), "completeMeterDays": .integer(total.completeMeterDays),
             "unit": "kWh",
         ]
+        if let peak = total.peak { fields["peak"] = peak.json }
+        return .object(fields)
     }
 
     static let periodHeader = [

@@ -96,6 +96,22 @@ def test_a_load_profile_across_both_clock_changes_is_placed_in_the_tenants_zone(
     assert response.json["nextToken"] is None
 
 
+def test_a_meters_months_carry_their_peak_the_largest_interval_of_their_days(data):
+    response = get(data, v2, "/meters/W1/consumption", "tz", **{"from": "2024-03-01", "to": "2024-10-31",
+                                                                  "by": "month"})
+    assert response.status == 200, response.text
+    months = {}
+    for date, count in CLOCK_DAYS.items():
+        intervals, peak = expected_london_day(date, count)
+        month = months.setdefault(date[:7], {"total": Decimal(0), "peak": None})
+        month["total"] += sum(interval["value"] for interval in intervals)
+        if month["peak"] is None or month["peak"]["kW"] < peak["kW"]:
+            month["peak"] = peak
+    assert [(item["period"], Decimal(item["total"]), {**item["peak"], "kW": Decimal(item["peak"]["kW"])})
+            for item in response.json["items"]] == [(name, month["total"], month["peak"])
+                                                    for name, month in sorted(months.items())]
+
+
 def test_pages_are_days_and_go_on_from_the_token(data):
     seen, token = [], None
     for _ in range(10):

@@ -208,6 +208,9 @@ def test_each_tenant_sees_only_its_own_and_a_bad_argument_is_a_field_error(stack
 def test_periods_by_month_and_given_billing_periods_are_the_days_added_up(stack):
     # The oracle: meter m's value each day is the sum of m.000 ... m.047.
     day_value = {meter: sum(Decimal(f"{meter}.{index:03d}") for index in range(48)) for meter in range(1, 4)}
+
+    def peak(first_day):  # M2's largest half-hour, 2.047 kWh, is each day's last: the period's first day's, as kW
+        return {"kW": "4.094", "start": f"{first_day}T23:30:00", "startUTC": None}
     with client(stack) as session:
         months = session.execute(gql(
             '{ consumptionPeriods(by: month, from: "2024-04-20", to: "2024-05-06") '
@@ -217,11 +220,12 @@ def test_periods_by_month_and_given_billing_periods_are_the_days_added_up(stack)
             "total": str(6 * sum(day_value.values())), "exported": "0", "net": str(6 * sum(day_value.values())),
             "meterDays": 18}]}
         billed = session.execute(request(
-            'query($p: [String!]) { consumptionPeriods(periods: $p, meter: "M2") { by meter items { period total } } }',
+            'query($p: [String!]) { consumptionPeriods(periods: $p, meter: "M2") '
+            '{ by meter items { period total peak { kW start startUTC } } } }',
             {"p": ["2024-05-02..2024-05-04", "2024-05-04..2024-05-10"]}))
         assert billed["consumptionPeriods"] == {"by": "periods", "meter": "M2", "items": [
-            {"period": "2024-05-02..2024-05-04", "total": str(3 * day_value[2])},
-            {"period": "2024-05-04..2024-05-10", "total": str(7 * day_value[2])}]}
+            {"period": "2024-05-02..2024-05-04", "total": str(3 * day_value[2]), "peak": peak("2024-05-02")},
+            {"period": "2024-05-04..2024-05-10", "total": str(7 * day_value[2]), "peak": peak("2024-05-04")}]}
         with pytest.raises(TransportQueryError) as refused:
             session.execute(gql('{ consumptionPeriods(from: "2024-05-01", to: "2024-05-31") { by } }'))
         assert refused.value.errors[0]["extensions"]["field"] == "by"

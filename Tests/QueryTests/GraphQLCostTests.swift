@@ -144,7 +144,7 @@ struct GraphQLCostTests {
 
     @Test("what clients ask stays within the limit: the introspection query, ten pages of 1,000 days")
     func legitimateDocuments() {
-        #expect(costOf(introspectionQuery) == 80_837)
+        #expect(costOf(introspectionQuery) == 83_825)
         let page =
             "listConsumptionDaily(from: \"2021-01-01\", to: \"2023-12-31\", limit: 1000) "
             + "{ items { date total meters average exported estimated completeMeters unit } nextToken }"
