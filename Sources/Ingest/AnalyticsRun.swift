@@ -103,7 +103,7 @@ public struct AnalyticsRun {
                     "ExpressionAttributeNames": ["#token": .string(AnalyticsMark.Attribute.token)],
                     "ExpressionAttributeValues": [":token": AttributeValues.string(mark.token)],
                 ], deadline: deadline)
-        } catch  where error.code == "ConditionalCheckFailedException" {
+        } catch  where error.isConditionFailed {
             // Marked again while it was written: the next run writes it again.
             summary.waiting += 1
         } catch {

@@ -55,7 +55,7 @@ public struct DayMetersIndexer {
                 for (day, answer) in zip(
                     touched, dynamo.callAll("UpdateItem", updates, maxInFlight: parallelism, deadline: deadline))
                 {
-                    if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
+                    if case .failure(let error) = answer, error.isConditionFailed { continue }
                     _ = try answer.get()
                     summary.indexed += 1
                     days.insert(day)

@@ -112,7 +112,7 @@ public struct DaySumRebuilder {
             do throws(AWSError) {
                 _ = try dynamo.call("UpdateItem", .object(request), deadline: deadline)
                 return Repair(date: date, shard: shard, attempts: attempt, outcome: .rebuilt(differences))
-            } catch  where error.code == "ConditionalCheckFailedException" {
+            } catch  where error.isConditionFailed {
                 // Changed since it was read (a fold landed): read and sum again rather than overwrite it.
                 continue
             } catch {

@@ -214,7 +214,7 @@ struct LedgerStore {
                     ],
                 ])
         } catch {
-            if error.code == "ConditionalCheckFailedException" { return }
+            if error.isConditionFailed { return }
             throw .aws(error)
         }
     }

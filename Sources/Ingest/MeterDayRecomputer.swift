@@ -90,7 +90,7 @@ struct MeterDayRecomputer {
         for (day, answer) in zip(
             unbumped, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
         {
-            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+            if case .failure(let error) = answer, error.isConditionFailed {
                 settled.insert(day)
                 continue
             }
@@ -143,7 +143,7 @@ struct MeterDayRecomputer {
         {
             // A newer generation stored first: it has seen everything this one saw, but a newer one still may be
             // pending.
-            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+            if case .failure(let error) = answer, error.isConditionFailed {
                 unsure.append(day)
                 continue
             }

@@ -334,7 +334,7 @@ struct MeterDaySettler {
         for (entry, answer) in zip(
             entries, dynamo.callAll("UpdateItem", requests, maxInFlight: parallelism, deadline: deadline))
         {
-            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" {
+            if case .failure(let error) = answer, error.isConditionFailed {
                 refused.append(entry)
                 continue
             }
@@ -394,7 +394,7 @@ struct MeterDaySettler {
         for (entry, answer) in zip(
             entries, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
         {
-            if case .failure(let error) = answer, error.code == "ConditionalCheckFailedException" { continue }
+            if case .failure(let error) = answer, error.isConditionFailed { continue }
             guard
                 let generation = AttributeValues.integer(
                     try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)

@@ -38,7 +38,7 @@ struct SettleJobStore {
                 condition: ["ConditionExpression": "attribute_not_exists(pk)"])
             return job
         } catch {
-            guard error.code == "ConditionalCheckFailedException" else { throw .aws(error) }
+            guard error.isConditionFailed else { throw .aws(error) }
         }
         guard let stored = try read(job) else { throw .corruptItem("settle job of \(job.key) vanished as it was made") }
         return stored
@@ -59,7 +59,7 @@ struct SettleJobStore {
             }
             return stored
         } catch {
-            if error.code == "ConditionalCheckFailedException" { return nil }
+            if error.isConditionFailed { return nil }
             throw .aws(error)
         }
     }
@@ -75,7 +75,7 @@ struct SettleJobStore {
             _ = try dynamo.updateItem(table: table, key: job.key(tenant: tenant), expression: payload)
             return true
         } catch {
-            if error.code == "ConditionalCheckFailedException" { return false }
+            if error.isConditionFailed { return false }
             throw .aws(error)
         }
     }

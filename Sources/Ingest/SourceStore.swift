@@ -38,7 +38,7 @@ struct SourceStore {
             try dynamo.putItem(table: table, item: next.item(tenant: tenant, updatedAt: now), condition: condition)
             return true
         } catch {
-            if error.code == "ConditionalCheckFailedException" { return false }
+            if error.isConditionFailed { return false }
             throw .aws(error)
         }
     }
@@ -74,7 +74,7 @@ struct SourceStore {
                 ])
             return true
         } catch {
-            if error.code == "ConditionalCheckFailedException" { return false }
+            if error.isConditionFailed { return false }
             throw .aws(error)
         }
     }

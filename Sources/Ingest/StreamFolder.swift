@@ -147,7 +147,7 @@ public struct StreamFolder {
             switch answer {
             case .success:
                 outcome.updates += 1
-            case .failure(let error) where error.code == "ConditionalCheckFailedException":
+            case .failure(let error) where error.isConditionFailed:
                 do throws(IngestFailure) {
                     let (updates, duplicates) = try applyAfterRedelivery(
                         shard, changes, streamShard: event.shardID, now: now)
@@ -209,7 +209,7 @@ public struct StreamFolder {
                 _ = try dynamo.call("UpdateItem", update, deadline: deadline)
                 return (1, changes.count - rest.count)
             } catch {
-                if error.code != "ConditionalCheckFailedException" { throw .aws(error) }
+                if !error.isConditionFailed { throw .aws(error) }
             }
         }
         throw .corruptItem("sum shard \(shard.date)#\(shard.shard) kept moving under stream shard \(streamShard)")

@@ -11,18 +11,6 @@ struct QueryStore {
     let table: String
     let budget: CallBudget
 
-    struct MeterReading {
-        var date: CalendarDate
-        var value: ExactDecimal
-        var intervals: [String]?
-        var key: String
-        var versionID: String?
-        var eTag: String
-        var lastModified: Int
-        var line: Int
-        var marks: ReadingMarks
-    }
-
     /// Days of `range` from `start` on that hold data, ascending, at most `limit`; and the day to go on from.
     func dayTotals(tenant: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
         throws(QueryFailure) -> (days: [DayTotal], next: CalendarDate?)
@@ -104,86 +92,6 @@ struct QueryStore {
         return (meters, nil)
     }
 
-    /// The meter's counting readings in `range` from `start`, one per day, at most `limit` days; and the day to go on
-    /// from. One Query of the meter's meter-day items, which name the reading that counts.
-    func meterReadings(tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int)
-        throws(QueryFailure) -> (readings: [MeterReading], next: CalendarDate?)
-    {
-        let (days, next) = try countingDays(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
-        return (days.map { MeterReading(day: $0.date, counting: $0.counting, intervals: nil) }, next)
-    }
-
-    /// The readings that count for the meter's days in `range` from `start`, with their intervals, at most `limit`
-    /// days; and the day to go on from. The meter-day items' Query, then one BatchGetItem per hundred readings.
-    func meterIntervals(
-        tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int
-    ) throws(QueryFailure) -> (readings: [ReadingItem], next: CalendarDate?) {
-        let (days, next) = try countingDays(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
-        let wanted = days.map {
-            ReadingItem(
-                tenant: tenant, meter: meter, date: $0.date, source: $0.counting.source, value: $0.counting.value,
-                intervals: nil, line: $0.counting.line, marks: $0.counting.marks)
-        }
-        var stored: [CalendarDate: ReadingItem] = [:]
-        for chunk in stride(from: 0, to: wanted.count, by: DynamoDBClient.batchGetLimit) {
-            try spend()
-            let keys = wanted[chunk..<min(wanted.count, chunk + DynamoDBClient.batchGetLimit)].map(\.key)
-            for item in try reading({ () throws(AWSError) in
-                try dynamo.batchGet(table: table, keys: keys, consistent: true)
-            }) {
-                guard let found = ReadingItem(item: item) else { continue }
-                stored[found.date] = found
-            }
-        }
-        // A reading the meter-day names and the table no longer holds (retired since) is left as the meter-day says.
-        return (wanted.map { stored[$0.date] ?? $0 }, next)
-    }
-
-    /// The meter-day items of `range` from `start` that have a counting reading, at most `limit`; and the day to go
-    /// on from. One Query of the meter's partition.
-    private func countingDays(
-        tenant: String, meter: String, range: ClosedRange<CalendarDate>, start: CalendarDate, limit: Int
-    ) throws(QueryFailure) -> (days: [(date: CalendarDate, counting: MeterDayItem.Counting)], next: CalendarDate?) {
-        var days: [(date: CalendarDate, counting: MeterDayItem.Counting)] = []
-        var next: CalendarDate?
-        let parameters: [String: JSONValue] = [
-            "ConsistentRead": true,
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: meter)),
-                ":from": AttributeValues.string(TableKeys.meterDaySort(date: start)),
-                ":to": AttributeValues.string(TableKeys.meterDaySort(date: range.upperBound)),
-            ],
-            "Limit": .integer(limit + 1),
-        ]
-        _ = try queryPages(parameters, maxPages: 1000) { items, _ in
-            for item in items {
-                guard let day = MeterDayItem(item: item), let counting = day.counting else { continue }
-                if days.count == limit {
-                    next = day.date
-                    return false
-                }
-                days.append((day.date, counting))
-            }
-            return true
-        }
-        return (days, next)
-    }
-
-    /// The meter's counting reading of `date` with its interval values and source, or nil: the meter-day item,
-    /// then the reading it names.
-    func meterDay(tenant: String, meter: String, date: CalendarDate) throws(QueryFailure) -> MeterReading? {
-        guard
-            let item = try getItem(MeterDayItem.key(tenant: tenant, meter: meter, date: date), consistent: true),
-            let counting = MeterDayItem(item: item)?.counting
-        else { return nil }
-        let reading = ReadingItem(
-            tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value, intervals: nil,
-            line: counting.line)
-        let stored = try getItem(reading.key, consistent: true).flatMap(ReadingItem.init(item:))
-        return MeterReading(day: date, counting: counting, intervals: stored?.intervals)
-    }
-
     /// The version of `key` that counts now, if any.
     func countingVersion(tenant: String, key: String) throws(QueryFailure) -> VersionIdentity? {
         try getItem(SourceItem.key(tenant: tenant, key: key), consistent: true)
@@ -262,49 +170,6 @@ struct QueryStore {
         return (entries, next)
     }
 
-    /// A page of the tenant's roster from after `after` (meter ids in byte order), at most `limit`, with each meter's
-    /// shortfall on `date`; the meters read, and the last one when more follow. One Query of the roster, then one
-    /// BatchGetItem per 100 meter-days.
-    func rosterPage(tenant: String, date: CalendarDate, after: String?, limit: Int) throws(QueryFailure)
-        -> (checked: [String], shortfalls: [MeterDayShortfall], last: String?)
-    {
-        var meters: [String] = []
-        var more = false
-        var parameters: [String: JSONValue] = [
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": [":pk": AttributeValues.string(TableKeys.rosterPartition(tenant: tenant))],
-            "Limit": .integer(limit + 1),
-        ]
-        if let after { parameters["ExclusiveStartKey"] = RosterItem.key(tenant: tenant, meter: after) }
-        _ = try queryPages(parameters, maxPages: 1000) { items, _ in
-            for item in items {
-                guard let meter = RosterItem.meter(of: item, tenant: tenant) else { continue }
-                guard meters.count < limit else {
-                    more = true
-                    return false
-                }
-                meters.append(meter)
-            }
-            return true
-        }
-        var items: [JSONValue] = []
-        for chunk in stride(from: 0, to: meters.count, by: DynamoDBClient.batchGetLimit) {
-            try spend()
-            let keys = meters[chunk..<min(meters.count, chunk + DynamoDBClient.batchGetLimit)].map {
-                MeterDayItem.key(tenant: tenant, meter: $0, date: date)
-            }
-            items += try reading { () throws(AWSError) in
-                try dynamo.batchGet(table: table, keys: Array(keys), consistent: true)
-            }
-        }
-        return (meters, MeterDayShortfall.of(meters, tenant: tenant, items: items), more ? meters.last : nil)
-    }
-
-    /// The tenant's roster as a whole, or nil when it set none.
-    func rosterSummary(tenant: String) throws(QueryFailure) -> RosterSummary? {
-        try getItem(RosterSummary.key(tenant: tenant), consistent: false).flatMap(RosterSummary.init(item:))
-    }
-
     /// The tenant's settings (its market zone among them); the defaults when it set none.
     func settings(tenant: String) throws(QueryFailure) -> TenantSettings {
         try getItem(TenantSettings.key(tenant: tenant), consistent: false).flatMap(TenantSettings.init(item:))
@@ -317,14 +182,14 @@ struct QueryStore {
         return item.flatMap { AttributeValues.string($0, "tenant") }
     }
 
-    private func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {
+    func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {
         try spend()
         return try reading { () throws(AWSError) in try dynamo.getItem(table: table, key: key, consistent: consistent) }
     }
 
     /// A Query page by page, as `DynamoDBClient.queryPages` reads it, each page charged to the budget: when the next
     /// page would pass it, the query stops there and the request is refused.
-    private func queryPages(
+    func queryPages(
         _ parameters: [String: JSONValue], from start: JSONValue? = nil, maxPages: Int,
         onPage: ([JSONValue], inout [String: JSONValue]) -> Bool
     ) throws(QueryFailure) -> JSONValue? {
@@ -346,24 +211,15 @@ struct QueryStore {
         return resume
     }
 
-    private func spend() throws(QueryFailure) {
+    func spend() throws(QueryFailure) {
         guard budget.spend() else { throw .api(budget.refusal) }
     }
 
-    private func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
+    func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
         do throws(AWSError) {
             return try body()
         } catch {
             throw .aws(error)
         }
-    }
-}
-
-extension QueryStore.MeterReading {
-    init(day: CalendarDate, counting: MeterDayItem.Counting, intervals: [ExactDecimal]?) {
-        self.init(
-            date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.source.key,
-            versionID: counting.source.versionID, eTag: counting.source.eTag,
-            lastModified: counting.source.lastModified, line: counting.line, marks: counting.marks)
     }
 }

@@ -35,7 +35,7 @@ struct UploadQuota {
                     ],
                 ])
         } catch {
-            if error.code == "ConditionalCheckFailedException" {
+            if error.isConditionFailed {
                 throw .api(Self.refusal(retryAfter: retryAfter, limit: describe))
             }
             throw .aws(error)
