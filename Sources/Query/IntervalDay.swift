@@ -13,6 +13,8 @@ struct IntervalDay {
         var startUTC: String?
         var value: ExactDecimal
         var quality: QualityFlag
+        /// Its start on the local clock, seconds since 1970-01-01 local: what time-of-use bands are read by.
+        var localSeconds: Int
     }
 
     let date: CalendarDate
@@ -41,7 +43,7 @@ struct IntervalDay {
             return Interval(
                 start: Self.timestamp(moment + (offset ?? 0), offset: offset.map(Offset.east)),
                 startUTC: rules.map { _ in Self.timestamp(moment, offset: .utc) }, value: values[index],
-                quality: qualities?[index] ?? .actual)
+                quality: qualities?[index] ?? .actual, localSeconds: moment + (offset ?? 0))
         }
     }
 

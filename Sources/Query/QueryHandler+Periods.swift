@@ -86,7 +86,7 @@ extension QueryHandler {
 
     /// Every page of a range's days from its first, `read` answering one page and the day the next starts at;
     /// bounded by the call budget, which refuses the request before this bound is reached.
-    private func everyPage<Item>(
+    func everyPage<Item>(
         of range: ClosedRange<CalendarDate>, _ read: (CalendarDate) throws(QueryFailure) -> ([Item], CalendarDate?)
     ) throws(QueryFailure) -> [Item] {
         var items: [Item] = []

@@ -156,6 +156,8 @@ public final class QueryHandler {
             return try meterDay(request, tenant: tenant, meter: meter, dateText: text)
         case .meterIntervals(let meter):
             return try meterIntervals(request, tenant: tenant, meter: meter)
+        case .meterBands(let meter):
+            return try meterBands(request, tenant: tenant, meter: meter)
         case .ingestions:
             return try ingestions(request, tenant: tenant)
         case .completeness:
@@ -196,7 +198,7 @@ public final class QueryHandler {
     /// only be a 404, and past DynamoDB's key limits it would be DynamoDB's error instead.
     private func checkPathParameters(_ route: DataRoute) throws(QueryFailure) {
         switch route {
-        case .meterRange(let meter), .meterDay(let meter, _), .meterIntervals(let meter):
+        case .meterRange(let meter), .meterDay(let meter, _), .meterIntervals(let meter), .meterBands(let meter):
             try Self.check(meter: meter, field: "meterId")
         case .ingestion(let key) where key.utf8.count > Self.maxKeyBytes:
             throw .api(.badRequest("objectKey", "an object key is at most \(Self.maxKeyBytes) bytes (S3's limit)"))

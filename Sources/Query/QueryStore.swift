@@ -170,6 +170,11 @@ struct QueryStore {
         return (entries, next)
     }
 
+    /// The tenant's time-of-use bands, or nil when it set none.
+    func tariffBands(tenant: String) throws(QueryFailure) -> TariffBands? {
+        try getItem(TariffBands.key(tenant: tenant), consistent: false).flatMap(TariffBands.init(item:))
+    }
+
     /// The tenant's settings (its market zone among them); the defaults when it set none.
     func settings(tenant: String) throws(QueryFailure) -> TenantSettings {
         try getItem(TenantSettings.key(tenant: tenant), consistent: false).flatMap(TenantSettings.init(item:))

@@ -53,6 +53,8 @@ enum DataRoute: Equatable {
     case meterDay(meter: String, date: String)
     /// A meter's load profile: its intervals over a range of days.
     case meterIntervals(meter: String)
+    /// A meter's energy by the tenant's time-of-use bands over a range of days.
+    case meterBands(meter: String)
     case ingestions
     case ingestion(key: String)
     /// The roster's meters with no reading, or with gaps, on a day.
@@ -97,11 +99,15 @@ enum DataRoute: Equatable {
         return nil
     }
 
-    /// `<meter>/consumption`, `<meter>/consumption/<date>` or `<meter>/intervals`, the meter split off from the end:
+    /// `<meter>/consumption`, `<meter>/consumption/<date>`, `<meter>/intervals` or `<meter>/bands`, the meter split
+    /// off from the end:
     /// it may hold `/`.
     private static func meter(_ rest: Substring, parameter: (String, Substring) -> String?) -> DataRoute? {
         if let meter = rest.dropSuffix("/intervals"), !meter.isEmpty {
             return parameter("meterId", meter).map { .meterIntervals(meter: $0) }
+        }
+        if let meter = rest.dropSuffix("/bands"), !meter.isEmpty {
+            return parameter("meterId", meter).map { .meterBands(meter: $0) }
         }
         if let meter = rest.dropSuffix("/consumption"), !meter.isEmpty {
             return parameter("meterId", meter).map { .meterRange(meter: $0) }

@@ -8,7 +8,7 @@ struct TenantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenants",
         abstract: "Show or set a tenant's settings (TABLE_NAME and AWS_* from the environment).",
-        subcommands: [SetUnit.self, SetZone.self, Show.self, Zones.self]
+        subcommands: [SetUnit.self, SetZone.self, SetBands.self, Show.self, Zones.self]
     )
 
     struct SetUnit: ParsableCommand {
@@ -52,6 +52,52 @@ struct TenantsCommand: ParsableCommand {
 
         func run() throws {
             try TenantsCommand.change(tenant) { $0.zone = zone == "none" ? nil : zone }
+        }
+    }
+
+    struct SetBands: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-bands",
+            abstract: "The tenant's time-of-use bands, which `/meters/{id}/bands` totals a meter's intervals by.",
+            discussion: """
+                Each --band is NAME=DAYS HH:MM-HH:MM, DAYS weekdays, weekends or all; a window that ends before it \
+                starts runs past midnight. An interval falls in the first band whose days and hours hold its start on \
+                the tenant's local clock (its market zone), else in the --default band. A --holiday is a weekend day.
+                """)
+        @Argument(help: "The tenant.") var tenant: String
+        @Option(name: .customLong("band"), help: "NAME=DAYS HH:MM-HH:MM, in order of precedence.") var bands: [String]
+        @Option(name: .customLong("default"), help: "The band of intervals no other holds.") var defaultBand: String
+        @Option(name: .customLong("holiday"), help: "YYYY-MM-DD, a day counted as a weekend day.")
+        var holidays: [String] = []
+
+        func validate() throws {
+            guard Tenancy.isValidTenant(tenant) else { throw ValidationError("tenant names are \(Tenancy.tenantRule)") }
+            _ = try tariff()
+        }
+
+        func tariff() throws -> TariffBands {
+            do throws(TariffBands.Failure) {
+                try TariffBands.check(name: defaultBand)
+                var days: Set<CalendarDate> = []
+                for text in holidays {
+                    guard let day = CalendarDate(text) else {
+                        throw TariffBands.Failure(description: "'\(text)' is no date")
+                    }
+                    days.insert(day)
+                }
+                var parsed: [TariffBands.Band] = []
+                for text in bands { parsed.append(try TariffBands.band(text)) }
+                return TariffBands(bands: parsed, defaultBand: defaultBand, holidays: days)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() throws {
+            let table = try KeysTable.fromEnvironment()
+            let tariff = try tariff()
+            try table.dynamo.putItem(table: table.name, item: tariff.item(tenant: tenant))
+            print("\(tenant)\t\(tariff.text)")
         }
     }
 

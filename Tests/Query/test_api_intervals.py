@@ -25,6 +25,8 @@ NEM12 = ["Example_NEM12_multiple_quality.csv", "Example_NEM12_substituted_interv
 LONDON = "Europe/London"
 # The days around both of London's clock changes in 2024, and an ordinary one: 48, 46, 48, 50 half-hours.
 CLOCK_DAYS = {"2024-03-30": 48, "2024-03-31": 46, "2024-10-26": 48, "2024-10-27": 50}
+# Time-of-use bands, in order of precedence; every clock day is a weekend day. "night" runs past midnight.
+BANDS = ["weekend-day=weekends 08:00-20:00", "night=all 23:00-07:00"]
 
 
 def london_file():
@@ -43,6 +45,8 @@ def data(moto):
                    "AWS_ENDPOINT_URL": moto.endpoint, "TABLE_NAME": stack.table}
     subprocess.run([CONSUMPTION, "tenants", "set-zone", "tz", LONDON], env=environment, check=True,
                    capture_output=True, timeout=60)
+    subprocess.run([CONSUMPTION, "tenants", "set-bands", "tz", *(arg for band in BANDS for arg in ("--band", band)),
+                    "--default", "other"], env=environment, check=True, capture_output=True, timeout=60)
     stack.put("incoming/tz/clocks.csv", london_file())
     for name in NEM12:
         stack.put(f"incoming/nem/{name}", (SAMPLES / name).read_bytes())
@@ -177,3 +181,37 @@ def test_a_bad_range_or_page_size_is_a_400_naming_the_parameter(data, query, fie
 def test_another_tenants_meter_has_no_intervals_here(data):
     response = get(data, v2, "/meters/W1/intervals", "nem", **{"from": "2024-03-01", "to": "2024-10-31"})
     assert response.status == 200 and response.json["days"] == []
+
+
+def expected_band(local):
+    """The oracle's band of a local start time: the rules of BANDS written out."""
+    minute = local.hour * 60 + local.minute
+    if local.weekday() >= 5 and 8 * 60 <= minute < 20 * 60:
+        return "weekend-day"
+    if minute >= 23 * 60 or minute < 7 * 60:
+        return "night"
+    return "other"
+
+
+def test_a_meters_energy_by_the_tenants_time_of_use_bands_follows_the_local_clock_across_clock_changes(data):
+    response = get(data, v2, "/meters/W1/bands", "tz", **{"from": "2024-03-01", "to": "2024-10-31"})
+    assert response.status == 200, response.text
+    totals = {"weekend-day": [Decimal(0), 0], "night": [Decimal(0), 0], "other": [Decimal(0), 0]}
+    for date, count in CLOCK_DAYS.items():
+        intervals, _ = expected_london_day(date, count)
+        for interval in intervals:
+            band = totals[expected_band(datetime.datetime.fromisoformat(interval["start"]))]
+            band[0] += interval["value"]
+            band[1] += 1
+    assert [(b["band"], Decimal(b["total"]), b["intervals"]) for b in response.json["bands"]] == \
+        [(name, total, count) for name, (total, count) in totals.items()]
+    assert response.json["days"] == len(CLOCK_DAYS) and response.json["unbanded"] == {"days": 0, "total": "0"}
+    # Sixteen night half-hours a day; the clocks going forward skip two of them (01:00-02:00), going back repeat two.
+    assert totals["night"][1] == 4 * 16 - 2 + 2
+
+
+def test_bands_need_setting_and_a_year_at_most(data):
+    response = get(data, v2, "/meters/W1/bands", "nem", **{"from": "2024-03-01", "to": "2024-03-31"})
+    assert response.status == 404 and response.json["error"] == "no-bands"
+    response = get(data, v2, "/meters/W1/bands", "tz", **{"from": "2024-01-01", "to": "2025-01-01"})
+    assert response.status == 400 and response.json["field"] == "to"
