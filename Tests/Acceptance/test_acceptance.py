@@ -3,6 +3,7 @@ surfaces — S3 puts and deletes, and the HTTP API — and held against an oracl
 they stand in the bucket. A mixed set of files: good, overlapping across files, overwritten under the same key,
 deleted, malformed, gzip, two tenants, and a larger one (moto's speed bounds its size: see ../shared/local-aws.md)."""
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -19,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from oracle import expected_totals, expected_winners, wide_file
+from oracle import counting_versions, expected_totals, expected_winners, meter_day_values, wide_file
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
@@ -161,6 +162,74 @@ def test_each_day_and_each_meter_day_match_the_oracle(first_run):
         assert status == 200, (meter, date, reading)
         assert Decimal(reading["value"]) == value and reading["source"]["key"] == key
         assert sum(Decimal(v) for v in reading["intervals"]) == value
+
+
+def pages(client, path, query, field="items"):
+    items, token = [], None
+    for _ in range(100):
+        status, page = client.json(path, {**query, **({"nextToken": token} if token else {})})
+        assert status == 200, page
+        items += page[field]
+        token = page["nextToken"]
+        if not token:
+            return items
+    raise AssertionError(f"{path} kept paging")
+
+
+def test_weeks_and_months_are_the_oracles_days_added_up(first_run):
+    for tenant in TENANTS:
+        client = Client(first_run, tenant)
+        days = first_run.expected_totals[tenant]
+        for by, period_of in (("month", lambda day: day[:7]),
+                              ("week", lambda day: "{}-W{:02d}".format(*datetime.date.fromisoformat(day).isocalendar()[:2]))):
+            expected = {}
+            for day, (total, _) in days.items():
+                expected[period_of(day)] = expected.get(period_of(day), Decimal(0)) + total
+            answered = pages(client, "/consumption", {"from": min(days), "to": max(days), "by": by, "limit": "2"})
+            assert [(item["period"], Decimal(item["total"])) for item in answered] == sorted(expected.items()), by
+
+
+def test_load_profiles_are_the_winning_versions_rows_and_bands_add_them_up(first_run, tmp_path):
+    # The oracle: each meter-day's 48 values as the version that counts holds them (overwrites, deletes and the
+    # rejected file already decided by rule (d)); the tenant has no zone, so interval k starts at k half-hours.
+    versions = counting_versions(first_run.s3, first_run.settings.bucket)
+    acme = Client(first_run, "acme")
+    night = [Decimal(0), 0]
+    for (tenant, meter, date), (value, key) in sorted(first_run.expected_winners.items()):
+        if tenant != "acme" or meter.startswith("L") and meter != "L00007":
+            continue
+        values = meter_day_values(versions[key][0])[(meter, date)]
+        status, page = acme.json(f"/meters/{meter}/intervals", {"from": date, "to": date})
+        assert status == 200, page
+        [day] = page["days"]
+        assert [Decimal(i["value"]) for i in day["intervals"]] == values and Decimal(day["value"]) == value
+        assert [i["start"] for i in day["intervals"]] == [f"{date}T{k // 2:02d}:{k % 2 * 30:02d}:00" for k in range(48)]
+        if meter == "A1":
+            night[0] += sum(values[:14]) + sum(values[46:])
+            night[1] += 16
+    consumption = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
+    environment = {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": first_run.moto.access_key,
+                   "AWS_SECRET_ACCESS_KEY": first_run.moto.secret_key, "AWS_REGION": "us-east-1",
+                   "AWS_ENDPOINT_URL": first_run.moto.endpoint, "TABLE_NAME": first_run.settings.table}
+    subprocess.run([consumption, "tenants", "set-bands", "acme", "--band", "night=all 23:00-07:00", "--default", "day"],
+                   env=environment, check=True, capture_output=True, timeout=60)
+    status, bands = acme.json("/meters/A1/bands", {"from": "2024-05-01", "to": "2024-05-31"})
+    assert status == 200, bands
+    assert (Decimal(bands["bands"][0]["total"]), bands["bands"][0]["intervals"]) == tuple(night)
+    a1_month = sum(value for (tenant, meter, _), (value, _) in first_run.expected_winners.items()
+                   if (tenant, meter) == ("acme", "A1"))
+    assert Decimal(bands["bands"][0]["total"]) + Decimal(bands["bands"][1]["total"]) == a1_month
+    # Completeness: acme's roster is every meter it ever sent and one that never did.
+    meters = sorted({meter for tenant, meter, _ in first_run.expected_winners if tenant == "acme"} | {"GHOST"})
+    roster = tmp_path / "roster.txt"
+    roster.write_text("\n".join(meters) + "\n")
+    subprocess.run([consumption, "roster", "set", "acme", str(roster)], env=environment, check=True,
+                   capture_output=True, timeout=60)
+    for date in sorted(first_run.expected_totals["acme"])[:3]:
+        present = {meter for tenant, meter, day in first_run.expected_winners if (tenant, day) == ("acme", date)}
+        missing = pages(acme, "/completeness", {"date": date, "limit": "500"})
+        assert [item["meter"] for item in missing] == [m for m in meters if m not in present], date
+        assert all(item["status"] == "missing" for item in missing)
 
 
 def test_duckdb_over_the_analytics_layer_sums_to_the_oracles_totals_for_every_tenant(first_run, tmp_path):

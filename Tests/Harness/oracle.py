@@ -17,8 +17,9 @@ def wide_file(rows, header=True):
     return "\n".join(lines) + "\n"
 
 
-def meter_days(data):
-    """(meter, date) -> day value, or None when the file is not valid (the tests' bad files break a number)."""
+def meter_day_values(data):
+    """(meter, date) -> the day's 48 interval values, or None when the file is not valid (the tests' bad files break
+    a number)."""
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     rows = [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if row]
@@ -34,8 +35,14 @@ def meter_days(data):
             return None
         if any(value < 0 for value in values):
             return None
-        days[(row[0], row[1])] = sum(values)
+        days[(row[0], row[1])] = values
     return days or None
+
+
+def meter_days(data):
+    """(meter, date) -> day value, or None when the file is not valid."""
+    days = meter_day_values(data)
+    return None if days is None else {slot: sum(values) for slot, values in days.items()}
 
 
 def tenant_of(key, incoming="incoming/", default="default"):
