@@ -183,8 +183,7 @@ struct QueryStore {
 
     /// The tenant an API key id is mapped to, or nil.
     func tenant(ofAPIKey keyID: String) throws(QueryFailure) -> String? {
-        let item = try getItem(TableKeys.key(TableKeys.apiKeyPartition, keyID), consistent: false)
-        return item.flatMap { AttributeValues.string($0, "tenant") }
+        try getItem(APIKeyItem.key(keyID: keyID), consistent: false).flatMap(APIKeyItem.init(item:))?.tenant
     }
 
     func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {

@@ -30,13 +30,9 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
+            let created = WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())
             try table.dynamo.putItem(
-                table: table.name,
-                item: [
-                    "pk": AttributeValues.string(TableKeys.apiKeyPartition), "sk": AttributeValues.string(keyID),
-                    "tenant": AttributeValues.string(tenant),
-                    "createdAt": AttributeValues.string(WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())),
-                ])
+                table: table.name, item: APIKeyItem(keyID: keyID, tenant: tenant, createdAt: created).item)
             print("\(keyID)\t\(tenant)")
         }
     }
@@ -52,9 +48,7 @@ struct KeysCommand: ParsableCommand {
                     "KeyConditionExpression": "pk = :pk",
                     "ExpressionAttributeValues": [":pk": AttributeValues.string(TableKeys.apiKeyPartition)],
                 ])
-            for item in items {
-                print("\(AttributeValues.string(item, "sk") ?? "")\t\(AttributeValues.string(item, "tenant") ?? "")")
-            }
+            for key in items.compactMap(APIKeyItem.init(item:)) { print("\(key.keyID)\t\(key.tenant)") }
         }
     }
 
@@ -65,7 +59,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
-            try table.dynamo.deleteItem(table: table.name, key: TableKeys.key(TableKeys.apiKeyPartition, keyID))
+            try table.dynamo.deleteItem(table: table.name, key: APIKeyItem.key(keyID: keyID))
         }
     }
 }

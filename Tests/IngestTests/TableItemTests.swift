@@ -234,4 +234,13 @@ import Testing
                 MeterDayShortfall(meter: "C", status: .missing, missingIntervals: 0),
             ])
     }
+
+    @Test("an API key's item names its tenant and reads back; another partition's item is no key")
+    func apiKeys() {
+        let key = APIKeyItem(keyID: "a1b2c3", tenant: "acme", createdAt: "2026-12-07T08:00:00.000Z")
+        #expect(APIKeyItem(item: key.item) == key)
+        #expect(
+            key.item["pk"] == AttributeValues.string("APIKEYS") && key.item["tenant"] == AttributeValues.string("acme"))
+        #expect(APIKeyItem(item: RosterSummary(tenant: "acme", meters: 1, alertAt: nil).item) == nil)
+    }
 }
