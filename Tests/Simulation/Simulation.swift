@@ -73,6 +73,9 @@ public struct Simulation {
             visibilityTimeoutSeconds: 6 * options.functionTimeoutMilliseconds / 1000)
         let host = FunctionHost(
             world: world, configuration: configuration(), timeoutMilliseconds: options.functionTimeoutMilliseconds)
+        // template.yaml's: ten notifications a batch, two invocations at once.
+        let notifications = QueueMapping(
+            world: world, host: host, queue: World.notificationQueue, batchSize: 10, maxConcurrency: 2)
         let ingest = QueueMapping(
             world: world, host: host, queue: World.ingestQueue, batchSize: options.ingestBatchSize,
             maxConcurrency: options.maxConcurrency)
@@ -80,6 +83,7 @@ public struct Simulation {
             world: world, host: host, queue: World.workQueue, batchSize: 1, maxConcurrency: options.maxConcurrency)
         let stream = StreamMapping(
             world: world, host: host, batchSize: options.foldBatchSize, lagMilliseconds: options.streamLagMilliseconds)
+        notifications.start()
         ingest.start()
         work.start()
         stream.start()
@@ -94,7 +98,7 @@ public struct Simulation {
         let quiesced = world.scheduler.run(until: last + 20 * 3_600_000, maxSteps: 5_000_000) {
             // Cheapest first: the stream's check reads every stream shard.
             played == workload.steps.count && world.pendingNotifications == 0 && world.scheduler.now > last
-                && world.liveTasks == 0 && ingest.isIdle && work.isIdle && stream.isIdle
+                && world.liveTasks == 0 && notifications.isIdle && ingest.isIdle && work.isIdle && stream.isIdle
         }
         // The index follows the table after its lag; then everything is read as it stands.
         world.settleIndex()
@@ -104,7 +108,7 @@ public struct Simulation {
             mismatches = Checker(oracle: oracle, tableItems: world.tableItems(), indexItems: world.indexItems())
                 .mismatches()
             mismatches += world.lostStreamRecords
-            for queue in [World.ingestDeadLetterQueue, World.workDeadLetterQueue] {
+            for queue in [World.notificationDeadLetterQueue, World.ingestDeadLetterQueue, World.workDeadLetterQueue] {
                 for body in world.messageBodies(queue: queue) {
                     mismatches.append("in \(queue): \(body.prefix(300))")
                 }
@@ -122,6 +126,8 @@ public struct Simulation {
     static func configuration() -> IngestConfiguration {
         let environment = [
             "TABLE_NAME": World.table, "WORK_QUEUE_URL": World.queueURL(World.workQueue),
+            "NOTIFICATION_QUEUE_ARN": "arn:aws:sqs:us-east-1:\(World.account):\(World.notificationQueue)",
+            "INGEST_QUEUE_URL": World.queueURL(World.ingestQueue),
             "ALERT_TOPIC_ARN": World.alertTopic, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
             "ZONEINFO_DIR": "/usr/share/zoneinfo",
         ]

@@ -1,6 +1,9 @@
 import JSON
 
 extension World {
+    /// S3 notifies this queue; the function sorts its messages into the ingest queue by tenant (template.yaml).
+    static let notificationQueue = "notifications"
+    static let notificationDeadLetterQueue = "notifications-dlq"
     static let ingestQueue = "ingest"
     static let ingestDeadLetterQueue = "ingest-dlq"
     static let workQueue = "work"
@@ -40,7 +43,7 @@ extension World {
             pendingNotifications += 1
             scheduler.at(scheduler.now + Int.random(in: 0...3_000, using: &random)) { [self] in
                 pendingNotifications -= 1
-                sendMessage(queue: World.ingestQueue, body: message.serialized)
+                sendMessage(queue: World.notificationQueue, body: message.serialized)
             }
         }
     }

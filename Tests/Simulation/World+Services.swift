@@ -23,6 +23,7 @@ extension World {
         }
         s3.notify = { [unowned self] message in notify(message.json) }
         for (queue, deadLetters) in [
+            (World.notificationQueue, World.notificationDeadLetterQueue),
             (World.ingestQueue, World.ingestDeadLetterQueue), (World.workQueue, World.workDeadLetterQueue),
         ] {
             _ = sqs.createQueue(deadLetters, settings: SQSQueueSettings(visibilityTimeoutSeconds: 30))
