@@ -145,20 +145,26 @@ public final class DynamoDBClient {
         }
     }
 
-    /// Reads items by key, 100 keys a call, retrying UnprocessedKeys; items come back in no particular order.
-    public func batchGet(table: String, keys: [JSONValue], consistent: Bool = false) throws(AWSError) -> [JSONValue] {
+    /// Reads items by key, 100 keys a call, `maxInFlight` calls at a time, retrying UnprocessedKeys (packed into new
+    /// calls) with backoff; items come back in no particular order.
+    public func batchGet(
+        table: String, keys: [JSONValue], consistent: Bool = false, maxInFlight: Int = 1, deadline: Deadline? = nil
+    ) throws(AWSError) -> [JSONValue] {
         var items: [JSONValue] = []
-        var start = 0
-        while start < keys.count {
-            var pending = Array(keys[start..<min(keys.count, start + Self.batchGetLimit)])
-            start += Self.batchGetLimit
-            try untilProcessed { () throws(AWSError) -> Bool in
-                let request: JSONValue = ["Keys": .array(pending), "ConsistentRead": .bool(consistent)]
-                let answer = try call("BatchGetItem", ["RequestItems": .object([table: request])])
-                items += answer["Responses"]?[table]?.arrayValue ?? []
-                pending = answer["UnprocessedKeys"]?[table]?["Keys"]?.arrayValue ?? []
-                return pending.isEmpty
+        var pending = keys
+        try untilProcessed { () throws(AWSError) -> Bool in
+            let payloads: [JSONValue] = stride(from: 0, to: pending.count, by: Self.batchGetLimit).map {
+                let chunk = Array(pending[$0..<min(pending.count, $0 + Self.batchGetLimit)])
+                return ["RequestItems": .object([table: ["Keys": .array(chunk), "ConsistentRead": .bool(consistent)]])]
             }
+            var unprocessed: [JSONValue] = []
+            for answer in callAll("BatchGetItem", payloads, maxInFlight: maxInFlight, deadline: deadline) {
+                let answer = try answer.get()
+                items += answer["Responses"]?[table]?.arrayValue ?? []
+                unprocessed += answer["UnprocessedKeys"]?[table]?["Keys"]?.arrayValue ?? []
+            }
+            pending = unprocessed
+            return pending.isEmpty
         }
         return items
     }

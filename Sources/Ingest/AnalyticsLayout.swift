@@ -7,7 +7,9 @@ import ConsumptionTable
 /// - `<prefix><tenant>/daily/date=YYYY-MM-DD/daily.tsv.gz`: the day's totals, one row, as `GET /consumption/<date>`
 ///   answers them;
 /// - `<prefix><tenant>/meter_days/month=YYYY-MM/YYYY-MM-DD.tsv.gz`: one row per meter-day that counts, as
-///   `GET /meters/<id>/consumption` answers it, plus the version it comes from.
+///   `GET /meters/<id>/consumption` answers it, plus the version it comes from;
+/// - `<prefix><tenant>/intervals/month=YYYY-MM/YYYY-MM-DD.tsv.gz`: one row per interval of each meter-day that counts
+///   and whose reading keeps its intervals, placed in time as `GET /meters/<id>/intervals` places them.
 ///
 /// Gzipped tab-separated text with a header row and LF line ends. A field's backslash, tab, CR and LF are written
 /// `\\`, `\t`, `\r`, `\n` (only object keys can hold them; meter ids hold no control characters).
@@ -24,6 +26,10 @@ public struct AnalyticsLayout: Sendable {
 
     public func meterDaysKey(tenant: String, date: CalendarDate) -> String {
         "\(prefix)\(tenant)/meter_days/month=\(date.description.prefix(7))/\(date).tsv.gz"
+    }
+
+    public func intervalsKey(tenant: String, date: CalendarDate) -> String {
+        "\(prefix)\(tenant)/intervals/month=\(date.description.prefix(7))/\(date).tsv.gz"
     }
 
     /// The date is the partition's (`date=`), so it is no column: Athena refuses a column named as a partition key.
@@ -51,6 +57,30 @@ public struct AnalyticsLayout: Sendable {
             counting.marks.notActual.description, String(counting.marks.missingIntervals), counting.source.key,
             counting.source.versionID ?? "", String(counting.line),
         ]
+    }
+
+    /// `interval_number`, not `interval`: INTERVAL is a reserved word of Athena's DDL and starts an interval literal
+    /// in its SQL, so every query would have to quote it.
+    static let intervalColumns = [
+        "meter", "date", "interval_number", "start_local", "start_utc", "minutes", "value", "unit", "quality", "flow",
+        "source_key", "source_version",
+    ]
+
+    /// One row per interval of the counting reading, numbered from 1 in time order; none when the reading keeps no
+    /// intervals (a day with gaps, a timestamped file) or they do not divide its day. `start_utc` is empty for a day
+    /// read without a zone (`IntervalDay`: a count that fits only a 24-hour day).
+    static func intervalRows(_ reading: ReadingItem, zone: ZoneRules?) -> [[String]] {
+        guard let values = reading.intervals,
+            let day = IntervalDay(date: reading.date, values: values, qualities: reading.qualities, zone: zone)
+        else { return [] }
+        let (meter, date, minutes) = (reading.meter, reading.date.description, String(day.minutes))
+        let (flow, key, version) = (reading.marks.flow.rawValue, reading.source.key, reading.source.versionID ?? "")
+        return day.intervals.enumerated().map { index, interval in
+            [
+                meter, date, String(index + 1), interval.start, interval.startUTC ?? "", minutes,
+                interval.value.description, "kWh", interval.quality.letter, flow, key, version,
+            ]
+        }
     }
 
     /// One line of the file: the fields escaped, tab-separated, LF-ended.

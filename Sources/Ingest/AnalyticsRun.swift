@@ -76,9 +76,10 @@ public struct AnalyticsRun {
         var fields: [String: JSONValue] = ["tenant": .string(mark.tenant), "date": .string(mark.date.description)]
         do throws(IngestFailure) {
             switch try writer.write(tenant: mark.tenant, date: mark.date, deadline: deadline) {
-            case .written(let meterDays, let bytes):
+            case .written(let meterDays, let intervals, let bytes):
                 summary.written += 1
                 fields["meterDays"] = .integer(meterDays)
+                fields["intervals"] = .integer(intervals)
                 fields["bytes"] = .integer(bytes)
             case .removed:
                 summary.removed += 1

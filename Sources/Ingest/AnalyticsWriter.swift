@@ -5,9 +5,11 @@ import JSON
 import Timekeeping
 
 /// Writes one tenant's day to the analytics layer (`AnalyticsLayout`): the day's totals from its sum shards (as the
-/// API reads them) and its meter-days from the `DayMeters` index, whole files put again each time, so writing a day
-/// twice writes the same bytes. Costs one Query of the sum shards, `shardCount` Queries of the index (a page per
-/// 1 MB, about 4,000 meter-days), and two PUTs (or DELETEs, when no meter-day counts on the day any more).
+/// API reads them), its meter-days from the `DayMeters` index, and the intervals of the readings those meter-days
+/// name (`AnalyticsWriter+Intervals`), whole files put again each time, so writing a day twice writes the same
+/// bytes. Costs a GetItem of the tenant's settings (its zone), one Query of the sum shards, `shardCount` Queries of
+/// the index (a page per 1 MB, about 4,000 meter-days), one BatchGetItem per 100 meter-days (their readings, read
+/// eventually consistently), and three PUTs (or DELETEs, when no meter-day counts on the day any more).
 ///
 /// The two sources are kept apart and in step by different paths (the stream fold, the index), so a day is written
 /// only when they agree shard by shard: the rows of index partition `s` add up to sum shard `s`. Otherwise it is
@@ -19,44 +21,63 @@ public struct AnalyticsWriter {
     let bucket: String
     let layout: AnalyticsLayout
     let reader: DayShardReader
+    /// The market zones a tenant may set, by name (`MarketZones.load`): interval starts are placed in the tenant's.
+    let zones: [String: ZoneRules]
 
-    public init(s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout) {
+    public init(
+        s3: S3Client, dynamo: DynamoDBClient, table: String, bucket: String, layout: AnalyticsLayout,
+        zones: [String: ZoneRules]
+    ) {
         self.s3 = s3
         self.dynamo = dynamo
         self.table = table
         reader = DayShardReader(dynamo: dynamo, table: table)
         self.bucket = bucket
         self.layout = layout
+        self.zones = zones
     }
 
     public enum Outcome: Equatable, Sendable {
-        /// Both files put: this many meter-day rows, this many compressed bytes.
-        case written(meterDays: Int, bytes: Int)
+        /// The three files put: this many meter-day rows, this many interval rows, this many compressed bytes.
+        case written(meterDays: Int, intervals: Int, bytes: Int)
         /// No meter-day counts on the day: its files are deleted (if there were any).
         case removed
-        /// The index and the sums disagree (one of them has not caught up): nothing written.
+        /// The index and the sums disagree (one of them has not caught up), or a reading the index names is gone (the
+        /// day changed meanwhile): nothing written.
         case unsettled(String)
     }
 
     public func write(tenant: String, date: CalendarDate, deadline: Deadline) throws(IngestFailure) -> Outcome {
         guard !deadline.hasPassed else { throw .deadlineNear }
+        let zone = try zone(tenant: tenant)
         let shards = try reader.sumShards(tenant: tenant, date: date)
-        // Rows go straight into the compressor, shard after shard in the index's order (then by meter id's bytes),
-        // the same every time; only the compressed file is held, a few bytes a meter-day.
+        // Rows go straight into the compressors, shard after shard in the index's order (then by meter id's bytes),
+        // the same every time; only the compressed files are held, a few bytes a row. A shard's readings are read
+        // once its rows are known to add up to its sums.
         let meterDays = GzipDeflater()
         meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayColumns))
+        let intervals = GzipDeflater()
+        intervals.append(AnalyticsLayout.line(AnalyticsLayout.intervalColumns))
         var count = 0
+        var intervalCount = 0
         for shard in 0..<TableKeys.shardCount {
+            var named: [(meter: String, counting: MeterDayItem.Counting)] = []
             let indexed = try reader.forEachIndexed(tenant: tenant, date: date, shard: shard, deadline: deadline) {
                 item in
-                guard let counting = item.counting else { return }
-                meterDays.append(
-                    AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, counting)))
+                guard let day = item.counting else { return }
+                meterDays.append(AnalyticsLayout.line(AnalyticsLayout.meterDayRow(meter: item.meter, date: date, day)))
+                named.append((item.meter, day))
                 count += 1
             }
             if let disagreement = Self.disagreement(indexed, shards[shard]) {
                 return .unsettled("shard \(shard): \(disagreement)")
             }
+            let written = try writeIntervals(
+                of: named, tenant: tenant, date: date, zone: zone, into: intervals, deadline: deadline)
+            guard let written else {
+                return .unsettled("shard \(shard): a reading the index names is gone (the day changed meanwhile)")
+            }
+            intervalCount += written
         }
         guard let first = shards.values.first else { return try remove(tenant: tenant, date: date) }
         let day = shards.values.dropFirst().reduce(into: DayTotal(first)) { $0.add($1) }
@@ -65,8 +86,10 @@ public struct AnalyticsWriter {
         let daily = GzipDeflater()
         daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyColumns))
         daily.append(AnalyticsLayout.line(AnalyticsLayout.dailyRow(day)))
+        // The daily file last: its totals appear once the rows they add up are there.
         let files = [
             (layout.meterDaysKey(tenant: tenant, date: date), meterDays.finish()),
+            (layout.intervalsKey(tenant: tenant, date: date), intervals.finish()),
             (layout.dailyKey(tenant: tenant, date: date), daily.finish()),
         ]
         do throws(AWSError) {
@@ -77,7 +100,7 @@ public struct AnalyticsWriter {
         } catch {
             throw .aws(error)
         }
-        return .written(meterDays: count, bytes: files.reduce(0) { $0 + $1.1.count })
+        return .written(meterDays: count, intervals: intervalCount, bytes: files.reduce(0) { $0 + $1.1.count })
     }
 
     /// The days of `range` that have sum shards: every day that ever held a meter-day (a day whose readings all went
@@ -112,6 +135,7 @@ public struct AnalyticsWriter {
         do throws(AWSError) {
             try s3.deleteObject(bucket: bucket, key: layout.dailyKey(tenant: tenant, date: date))
             try s3.deleteObject(bucket: bucket, key: layout.meterDaysKey(tenant: tenant, date: date))
+            try s3.deleteObject(bucket: bucket, key: layout.intervalsKey(tenant: tenant, date: date))
         } catch {
             throw .aws(error)
         }

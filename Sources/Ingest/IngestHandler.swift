@@ -218,7 +218,7 @@ public final class IngestHandler {
         }
         let writer = AnalyticsWriter(
             s3: s3, dynamo: dynamo, table: configuration.tableName, bucket: bucket,
-            layout: AnalyticsLayout(prefix: configuration.analyticsPrefix))
+            layout: AnalyticsLayout(prefix: configuration.analyticsPrefix), zones: configuration.zones)
         let run = AnalyticsRun(
             writer: writer, dynamo: dynamo, table: configuration.tableName,
             quietMilliseconds: configuration.analyticsQuietSeconds * 1000, logger: context.logger)

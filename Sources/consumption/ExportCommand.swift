@@ -13,13 +13,15 @@ import Timekeeping
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the analytics layer (daily totals and meter-days) of a range of days.",
+        abstract: "Write the analytics layer (daily totals, meter-days and intervals) of a range of days.",
         discussion: """
-            Writes <prefix><tenant>/daily/date=.../daily.tsv.gz and <prefix><tenant>/meter_days/month=.../<date>.tsv.gz \
-            for each day of the range that ever held data, and deletes them for a day that holds none now: the same \
-            files the scheduled analytics run writes. Reads TABLE_NAME and the AWS_* credentials, region and \
-            endpoints from the environment. Prints one JSON line per day. A day whose sums and index disagree (data \
-            still arriving) is left as it was and makes the command fail: run it again once ingestion is idle.
+            Writes <prefix><tenant>/daily/date=.../daily.tsv.gz, <prefix><tenant>/meter_days/month=.../<date>.tsv.gz \
+            and <prefix><tenant>/intervals/month=.../<date>.tsv.gz for each day of the range that ever held data, and \
+            deletes them for a day that holds none now: the same files the scheduled analytics run writes (interval \
+            starts in the tenant's market zone, read from ZONEINFO_DIR or /usr/share/zoneinfo). Reads TABLE_NAME and \
+            the AWS_* credentials, region and endpoints from the environment. Prints one JSON line per day. A day \
+            whose sums and index disagree (data still arriving) is left as it was and makes the command fail: run it \
+            again once ingestion is idle.
             """
     )
 
@@ -56,18 +58,23 @@ struct ExportCommand: ParsableCommand {
         }
         let client = AWSClient(
             configuration: try AWSConfiguration.fromEnvironment(environment), http: try CurlHTTPClient())
+        // The zones as the functions load them, from this machine's tzdata (the package ships a copy of it).
+        let zones = try MarketZones.load(
+            from: MarketZones.directories(zoneinfoDirectory: environment["ZONEINFO_DIR"], taskRoot: nil),
+            read: TaskFile.contents(of:))
         let writer = AnalyticsWriter(
             s3: S3Client(client: client), dynamo: DynamoDBClient(client: client), table: table, bucket: bucket,
-            layout: AnalyticsLayout(prefix: prefix))
+            layout: AnalyticsLayout(prefix: prefix), zones: zones)
         let range = from...to
         var unsettled = 0
         for tenant in tenants {
             for date in try writer.daysWithSums(tenant: tenant, range: range) {
                 var line: [String: JSONValue] = ["tenant": .string(tenant), "date": .string(date.description)]
                 switch try writer.write(tenant: tenant, date: date, deadline: Deadline.after(milliseconds: 3_600_000)) {
-                case .written(let meterDays, let bytes):
+                case .written(let meterDays, let intervals, let bytes):
                     line["outcome"] = "written"
                     line["meterDays"] = .integer(meterDays)
+                    line["intervals"] = .integer(intervals)
                     line["bytes"] = .integer(bytes)
                 case .removed:
                     line["outcome"] = "removed"

@@ -46,14 +46,17 @@ final class BatchTests {
         #expect(stats["sizes"]?["BatchWriteItem"]?.arrayValue?.compactMap(\.intValue).max() == 25)
     }
 
-    @Test("150 keys are read 100 at a time, unprocessed keys read again, every item returned once")
-    func batchGet() throws {
-        let keys = (0..<150).map { index -> JSONValue in ["pk": ["S": .string("g\(index)")]] }
-        let items = try dynamo.batchGet(table: "t", keys: keys)
+    @Test(
+        "150 keys are read 100 at a time, in parallel, unprocessed keys packed into new calls, every item returned once",
+        arguments: [1, 4])
+    func batchGet(maxInFlight: Int) throws {
+        let keys = (0..<150).map { index -> JSONValue in ["pk": ["S": .string("g\(maxInFlight)-\(index)")]] }
+        let items = try dynamo.batchGet(table: "t", keys: keys, maxInFlight: maxInFlight)
         #expect(items.count == 150)
         #expect(Set(items.compactMap { $0["pk"]?["S"]?.stringValue }).count == 150)
         let stats = try calls()
-        #expect(stats["calls"]?["BatchGetItem"] == 4)
+        // Round 1: 100 and 50, leaving 50 + 25 unprocessed; round 2: those 75 in one call.
+        #expect(stats["calls"]?["BatchGetItem"] == 3)
         #expect(stats["sizes"]?["BatchGetItem"]?.arrayValue?.compactMap(\.intValue).max() == 100)
     }
 

@@ -1,16 +1,22 @@
 """The analytics layer against the API: DuckDB (PyPI), standing in for Athena, reads what the schedule wrote under
 analytics/ with hive partitioning, and its sums per day equal the API's totals to the last digit — after the
-demo's files, the shared samples, a NEM12 file with export and estimated energy, a correction and a delete. The
-backfill command writes the same bytes, and the Glue tables of template.yaml name the files' columns."""
+demo's files, the shared samples, two NEM12 files with export, estimated and substituted energy, a correction and a
+delete. Its intervals equal an oracle's, computed here from the files as uploaded (rule (d) over their versions,
+Python's zoneinfo placing each interval in the tenant's zone). The backfill command writes the same bytes, and the
+Glue tables of template.yaml name the files' columns."""
+import csv
 import gzip
+import io
 import json
 import os
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,12 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "samples"
 sys.path.append(str(ROOT / "tools"))
 
-from analytics_layer import download, duckdb_days, marks_left, settle  # noqa: E402
+from analytics_layer import download, duckdb_days, duckdb_intervals, marks_left, settle  # noqa: E402
 from local_stack import LocalStack  # noqa: E402
+from nem12_oracle import channel_days_in, day_totals, role  # noqa: E402
+from oracle import INTERVALS, counting_versions, meter_days  # noqa: E402
 import template_yaml  # noqa: E402
 
 CONSUMPTION = ROOT / os.environ.get("CONSUMPTION_BIN", ".build/debug/consumption")
 TENANT = "acme"
+# NEM12's market time (AEST, no daylight saving): the tenant's zone, so every interval has an offset and a UTC start.
+ZONE = "Australia/Brisbane"
 
 
 def nem12(date):
@@ -39,14 +49,19 @@ def nem12(date):
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     # Marks are written as soon as they exist, and the schedule runs every 3 s (EventBridge's least is a minute).
-    # The demo's files, the shared samples and a NEM12 file with export and estimated energy.
+    # The demo's files, the shared samples, a NEM12 file with export and estimated energy and the NEM12 week, read in
+    # the tenant's zone.
     with LocalStack(stage="analytics", work_dir=tmp_path_factory.mktemp("analytics"), tenant=TENANT, max_seconds=900,
                     parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=3) as stack:
+        answer = consumption(stack, "tenants", "set-zone", TENANT, ZONE)
+        assert answer.returncode == 0, answer.stderr
         for name in ("week-1.csv", "week-2.csv", "broken.csv"):
             put(stack, name, (ROOT / "samples" / name).read_bytes())
         for name in ("wide-48-k3.csv", "wide-48-integers.csv"):
             put(stack, f"shared/{name}", (SHARED / name).read_bytes())
         put(stack, "nem12/solar.csv", nem12("20240502").encode())
+        # Qualities interval by interval (V and 400 records: S, A) and a day with gaps (N), which keeps no intervals.
+        put(stack, "nem12/week.csv", (ROOT / "samples" / "nem12-week.csv").read_bytes())
         yield stack
 
 
@@ -80,10 +95,60 @@ def consumption(stack, *arguments):
     return subprocess.run([str(CONSUMPTION), *arguments], env=environment, capture_output=True, text=True, timeout=300)
 
 
+def file_days(data):
+    """(meter, date) -> (flow, [(kWh, quality)] or None when the reading keeps no intervals) of every day a valid
+    file holds; None for a file that is not valid. A wide file's rows are all actual; a NEM12 day with a gap (N)
+    keeps none."""
+    if data.startswith(b"100,NEM12"):
+        days = {}
+        for (meter, date), day in channel_days_in(data.decode()).items():
+            flow, scale = role(meter, day["unit"])
+            if flow != "skipped":
+                kept = "N" not in day["qualities"]
+                days[(meter, date)] = (flow, [(value * scale, quality) for value, quality in
+                                              zip(day["values"], day["qualities"])] if kept else None)
+        return days
+    if meter_days(data) is None:
+        return None
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [name.strip() for name in rows[0]] == ["Meter", "Date"] + INTERVALS
+    return {(row[0], row[1]): ("consumption", [(Decimal(value), "A") for value in row[2:]]) for row in rows[1:] if row}
+
+
+def expected_intervals(stack):
+    """(meter, date, number) -> the intervals table's row: the reading that counts by rule (d) (the latest
+    LastModified, then key, then ETag) over every counting version, its intervals placed in ZONE by zoneinfo."""
+    bucket, prefix = stack.settings.bucket, f"incoming/{TENANT}/"
+    counting = counting_versions(stack.s3, bucket, prefix, valid=lambda data: file_days(data) is not None)
+    # Each key here has one version that ever counted, its latest.
+    latest = {version["Key"]: version["VersionId"]
+              for page in stack.s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
+              for version in page.get("Versions", []) if version["IsLatest"]}
+    winners = {}
+    for key, (data, last_modified, etag) in counting.items():
+        rank = (int(last_modified.timestamp()), key.encode(), etag.encode())
+        for slot, day in file_days(data).items():
+            if slot not in winners or winners[slot][0] < rank:
+                winners[slot] = (rank, key, day)
+    zone, rows = ZoneInfo(ZONE), {}
+    for (meter, date), (_, key, (flow, intervals)) in winners.items():
+        if intervals is None:
+            continue
+        midnight = datetime.fromisoformat(date).replace(tzinfo=zone).astimezone(timezone.utc)
+        minutes = 1440 // len(intervals)
+        for number, (value, quality) in enumerate(intervals, start=1):
+            start = midnight + timedelta(minutes=minutes * (number - 1))
+            rows[(meter, date, number)] = (start.astimezone(zone).isoformat(), start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                           minutes, value, "kWh", quality, flow, key, latest[key], date[:7])
+    return rows
+
+
 def assert_layer_equals_api(stack, tmp_path):
     expected = api_days(stack)
     assert expected, "the API has no day: nothing was ingested"
-    summed, daily = duckdb_days(download(stack, "analytics/", tmp_path), TENANT)
+    layer = download(stack, "analytics/", tmp_path)
+    assert duckdb_intervals(layer, TENANT) == expected_intervals(stack)
+    summed, daily = duckdb_days(layer, TENANT)
     wanted = {date: (Decimal(day["total"]), day["meters"], Decimal(day["notActual"]), day["completeMeters"],
                      Decimal(day["exported"])) for date, day in expected.items()}
     assert {date: row[:5] for date, row in summed.items()} == wanted
@@ -95,7 +160,16 @@ def assert_layer_equals_api(stack, tmp_path):
 def test_duckdb_sums_per_day_equal_the_api_after_corrections_and_deletes(stack, tmp_path):
     settle(stack)
     before = assert_layer_equals_api(stack, tmp_path / "first")
-    assert Decimal(before["2024-05-02"]["exported"]) == Decimal("12.024")  # 48 x 250.5 Wh
+    # 48 x 250.5 Wh, beside the NEM12 week's own export that day.
+    week_export = day_totals([ROOT / "samples" / "nem12-week.csv"])["2024-05-02"]["exported"]
+    assert Decimal(before["2024-05-02"]["exported"]) == Decimal("12.024") + week_export
+    # The oracle's check bites where it matters: NEM12 qualities other than actual, export, a day with gaps left out.
+    intervals = duckdb_intervals(tmp_path / "first" / "analytics", TENANT)
+    assert {row[5] for row in intervals.values()} == {"A", "E", "S"}
+    assert {row[6] for row in intervals.values()} == {"consumption", "export"}
+    assert ("6100000002/E1", "2024-05-06", 1) not in intervals and ("6100000002/E1", "2024-05-05", 1) in intervals
+    second = intervals[("6100000001/E1", "2024-05-01", 2)]
+    assert second[:3] == ("2024-05-01T00:30:00+10:00", "2024-04-30T14:30:00Z", 30)
     # Net energy beside both, never in place of either.
     assert all(Decimal(day["net"]) == Decimal(day["total"]) - Decimal(day["exported"]) for day in before.values())
 
@@ -108,6 +182,8 @@ def test_duckdb_sums_per_day_equal_the_api_after_corrections_and_deletes(stack, 
     assert after != before
     gone = set(before) - set(after)
     assert gone, "the deleted file held days no other file holds"
+    first = tmp_path / "first" / "analytics" / TENANT
+    assert all((first / "intervals" / f"month={day[:7]}" / f"{day}.tsv.gz").exists() for day in gone)
     layer = tmp_path / "second" / "analytics" / TENANT
     assert not [path for path in layer.rglob("*.tsv.gz") if any(day in str(path) for day in gone)]
 
@@ -124,6 +200,7 @@ def test_the_export_command_writes_the_same_files(stack, tmp_path):
     backfilled = download(stack, f"backfill/{TENANT}/", tmp_path / "b")
     files = sorted(path.relative_to(scheduled) for path in scheduled.rglob("*.tsv.gz"))
     assert files == sorted(path.relative_to(backfilled) for path in backfilled.rglob("*.tsv.gz"))
+    assert {path.parts[0] for path in files} == {"daily", "meter_days", "intervals"}
     for path in files:
         assert (scheduled / path).read_bytes() == (backfilled / path).read_bytes(), path
 
@@ -134,7 +211,8 @@ def test_the_glue_tables_name_the_files_columns(stack, tmp_path):
     resources = template_yaml.load((ROOT / "template.yaml").read_text())["Resources"].values()
     tables = {resource["Properties"]["TableInput"]["Name"]: resource["Properties"]["TableInput"]
               for resource in resources if resource["Type"] == "AWS::Glue::Table"}
-    for name in ("daily", "meter_days"):
+    assert set(tables) == {"daily", "meter_days", "intervals"}, "a Glue table this test does not hold to its files"
+    for name in tables:
         sample = next((layer / name).rglob("*.tsv.gz"))
         header = gzip.decompress(sample.read_bytes()).split(b"\n", 1)[0].decode().split("\t")
         assert header == [column["Name"] for column in tables[name]["StorageDescriptor"]["Columns"]]

@@ -37,6 +37,9 @@ def download(stack, prefix, into):
 METER_DAY_TYPES = {"meter": "VARCHAR", "date": "DATE", "value": "DECIMAL(38,6)", "unit": "VARCHAR",
                    "flow": "VARCHAR", "not_actual": "DECIMAL(38,6)", "missing_intervals": "INTEGER",
                    "source_key": "VARCHAR", "source_version": "VARCHAR", "line": "BIGINT"}
+INTERVAL_TYPES = {"meter": "VARCHAR", "date": "DATE", "interval_number": "INTEGER", "start_local": "VARCHAR",
+                  "start_utc": "VARCHAR", "minutes": "INTEGER", "value": "DECIMAL(38,6)", "unit": "VARCHAR",
+                  "quality": "VARCHAR", "flow": "VARCHAR", "source_key": "VARCHAR", "source_version": "VARCHAR"}
 DAILY_TYPES = {"total": "DECIMAL(38,6)", "meters": "BIGINT", "average": "DECIMAL(38,6)", "unit": "VARCHAR",
                "not_actual": "DECIMAL(38,6)", "complete_meters": "BIGINT", "exported": "DECIMAL(38,6)",
                "export_meters": "BIGINT", "updated_at": "VARCHAR"}
@@ -63,3 +66,13 @@ def duckdb_days(layer, tenant):
         FROM read_csv('{layer}/{tenant}/daily/*/*.tsv.gz', delim='\t', header=true, quote='', escape='',
                       hive_partitioning=true, columns={DAILY_TYPES}) ORDER BY date""").fetchall()
     return summed, {str(row[0]): row[1:] for row in daily}
+
+
+def duckdb_intervals(layer, tenant):
+    """(meter, date, interval_number) -> the rest of the row, every interval the layer holds for the tenant."""
+    rows = duckdb.connect().execute(f"""
+        SELECT meter, strftime(date, '%Y-%m-%d'), interval_number, start_local, coalesce(start_utc, ''), minutes,
+               value, unit, quality, flow, source_key, source_version, month
+        FROM read_csv('{layer}/{tenant}/intervals/*/*.tsv.gz', delim='\t', header=true, quote='', escape='',
+                      hive_partitioning=true, columns={INTERVAL_TYPES})""").fetchall()
+    return {row[:3]: row[3:] for row in rows}

@@ -17,9 +17,14 @@ TO_KWH = {"kwh": Decimal(1), "wh": Decimal("0.001"), "mwh": Decimal(1000)}
 def channel_days(path):
     """(meter 'NMI/suffix', 'YYYY-MM-DD') -> {'unit', 'values': [Decimal or None], 'qualities': [flag]}; the file
     is taken to be valid."""
+    return channel_days_in(Path(path).read_text())
+
+
+def channel_days_in(text):
+    """`channel_days` of a file's text."""
     days = {}
     channel = current = None
-    for line in Path(path).read_text().splitlines():
+    for line in text.splitlines():
         if not line.strip():
             continue
         fields = line.split(",")

@@ -50,10 +50,11 @@ def tenant_of(key, incoming="incoming/", default="default"):
     return rest.split("/", 1)[0] if "/" in rest else default
 
 
-def counting_versions(s3, bucket, incoming="incoming/"):
+def counting_versions(s3, bucket, incoming="incoming/", valid=None):
     """key -> (data, LastModified, ETag) of the version that counts: the newest valid version since the key's last
     delete marker (a rejected upload leaves the last valid one counting); in a bucket without versioning, the
-    object if it is valid."""
+    object if it is valid. `valid` says whether a file's bytes are valid (default: a canonical wide CSV)."""
+    valid = valid or (lambda data: meter_days(data) is not None)
     counting = {}
     if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=incoming):
@@ -61,7 +62,7 @@ def counting_versions(s3, bucket, incoming="incoming/"):
                 key = summary["Key"]
                 answer = s3.get_object(Bucket=bucket, Key=key)
                 counting[key] = (answer["Body"].read(), answer["LastModified"], answer["ETag"])
-        return {key: value for key, value in counting.items() if meter_days(value[0]) is not None}
+        return {key: value for key, value in counting.items() if valid(value[0])}
     history = {}
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=incoming):
         for version in page.get("Versions", []):
@@ -76,7 +77,7 @@ def counting_versions(s3, bucket, incoming="incoming/"):
                 break
             answer = s3.get_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
             data = answer["Body"].read()
-            if meter_days(data) is not None:
+            if valid(data):
                 counting[key] = (data, answer["LastModified"], answer["ETag"])
                 break
     return counting

@@ -1,5 +1,6 @@
 import ConsumptionTable
 import JSON
+import LambdaRuntime
 import Testing
 
 @testable import ConsumptionCore
@@ -14,6 +15,9 @@ import Testing
         #expect(
             layout.meterDaysKey(tenant: "acme", date: date)
                 == "analytics/acme/meter_days/month=2024-05/2024-05-03.tsv.gz")
+        #expect(
+            layout.intervalsKey(tenant: "acme", date: date)
+                == "analytics/acme/intervals/month=2024-05/2024-05-03.tsv.gz")
     }
 
     @Test func aFieldCannotBreakItsRowOrColumn() {
@@ -35,6 +39,53 @@ import Testing
         #expect(
             AnalyticsLayout.meterDayRow(meter: "m", date: date, counting).count == AnalyticsLayout.meterDayColumns.count
         )
+    }
+
+    func reading(_ date: String, _ values: [String]?, qualities: [QualityFlag]? = nil) -> ReadingItem {
+        let source = VersionIdentity(key: "incoming/acme/a.csv", tag: "t", versionID: "v1", eTag: "e", lastModified: 1)
+        return ReadingItem(
+            tenant: "acme", meter: "NMI1/E1", date: CalendarDate(date)!, source: source, value: ExactDecimal("1")!,
+            intervals: values?.map { ExactDecimal($0)! }, line: 3, marks: ReadingMarks(flow: .consumption),
+            qualities: qualities)
+    }
+
+    func zone(_ name: String) throws -> ZoneRules {
+        try #require(MarketZones.load(from: ["/usr/share/zoneinfo"], read: TaskFile.contents(of:))[name])
+    }
+
+    @Test func anIntervalRowIsPlacedInTheTenantsZoneWithItsQualityAndNumberedFromOne() throws {
+        // The day London's clocks go back: 50 half-hours, the repeated hour told apart by its offset.
+        var qualities = Array(repeating: QualityFlag.actual, count: 50)
+        qualities[4] = .substituted
+        let values = (0..<50).map { "0.\($0 + 100)" }
+        let rows = AnalyticsLayout.intervalRows(
+            reading("2024-10-27", values, qualities: qualities), zone: try zone("Europe/London"))
+        #expect(rows.count == 50)
+        #expect(
+            rows[0] == [
+                "NMI1/E1", "2024-10-27", "1", "2024-10-27T00:00:00+01:00", "2024-10-26T23:00:00Z", "30", "0.1", "kWh",
+                "A", "consumption", "incoming/acme/a.csv", "v1",
+            ])
+        #expect(rows[2][2...4] == ["3", "2024-10-27T01:00:00+01:00", "2024-10-27T00:00:00Z"])
+        #expect(
+            rows[4][2...8] == ["5", "2024-10-27T01:00:00+00:00", "2024-10-27T01:00:00Z", "30", "0.104", "kWh", "S"])
+        #expect(rows[49][2...4] == ["50", "2024-10-27T23:30:00+00:00", "2024-10-27T23:30:00Z"])
+        #expect(rows.allSatisfy { $0.count == AnalyticsLayout.intervalColumns.count })
+    }
+
+    @Test func aCountThatFitsOnlyA24HourDayIsReadWithoutAZone() throws {
+        // 48 values on a 25-hour day: read before the tenant set its zone; no offset, no UTC.
+        let rows = AnalyticsLayout.intervalRows(
+            reading("2024-10-27", Array(repeating: "1", count: 48)), zone: try zone("Europe/London"))
+        #expect(rows.count == 48 && rows[3][3...5] == ["2024-10-27T01:30:00", "", "30"])
+        let unzoned = AnalyticsLayout.intervalRows(reading("2024-05-03", Array(repeating: "2", count: 96)), zone: nil)
+        #expect(unzoned.count == 96 && unzoned[95][2...6] == ["96", "2024-05-03T23:45:00", "", "15", "2"])
+    }
+
+    @Test func aReadingThatKeepsNoIntervalsOrNoneThatDivideItsDayHasNoRows() {
+        #expect(AnalyticsLayout.intervalRows(reading("2024-05-03", nil), zone: nil).isEmpty)
+        #expect(
+            AnalyticsLayout.intervalRows(reading("2024-05-03", Array(repeating: "1", count: 47)), zone: nil).isEmpty)
     }
 
     @Test func gzipOfTheSameRowsIsTheSameBytesAndInflatesBackToThem() throws {

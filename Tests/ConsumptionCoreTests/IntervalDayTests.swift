@@ -1,8 +1,7 @@
-import ConsumptionCore
 import Foundation
 import Testing
 
-@testable import Query
+@testable import ConsumptionCore
 
 /// A meter-day's intervals placed in time: the day's length in the tenant's zone sets each interval's length.
 @Suite struct IntervalDayTests {

@@ -1,33 +1,31 @@
-import ConsumptionCore
-
 /// A meter-day's intervals placed in time: each one's start in the tenant's market zone and in UTC, its value and
 /// quality, and the day's peak as a rate. The table keeps a day's interval values and qualities, not their times:
 /// their length is the day's length over their count (a 25-hour day of 50 values is half-hours), and the day's
-/// length is its zone's.
-struct IntervalDay {
-    struct Interval: Equatable {
+/// length is its zone's. The API's load profiles and the analytics layer's `intervals` table place them alike.
+public struct IntervalDay: Sendable {
+    public struct Interval: Equatable, Sendable {
         /// Local start, RFC 3339 with the zone's offset then (`2024-10-27T01:30:00+01:00`), or without an offset
         /// when the day is read without a zone.
-        var start: String
+        public var start: String
         /// The same instant in UTC (`2024-10-27T00:30:00Z`); nil without a zone.
-        var startUTC: String?
-        var value: ExactDecimal
-        var quality: QualityFlag
+        public var startUTC: String?
+        public var value: ExactDecimal
+        public var quality: QualityFlag
         /// Its start on the local clock, seconds since 1970-01-01 local: what time-of-use bands are read by.
-        var localSeconds: Int
+        public var localSeconds: Int
     }
 
-    let date: CalendarDate
-    let minutes: Int
+    public let date: CalendarDate
+    public let minutes: Int
     /// The zone the times are in; nil: the day is read as 24 hours with no offset known.
-    let zone: ZoneRules?
-    let intervals: [Interval]
+    public let zone: ZoneRules?
+    public let intervals: [Interval]
 
     static let lengths = [5, 15, 30, 60]
 
     /// Nil when the values do not divide the day into intervals of 5, 15, 30 or 60 minutes. A count that fits only a
     /// 24-hour day (a version read before the tenant set its zone) is read without a zone.
-    init?(date: CalendarDate, values: [ExactDecimal], qualities: [QualityFlag]?, zone: ZoneRules?) {
+    public init?(date: CalendarDate, values: [ExactDecimal], qualities: [QualityFlag]?, zone: ZoneRules?) {
         guard !values.isEmpty, qualities.map({ $0.count == values.count }) ?? true else { return nil }
         let zoned = zone.flatMap { rules in Self.minutes(rules.seconds(of: date), values.count).map { (rules, $0) } }
         guard let (rules, minutes) = zoned ?? Self.minutes(86_400, values.count).map({ (nil, $0) }) else {
@@ -48,7 +46,7 @@ struct IntervalDay {
     }
 
     /// The largest interval (the first of equals) and its energy as a rate, kW: kWh over the interval's hours.
-    var peak: (interval: Interval, kilowatts: ExactDecimal)? {
+    public var peak: (interval: Interval, kilowatts: ExactDecimal)? {
         guard var best = intervals.first else { return nil }
         for interval in intervals.dropFirst() where best.value < interval.value { best = interval }
         return (best, best.value.multiplied(by: 60 / minutes))
