@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
 from dynamodb_size import item_size, read_units, write_units  # noqa: E402
-from local_aws import fetch, forward, relay  # noqa: E402
+from local_aws import fetch, relay  # noqa: E402
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
@@ -214,7 +214,7 @@ class Proxy(BaseHTTPRequestHandler):
             return self.s3(body)
         if self.held(body):
             RELEASED.wait(timeout=120)
-        status, _, data = forward(self, UPSTREAM, body)
+        status, headers, data = fetch(self, UPSTREAM, body)
         conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
         if 200 <= status < 300 or conditional_failure:
             # A failed condition costs the write it would have been.
@@ -225,6 +225,8 @@ class Proxy(BaseHTTPRequestHandler):
                 for name, value in zip(("writeUnits", "readUnits", "readBytes", "readItems", "indexWriteUnits"),
                                        (*units, index)):
                     STATE["capacity"][name] += value
+        # Counted before the answer goes back: a caller that asks for the stats once answered finds its request in them.
+        relay(self, status, headers, data)
 
     def s3(self, body):
         """S3 (and the other query-protocol services) through the scoped grants of `listPrefix` and `deniedKeys`."""
