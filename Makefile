@@ -58,9 +58,11 @@ test: lint build $(VENV)/installed $(SAM_VENV)/installed
 
 ## bench: the core against DuckDB (threads=1) on a generated ~1 GB wide file, and on a ~1 GB NEM12 file of 5-minute
 ## data; the runtime's cold start and round trip under the emulator next to a shell runtime; the ingest and query functions against moto, each next to boto3
-## doing the same requests; what a meter-day costs as one day arrives in 1, 10, 50 and 200 files; the packaged
-## bootstrap's cold start in a bare root; the fan-out's figures and the projection for a 10 GB file; the dashboard's
-## drawing time; an analytics run for a day of 20,000 meters, next to boto3 doing the same, and its projection.
+## doing the same requests; what a month costs (by=month) for a tenant and for one meter, next to the sum of its days,
+## measured for two tenant sizes and computed for 10,000 meters; what a meter-day costs as one day arrives in 1, 10,
+## 50 and 200 files; the packaged bootstrap's cold start in a bare root; the fan-out's figures and the projection for a
+## 10 GB file; the dashboard's drawing time; an analytics run for a day of 20,000 meters, next to boto3 doing the
+## same, and its projection.
 bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	@mkdir -p $(BENCH_DATA)
 	@test -s $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv || \
@@ -75,6 +77,7 @@ bench: release $(BENCH_VENV)/installed $(VENV)/installed
 	$(VENV)/bin/python tools/bench_ingest.py --data $(BENCH_DATA)
 	$(VENV)/bin/python tools/bench_storage.py
 	$(VENV)/bin/python tools/bench_query.py
+	$(VENV)/bin/python tools/bench_periods.py
 	$(VENV)/bin/python tools/bench_fanout.py --file $(BENCH_DATA)/wide-48-$(BENCH_MEGABYTES)mb.csv
 	$(VENV)/bin/python tools/bench_dashboard.py
 	$(VENV)/bin/python tools/bench_analytics.py

@@ -23,11 +23,12 @@ for the proxy's address still verify upstream). Control, under /__proxy/:
     stallAfterBytes: the next object body stops after K bytes and the connection then hangs without a byte
     (until the client gives up, at most 120 s): a stalled stream, once.
   GET  /__proxy/stats   {"requests": n, "throttled": n, "killed": bool, "holding": bool, "operations": {"DynamoDB Query": n, "S3 GET": n},
-                         "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n, "indexWriteUnits": n}}
+                         "capacity": {"writeUnits": n, "readUnits": n, "readBytes": n, "readItems": n,
+                                      "indexWriteUnits": n}}
     capacity: what the DynamoDB requests that passed would cost on AWS, by DynamoDB's rules (tools/dynamodb_size.py):
     puts by their items' sizes, an UpdateItem or a delete as one unit (the items it updates are under 1 KB), reads
-    by the sizes of the items returned; readBytes is the size of those items; indexWriteUnits what the writes add
-    to the DayMeters index (a unit per entry they put, change or remove).
+    by the sizes of the items returned; readBytes is the size of those items, readItems their number;
+    indexWriteUnits what the writes add to the DayMeters index (a unit per entry they put, change or remove).
 Stops after MAX_SECONDS (default 900) or on SIGTERM.
 """
 import json
@@ -44,40 +45,41 @@ from urllib.parse import parse_qs, unquote, urlparse
 sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
 from dynamodb_size import item_size, read_units, write_units  # noqa: E402
-from local_aws import fetch, forward, relay  # noqa: E402
+from local_aws import fetch, relay  # noqa: E402
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()
 STATE = {"requests": 0, "throttled": 0, "killed": False, "config": {}, "matching": 0, "operations": {},
-         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "indexWriteUnits": 0}, "holdMatches": 0,
-         "holding": False}
+         "capacity": {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "readItems": 0, "indexWriteUnits": 0},
+         "holdMatches": 0, "holding": False}
 RELEASED = threading.Event()
 
 
 def capacity(operation, request, answer):
-    """(write units, read units, bytes read) of one DynamoDB exchange that succeeded."""
+    """(write units, read units, bytes read, items read) of one DynamoDB exchange that succeeded."""
     consistent = request.get("ConsistentRead", False)
     if operation == "PutItem":
-        return write_units(item_size(request["Item"])), 0, 0
+        return write_units(item_size(request["Item"])), 0, 0, 0
     if operation in ("UpdateItem", "DeleteItem"):
-        return 1, 0, 0
+        return 1, 0, 0, 0
     if operation == "BatchWriteItem":
         done = [entry for entries in request["RequestItems"].values() for entry in entries]
         left = [entry for entries in answer.get("UnprocessedItems", {}).values() for entry in entries]
         units = sum(write_units(item_size(e["PutRequest"]["Item"])) if "PutRequest" in e else 1 for e in done)
         units -= sum(write_units(item_size(e["PutRequest"]["Item"])) if "PutRequest" in e else 1 for e in left)
-        return units, 0, 0
+        return units, 0, 0, 0
     if operation == "GetItem":
         size = item_size(answer.get("Item", {}))
-        return 0, read_units(size, consistent), size
+        return 0, read_units(size, consistent), size, 1 if "Item" in answer else 0
     if operation == "Query":
-        size = sum(item_size(item) for item in answer.get("Items", []))
-        return 0, read_units(size, consistent), size
+        items = answer.get("Items", [])
+        size = sum(item_size(item) for item in items)
+        return 0, read_units(size, consistent), size, len(items)
     if operation == "BatchGetItem":
         sizes = [item_size(item) for items in answer.get("Responses", {}).values() for item in items]
         strong = all(table.get("ConsistentRead", False) for table in request["RequestItems"].values())
-        return 0, sum(read_units(size, strong) for size in sizes), sum(sizes)
-    return 0, 0, 0
+        return 0, sum(read_units(size, strong) for size in sizes), sum(sizes), len(sizes)
+    return 0, 0, 0, 0
 
 
 INDEX_KEY = "dayShard"
@@ -122,7 +124,8 @@ class Proxy(BaseHTTPRequestHandler):
                 STATE["holdMatches"] = 0
                 RELEASED.clear()
                 STATE["operations"] = {}
-                STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "indexWriteUnits": 0}
+                STATE["capacity"] = {"writeUnits": 0, "readUnits": 0.0, "readBytes": 0, "readItems": 0,
+                                     "indexWriteUnits": 0}
             return self.reply(200, b"{}")
         if self.command == "POST" and self.path == "/__proxy/release":
             RELEASED.set()
@@ -211,16 +214,19 @@ class Proxy(BaseHTTPRequestHandler):
             return self.s3(body)
         if self.held(body):
             RELEASED.wait(timeout=120)
-        status, _, data = forward(self, UPSTREAM, body)
+        status, headers, data = fetch(self, UPSTREAM, body)
         conditional_failure = status == 400 and b"ConditionalCheckFailed" in data
         if 200 <= status < 300 or conditional_failure:
             # A failed condition costs the write it would have been.
             request = json.loads(body)
-            units = (1, 0, 0) if conditional_failure else capacity(target, request, json.loads(data))
+            units = (1, 0, 0, 0) if conditional_failure else capacity(target, request, json.loads(data))
             index = 0 if conditional_failure else index_write_units(target, request)
             with LOCK:
-                for name, value in zip(("writeUnits", "readUnits", "readBytes", "indexWriteUnits"), (*units, index)):
+                for name, value in zip(("writeUnits", "readUnits", "readBytes", "readItems", "indexWriteUnits"),
+                                       (*units, index)):
                     STATE["capacity"][name] += value
+        # Counted before the answer goes back: a caller that asks for the stats once answered finds its request in them.
+        relay(self, status, headers, data)
 
     def s3(self, body):
         """S3 (and the other query-protocol services) through the scoped grants of `listPrefix` and `deniedKeys`."""
