@@ -177,7 +177,7 @@ let package = Package(
                 "LambdaEvents", "LambdaRuntime",
             ]
         ),
-        // The deterministic simulation of ingest (issue 24): AWS services in memory behind the HTTP transport, written
+        // The deterministic simulation of ingest: AWS services in memory behind the HTTP transport, written
         // from AWS's documentation, and the simulator that interleaves invocations over them.
         .target(name: "InMemoryWire", dependencies: ["CurlHTTP"], path: "Tests/InMemoryAWS/Wire"),
         .target(

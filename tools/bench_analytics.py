@@ -24,7 +24,7 @@ from stack import FaultProxy, Moto, Stack, query_all, s3_event  # noqa: E402
 SCHEDULED = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
              "account": "123456789012", "time": "2026-11-30T05:00:00Z", "region": "us-east-1",
              "resources": ["arn:aws:events:us-east-1:123456789012:rule/bench"], "detail": {}}
-# us-east-1 on demand, as the README's cost section quotes them.
+# us-east-1 on demand, as docs/deploying.md's cost section quotes them.
 READ_UNIT_DOLLARS = 0.125 / 1_000_000
 S3_PUT_DOLLARS = 0.005 / 1000
 

@@ -68,7 +68,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--meter-days", type=int, default=2000)
     parser.add_argument("--files", default="1,10,50,200")
-    # For the README's anchor: the design before the stream (git d6b21d1) kept its sums itself; run its bootstrap
+    # For the benchmarks' anchor (docs/benchmarks.md): the design before the stream (git d6b21d1) kept its sums itself; run its bootstrap
     # with INGEST_BIN=... and this flag.
     parser.add_argument("--no-fold", action="store_true")
     args = parser.parse_args()

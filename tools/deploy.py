@@ -125,7 +125,7 @@ def first_key(args):
         print(f"the key {key_id} already serves another tenant; it stays so", file=sys.stderr)
         return 1
     value = boto3.client("apigateway").get_api_key(apiKey=key_id, includeValue=True)["value"]
-    # Shell assignments, so `eval "$(make -s first-key ...)"` sets them (README, quick start).
+    # Shell assignments, so `eval "$(make -s first-key ...)"` sets them (README, the deploy quick start).
     print(f"API={shlex.quote(outputs['ApiUrl'])}")
     print(f"KEY={shlex.quote(value)}")
     print(f"BUCKET={shlex.quote(outputs['BucketName'])}")

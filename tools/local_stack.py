@@ -308,7 +308,7 @@ class LocalStack:
         return url, arn(url), dead
 
     def add_api_key(self, tenant):
-        """A new API key for `tenant`, as an operator adds a client in AWS (README, Deploying): created enabled in
+        """A new API key for `tenant`, as an operator adds a client in AWS (docs/deploying.md): created enabled in
         API Gateway, added to the usage plan, its id mapped in the table as `consumption keys add` does. Returns
         the key's value."""
         created = self.apigateway.create_api_key(name=f"{tenant}-{secrets.token_hex(4)}", enabled=True)

@@ -16,7 +16,7 @@ AWS endpoints are boto3's: `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_S3` ...) po
 
 Needs AWS credentials allowed to read the stack's outputs, put, delete and list versions in its bucket under
 incoming/smoke/, create and delete API keys and usage-plan keys, and put and delete the key mapping in its table (the
-deploy role has them; see README, Deploying).
+deploy role has them; see docs/deploying.md).
 """
 import argparse
 import json

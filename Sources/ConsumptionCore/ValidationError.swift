@@ -1,4 +1,4 @@
-/// Why a meter file, or one of its rows, was refused. The raw values are stable: reports, logs and the README
+/// Why a meter file, or one of its rows, was refused. The raw values are stable: reports, logs and docs/file-formats.md
 /// quote them, so a value is never renamed.
 public enum ValidationErrorCode: String, Sendable, CaseIterable, Codable {
     // The file as a whole.

@@ -1,6 +1,6 @@
 import JSON
 
-/// What running an operation would cost, worked out before anything runs (issue 26). The document limits bound a
+/// What running an operation would cost, worked out before anything runs. The document limits bound a
 /// document, not its answer: a 16 KB introspection document nesting `fields` answered 6.4 MB, 1,997 aliases of
 /// `total` in a page of 1,000 days 30 MB, and 999 aliases of `dayMeters` made 13,586 DynamoDB reads.
 ///

@@ -14,7 +14,7 @@ public struct Executor: Sendable {
     public var maxFields = 2_000
     /// The most an operation's answer may weigh (`CostAnalysis`). On the API's schema the introspection query
     /// clients load it with weighs 83,825 (every type taken to have the most fields a type has, each with the most
-    /// arguments a field has), a page of 1,000 days with every field 8,102, ten such pages 81,020; issue 26's
+    /// arguments a field has), a page of 1,000 days with every field 8,102, ten such pages 81,020; the hostile
     /// documents weigh millions (`GraphQLCostTests`). At about 20 bytes a field, 100,000 is 2 MB of answer, well
     /// under the response cap.
     public var maxCost = 100_000

@@ -13,7 +13,7 @@ import Timekeeping
 /// items would add a change the items already hold. Each shard is written on condition that it is still as read, so a
 /// fold that lands between the read and the write makes that shard's write fail, and it is read and summed again
 /// (at most `attempts` times) instead of overwritten; a fold after the write cannot be caught, hence the procedure in
-/// README's Operating section (ingest paused, the stream caught up and its mapping off).
+/// docs/deploying.md's Operating section (ingest paused, the stream caught up and its mapping off).
 public struct DaySumRebuilder {
     let dynamo: DynamoDBClient
     let table: String

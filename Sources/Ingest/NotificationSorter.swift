@@ -7,7 +7,7 @@ import LambdaRuntime
 /// S3's notifications, sorted into the ingest queue by tenant. S3 cannot give a message a group, so the bucket
 /// notifies a queue of its own, and each object's event is sent on to the ingest queue with its tenant as
 /// `MessageGroupId`: there SQS's fair queues hand a quiet tenant's file to the next free consumer, however many files
-/// another tenant dropped before it (README, Fairness between tenants). Sorting a batch of ten costs one
+/// another tenant dropped before it (docs/ingest-design.md, Fairness between tenants). Sorting a batch of ten costs one
 /// `SendMessageBatch`.
 struct NotificationSorter {
     let sqs: SQSClient

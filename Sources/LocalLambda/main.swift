@@ -1,7 +1,7 @@
 import Foundation
 
 // local-lambda: the project's Lambda Runtime API emulator. Runs a real `bootstrap` binary as Lambda does and feeds
-// it events; see README.md ("Local stand-ins").
+// it events; see docs/ingest-design.md ("Local stand-ins").
 //
 //   local-lambda --bootstrap PATH [--timeout-ms 3000] [--env NAME=VALUE ...] [--max-seconds 600]
 //

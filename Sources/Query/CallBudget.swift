@@ -1,4 +1,4 @@
-/// The DynamoDB calls one API request may make (issue 26): GraphQL's cost analysis bounds what a document asks for
+/// The DynamoDB calls one API request may make: GraphQL's cost analysis bounds what a document asks for
 /// before it runs, but it estimates; this counts what the store really sends, so that no request, REST or GraphQL,
 /// can run into the function's timeout however the data lies (pages that hold little, a shard after another).
 final class CallBudget {

@@ -85,7 +85,7 @@ struct SumsCommand: ParsableCommand {
             discussion: """
                 Safe only while the stream fold applies no record of these days: pause ingest (disable the ingest \
                 and work queues' event source mappings), wait until the table stream's iterator age is zero, \
-                disable the stream's mapping, rebuild, then enable the mappings again (README, Operating). A record \
+                disable the stream's mapping, rebuild, then enable the mappings again (docs/deploying.md, Operating). A record \
                 folded after the rebuild read a shard's items would add a change the items already hold. Each shard \
                 is written on condition that it is still as read: one a fold changed meanwhile is read, summed and \
                 written again (at most 5 times) rather than overwritten. The lane: marks of the stream shards are \

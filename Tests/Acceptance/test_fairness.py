@@ -1,7 +1,7 @@
 """Fairness between tenants, on the local stack `make demo` runs: a tenant's burst of files does not hold another
 tenant's file behind it. S3's notifications are sorted into the ingest queue with their tenant as message group
 (`NotificationSorter`), and the local event source hands the ingest queue's messages out as SQS's fair queues do
-(tools/fair_queue.py); the bound this checks is stated in the README (Fairness between tenants)."""
+(tools/fair_queue.py); the bound this checks is stated in docs/ingest-design.md (Fairness between tenants)."""
 import sys
 import time
 from decimal import Decimal
@@ -18,7 +18,7 @@ from test_acceptance import Client  # noqa: E402
 
 BURST = 200
 # B's file may wait for the files taken before its notification was sorted; with the queue served in order it
-# would wait for all of A's. The README states the bound this stands for.
+# would wait for all of A's. docs/ingest-design.md states the bound this stands for.
 AHEAD_AT_MOST = BURST // 4
 
 

@@ -155,7 +155,7 @@ def queue_problems(template):
 
 def fairness_problems(template):
     """A tenant's burst waits behind no one's file only if S3 notifies the queue the function sorts from, and the
-    sorted events go to the queue it ingests from (README, Fairness between tenants)."""
+    sorted events go to the queue it ingests from (docs/ingest-design.md, Fairness between tenants)."""
     problems = []
     resources = template["Resources"]
     ingest = resources["IngestFunction"]["Properties"]

@@ -50,7 +50,7 @@ func cost(_ query: String, variables: [String: JSONValue] = [:], schema: Schema 
     return CostAnalysis(schema: schema, collector: collector).cost(of: document.operations[0])
 }
 
-@Suite("GraphQL: an operation's cost, worked out before anything runs (issue 26)")
+@Suite("GraphQL: an operation's cost, worked out before anything runs")
 struct CostAnalysisTests {
     @Test("a field weighs 1, an object adds its fields, a field with a resolver weighs 100 and counts as a read")
     func weights() throws {

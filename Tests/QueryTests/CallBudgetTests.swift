@@ -62,7 +62,7 @@ func graphQLBody(_ query: String) -> String {
     JSONValue.object(["query": .string(query)]).serialized
 }
 
-@Suite("The DynamoDB calls of one request are counted and bounded at run time (issue 26)")
+@Suite("The DynamoDB calls of one request are counted and bounded at run time")
 struct CallBudgetTests {
     @Test("a day's meters whose pages never end: 200 calls, then a 400 call-limit, not a timeout")
     func restStopsAtTheBudget() throws {

@@ -83,7 +83,7 @@ let introspectionQuery = """
     }
     """
 
-/// The three documents of issue 26, each within the document limits (32 KiB, depth 15, 2,000 fields), that the
+/// The three hostile documents, each within the document limits (32 KiB, depth 15, 2,000 fields), that the
 /// document limits alone let run.
 enum Issue26 {
     /// `fields { type { ofType { ofType {` three times, then 1,985 aliases of `name`: answered 6.4 MB.
@@ -99,7 +99,7 @@ enum Issue26 {
         "query($d:String!){" + (1...999).map { "m\($0):dayMeters(date:$d){date}" }.joined(separator: " ") + "}"
 }
 
-@Suite("GraphQL cost limits on the API's schema: issue 26's documents are refused before anything is read")
+@Suite("GraphQL cost limits on the API's schema: the hostile documents are refused before anything is read")
 struct GraphQLCostTests {
     @Test("the documents are within the document limits")
     func withinDocumentLimits() {

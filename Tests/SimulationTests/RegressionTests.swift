@@ -82,7 +82,7 @@ extension RegressionTests {
     }
 }
 
-/// The data-loss paths issue 24 named, each as a workload with no fault at all.
+/// The data-loss paths found by reading the code, each as a workload with no fault at all.
 @Suite struct NamedPathTests {
     static func file(_ seed: UInt64, invalid: Bool = false, meters: Int = 2, days: Int = 1) -> Workload.FileSpec {
         .init(layout: "wide", gzip: false, invalid: invalid, meters: meters, days: days, seed: seed)
