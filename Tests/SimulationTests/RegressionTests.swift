@@ -196,6 +196,77 @@ extension RegressionTests {
 }
 
 extension RegressionTests {
+    /// Three invocations settle the same version; one dies after its last bump while the other two, each past its
+    /// third round, stop with the meter-day still pending. They now go on while it is pending (seed 190, found once
+    /// S3's notifications went through the sorting queue).
+    @Test func threeRecomputesRacingWithOneDyingLeaveNothingPending() {
+        let report = Simulation.run(
+            seed: 190,
+            workload: Workload(steps: [
+                (
+                    400_000,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 2, days: 1,
+                            seed: 17_162_259_016_909_089_417))
+                ),
+                (
+                    405_000,
+                    .put(
+                        key: "incoming/acme/b.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: true, meters: 1, days: 1,
+                            seed: 9_800_591_721_630_323_290))
+                ),
+                (
+                    465_000,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 3, days: 2,
+                            seed: 11_756_548_217_794_305_315))
+                ),
+                (
+                    465_000,
+                    .put(
+                        key: "incoming/acme/a.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: false, meters: 2, days: 1,
+                            seed: 12_506_785_675_667_041_204))
+                ),
+                (
+                    865_000,
+                    .put(
+                        key: "incoming/globex/a.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: false, meters: 3, days: 2,
+                            seed: 4_167_883_035_636_988_833))
+                ),
+                (
+                    865_000,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: true, meters: 3, days: 2,
+                            seed: 5_394_463_986_730_012_925))
+                ),
+                (
+                    865_005,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 1, days: 1,
+                            seed: 5_625_046_319_792_611_637))
+                ),
+            ]),
+            options: .init(
+                faults: FaultPlan(perMillion: [
+                    .crashAfter: 1000, .crashBefore: 1000, .lostAnswer: 1000, .serverError: 5000, .slow: 2000,
+                ])))
+        #expect(report.passed, "\(report)")
+    }
+
     /// Seeds 29637 and 26402 of `make sim` (one in twenty large): two invocations take the same overwrite; one
     /// starts a recompute after the other's recompute stored, and dies before storing its own. Its retry finds the
     /// key settled, so nothing would ever store that generation: a bump now lands only while the offered version

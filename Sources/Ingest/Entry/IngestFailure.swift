@@ -14,6 +14,9 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
     case corruptItem(String)
     /// OpenSSL could not seed its random generator (for the analytics marks' tokens).
     case noRandomBytes
+    /// Meter-days were still pending after every round of recomputing them: other invocations kept bumping them.
+    /// The message comes back and the recompute goes on.
+    case recomputeContended(Int)
 
     /// The work stopped for a deadline (the invocation's, or a request's own such as an offering lease's window),
     /// with its progress saved: another invocation resumes it.
@@ -32,6 +35,8 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .unreadableHead(let detail): return "unreadable object head: \(detail)"
         case .corruptItem(let detail): return "corrupt table item: \(detail)"
         case .noRandomBytes: return "OpenSSL could not seed its random generator"
+        case .recomputeContended(let count):
+            return "\(count) meter-days were still being recomputed by other invocations; the message will be retried"
         }
     }
 
@@ -52,6 +57,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .unreadableHead: return "unreadable-head: S3 sent a Last-Modified that could not be read"
         case .corruptItem: return "corrupt-item: a table item did not parse"
         case .noRandomBytes: return "no-random-bytes: \(description)"
+        case .recomputeContended: return "recompute-contended: \(description)"
         }
     }
 
@@ -65,6 +71,7 @@ public enum IngestFailure: Error, Equatable, LambdaErrorConvertible, CustomStrin
         case .unreadableHead: type = "Ingest.UnreadableHead"
         case .corruptItem: type = "Ingest.CorruptItem"
         case .noRandomBytes: type = "Ingest.NoRandomBytes"
+        case .recomputeContended: type = "Ingest.RecomputeContended"
         }
         return LambdaError(errorType: type, errorMessage: description)
     }

@@ -31,9 +31,12 @@ struct MeterDayRecomputer {
         var readingsRead = 0
     }
 
-    /// A meter-day another recompute bumped while this one read is recomputed again, at most this many times in all:
-    /// that other one may have died between its bump and its store, and nothing else would ever store its generation.
-    static let maxRounds = 3
+    /// A meter-day another recompute bumped while this one read is recomputed again, until none is pending: that
+    /// other one may die between its bump and its store, and only a recompute still going stores a generation
+    /// after it. Three invocations settling the same version, one of them dying after its last bump, left a
+    /// meter-day pending when each stopped after three rounds (seed 190). Past this many rounds the message fails
+    /// and comes back (`recomputeContended`), never leaving silently.
+    static let maxRounds = 25
 
     /// Recomputes `meterDays`; `generations` holds those already bumped by the caller, and the others are bumped
     /// here unless `offered` is settled there by then (`MeterDaySettler.offerIsSettled`, evaluated by the write).
@@ -54,6 +57,7 @@ struct MeterDayRecomputer {
             generations = [:]
             bumpUnless = .whilePending
         }
+        guard days.isEmpty else { throw .recomputeContended(days.count) }
     }
 
     /// When a meter-day not yet bumped is bumped.
