@@ -230,9 +230,13 @@ class LocalStack:
                 sort_key_prefix=self.settings.stream_sort_key_prefix)
             self.folder = threading.Thread(target=self._fold, name="stream-event-source", daemon=True)
             self.folder.start()
-            self.scheduler = threading.Thread(target=self._schedule, name="analytics-schedule", daemon=True)
+            self.scheduler = threading.Thread(target=self._every, args=(self.analytics_every, self.run_analytics,
+                                                                         "analytics"), name="analytics-schedule",
+                                              daemon=True)
             self.scheduler.start()
-            self.checker = threading.Thread(target=self._check_rosters, name="completeness-schedule", daemon=True)
+            self.checker = threading.Thread(target=self._every, args=(self.settings.completeness_every,
+                                                                       self.check_rosters, "completeness"),
+                                            name="completeness-schedule", daemon=True)
             self.checker.start()
             self.gateway = ThreadingHTTPServer(("127.0.0.1", 0), self._gateway_handler())
             self.gateway.daemon_threads = True
@@ -450,19 +454,20 @@ class LocalStack:
             self.stopping.wait(0.5)
 
     # ------------------------------------------------------------------ the analytics schedule
-    def _schedule(self):
-        """EventBridge's schedule: the analytics function invoked every period with a Scheduled Event. A failed run
-        is not retried (the template's RetryPolicy: the next run takes the marks left)."""
-        while not self.stopping.wait(self.analytics_every):
+    def _every(self, seconds, run, name):
+        """An EventBridge schedule: `run` every `seconds` until the stack stops. A failed run is not retried (the
+        template's RetryPolicy: the next run takes what is left)."""
+        while not self.stopping.wait(seconds):
             try:
-                self.run_analytics()
+                run()
             except Exception as error:  # moto or the host stopping under us at shutdown
                 if self.stopping.is_set():
                     return
-                print(f"analytics schedule: {error}", file=sys.stderr)
+                print(f"{name} schedule: {error}", file=sys.stderr)
 
     def run_analytics(self):
-        """One scheduled run now, as the schedule makes it; returns the function's answer (its summary)."""
+        """One run of the analytics function now, as its schedule makes it (a Scheduled Event); returns the
+        function's answer (its summary)."""
         event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
                  "account": ACCOUNT, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": REGION,
                  "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{self.settings.analytics_rule}"], "detail": {}}
@@ -470,18 +475,9 @@ class LocalStack:
             self.deliveries["schedules"] = self.deliveries.get("schedules", 0) + 1
         return self.analytics.invoke(event, timeout=self.settings.analytics_timeout + 30)
 
-    def _check_rosters(self):
-        """The ingest function's hourly schedule: its rule's Input, `{"completeness": {}}`, as EventBridge sends it."""
-        while not self.stopping.wait(self.settings.completeness_every):
-            try:
-                self.check_rosters()
-            except Exception as error:  # moto or the host stopping under us at shutdown
-                if self.stopping.is_set():
-                    return
-                print(f"completeness schedule: {error}", file=sys.stderr)
-
     def check_rosters(self):
-        """One run of the rosters' check now, as the schedule makes it; returns the function's answer."""
+        """One run of the rosters' check now, as the ingest function's hourly schedule makes it (its rule's Input,
+        `{"completeness": {}}`); returns the function's answer."""
         return self.ingest.invoke(self.settings.completeness_input, timeout=self.settings.ingest_timeout + 30)
 
     def alerts(self):

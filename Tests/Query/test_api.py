@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from apigw import Response, v1, v2
 from oracle import expected_totals, wide_file
-from stack import ROOT, Stack, sqs_event
+from stack import ROOT, Stack
 
 # The contract test reads the answers the API tests gathered: they run in one worker, in file order.
 pytestmark = pytest.mark.xdist_group("api-contract")
@@ -38,12 +38,7 @@ def data(moto):
     stack.put("incoming/acme/fix.csv", wide_file(day_rows(["m1"], DAYS[:2], lambda m, d, s: "10")))
     stack.put("incoming/acme/bad.csv", wide_file(day_rows(["m9"], DAYS[:1], lambda m, d, s: "x")))
     stack.put("incoming/globex/april.csv", wide_file(day_rows(["g1"], DAYS[:5], lambda m, d, s: "2")))
-    ingest = stack.function()
-    try:
-        answer = ingest.invoke(sqs_event(stack.messages()))
-        assert answer["json"] == {"batchItemFailures": []}
-    finally:
-        ingest.stop()
+    stack.ingest_waiting()
     stack.fold()
     environment = {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": moto.access_key, "AWS_SECRET_ACCESS_KEY": moto.secret_key,
                    "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint, "TABLE_NAME": stack.table}

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from apigw import v1, v2
 from oracle import wide_file
-from stack import Stack, sqs_event
+from stack import Stack
 from test_api import CONSUMPTION, call
 
 pytestmark = pytest.mark.xdist_group("api-contract")
@@ -55,11 +55,7 @@ def data(moto, tmp_path_factory):
                    check=True, capture_output=True, timeout=60)
     stack.put("incoming/grid/day.csv", wide_file([(meter, DAY, values) for meter, values in READINGS.items()]
                                                  + [("R3", OTHER_DAY, ["1"] * 48)]))
-    ingest = stack.function()
-    try:
-        assert ingest.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    finally:
-        ingest.stop()
+    stack.ingest_waiting()
     stack.query = stack.query_function()
     yield stack
     stack.query.stop()

@@ -15,7 +15,7 @@ import pytest
 from apigw import v1, v2
 from nem12_oracle import channel_days
 from oracle import INTERVALS
-from stack import Stack, sqs_event
+from stack import Stack
 from test_api import CONSUMPTION, call
 
 pytestmark = pytest.mark.xdist_group("api-contract")
@@ -50,11 +50,7 @@ def data(moto):
     stack.put("incoming/tz/clocks.csv", london_file())
     for name in NEM12:
         stack.put(f"incoming/nem/{name}", (SAMPLES / name).read_bytes())
-    ingest = stack.function()
-    try:
-        assert ingest.invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
-    finally:
-        ingest.stop()
+    stack.ingest_waiting()
     stack.query = stack.query_function()
     yield stack
     stack.query.stop()
