@@ -18,9 +18,11 @@ import urllib.parse
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from oracle import counting_versions, expected_totals, expected_winners, meter_day_values, wide_file
+from oracle import (INTERVALS, counting_versions, expected_totals, expected_winners, half_hours, meter_day_values,
+                    wide_file)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.append(str(ROOT / "tools"))
@@ -28,7 +30,10 @@ sys.path.append(str(ROOT / "tools"))
 from analytics_layer import download, duckdb_days, settle  # noqa: E402
 from local_stack import LocalStack  # noqa: E402
 
-TENANTS = ["acme", "globex"]
+# Two tenants in market zones whose clocks change: their days around the changes hold 46 or 50 half-hours.
+ZONES = {"london": "Europe/London", "newyork": "America/New_York"}
+TENANTS = ["acme", "globex", *ZONES]
+CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 
 
 def days(first, count):
@@ -38,6 +43,16 @@ def days(first, count):
 
 def rows(rng, meters, dates):
     return [(meter, date, [f"{rng.randint(0, 2000) / 1000:.3f}" for _ in range(48)]) for meter in meters for date in dates]
+
+
+def zoned_file(rng, tenant, meters, dates):
+    """A wide file of a zoned tenant: each row holds as many half-hours as its day has on the tenant's clock."""
+    count = half_hours(ZONES[tenant])
+    lines = ["Meter,Date," + ",".join(INTERVALS)]
+    for meter in meters:
+        for date in dates:
+            lines.append(",".join([meter, date] + [f"{rng.randint(0, 2000) / 1000:.3f}" for _ in range(count(date))]))
+    return ("\n".join(lines) + "\n").encode()
 
 
 def file_set():
@@ -61,10 +76,27 @@ def file_set():
         # The same key again with other meters: only this version counts.
         ("incoming/acme/overwrite.csv", wide_file(rows(rng, ["O1", "O3"], week[2:6])).encode()),
         ("incoming/acme/deleted.csv", None),
+        ("incoming/london/clocks.csv",
+         zoned_file(rng, "london", ["Z1", "Z2"], ["2024-03-30", "2024-03-31", "2024-10-27"])),
+        ("incoming/newyork/clocks.csv",
+         zoned_file(rng, "newyork", ["Y1"], ["2024-03-10", "2024-11-03", "2024-11-04"])),
+        # London's file again, Z1 alone on the clock-change days: only this version counts.
+        ("incoming/london/clocks.csv", zoned_file(rng, "london", ["Z1"], ["2024-03-31", "2024-10-27"])),
     ]
 
 
+def environment(stack):
+    """The `consumption` tool's settings for the stack's table, as an operator's shell would have them."""
+    return {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": stack.moto.access_key,
+            "AWS_SECRET_ACCESS_KEY": stack.moto.secret_key, "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": stack.moto.endpoint, "TABLE_NAME": stack.settings.table}
+
+
 def upload(stack, files):
+    # The zoned tenants' settings come first: a file is read in the zone its tenant had when it was validated.
+    for tenant, zone in ZONES.items():
+        subprocess.run([CONSUMPTION, "tenants", "set-zone", tenant, zone], env=environment(stack), check=True,
+                       capture_output=True, timeout=60)
     for key, body in files:
         if body is None:
             stack.s3.delete_object(Bucket=stack.settings.bucket, Key=key)
@@ -135,8 +167,8 @@ def first_run(files, tmp_path_factory):
                     max_seconds=1500, parameters={"AnalyticsQuietSeconds": "0"}, analytics_every=5) as stack:
         upload(stack, files)
         wait_for_ingestion(stack)
-        stack.expected_totals = expected_totals(stack.s3, stack.settings.bucket)
-        stack.expected_winners = expected_winners(stack.s3, stack.settings.bucket)
+        stack.expected_totals = expected_totals(stack.s3, stack.settings.bucket, zones=ZONES)
+        stack.expected_winners = expected_winners(stack.s3, stack.settings.bucket, zones=ZONES)
         stack.answers = answers(stack)
         yield stack
 
@@ -192,7 +224,7 @@ def test_weeks_and_months_are_the_oracles_days_added_up(first_run):
 def test_load_profiles_are_the_winning_versions_rows_and_bands_add_them_up(first_run, tmp_path):
     # The oracle: each meter-day's 48 values as the version that counts holds them (overwrites, deletes and the
     # rejected file already decided by rule (d)); the tenant has no zone, so interval k starts at k half-hours.
-    versions = counting_versions(first_run.s3, first_run.settings.bucket)
+    versions = counting_versions(first_run.s3, first_run.settings.bucket, zones=ZONES)
     acme = Client(first_run, "acme")
     night = [Decimal(0), 0]
     for (tenant, meter, date), (value, key) in sorted(first_run.expected_winners.items()):
@@ -207,12 +239,8 @@ def test_load_profiles_are_the_winning_versions_rows_and_bands_add_them_up(first
         if meter == "A1":
             night[0] += sum(values[:14]) + sum(values[46:])
             night[1] += 16
-    consumption = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
-    environment = {"PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": first_run.moto.access_key,
-                   "AWS_SECRET_ACCESS_KEY": first_run.moto.secret_key, "AWS_REGION": "us-east-1",
-                   "AWS_ENDPOINT_URL": first_run.moto.endpoint, "TABLE_NAME": first_run.settings.table}
-    subprocess.run([consumption, "tenants", "set-bands", "acme", "--band", "night=all 23:00-07:00", "--default", "day"],
-                   env=environment, check=True, capture_output=True, timeout=60)
+    subprocess.run([CONSUMPTION, "tenants", "set-bands", "acme", "--band", "night=all 23:00-07:00", "--default", "day"],
+                   env=environment(first_run), check=True, capture_output=True, timeout=60)
     status, bands = acme.json("/meters/A1/bands", {"from": "2024-05-01", "to": "2024-05-31"})
     assert status == 200, bands
     assert (Decimal(bands["bands"][0]["total"]), bands["bands"][0]["intervals"]) == tuple(night)
@@ -223,13 +251,38 @@ def test_load_profiles_are_the_winning_versions_rows_and_bands_add_them_up(first
     meters = sorted({meter for tenant, meter, _ in first_run.expected_winners if tenant == "acme"} | {"GHOST"})
     roster = tmp_path / "roster.txt"
     roster.write_text("\n".join(meters) + "\n")
-    subprocess.run([consumption, "roster", "set", "acme", str(roster)], env=environment, check=True,
+    subprocess.run([CONSUMPTION, "roster", "set", "acme", str(roster)], env=environment(first_run), check=True,
                    capture_output=True, timeout=60)
     for date in sorted(first_run.expected_totals["acme"])[:3]:
         present = {meter for tenant, meter, day in first_run.expected_winners if (tenant, day) == ("acme", date)}
         missing = pages(acme, "/completeness", {"date": date, "limit": "500"})
         assert [item["meter"] for item in missing] == [m for m in meters if m not in present], date
         assert all(item["status"] == "missing" for item in missing)
+
+
+def test_zoned_tenants_load_profiles_follow_their_clocks_across_the_changes(first_run):
+    # The oracle: each winning row's values, the k-th starting k half-hours after local midnight in UTC (Python's
+    # zoneinfo), shown on the tenant's clock with its offset then.
+    versions = counting_versions(first_run.s3, first_run.settings.bucket, zones=ZONES)
+    checked = 0
+    for (tenant, meter, date), (value, key) in sorted(first_run.expected_winners.items()):
+        if tenant not in ZONES:
+            continue
+        zone = ZoneInfo(ZONES[tenant])
+        values = meter_day_values(versions[key][0], half_hours(ZONES[tenant]))[(meter, date)]
+        midnight = datetime.datetime.fromisoformat(date).replace(tzinfo=zone).astimezone(datetime.timezone.utc)
+        starts = [midnight + datetime.timedelta(minutes=30 * k) for k in range(len(values))]
+        status, page = Client(first_run, tenant).json(f"/meters/{meter}/intervals", {"from": date, "to": date})
+        assert status == 200, page
+        [day] = page["days"]
+        assert day["zone"] == ZONES[tenant] and day["minutes"] == 30
+        assert [Decimal(i["value"]) for i in day["intervals"]] == values and Decimal(day["value"]) == value
+        assert [(i["start"], i["startUTC"]) for i in day["intervals"]] == [
+            (start.astimezone(zone).isoformat(), start.strftime("%Y-%m-%dT%H:%M:%SZ")) for start in starts]
+        checked += 1
+    # London's overwrite left Z1 alone, on the two clock-change days; New York's Y1 has its three days.
+    assert checked == 2 + 3
+    assert not any(meter == "Z2" for tenant, meter, _ in first_run.expected_winners if tenant == "london")
 
 
 def test_duckdb_over_the_analytics_layer_sums_to_the_oracles_totals_for_every_tenant(first_run, tmp_path):
@@ -300,7 +353,7 @@ def test_an_ingest_process_killed_mid_file_changes_nothing(first_run, files, tmp
         wait_for_ingestion(stack)
         assert stack.deliveries["crashed"] >= 1
         totals = answers(stack)["acme"]["totals"]
-        expected = expected_totals(stack.s3, stack.settings.bucket)["acme"]
+        expected = expected_totals(stack.s3, stack.settings.bucket, zones=ZONES)["acme"]
         assert totals == expected
         assert {d: t for d, t in first_run.answers["acme"]["totals"].items() if d >= "2024-05-20"} == expected
 

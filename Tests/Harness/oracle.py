@@ -1,9 +1,11 @@
 """What the table must say, computed independently from the objects as they stand in the bucket: Python's csv and
 decimal, rule (d) for overlaps, nothing shared with the Swift code."""
 import csv
+import datetime
 import gzip
 import io
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 INTERVALS = [f"{h}:{m:02d}" for h in range(24) for m in (0, 30)]
 
@@ -17,9 +19,20 @@ def wide_file(rows, header=True):
     return "\n".join(lines) + "\n"
 
 
-def meter_day_values(data):
-    """(meter, date) -> the day's 48 interval values, or None when the file is not valid (the tests' bad files break
-    a number)."""
+def half_hours(zone=None):
+    """The half-hours of a local day in `zone` (an IANA name): 46 or 50 on a day its clocks change; 48 without one."""
+    if zone is None:
+        return lambda date: 48
+    def count(date):
+        first = datetime.datetime.fromisoformat(date).replace(tzinfo=ZoneInfo(zone))
+        after = (first + datetime.timedelta(days=1)).replace(tzinfo=ZoneInfo(zone))
+        return int((after.timestamp() - first.timestamp()) // 1800)
+    return count
+
+
+def meter_day_values(data, intervals_on=half_hours()):
+    """(meter, date) -> the day's interval values (48, or as many as `intervals_on(date)` says the day holds), or None
+    when the file is not valid (the tests' bad files break a number)."""
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     rows = [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if row]
@@ -27,7 +40,11 @@ def meter_day_values(data):
         return None
     days = {}
     for row in rows[1:]:
-        if len(row) != 50 or (row[0], row[1]) in days or any(ord(c) < 32 for c in row[0]):
+        try:
+            expected = intervals_on(row[1])
+        except ValueError:
+            return None
+        if len(row) != 2 + expected or (row[0], row[1]) in days or any(ord(c) < 32 for c in row[0]):
             return None
         try:
             values = [Decimal(field) for field in row[2:]]
@@ -39,9 +56,9 @@ def meter_day_values(data):
     return days or None
 
 
-def meter_days(data):
+def meter_days(data, intervals_on=half_hours()):
     """(meter, date) -> day value, or None when the file is not valid."""
-    days = meter_day_values(data)
+    days = meter_day_values(data, intervals_on)
     return None if days is None else {slot: sum(values) for slot, values in days.items()}
 
 
@@ -50,11 +67,20 @@ def tenant_of(key, incoming="incoming/", default="default"):
     return rest.split("/", 1)[0] if "/" in rest else default
 
 
-def counting_versions(s3, bucket, incoming="incoming/", valid=None):
+def counting_versions(s3, bucket, incoming="incoming/", valid=None, zones=None):
     """key -> (data, LastModified, ETag) of the version that counts: the newest valid version since the key's last
     delete marker (a rejected upload leaves the last valid one counting); in a bucket without versioning, the
-    object if it is valid. `valid` says whether a file's bytes are valid (default: a canonical wide CSV)."""
-    valid = valid or (lambda data: meter_days(data) is not None)
+    object if it is valid. `valid` says whether a file's bytes are valid (default: a canonical wide CSV, its days as
+    long as the market zone `zones` gives its tenant makes them)."""
+    zones = zones or {}
+    checks = {}
+
+    def is_valid(key, data):
+        if valid is not None:
+            return valid(data)
+        tenant = tenant_of(key, incoming)
+        return meter_days(data, checks.setdefault(tenant, half_hours(zones.get(tenant)))) is not None
+
     counting = {}
     if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=incoming):
@@ -62,7 +88,7 @@ def counting_versions(s3, bucket, incoming="incoming/", valid=None):
                 key = summary["Key"]
                 answer = s3.get_object(Bucket=bucket, Key=key)
                 counting[key] = (answer["Body"].read(), answer["LastModified"], answer["ETag"])
-        return {key: value for key, value in counting.items() if valid(value[0])}
+        return {key: value for key, value in counting.items() if is_valid(key, value[0])}
     history = {}
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=incoming):
         for version in page.get("Versions", []):
@@ -77,29 +103,29 @@ def counting_versions(s3, bucket, incoming="incoming/", valid=None):
                 break
             answer = s3.get_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
             data = answer["Body"].read()
-            if valid(data):
+            if is_valid(key, data):
                 counting[key] = (data, answer["LastModified"], answer["ETag"])
                 break
     return counting
 
 
-def expected_winners(s3, bucket, incoming="incoming/"):
+def expected_winners(s3, bucket, incoming="incoming/", zones=None):
     """(tenant, meter, date) -> (value, key) of the reading that counts: rule (d) over every counting version."""
     winners = {}
-    for key, (data, last_modified, etag) in counting_versions(s3, bucket, incoming).items():
+    for key, (data, last_modified, etag) in counting_versions(s3, bucket, incoming, zones=zones).items():
         rank = (int(last_modified.timestamp()), key.encode(), etag.encode())
         tenant = tenant_of(key, incoming)
-        for (meter, date), value in meter_days(data).items():
+        for (meter, date), value in meter_days(data, half_hours((zones or {}).get(tenant))).items():
             slot = (tenant, meter, date)
             if slot not in winners or winners[slot][0] < rank:
                 winners[slot] = (rank, value)
     return {slot: (value, rank[1].decode()) for slot, (rank, value) in winners.items()}
 
 
-def expected_totals(s3, bucket, incoming="incoming/"):
+def expected_totals(s3, bucket, incoming="incoming/", zones=None):
     """tenant -> date -> (total, meters), from every current object under the incoming prefix."""
     totals = {}
-    for (tenant, meter, date), (value, _) in expected_winners(s3, bucket, incoming).items():
+    for (tenant, meter, date), (value, _) in expected_winners(s3, bucket, incoming, zones).items():
         total, meters = totals.setdefault(tenant, {}).get(date, (Decimal(0), 0))
         totals[tenant][date] = (total + value, meters + 1)
     return totals
