@@ -10,7 +10,7 @@ import pytest
 from template_model import load
 
 ROOT = Path(__file__).resolve().parents[2]
-EMITTER = ROOT / "Sources" / "Ingest" / "MetricsEmitter.swift"
+EMITTER = ROOT / "Sources" / "Ingest" / "Entry" / "MetricsEmitter.swift"
 EMF_WRITER = ROOT / "Sources" / "LambdaRuntime" / "EmbeddedMetrics.swift"
 STAGE, REGION, ACCOUNT = "staging", "eu-west-1", "123456789012"
 
