@@ -72,6 +72,11 @@ public struct RosterSummary: Sendable, Equatable {
         return .object(item)
     }
 
+    /// Minutes after midnight as `HH:MM`: what `minutes` reads.
+    public static func clock(_ minutes: Int) -> String {
+        (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+    }
+
     /// `HH:MM` as minutes after midnight; nil when it is no time of day.
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

@@ -94,10 +94,8 @@ public struct TariffBands: Sendable, Equatable {
 
     /// The text the item keeps and `tenants bands` prints.
     public var text: String {
-        func time(_ minutes: Int) -> String {
-            (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
-        }
-        let listed = bands.map { "\($0.name)=\($0.days.rawValue) \(time($0.from))-\(time($0.to))" }
+        let clock = RosterSummary.clock
+        let listed = bands.map { "\($0.name)=\($0.days.rawValue) \(clock($0.from))-\(clock($0.to))" }
         return
             (listed + ["default=\(defaultBand)"]
             + (holidays.isEmpty

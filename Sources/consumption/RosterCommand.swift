@@ -101,9 +101,7 @@ struct RosterCommand: ParsableCommand {
                 print("\(tenant)\tno roster")
                 return
             }
-            let alert = summary.alertAt.map {
-                "\($0 / 60 < 10 ? "0" : "")\($0 / 60):\($0 % 60 < 10 ? "0" : "")\($0 % 60)"
-            }
+            let alert = summary.alertAt.map(RosterSummary.clock)
             print(
                 "\(tenant)\t\(summary.meters) meters\talert at \(alert ?? "none")\tchecked through "
                     + (summary.checkedThrough?.description ?? "none"))
