@@ -96,34 +96,6 @@ public final class ObjectIngestor {
         throw .objectChanging(key)
     }
 
-    /// An object in no tenant's folder: a ledger entry of the reserved tenant (visible to an operator's key) and
-    /// one alert, never a reading.
-    func unassigned(_ version: ObjectVersion, bucket: String, reason: String) throws(IngestFailure)
-        -> ObjectOutcome
-    {
-        let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: Tenancy.unassigned)
-        let entry = try ledger.entry(of: version)
-        var outcome = ObjectOutcome(
-            kind: .unassigned, tenant: Tenancy.unassigned, key: version.key, version: version, detail: reason)
-        if entry.status != .unassigned { try ledger.recordUnassigned(version, reason: reason, now: now()) }
-        if entry.alerted {
-            outcome.kind = .unchanged
-        } else {
-            try alert(
-                FileAlert(
-                    kind: .unassigned, tenant: Tenancy.unassigned, bucket: bucket, version: version, summary: reason,
-                    reportKey: nil), ledger: ledger)
-        }
-        return outcome
-    }
-
-    /// Tells the alert topic, once per version: the ledger records that it went out.
-    func alert(_ alert: FileAlert, ledger: LedgerStore) throws(IngestFailure) {
-        guard let topic = configuration.alertTopicARN else { return }
-        try alert.publish(with: sns, topic: topic)
-        try ledger.recordAlerted(alert.version, now: now())
-    }
-
     /// One round: nil `target` means the key has no object.
     func bringUpToDate(
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
@@ -245,87 +217,6 @@ public final class ObjectIngestor {
         return newest.isLatest && !newest.isDeleteMarker
     }
 
-    /// Validates, then (for a valid file) writes every reading and page; returns the counts.
-    /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
-    func readAndWrite(
-        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
-        deadline: Deadline
-    ) throws(IngestFailure) -> FileStats {
-        // Once a version is validated, every pass over it reads it with the settings it was validated with.
-        var settings = progress.settings ?? TenantSettings()
-        if progress.settings == nil { settings = try tenantSettings(tenant) }
-        let rules = rulesToday(settings)
-        let reader = PinnedObjectReader(
-            s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
-            deadline: deadline)
-        if let job = progress.job {
-            guard job.isComplete else {
-                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: progress.stats)
-            }
-            // Every range is written: the counts recorded when the job was made are the file's.
-            guard let stats = progress.stats else {
-                throw .corruptItem("the ledger item of \(version.key) has ranges but no counts")
-            }
-            return stats
-        }
-        if !progress.validated {
-            let plan = fanOutPlan(for: version)
-            let checked = try reader.validate(rules: rules, rangePlan: plan)
-            if !checked.isValid {
-                return try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline)
-            }
-            if plan != nil && checked.rangeStarts.count > 1 {
-                // A valid wide or daily-values file: a data row is a meter-day.
-                var stats = FileStats(result: checked, meterDays: checked.rows)
-                stats.settings = settings
-                let job = RangeJob(starts: checked.rangeStarts)
-                try ledger.recordStats(version, stats)
-                try ledger.startJob(version, job, settings: settings)
-                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: stats)
-            }
-        }
-        let writer = ReadingWriter(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
-            parallelism: configuration.writeParallelism, deadline: deadline,
-            alreadyWritten: progress.writtenMeterDays)
-        let written: MeterFileResult
-        do throws(IngestFailure) {
-            written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
-                try writer.flushIfFull()
-            }
-            try writer.finish()
-        } catch .deadlineNear {
-            try ledger.recordProgress(
-                version, writtenMeterDays: writer.writtenMeterDays, settings: settings, now: now())
-            throw .deadlineNear
-        }
-        var stats = FileStats(result: written, meterDays: writer.meterDays)
-        stats.settings = settings
-        return stats
-    }
-
-    /// The validation rules as of the wall clock's day (the date window moves with it), for a file read as a
-    /// tenant's `settings` say.
-    func rulesToday(_ settings: TenantSettings) -> ValidationRules {
-        configuration.rules(
-            today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000), settings: settings)
-    }
-
-    /// What the tenant has set (`consumption tenants`); the defaults when nothing.
-    func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
-        } catch {
-            throw .aws(error)
-        }
-        guard let item else { return TenantSettings() }
-        guard let settings = TenantSettings(item: item) else {
-            throw .corruptItem("the settings of tenant \(tenant) do not parse")
-        }
-        return settings
-    }
-
     func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {
         let sources = SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         return MeterDaySettler(
@@ -343,27 +234,6 @@ public final class ObjectIngestor {
             stillStored: { (key, tag) throws(IngestFailure) -> Bool in
                 try self.storedTags(bucket: bucket, key: key).contains(tag)
             })
-    }
-
-    /// Stores the report of a file that failed validation; nothing of it is written to the table.
-    func reject(
-        _ checked: MeterFileResult, bucket: String, tenant: String, version: ObjectVersion, deadline: Deadline
-    )
-        throws(IngestFailure) -> FileStats
-    {
-        var stats = FileStats(result: checked, meterDays: 0)
-        let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
-        let report = RejectionReport(
-            tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
-        do throws(AWSError) {
-            try s3.putObject(
-                bucket: bucket, key: reportKey, body: report.json.serializedBytes,
-                contentType: "application/json", deadline: deadline)
-        } catch {
-            throw .aws(error)
-        }
-        stats.reportKey = reportKey
-        return stats
     }
 
     /// Makes `version` (nil: none) the key's counting version, starting from `current` (the item as last read),

@@ -210,61 +210,9 @@ struct MeterDaySettler {
             jobComplete: after.isComplete)
     }
 
-    /// Offers one part's meter-days for the switch `switchCount`; false when a later switch came (the part's
-    /// offers are then retracted).
-    /// The part resumes at `start`; `saving` records how far it got after each round (false: the job is gone).
-    private func offer(
-        part meterDays: Range<Int>, from start: Int, of source: VersionIdentity, switchCount: Int,
-        now: () -> String, cost: inout MeterDayRecomputer.Cost,
-        saving: (Int) throws(IngestFailure) -> Bool
-    ) throws(IngestFailure) -> Bool {
-        var lease = 0
-        _ = try walk(source.key, source.tag, from: start, to: meterDays.upperBound) {
-            (entries, done) throws(IngestFailure) -> Bool in
-            if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
-                lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
-                guard
-                    try sources.holdSwitch(
-                        key: source.key, switchCount: switchCount, offeringUntil: lease, now: now())
-                else { return false }
-            }
-            try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
-            return try saving(done)
-        }
-        // Cut short, the part's job is gone: done by other invocations (a part delivered twice), or dropped for a
-        // later switch. Its offers stand while the switch it was for does; only a later switch retracts them (was:
-        // retracted whenever cut short, and a retraction stopped by the deadline left recomputes pending forever).
-        // Finished or not, the same confirmation decides.
-        if try sources.holdSwitch(key: source.key, switchCount: switchCount, offeringUntil: nil, now: now()) {
-            return true
-        }
-        try retract(source, meterDays, cost: &cost)
-        return false
-    }
-
-    /// Offers go out only in a lease's first 20 s (and before the invocation's deadline).
-    private func offerDeadline(_ lease: Int) -> Deadline {
-        min(deadline, Deadline(epochMilliseconds: lease).earlier(by: Self.offerWindowMilliseconds))
-    }
-
-    /// The last offer of an offering lease is sent 40 s before it ends and lands within 30 s; a retire waits for
-    /// the lease's end plus this margin for clocks.
-    static let offerWindowMilliseconds = 40_000
-    static let clockMarginMilliseconds = 5_000
-
-    /// A version still offered when it stopped counting may have offers landing until its lease ends: its retire
-    /// waits for that (or, past the invocation's deadline, is left for the retry).
-    private func waitForOffersToEnd(_ retiring: SourceItem.Retiring) throws(IngestFailure) {
-        guard retiring.notBefore > 0 else { return }
-        let start = Deadline(epochMilliseconds: retiring.notBefore + Self.clockMarginMilliseconds)
-        guard !start.hasPassed else { return }
-        guard start < deadline else { throw .deadlineNear }
-        WallClock.sleep(milliseconds: start.remainingMilliseconds)
-    }
-
     /// Hands the meter-days `start..<end` of a version's pages to `step` a round at a time (small enough that the
     /// deadline is checked often), with the count done after each round. Returns false as soon as `step` does.
-    private func walk(
+    func walk(
         _ key: String, _ tag: String, from start: Int, to end: Int,
         _ step: ([VersionPage.Entry], Int) throws(IngestFailure) -> Bool
     ) throws(IngestFailure) -> Bool {
@@ -290,158 +238,8 @@ struct MeterDaySettler {
         return true
     }
 
-    /// Offers each meter-day of a page: one conditional write each, which takes the meter-day when nothing counts
-    /// there, or a lower-ranked reading does, and no recompute is pending. When it is refused, the meter-day is read:
-    /// a pending recompute, or an older version of the same key counting there, means it must be recomputed.
-    private func offer(
-        _ entries: [VersionPage.Entry], from source: VersionIdentity, deadline: Deadline,
-        cost: inout MeterDayRecomputer.Cost
-    ) throws(IngestFailure) {
-        guard !deadline.hasPassed else { throw .deadlineNear }
-        let requests: [JSONValue] = entries.map { entry in
-            var update = UpdateExpression()
-            let counting = MeterDayItem.Counting(
-                source: source, value: entry.value, line: entry.line, marks: entry.marks)
-            update.set(
-                MeterDayItem.countingAttributes(counting, tenant: tenant, meter: entry.meter, date: entry.date))
-            for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
-            let generation = update.name(MeterDayItem.Attribute.generation)
-            let computed = update.name(MeterDayItem.Attribute.computed)
-            let value = update.name(MeterDayItem.Attribute.value)
-            let lastModified = update.name("lastModified")
-            let key = update.name("key")
-            let eTag = update.name("eTag")
-            let rankedBelow =
-                "\(lastModified) < \(update.value(AttributeValues.number(source.lastModified))) OR "
-                + "(\(lastModified) = \(update.value(AttributeValues.number(source.lastModified))) AND "
-                + "(\(key) < \(update.value(AttributeValues.string(source.key))) OR "
-                + "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
-                + "\(eTag) < \(update.value(AttributeValues.string(source.eTag))))))"
-            // The version itself already there (an offer redone after a crash) is taken again: a write, not a
-            // refusal and a read.
-            let itself =
-                "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
-                + "\(update.name("tag")) = \(update.value(AttributeValues.string(source.tag))))"
-            let condition =
-                "attribute_not_exists(pk) OR ((attribute_not_exists(\(generation)) OR \(generation) = \(computed)) "
-                + "AND (attribute_not_exists(\(value)) OR \(rankedBelow) OR \(itself)))"
-            var request = update.request(condition: condition)
-            request["TableName"] = .string(table)
-            request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)
-            return .object(request)
-        }
-        var refused: [VersionPage.Entry] = []
-        for (entry, answer) in zip(
-            entries, dynamo.callAll("UpdateItem", requests, maxInFlight: parallelism, deadline: deadline))
-        {
-            if case .failure(let error) = answer, error.isConditionFailed {
-                refused.append(entry)
-                continue
-            }
-            _ = try answer.orIngestFailure()
-        }
-        let reads: [JSONValue] = refused.map { entry in
-            [
-                "TableName": .string(table), "ConsistentRead": true,
-                "Key": MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date),
-            ]
-        }
-        var recompute: [MeterDay] = []
-        for (entry, answer) in zip(
-            refused, dynamo.callAll("GetItem", reads, maxInFlight: parallelism, deadline: deadline))
-        {
-            guard let item = try answer.orIngestFailure()["Item"], let day = MeterDayItem(item: item) else {
-                throw .corruptItem("meter-day \(entry.meter) on \(entry.date) refused an offer but does not parse")
-            }
-            if !Self.offerIsSettled(day, by: source) {
-                recompute.append(MeterDay(meter: ByteIdentity(entry.meter), date: entry.date))
-            }
-        }
-        try recomputer.recompute(recompute, offered: source, cost: &cost)
-    }
-
-    /// Whether a refused offer can be left as it is: no recompute is pending, and the meter-day holds the offered
-    /// version itself or a better-ranked reading of another key. Anything else may hide a recompute that read the
-    /// table before the offering version counted (a pending one, or one that stored after the refusal).
-    static func offerIsSettled(_ day: MeterDayItem, by source: VersionIdentity) -> Bool {
-        guard !day.isRecomputing, let counting = day.counting else { return false }
-        if counting.source.isSameVersion(as: source) { return true }
-        return !counting.source.key.utf8.elementsEqual(source.key.utf8) && source.rank < counting.source.rank
-    }
-
-    /// Recomputes each meter-day of the page where the version `tag` of `key` is the reading that counts, or where a
-    /// recompute is pending (it may have read the table while the version still counted, and store it after this
-    /// check): a conditional bump of its generation finds them, and starts their recompute.
-    private func retire(_ entries: [VersionPage.Entry], key: String, tag: String, cost: inout MeterDayRecomputer.Cost)
-        throws(IngestFailure)
-    {
-        let bumps: [JSONValue] = entries.map { entry in
-            var update = UpdateExpression()
-            update.add(MeterDayItem.Attribute.generation, AttributeValues.number(1))
-            let generation = update.name(MeterDayItem.Attribute.generation)
-            let computed = update.name(MeterDayItem.Attribute.computed)
-            let condition =
-                "(\(update.name("key")) = \(update.value(AttributeValues.string(key))) AND "
-                + "\(update.name("tag")) = \(update.value(AttributeValues.string(tag)))) OR "
-                + "(attribute_exists(\(generation)) AND "
-                + "(attribute_not_exists(\(computed)) OR \(generation) <> \(computed)))"
-            var request = update.request(condition: condition, returnValues: "UPDATED_NEW")
-            request["TableName"] = .string(table)
-            request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)
-            return .object(request)
-        }
-        var generations: [MeterDay: Int] = [:]
-        for (entry, answer) in zip(
-            entries, dynamo.callAll("UpdateItem", bumps, maxInFlight: parallelism, deadline: deadline))
-        {
-            if case .failure(let error) = answer, error.isConditionFailed { continue }
-            guard
-                let generation = AttributeValues.integer(
-                    try answer.orIngestFailure()["Attributes"] ?? .null, MeterDayItem.Attribute.generation)
-            else { throw .corruptItem("UpdateItem returned no generation") }
-            generations[MeterDay(meter: ByteIdentity(entry.meter), date: entry.date)] = generation
-        }
-        try recomputer.recompute(Array(generations.keys), generations: generations, cost: &cost)
-    }
-
-    /// Retires the meter-days `meterDays` of a version whose offers may have landed after it stopped counting.
-    private func retract(_ source: VersionIdentity, _ meterDays: Range<Int>, cost: inout MeterDayRecomputer.Cost)
-        throws(IngestFailure)
-    {
-        _ = try walk(source.key, source.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
-            (entries, _) throws(IngestFailure) -> Bool in
-            try retire(entries, key: source.key, tag: source.tag, cost: &cost)
-            return true
-        }
-    }
-
-    /// Deletes the readings and pages of a retired version S3 has since deleted for good (nothing of it can count
-    /// again). Safe to repeat: a page already deleted reads as empty.
-    func purge(key: String, tag: String, meterDays: Int) throws(IngestFailure) {
-        _ = try walk(key, tag, from: 0, to: meterDays) { (entries, _) throws(IngestFailure) -> Bool in
-            try deleteReadings(entries, key: key, tag: tag)
-            return true
-        }
-        try deletePages(of: key, tag: tag, 0..<meterDays)
-    }
-
-    private func deleteReadings(_ entries: [VersionPage.Entry], key: String, tag: String) throws(IngestFailure) {
-        try write(entries.map { ["DeleteRequest": ["Key": readingKey($0, key: key, tag: tag)]] })
-    }
-
-    /// Deletes the pages that hold the meter-days `meterDays` (whole pages) of a retired version.
-    private func deletePages(of key: String, tag: String, _ meterDays: Range<Int>) throws(IngestFailure) {
-        let pages =
-            meterDays.lowerBound / VersionPage.capacity..<(meterDays.upperBound + VersionPage.capacity - 1)
-            / VersionPage.capacity
-        try write(
-            pages.map { number in
-                ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number)]]
-            })
-    }
-
     /// A page of a version's meter-days; a page already deleted (its version retired meanwhile) is empty.
-    private func page(_ key: String, _ tag: String, _ number: Int) throws(IngestFailure) -> [VersionPage.Entry] {
+    func page(_ key: String, _ tag: String, _ number: Int) throws(IngestFailure) -> [VersionPage.Entry] {
         let item: JSONValue?
         do throws(AWSError) {
             item = try dynamo.getItem(
@@ -455,13 +253,13 @@ struct MeterDaySettler {
         return page.entries
     }
 
-    private func readingKey(_ entry: VersionPage.Entry, key: String, tag: String) -> JSONValue {
+    func readingKey(_ entry: VersionPage.Entry, key: String, tag: String) -> JSONValue {
         TableKeys.key(
             TableKeys.meterPartition(tenant: tenant, meter: entry.meter),
             TableKeys.readingSort(date: entry.date, source: TableKeys.sourceID(ofKey: key), tag: tag))
     }
 
-    private func write(_ requests: [JSONValue]) throws(IngestFailure) {
+    func write(_ requests: [JSONValue]) throws(IngestFailure) {
         guard !requests.isEmpty else { return }
         do throws(AWSError) {
             try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadline: deadline)
