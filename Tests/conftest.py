@@ -1,12 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-# The local stack and the oracle, shared by the ingest and query suites (and the benchmarks).
-sys.path.insert(0, str(Path(__file__).resolve().parent / "Harness"))
-
-from stack import Moto, Stack  # noqa: E402
+from rig import Moto, Stack
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,15 @@ meter-day and DynamoDB's and S3's published prices."""
 import argparse
 import gzip
 import hashlib
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from oracle import wide_file
+from rig import FaultProxy, Moto, Stack, query_all, s3_event
 
-from oracle import wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack, query_all, s3_event  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SCHEDULED = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
              "account": "123456789012", "time": "2026-11-30T05:00:00Z", "region": "us-east-1",

@@ -5,17 +5,14 @@ time is the page's own measure (`renderMilliseconds`: the chart and the table bu
 the median of 7 draws. Also the page's weight as served."""
 import datetime
 import statistics
-import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser import chromium  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
-from meterfiles import interval_labels  # noqa: E402
+from browser import chromium
+from local_stack import LocalStack
+from meterfiles import interval_labels
 
 
 def days(count):

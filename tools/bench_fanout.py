@@ -17,18 +17,16 @@ import json
 import math
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import boto3.dynamodb.types
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from oracle import wide_file
+from rig import FaultProxy, Moto, Stack, query_all, sqs_event
 
-from oracle import wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack, query_all, sqs_event  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RANGE_BYTES = 32 << 20
 TABLE_QUOTA_WRU = 40_000

@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from dynamodb_size import item_size
+from rig import FaultProxy, Moto, Stack, StreamEventSource, query_all, s3_event
 
-from dynamodb_size import item_size  # noqa: E402
-from stack import FaultProxy, Moto, Stack, StreamEventSource, query_all, s3_event  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_kib(pid):

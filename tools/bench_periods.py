@@ -16,19 +16,17 @@ import argparse
 import datetime
 import json
 import statistics
-import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from apigw import Response, v2
+from dynamodb_size import item_size, read_units
+from oracle import wide_file
+from rig import FaultProxy, Moto, Stack, query_all, s3_event
 
-from apigw import Response, v2  # noqa: E402
-from dynamodb_size import item_size, read_units  # noqa: E402
-from oracle import wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack, query_all, s3_event  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TENANT = "bench"
 MONTH = [(datetime.date(2024, 1, 1) + datetime.timedelta(days=n)).isoformat() for n in range(31)]

@@ -5,17 +5,15 @@ requests each API call makes; next to the anchor of the same run: boto3 making t
 needs (a Query of the tenant's bucket sums) against the same moto, so what is left is the function's own cost. Data: 20 meters over 62 days, written by the real ingest function."""
 import datetime
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from apigw import Response, v2
+from oracle import wide_file
+from rig import FaultProxy, Moto, Stack, s3_event
 
-from apigw import Response, v2  # noqa: E402
-from oracle import wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack, s3_event  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CALLS = 200
 

@@ -9,7 +9,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 
@@ -54,7 +53,6 @@ def packaged_cold_starts(cold):
     libraries; the zip's bootstrap with its own lib/; the zip in a bare root (tools/bare_root.py), which adds entering
     a user namespace and chroot — timed alone too, running the root's dynamic loader and nothing else."""
     import tempfile
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
     import bare_root
     # Init reads its configuration and makes no request: nothing here needs a server.
     settings = {"TABLE_NAME": "bench", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",

@@ -10,17 +10,14 @@ is the fixed part, reported beside it. The DayMeters index's writes (a global se
 unit per entry written) are counted beside the table's.
 """
 import argparse
-import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
+from oracle import table_totals, wide_file
+from rig import FaultProxy, Moto, Stack, StreamEventSource, query_all, sqs_event
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
-
-from decimal import Decimal  # noqa: E402
-
-from oracle import table_totals, wide_file  # noqa: E402
-from stack import FaultProxy, Moto, Stack, StreamEventSource, query_all, sqs_event  # noqa: E402
 
 
 def deliver(stack, meter_days, files):

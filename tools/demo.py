@@ -22,10 +22,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser import chromium  # noqa: E402
-from local_stack import ROOT, LocalStack  # noqa: E402
+from browser import chromium
+from local_stack import ROOT, LocalStack
 
 SAMPLES = ["week-1.csv", "week-2.csv", "broken.csv", "week-1-correction.csv", "nem12-week.csv"]
 ANALYTICS_EVERY = 60

@@ -18,7 +18,7 @@ from botocore.config import Config
 import template_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVERS = ROOT / "Tests" / "Servers"
+TOOLS = ROOT / "tools"
 # The emulator is a dev tool (debug build is fine); the functions are the release binaries that ship.
 EMULATOR = Path(os.environ.get("LOCAL_LAMBDA_BIN", ROOT / ".build" / "debug" / "local-lambda"))
 ACCOUNT = "123456789012"
@@ -58,7 +58,7 @@ class Moto:
 
     def __init__(self, tmp_path, max_seconds=1500):
         credentials = Path(tmp_path) / "moto-credentials.json"
-        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "moto_server.py"), str(credentials),
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(TOOLS / "moto_server.py"), str(credentials),
                               str(max_seconds)])
         keys = json.loads(credentials.read_text())
         self.access_key, self.secret_key = keys["accessKeyId"], keys["secretAccessKey"]

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
+import apigw
 import template_yaml
 from local_aws import (
     ACCOUNT, REGION, ROOT, LambdaHost, Moto, alert_inbox, create_table, drain_alerts, forward, queue_delete_marker_event,
@@ -559,25 +560,16 @@ class LocalStack:
                     # API Gateway's own answer for a path no resource matches.
                     return self._send(403, {"Content-Type": "application/json"}, b'{"message":"Missing Authentication Token"}')
                 template, method, key_required, parameters = route
-                identity = {"sourceIp": self.client_address[0], "userAgent": self.headers.get("User-Agent", "")}
+                key_id = None
                 if key_required:
                     key_id = stack.api_key_ids.find(self.headers.get("x-api-key", ""))
                     if key_id is None:
                         return self._send(403, {"Content-Type": "application/json"}, b'{"message":"Forbidden"}')
-                    identity["apiKeyId"] = key_id
-                query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-                headers = {name: value for name, value in self.headers.items()}
-                event = {
-                    "resource": template, "path": url.path, "httpMethod": self.command, "headers": headers,
-                    "multiValueHeaders": {name: [value] for name, value in headers.items()},
-                    "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
-                    "multiValueQueryStringParameters": query or None, "pathParameters": parameters or None,
-                    "stageVariables": None,
-                    "requestContext": {"resourcePath": template, "httpMethod": self.command, "path": url.path,
-                                       "requestId": str(uuid.uuid4()), "accountId": ACCOUNT, "stage": stack.settings.api_stage,
-                                       "identity": identity, "apiId": "local"},
-                    "body": base64.b64encode(body).decode() if body else None, "isBase64Encoded": bool(body),
-                }
+                event = apigw.v1(url.path, urllib.parse.parse_qs(url.query, keep_blank_values=True), self.command,
+                                 dict(self.headers.items()), api_key_id=key_id, path_parameters=parameters,
+                                 body=body, resource=template,
+                                 source=(self.client_address[0], self.headers.get("User-Agent", "")),
+                                 stage=stack.settings.api_stage, api_id="local")
                 result = stack.query.invoke(event, timeout=60)
                 if result.get("outcome") != "ok":
                     return self._send(502, {"Content-Type": "application/json"}, b'{"message":"Internal server error"}')

@@ -13,7 +13,6 @@ Standard library only, so it runs on a bare machine.
 import argparse
 import datetime
 import gzip
-import io
 import os
 import random
 from decimal import Decimal

@@ -14,7 +14,7 @@ final class Moto {
 
     init() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString).json")
-        server = try ServerProcess([testPython, "Tests/Servers/moto_server.py", file.path, "300"], startTimeout: 60)
+        server = try ServerProcess([testPython, "tools/moto_server.py", file.path, "300"], startTimeout: 60)
         let keys = try JSONFields(try JSONParser.parse([UInt8](Data(contentsOf: file))))
         credentials = AWSCredentials(
             accessKeyID: try keys.string("accessKeyId"), secretAccessKey: try keys.string("secretAccessKey"))

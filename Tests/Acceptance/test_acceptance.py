@@ -11,7 +11,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -24,11 +23,10 @@ import pytest
 from oracle import (INTERVALS, counting_versions, expected_totals, expected_winners, half_hours, meter_day_values,
                     wide_file)
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from analytics_layer import download, duckdb_days, settle
+from local_stack import LocalStack
 
-from analytics_layer import download, duckdb_days, settle  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 # Two tenants in market zones whose clocks change: their days around the changes hold 46 or 50 half-hours.
 ZONES = {"london": "Europe/London", "newyork": "America/New_York"}

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -20,15 +19,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from analytics_layer import download, duckdb_days, duckdb_intervals, marks_left, settle
+from local_stack import LocalStack
+from nem12_oracle import channel_days_in, day_totals, role
+from oracle import INTERVALS, counting_versions, meter_days
+import template_yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "samples"
-sys.path.append(str(ROOT / "tools"))
-
-from analytics_layer import download, duckdb_days, duckdb_intervals, marks_left, settle  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
-from nem12_oracle import channel_days_in, day_totals, role  # noqa: E402
-from oracle import INTERVALS, counting_versions, meter_days  # noqa: E402
-import template_yaml  # noqa: E402
 
 CONSUMPTION = ROOT / os.environ.get("CONSUMPTION_BIN", ".build/debug/consumption")
 TENANT = "acme"
@@ -243,7 +241,6 @@ def test_a_day_is_not_written_while_its_sums_lag_its_index(stack):
                                    ExpressionAttributeNames={"#total": "total"},
                                    ExpressionAttributeValues={":minus": {"N": "-1"}})
     settle(stack)
-
 
 
 def test_meter_days_written_before_the_index_existed_are_put_in_it_by_reindex(stack, tmp_path):

@@ -2,19 +2,17 @@
 tenant's file behind it. S3's notifications are sorted into the ingest queue with their tenant as message group
 (`NotificationSorter`), and the local event source hands the ingest queue's messages out as SQS's fair queues do
 (tools/fair_queue.py); the bound this checks is stated in docs/ingest-design.md (Fairness between tenants)."""
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 from oracle import wide_file
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from fair_queue import RECENT_SECONDS, FairQueue
+from local_stack import LocalStack
+from test_acceptance import Client
 
-from fair_queue import RECENT_SECONDS, FairQueue  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
-from test_acceptance import Client  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 BURST = 200
 # B's file may wait for the files taken before its notification was sorted; with the queue served in order it

@@ -12,7 +12,7 @@ import bare_root
 import pytest
 from apigw import Response, v2
 from oracle import wide_file
-from stack import FaultProxy, sqs_event
+from rig import FaultProxy, sqs_event
 
 PACKAGES = Path(__file__).resolve().parents[2] / ".build" / "package"
 

@@ -1,11 +1,9 @@
 """tools/deploy.py's `sam deploy` command line: what `make deploy STAGE=<name>` and the workflow run."""
 import re
-import sys
 
 from template_model import ROOT, load
 
-sys.path.append(str(ROOT / "tools"))
-import deploy  # noqa: E402
+import deploy
 
 BOOTSTRAP = {"PermissionsBoundaryArn": "arn:aws:iam::1:policy/daily-consumption-boundary",
              "stagingCloudFormationRoleArn": "arn:aws:iam::1:role/daily-consumption-staging-cloudformation",

@@ -1,14 +1,11 @@
 """`make destroy` against moto: the stack goes, the retained bucket and table stay; their data goes only when asked
 twice (--delete-data, then each name typed back), the bucket with every version and delete marker."""
 import json
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
-import destroy  # noqa: E402
+import destroy
 
 
 @pytest.fixture

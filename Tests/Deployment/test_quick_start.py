@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from local_aws import REGION
+from local_stack import LocalStack
+from oracle import meter_days
+from template_model import load
 
-from local_aws import REGION  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
-from oracle import meter_days  # noqa: E402
-from template_model import load  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.xdist_group("quick-start")
 

@@ -18,12 +18,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from local_aws import REGION
+from local_stack import LocalStack
+from smoke_test import DATE, KEY, TENANT
 
-from local_aws import REGION  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
-from smoke_test import DATE, KEY, TENANT  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SMOKE_TEST = ROOT / "tools" / "smoke_test.py"
 
@@ -182,7 +181,7 @@ def test_the_gateway_takes_only_enabled_keys_of_the_usage_plan(local):
 
 
 def test_moto_checks_api_gateway_signatures_on_reads_and_deletes(local):
-    """The local gateway's reads of keys are signed and checked (Tests/Servers/moto_server.py makes moto check a
+    """The local gateway's reads of keys are signed and checked (tools/moto_server.py makes moto check a
     bodiless GET or DELETE as it was signed): a right signature passes, a wrong secret is refused."""
     key_id = next(iter(api_key_ids(local)))
     assert local.apigateway.get_api_key(apiKey=key_id)["id"] == key_id

@@ -1,5 +1,5 @@
 """NEM12 against two readers that are not ours: the public samples in ../shared/nem12-samples (AEMO-style files from
-the nem-reader repository) totalled by `consumption totals --details` exactly as the oracle (Tests/Harness/
+the nem-reader repository) totalled by `consumption totals --details` exactly as the oracle (tools/
 nem12_oracle.py) computes them; the oracle itself checked against PyPI's nemreader 0.9.2 (the reader the samples come
 with) value by value; the samples zipped (deflated, stored, streamed with data descriptors) total the same; every
 invalid sample refused with a code."""
@@ -8,7 +8,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -16,10 +15,9 @@ from pathlib import Path
 import nemreader
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "Tests" / "Harness"))
+from nem12_oracle import channel_days, day_totals
 
-from nem12_oracle import channel_days, day_totals  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 CONSUMPTION = Path(os.environ.get("CONSUMPTION_BIN", ROOT / ".build" / "debug" / "consumption"))
 SAMPLES = ROOT.parent / "shared" / "nem12-samples"

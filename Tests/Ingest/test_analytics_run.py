@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from oracle import wide_file
-from stack import FaultProxy, query_all, sqs_event
+from rig import FaultProxy, query_all, sqs_event
 
 SCHEDULED = {"version": "0", "id": "0b4c", "detail-type": "Scheduled Event", "source": "aws.events",
              "account": "123456789012", "time": "2026-11-30T05:00:00Z", "region": "us-east-1",

@@ -5,7 +5,7 @@ import subprocess
 from decimal import Decimal
 
 from oracle import wide_file
-from stack import ROOT
+from rig import ROOT
 
 CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from oracle import expected_totals, table_totals, wide_file
-from stack import FaultProxy, StreamEventSource, create_table, query_all, run_together, sqs_event
+from rig import FaultProxy, StreamEventSource, create_table, query_all, run_together, sqs_event
 
 TENANTS = ["acme", "globex"]
 

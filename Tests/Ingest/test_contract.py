@@ -6,7 +6,7 @@ import time
 from decimal import Decimal
 
 from oracle import expected_totals, table_totals, wide_file
-from stack import Stack, create_table, query_all, run_together, sqs_event
+from rig import Stack, create_table, query_all, run_together, sqs_event
 
 
 def day(meter, date, value):
@@ -231,7 +231,7 @@ def test_an_s3_test_event_and_a_vanished_object_are_not_failures(stack, function
 def test_with_listing_granted_only_under_the_incoming_prefix_a_gone_key_is_told_from_a_refusal(stack):
     """S3 answers a HEAD of a missing key with 403, not 404, to a role that may list only under a prefix (the
     template's grant); the proxy answers as S3 would to that role."""
-    from stack import FaultProxy
+    from rig import FaultProxy
     proxy = FaultProxy(stack.moto)
     function = stack.function(AWS_ENDPOINT_URL=proxy.endpoint)
     try:
@@ -268,7 +268,7 @@ def test_a_slow_but_steady_read_goes_to_the_end_and_a_stalled_one_resumes_where_
     """A read has no fixed total time, only the invocation's deadline: a file streamed over a minute is read whole.
     A stream that stops moving is dropped after TRANSFER_STALL_SECONDS and resumed with a ranged read of the rest,
     within the same invocation."""
-    from stack import FaultProxy
+    from rig import FaultProxy
     proxy = FaultProxy(stack.moto)
     function = stack.function(timeout_ms=180_000, AWS_ENDPOINT_URL=proxy.endpoint, TRANSFER_STALL_SECONDS="2")
     try:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from apigw import Response, v2
 from oracle import expected_totals, wide_file
-from stack import FaultProxy, query_all, s3_event, sqs_event
+from rig import FaultProxy, query_all, s3_event, sqs_event
 
 WORKERS = 8
 SPLIT = {"FAN_OUT_BYTES": "65536", "RANGE_BYTES": "16384"}

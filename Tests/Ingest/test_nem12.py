@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from apigw import Response, v2
 from nem12_oracle import day_totals
-from stack import query_all, sqs_event
+from rig import query_all, sqs_event
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "nem12-samples"
 

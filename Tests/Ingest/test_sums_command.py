@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from apigw import Response, v2
 from oracle import wide_file
-from stack import ROOT, FaultProxy, query_all, sqs_event
+from rig import ROOT, FaultProxy, query_all, sqs_event
 
 CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))
 DAYS = ["2024-05-01", "2024-05-02"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from oracle import INTERVALS, wide_file
-from stack import REGION, query_all, sqs_event
+from rig import REGION, query_all, sqs_event
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSUMPTION = os.environ.get("CONSUMPTION_BIN", str(ROOT / ".build" / "debug" / "consumption"))

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from apigw import Response, v1, v2
 from oracle import expected_totals, wide_file
-from stack import ROOT, Stack
+from rig import ROOT, Stack
 
 # The contract test reads the answers the API tests gathered: they run in one worker, in file order.
 pytestmark = pytest.mark.xdist_group("api-contract")
@@ -467,7 +467,7 @@ def test_openapi_document_is_served_as_kept_in_the_repository(data):
 
 
 def test_an_api_key_costs_one_lookup_then_comes_from_the_cache(data):
-    from stack import FaultProxy
+    from rig import FaultProxy
     proxy = FaultProxy(data.moto)
     started = data.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
     try:
@@ -494,7 +494,7 @@ def test_an_internal_failure_is_a_bare_500_and_the_detail_goes_to_the_log(data):
 
 
 def test_a_day_and_a_31_day_range_each_cost_one_dynamodb_request(data):
-    from stack import FaultProxy
+    from rig import FaultProxy
     proxy = FaultProxy(data.moto)
     started = data.query_function(AWS_ENDPOINT_URL=proxy.endpoint)
     try:

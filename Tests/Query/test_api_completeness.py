@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from apigw import v1, v2
 from oracle import wide_file
-from stack import Stack
+from rig import Stack
 from test_api import CONSUMPTION, call
 
 pytestmark = pytest.mark.xdist_group("api-contract")

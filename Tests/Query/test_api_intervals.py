@@ -15,7 +15,7 @@ import pytest
 from apigw import v1, v2
 from nem12_oracle import channel_days
 from oracle import INTERVALS
-from stack import Stack
+from rig import Stack
 from test_api import CONSUMPTION, call
 
 pytestmark = pytest.mark.xdist_group("api-contract")

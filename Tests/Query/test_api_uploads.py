@@ -1,6 +1,6 @@
 """Tenants upload their own files. `POST /uploads` answers a presigned POST — an S3 POST policy signed with the
 query function's credentials — for a key in the caller's folder only; `requests` (PyPI) sends the form to S3, here
-the POST gate in front of moto (Tests/Servers/s3_post_gate.py: moto answers POST uploads with a 500 when signatures
+the POST gate in front of moto (tools/s3_post_gate.py: moto answers POST uploads with a 500 when signatures
 are checked, so the gate checks the form as S3 does and stores the file in moto); the file is ingested for that
 tenant alone, and `GET /uploads/{id}` tells what became of it. A form that breaks its policy (too large, another
 key, expired, altered) is refused by S3 and counts nothing. Every JSON answer joins the OpenAPI contract check."""
@@ -13,7 +13,7 @@ import pytest
 import requests
 from apigw import Response, v2
 from oracle import expected_totals, wide_file
-from stack import PostGate, Stack, sqs_event
+from rig import PostGate, Stack, sqs_event
 
 import test_api
 

@@ -4,7 +4,6 @@ down to a meter's intervals, the CSV download holds the rows shown, a wrong key 
 works by keyboard and at a phone's width, its Content-Security-Policy lets nothing else run. Screenshots go to
 .build/screenshots/."""
 import json
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -14,11 +13,10 @@ from pathlib import Path
 import pytest
 from oracle import INTERVALS
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from browser import chromium
+from local_stack import LocalStack
 
-from browser import chromium  # noqa: E402
-from local_stack import LocalStack  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SCREENSHOTS = ROOT / ".build" / "screenshots"
 DAYS = [f"2024-05-{day:02d}" for day in range(1, 8)]

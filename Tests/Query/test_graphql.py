@@ -3,7 +3,6 @@ wrote (PyPI's `gql` with its requests transport, loading the schema by introspec
 the REST API's numbers for the same tenant, paging to the end; the served SDL and the introspection answer describe
 the same schema (graphql-core prints both); and hostile documents get the spec's error shape, never a 5xx."""
 import json
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,10 +16,9 @@ from gql.transport.requests import RequestsHTTPTransport
 from graphql import build_client_schema, build_schema, get_introspection_query, print_schema
 from oracle import wide_file
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
+from local_stack import LocalStack
 
-from local_stack import LocalStack  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 DAYS = [f"2024-05-{day:02d}" for day in range(1, 11)]
 # Meter ids a path must carry: NEM12's NMI/suffix channels, a percent, a plus, a space, non-ASCII, an encoded slash.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from apigw import Response, v2
-from stack import Stack, counted_query_function
+from rig import Stack, counted_query_function
 
 ALIASES = "query($d:String!){" + " ".join(f"m{n}:dayMeters(date:$d){{date}}" for n in range(1, 1000)) + "}"
 

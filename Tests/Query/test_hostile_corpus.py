@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 from apigw import Response, v1, v2
-from stack import Stack, counted_query_function
+from rig import Stack, counted_query_function
 
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
 CALL_BUDGET = 200

@@ -7,7 +7,7 @@ import copy
 import pytest
 from apigw import Response, v2
 from oracle import wide_file
-from stack import FaultProxy, Stack, sqs_event
+from rig import FaultProxy, Stack, sqs_event
 
 ENTRIES = 1_200
 DELETED_AT = {7, 611, 1_150}

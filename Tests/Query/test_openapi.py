@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import referencing
 from openapi_spec_validator import validate
-from stack import OPENAPI
+from rig import OPENAPI
 
 import test_api
 

@@ -14,7 +14,6 @@ standard output). It counts connections and concurrent requests so keep-alive an
 """
 import json
 import signal
-import socketserver
 import sys
 import threading
 import time

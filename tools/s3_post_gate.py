@@ -15,11 +15,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from s3_post_policy import answer  # noqa: E402
+import boto3
+from botocore.config import Config
+from s3_post_policy import answer
 
 KEYS = json.loads(Path(sys.argv[2]).read_text())
 SECRETS = {KEYS["accessKeyId"]: KEYS["secretAccessKey"]}

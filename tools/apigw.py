@@ -6,20 +6,23 @@ import urllib.parse
 import uuid
 
 
-def v1(path, query=None, method="GET", headers=None, tenant=None, api_key_id=None, path_parameters=None, body=None):
-    """`query` maps a name to a list of values (REST keeps them all in multiValueQueryStringParameters)."""
+def v1(path, query=None, method="GET", headers=None, tenant=None, api_key_id=None, path_parameters=None, body=None,
+       resource=None, source=("203.0.113.7", "pytest"), stage="prod", api_id="abc123"):
+    """`query` maps a name to a list of values (REST keeps them all in multiValueQueryStringParameters); `resource` is
+    the template the path matched (the path itself by default); `source` is the caller's address and user agent."""
     query = query or {}
-    headers = {"Host": "abc123.execute-api.eu-west-1.amazonaws.com", **(headers or {})}
-    context = {"resourcePath": path, "httpMethod": method, "requestId": str(uuid.uuid4()), "accountId": "123456789012",
-               "stage": "prod", "identity": {"sourceIp": "203.0.113.7", "userAgent": "pytest"}, "apiId": "abc123"}
+    headers = {"Host": f"{api_id}.execute-api.eu-west-1.amazonaws.com", **(headers or {})}
+    context = {"resourcePath": resource or path, "httpMethod": method, "path": path, "requestId": str(uuid.uuid4()),
+               "accountId": "123456789012", "stage": stage,
+               "identity": {"sourceIp": source[0], "userAgent": source[1]}, "apiId": api_id}
     if api_key_id:
         context["identity"]["apiKeyId"] = api_key_id
     if tenant:
         context["authorizer"] = {"tenant": tenant, "principalId": "user-1"}
-    return {"resource": path, "path": path, "httpMethod": method, "headers": headers,
+    return {"resource": resource or path, "path": path, "httpMethod": method, "headers": headers,
             "multiValueHeaders": {name: [value] for name, value in headers.items()},
             "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
-            "multiValueQueryStringParameters": query or None, "pathParameters": path_parameters,
+            "multiValueQueryStringParameters": query or None, "pathParameters": path_parameters or None,
             "stageVariables": None, "requestContext": context,
             "body": base64.b64encode(body).decode() if body else None, "isBase64Encoded": bool(body)}
 

@@ -1,23 +1,23 @@
-"""The local stack the ingest tests drive: moto (signatures checked) and the real `ingest` bootstrap under the
-project's Runtime API emulator. boto3 plays the user and the S3 -> SQS wiring; the function itself talks to moto
-only through its own SigV4 client."""
+"""The rig the ingest and query suites drive: the local stack's parts (moto with signatures checked, the real
+bootstraps under the project's Runtime API emulator) wired by hand, one bucket, queue and table per test, so a test
+hands each delivery over itself and can place it between two others. boto3 plays the user and the S3 -> SQS wiring;
+the functions talk to moto only through their own SigV4 client. The whole system, wired from template.yaml with its
+pollers, is local_stack.py."""
 import contextlib
 import json
 import os
-import sys
 import threading
 import time
 import urllib.request
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.append(str(ROOT / "tools"))
-
-from local_aws import (  # noqa: E402,F401
-    REGION, SERVERS, LambdaHost, Moto, Process, alert_inbox, create_table, drain_alerts, queue_delete_marker_event,
+from local_aws import (  # noqa: F401
+    REGION, TOOLS, LambdaHost, Moto, Process, alert_inbox, create_table, drain_alerts, queue_delete_marker_event,
     s3_event, sqs_record)
-from stream_event_source import StreamEventSource  # noqa: E402
+from stream_event_source import StreamEventSource
+
+ROOT = Path(__file__).resolve().parents[1]
 
 INGEST = Path(os.environ.get("INGEST_BIN", ROOT / ".build" / "release" / "ingest"))
 QUERY = Path(os.environ.get("QUERY_BIN", ROOT / ".build" / "release" / "query"))
@@ -184,12 +184,12 @@ def query_all(dynamodb, table, **arguments):
 
 
 class PostGate:
-    """Tests/Servers/s3_post_gate.py in front of moto: S3's POST uploads, checked as S3 checks them."""
+    """tools/s3_post_gate.py in front of moto: S3's POST uploads, checked as S3 checks them."""
 
     def __init__(self, moto, tmp_path):
         keys = Path(tmp_path) / "post-gate-keys.json"
         keys.write_text(json.dumps({"accessKeyId": moto.access_key, "secretAccessKey": moto.secret_key}))
-        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "s3_post_gate.py"),
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(TOOLS / "s3_post_gate.py"),
                                moto.endpoint, str(keys), "1500"])
         self.endpoint = f"http://127.0.0.1:{self.server.port}"
 
@@ -198,11 +198,11 @@ class PostGate:
 
 
 class FaultProxy:
-    """Tests/Servers/fault_proxy.py in front of moto: throttling and crashes on cue."""
+    """tools/fault_proxy.py in front of moto: throttling and crashes on cue."""
 
     def __init__(self, moto, tls=None):
         """With `tls` (certificate and key files), the proxy speaks HTTPS."""
-        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(SERVERS / "fault_proxy.py"), moto.endpoint,
+        self.server = Process([str(ROOT / ".venv" / "bin" / "python"), str(TOOLS / "fault_proxy.py"), moto.endpoint,
                                "1500", *[str(path) for path in tls or ()]])
         self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.port}"
 

@@ -39,13 +39,11 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-sys.path.append(str(Path(__file__).resolve().parents[2] / "tools"))
 
-from dynamodb_size import item_size, read_units, write_units  # noqa: E402
-from local_aws import fetch, relay  # noqa: E402
+from dynamodb_size import item_size, read_units, write_units
+from local_aws import fetch, relay
 
 UPSTREAM = urlparse(sys.argv[1])
 LOCK = threading.Lock()

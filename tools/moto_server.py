@@ -18,6 +18,7 @@ import urllib.request
 os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
 
+# After the environment: moto reads it when imported.
 import boto3  # noqa: E402
 from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from moto.iam.access_control import IAMRequestBase  # noqa: E402
