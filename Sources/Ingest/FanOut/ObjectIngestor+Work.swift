@@ -36,7 +36,7 @@ extension ObjectIngestor {
     }
 
     /// Writes one range of a version split by `sendRanges` and records it; the invocation that writes the last one
-    /// brings the key up to date, as if the whole file had been written here. A range of a version that no longer
+    /// reconciles the key, as if the whole file had been written here. A range of a version that no longer
     /// is the key's is skipped: its readings could never count.
     public func writeRange(_ work: RangeWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
         let tenant = try tenant(ofWorkOn: work.key)
@@ -77,8 +77,8 @@ extension ObjectIngestor {
         return outcome
     }
 
-    /// Settles one part of a large version's settling; the invocation that settles the last one brings the key up
-    /// to date, which finds the job complete and goes on.
+    /// Settles one part of a large version's settling; the invocation that settles the last one reconciles the
+    /// key, which finds the job complete and goes on.
     public func settlePart(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
         let tenant = try tenant(ofWorkOn: work.key)
         var cost = MeterDayRecomputer.Cost()

@@ -1,6 +1,6 @@
 /// What taking one piece of a large file's work (a range to write, a part to settle) did: whether this invocation
 /// did it (not when it was done before, the version was replaced, or the job is finished), why, and, from the
-/// invocation that finished the last piece, the key brought up to date.
+/// invocation that finished the last piece, what reconciling the key did.
 public struct WorkOutcome: Sendable, Equatable {
     public var done: Bool
     public var detail: String

@@ -4,7 +4,7 @@ import JSON
 public struct ObjectOutcome: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case ingested, rejected, deleted
-        /// Already up to date: a duplicate or stale event.
+        /// Nothing to do: a duplicate or stale event.
         case unchanged
         /// Under the incoming prefix but in no tenant's folder (a bad tenant name, a "folder" key holding bytes):
         /// kept in the reserved tenant's ledger, alerted on, never counted.

@@ -11,7 +11,7 @@ import Timekeeping
 ///
 /// A version with more meter-days than a part (`SettleFanOut`) is settled in parts instead: a `SettleJob` item
 /// and one message per part, taken by whichever invocations (`settle(part:)`); the one that settles the last part
-/// brings the key up to date again, which finds the job complete and goes on.
+/// reconciles the key again, which finds the job complete and goes on.
 struct MeterDaySettler {
     let dynamo: DynamoDBClient
     let table: String
