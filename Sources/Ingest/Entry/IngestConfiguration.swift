@@ -1,6 +1,7 @@
 import ConsumptionCore
 import ConsumptionTable
 import LambdaRuntime
+import Timekeeping
 
 /// The ingest function's settings, read from its environment once at start-up. Anything missing or malformed is
 /// an init error, so a misconfigured function never takes a message.
@@ -180,6 +181,21 @@ public struct IngestConfiguration: Sendable, Equatable {
         } catch {
             throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
         }
+    }
+
+    /// The validation rules as of the wall clock's day (the date window moves with it), for a file read as a
+    /// tenant's `settings` say.
+    func rulesToday(_ settings: TenantSettings) -> ValidationRules {
+        rules(today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000), settings: settings)
+    }
+
+    /// The tenant of a key a piece of work names: a key the work queue carries was placed when it was split.
+    func tenant(ofWorkOn key: String) throws(IngestFailure) -> String {
+        guard
+            case .tenant(let tenant) = Tenancy.place(
+                key: key, incomingPrefix: incomingPrefix, defaultTenant: defaultTenant)
+        else { throw .corruptItem("work on \(key), which belongs to no tenant") }
+        return tenant
     }
 
     /// The core's rules as of `today`, for files read as a tenant's `settings` say.

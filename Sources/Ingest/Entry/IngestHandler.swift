@@ -9,6 +9,8 @@ import Timekeeping
 public final class IngestHandler {
     private let configuration: IngestConfiguration
     private let ingestor: ObjectIngestor
+    private let ranges: RangeWriter
+    private let parts: PartSettler
     private let s3: S3Client
     private let dynamo: DynamoDBClient
     private let sqs: SQSClient
@@ -25,6 +27,8 @@ public final class IngestHandler {
         self.sqs = sqs
         self.sns = sns
         ingestor = ObjectIngestor(configuration: configuration, s3: s3, dynamo: dynamo, sns: sns, sqs: sqs)
+        ranges = RangeWriter(configuration: configuration, s3: s3, dynamo: dynamo)
+        parts = PartSettler(configuration: configuration, s3: s3, dynamo: dynamo, sqs: sqs)
         self.metrics = metrics
     }
 
@@ -114,7 +118,7 @@ public final class IngestHandler {
                     body = continued[Continuation.body] ?? .null
                 }
                 if let part = body["settle"], message.receiveCount > 1, continuations < Continuation.limit,
-                    let position = try ingestor.settlePosition(try SettleWork(json: part)),
+                    let position = try parts.position(of: try SettleWork(json: part)),
                     position.resume > (carried ?? position.start),
                     continueLater(body, continuations, progress: position.resume)
                 {
@@ -124,13 +128,15 @@ public final class IngestHandler {
                         message, continuations, "earlier receives progressed to \(position.resume)", context: context)
                 } else if let range = body["range"] {
                     let work = try RangeWork(json: range)
-                    let outcome = try ingestor.writeRange(work, deadline: deadline)
+                    let outcome = try reconcilingWhenComplete(
+                        try ranges.write(work, deadline: deadline), work.bucket, work.key, deadline)
                     report(
                         outcome, outcome.done ? "range written" : "range skipped",
                         ["key": .string(work.key), "index": .integer(work.index)], context: context)
                 } else if let part = body["settle"] {
                     let work = try SettleWork(json: part)
-                    let outcome = try ingestor.settlePart(work, deadline: deadline)
+                    let outcome = try reconcilingWhenComplete(
+                        try parts.settle(work, deadline: deadline), work.bucket, work.key, deadline)
                     report(
                         outcome, outcome.done ? "part settled" : "part skipped",
                         [
@@ -196,6 +202,17 @@ public final class IngestHandler {
         }
     }
 
+    /// The last piece of a large file's work done: the key is reconciled, from the top, as any event of it would
+    /// have it (the pieces' handlers never reach into the reconciling).
+    private func reconcilingWhenComplete(_ outcome: WorkOutcome, _ bucket: String, _ key: String, _ deadline: Deadline)
+        throws(IngestFailure) -> WorkOutcome
+    {
+        guard outcome.jobComplete else { return outcome }
+        var outcome = outcome
+        outcome.reconciled = try ingestor.reconcile(bucket: bucket, key: key, deadline: deadline)
+        return outcome
+    }
+
     /// One line per piece of a large file's work; the invocation that finished the last piece also reports the key.
     private func report(
         _ outcome: WorkOutcome, _ message: String, _ fields: [String: JSONValue], context: LambdaContext
@@ -203,8 +220,8 @@ public final class IngestHandler {
         var fields = fields
         fields["detail"] = .string(outcome.detail)
         context.logger.info(message, fields)
-        if let completed = outcome.completed {
-            OutcomeReporter(logger: context.logger, metrics: metrics).report(completed)
+        if let reconciled = outcome.reconciled {
+            OutcomeReporter(logger: context.logger, metrics: metrics).report(reconciled)
         }
     }
 

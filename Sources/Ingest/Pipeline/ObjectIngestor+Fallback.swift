@@ -58,18 +58,6 @@ extension ObjectIngestor {
         return older.count > 10 ? .unchanged : .nothing
     }
 
-    /// The tags of the versions S3 holds of `key` (none in a bucket without versioning: there a replaced object is
-    /// gone).
-    func storedTags(bucket: String, key: String) throws(IngestFailure) -> Set<String> {
-        do throws(AWSError) {
-            return Set(
-                try s3.versions(bucket: bucket, key: key).filter { !$0.isDeleteMarker && $0.versionID != "null" }
-                    .map { ObjectVersion.tag(versionID: $0.versionID) })
-        } catch {
-            throw .aws(error)
-        }
-    }
-
     /// Deletes the readings and pages of the versions of `key` S3 has deleted for good (by VersionId, or expired
     /// by its lifecycle) and that no longer count: their retire kept them while S3 held the version.
     func purgeRemovedVersions(
@@ -77,7 +65,7 @@ extension ObjectIngestor {
     ) throws(IngestFailure) {
         let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
         guard !retired.isEmpty else { return }
-        let stored = try storedTags(bucket: bucket, key: key)
+        let stored = try versions.storedTags(bucket: bucket, key: key)
         let state = try sources.read(key: key)
         let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
         for entry in retired {

@@ -16,13 +16,21 @@ extension ObjectIngestor {
         // Once a version is validated, every pass over it reads it with the settings it was validated with.
         var settings = progress.settings ?? TenantSettings()
         if progress.settings == nil { settings = try tenantSettings(tenant) }
-        let rules = rulesToday(settings)
+        let rules = configuration.rulesToday(settings)
         let reader = PinnedObjectReader(
             s3: s3, bucket: bucket, version: version, chunkBytes: configuration.readChunkBytes,
             deadline: deadline)
+        let fanOut = configuration.workQueueURL.map {
+            RangeFanOut(
+                sqs: sqs, queueURL: $0, bucket: bucket, tenant: tenant, rangeBytes: configuration.rangeBytes,
+                fanOutBytes: configuration.fanOutBytes)
+        }
         if let job = progress.job {
             guard job.isComplete else {
-                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: progress.stats)
+                guard let fanOut else {
+                    throw .aws(.configuration("WORK_QUEUE_URL is not set, and \(version.key) has ranges to write"))
+                }
+                return try fanOut.send(job, of: version, stats: progress.stats)
             }
             // Every range is written: the counts recorded when the job was made are the file's.
             guard let stats = progress.stats else {
@@ -31,19 +39,19 @@ extension ObjectIngestor {
             return stats
         }
         if !progress.validated {
-            let plan = fanOutPlan(for: version)
+            let plan = fanOut?.plan(for: version)
             let checked = try reader.validate(rules: rules, rangePlan: plan)
             if !checked.isValid {
                 return try reject(checked, bucket: bucket, tenant: tenant, version: version, deadline: deadline)
             }
-            if plan != nil && checked.rangeStarts.count > 1 {
+            if let fanOut, plan != nil && checked.rangeStarts.count > 1 {
                 // A valid wide or daily-values file: a data row is a meter-day.
                 var stats = FileStats(result: checked, meterDays: checked.rows)
                 stats.settings = settings
                 let job = RangeJob(starts: checked.rangeStarts)
                 try ledger.recordStats(version, stats)
                 try ledger.startJob(version, job, settings: settings)
-                return try sendRanges(job, of: version, bucket: bucket, tenant: tenant, stats: stats)
+                return try fanOut.send(job, of: version, stats: stats)
             }
         }
         let writer = ReadingWriter(
@@ -64,13 +72,6 @@ extension ObjectIngestor {
         var stats = FileStats(result: written, meterDays: writer.meterDays)
         stats.settings = settings
         return stats
-    }
-
-    /// The validation rules as of the wall clock's day (the date window moves with it), for a file read as a
-    /// tenant's `settings` say.
-    func rulesToday(_ settings: TenantSettings) -> ValidationRules {
-        configuration.rules(
-            today: CalendarDate(daysSinceEpoch: WallClock.nowMilliseconds() / 86_400_000), settings: settings)
     }
 
     /// What the tenant has set (`consumption tenants`); the defaults when nothing.

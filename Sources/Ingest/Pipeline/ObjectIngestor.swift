@@ -27,6 +27,7 @@ public final class ObjectIngestor {
     let sqs: SQSClient
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
     let maxRounds = 4
+    var versions: KeyVersions { KeyVersions(s3: s3) }
 
     /// Where meter files lie: nothing else in the bucket is ingested.
     public var incomingPrefix: String { configuration.incomingPrefix }
@@ -55,12 +56,12 @@ public final class ObjectIngestor {
             return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
         case .folder:
             // An empty "folder" is the console's placeholder; one that holds bytes is a file nobody can own.
-            guard let version = try head(bucket: bucket, key: key), version.size > 0 else {
+            guard let version = try versions.current(bucket: bucket, key: key), version.size > 0 else {
                 return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
             }
             return try unassigned(version, bucket: bucket, reason: "a key ending in '/' holds \(version.size) bytes")
         case .invalidTenant(let segment):
-            guard let version = try head(bucket: bucket, key: key) else {
+            guard let version = try versions.current(bucket: bucket, key: key) else {
                 return ObjectOutcome(kind: .ignored, tenant: nil, key: key)
             }
             return try unassigned(
@@ -73,9 +74,9 @@ public final class ObjectIngestor {
         let ledger = LedgerStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
         for _ in 1...maxRounds {
             guard !deadline.hasPassed else { throw .deadlineNear }
-            let target = try head(bucket: bucket, key: key)
+            let target = try versions.current(bucket: bucket, key: key)
             do throws(IngestFailure) {
-                var outcome = try bringUpToDate(
+                var outcome = try reconcileRound(
                     bucket: bucket, key: key, tenant: tenant, target: target,
                     sources: sources, ledger: ledger, deadline: deadline, started: started)
                 if purging && outcome.kind != .split {
@@ -97,7 +98,7 @@ public final class ObjectIngestor {
     }
 
     /// One round: nil `target` means the key has no object.
-    func bringUpToDate(
+    func reconcileRound(
         bucket: String, key: String, tenant: String, target: ObjectVersion?, sources: SourceStore, ledger: LedgerStore,
         deadline: Deadline, started: Int
     ) throws(IngestFailure) -> ObjectOutcome {
@@ -115,7 +116,7 @@ public final class ObjectIngestor {
                 outcome.readWriteMilliseconds = WallClock.nowMilliseconds() - readStarted
                 outcome.stats = stats
                 if let ranges = stats.rangesInFlight {
-                    // Other invocations write the ranges; the one that writes the last comes back here.
+                    // Other invocations write the ranges; the one that writes the last has the key reconciled.
                     outcome.kind = .split
                     outcome.detail = "\(ranges) of its ranges are being written"
                     outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
@@ -152,7 +153,7 @@ public final class ObjectIngestor {
                     state = try switchSource(from: state, sources: sources, to: nil)
                     outcome.detail = "no valid version since the key's last delete: nothing of it counts"
                 case .inFlight(let ranges):
-                    // The last range's writer comes back here, and the fallback then counts.
+                    // The last range's writer has the key reconciled, and the fallback then counts.
                     outcome.kind = .split
                     outcome.detail = "the last valid version is being written: \(ranges) of its ranges"
                     return outcome
@@ -167,7 +168,7 @@ public final class ObjectIngestor {
         }
         // A slow process must not leave an old version counting: the key must still hold what was switched to
         // (or, for a rejected target, the version whose rejection was decided).
-        guard try head(bucket: bucket, key: key)?.tag == target?.tag else { throw .objectChanging(key) }
+        guard try versions.current(bucket: bucket, key: key)?.tag == target?.tag else { throw .objectChanging(key) }
 
         let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
         let retiring = state.retiring.map(\.tag)
@@ -181,7 +182,7 @@ public final class ObjectIngestor {
         case .superseded:
             throw .objectChanging(key)
         case .inParts(let parts):
-            // Other invocations settle the parts; the one that settles the last comes back here.
+            // Other invocations settle the parts; the one that settles the last has the key reconciled.
             outcome.kind = .split
             outcome.detail = "\(parts) parts of its settling are being done"
             return outcome
@@ -211,29 +212,10 @@ public final class ObjectIngestor {
         return stats
     }
 
-    /// Whether the key's latest entry is an object (not a delete marker, not nothing).
-    func hasObject(bucket: String, key: String) throws(AWSError) -> Bool {
-        guard let newest = try s3.versions(bucket: bucket, key: key).first else { return false }
-        return newest.isLatest && !newest.isDeleteMarker
-    }
-
     func settler(tenant: String, bucket: String, deadline: Deadline) -> MeterDaySettler {
-        let sources = SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant)
-        return MeterDaySettler(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
-            jobs: SettleJobStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant),
-            recomputer: MeterDayRecomputer(
-                dynamo: dynamo, table: configuration.tableName, tenant: tenant, sources: sources,
-                parallelism: configuration.writeParallelism, deadline: deadline),
-            fanOut: configuration.workQueueURL.map {
-                SettleFanOut(
-                    sqs: sqs, queueURL: $0, bucket: bucket, tenant: tenant,
-                    partMeterDays: configuration.settlePartMeterDays)
-            },
-            parallelism: configuration.writeParallelism, deadline: deadline,
-            stillStored: { (key, tag) throws(IngestFailure) -> Bool in
-                try self.storedTags(bucket: bucket, key: key).contains(tag)
-            })
+        MeterDaySettler(
+            configuration: configuration, dynamo: dynamo, sqs: sqs, versions: versions, tenant: tenant, bucket: bucket,
+            deadline: deadline)
     }
 
     /// Makes `version` (nil: none) the key's counting version, starting from `current` (the item as last read),
@@ -251,33 +233,6 @@ public final class ObjectIngestor {
             if current.counting?.identity.tag == version?.identity.tag { return current }
         }
         throw .objectChanging(current.key)
-    }
-
-    /// The key's current version, or nil when it has none. S3 answers a HEAD of a missing key with 404 only to a
-    /// caller allowed `s3:ListBucket` on the bucket, else 403; the template allows listing only under the incoming
-    /// prefix, and a HEAD carries no prefix to match. So a 403 is settled by listing the key's own versions, which
-    /// that grant allows: a key whose latest entry is no object is gone (no failure), and a key that has one makes
-    /// the 403 a real refusal. After a 404 the listing tells a missing key from a missing bucket (`NoSuchBucket`,
-    /// a wrong event), which a HEAD's bodiless answer cannot.
-    func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {
-        var head: S3ObjectHead?
-        do throws(AWSError) {
-            do throws(AWSError) {
-                head = try s3.headObject(bucket: bucket, key: key)
-                if head == nil { _ = try hasObject(bucket: bucket, key: key) }
-            } catch {
-                guard case .service(let failure) = error, failure.status == 403,
-                    try !hasObject(bucket: bucket, key: key)
-                else { throw error }
-            }
-        } catch {
-            throw .aws(error)
-        }
-        guard let head else { return nil }
-        guard let version = ObjectVersion(key: key, head: head) else {
-            throw .unreadableHead("Last-Modified '\(head.lastModified)' of \(key)")
-        }
-        return version
     }
 
     func now() -> String {

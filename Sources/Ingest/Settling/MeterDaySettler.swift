@@ -10,8 +10,8 @@ import Timekeeping
 /// *retired* and its readings deleted. What one file costs is what its pages hold, whatever else its days hold.
 ///
 /// A version with more meter-days than a part (`SettleFanOut`) is settled in parts instead: a `SettleJob` item
-/// and one message per part, taken by whichever invocations (`settle(part:)`); the one that settles the last part
-/// reconciles the key again, which finds the job complete and goes on.
+/// and one message per part, taken by whichever invocations (`PartSettler`, through `settle(part:)`); the one that
+/// settles the last part has the key reconciled again, which finds the job complete and goes on.
 struct MeterDaySettler {
     let dynamo: DynamoDBClient
     let table: String

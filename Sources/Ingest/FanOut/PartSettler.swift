@@ -1,0 +1,35 @@
+import AWSServices
+import ConsumptionTable
+import Timekeeping
+
+/// A settle part's handler: settles one part of a large version's offers or retire (`SettleFanOut` sent them).
+/// When this part completes the job, the outcome says so and the caller has the key reconciled, which finds the
+/// job complete and goes on.
+struct PartSettler {
+    let configuration: IngestConfiguration
+    let s3: S3Client
+    let dynamo: DynamoDBClient
+    let sqs: SQSClient
+
+    func settle(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
+        let settler = MeterDaySettler(
+            configuration: configuration, dynamo: dynamo, sqs: sqs, versions: KeyVersions(s3: s3),
+            tenant: try configuration.tenant(ofWorkOn: work.key), bucket: work.bucket, deadline: deadline)
+        var cost = MeterDayRecomputer.Cost()
+        let part = try settler.settle(
+            part: work, now: { WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()) }, cost: &cost)
+        return WorkOutcome(done: part.settled, detail: part.detail, jobComplete: part.jobComplete)
+    }
+
+    /// How far a part's settling has come: the first meter-day of the part and the one it resumes at (nil when the
+    /// part is done or its job gone). A receive of the part's message that died still saved its progress.
+    func position(of work: SettleWork) throws(IngestFailure) -> (start: Int, resume: Int)? {
+        let jobs = SettleJobStore(
+            dynamo: dynamo, table: configuration.tableName, tenant: try configuration.tenant(ofWorkOn: work.key))
+        guard
+            let job = try jobs.read(kind: work.kind, key: work.key, tag: work.tag, switchCount: work.switchCount),
+            work.part < job.parts, !job.done.contains(work.part)
+        else { return nil }
+        return (job.meterDays(of: work.part).lowerBound, job.resumePosition(of: work.part))
+    }
+}
