@@ -173,8 +173,8 @@ let package = Package(
         .testTarget(
             name: "QueryTests",
             dependencies: [
-                "Query", "GraphQL", "ConsumptionCore", "AWSServices", "AWSSigV4", "CurlHTTP", "InMemoryWire", "JSON",
-                "LambdaEvents", "LambdaRuntime",
+                "Query", "GraphQL", "ConsumptionCore", "ConsumptionTable", "AWSServices", "AWSSigV4", "CurlHTTP",
+                "InMemoryWire", "InMemoryDynamoDB", "JSON", "LambdaEvents", "LambdaRuntime",
             ]
         ),
         // The deterministic simulation of ingest: AWS services in memory behind the HTTP transport, written
