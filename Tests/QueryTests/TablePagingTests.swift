@@ -21,20 +21,7 @@ import Testing
     init() throws {
         let transport = ServiceTransport(service)
         try service.createTable(
-            TableDefinition(
-                name: Self.table,
-                key: KeySchema(partition: KeyAttribute("pk", .string), sort: KeyAttribute("sk", .string)),
-                globalIndexes: [
-                    GlobalIndexDefinition(
-                        name: TableKeys.dayMetersIndex,
-                        key: KeySchema(
-                            partition: KeyAttribute("dayShard", .string), sort: KeyAttribute("meter", .string)),
-                        // As template.yaml's DayMeters index projects them.
-                        projection: .include([
-                            "value", "line", "key", "tag", "versionId", "eTag", "lastModified", "flow", "notActual",
-                            "missingIntervals",
-                        ]))
-                ]), at: transport.nowMilliseconds)
+            .consumption(name: Self.table, streamEnabled: false), at: transport.nowMilliseconds)
         let client = AWSClient(
             configuration: AWSConfiguration(
                 credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret"),

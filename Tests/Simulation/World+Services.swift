@@ -102,19 +102,7 @@ extension World {
 
 extension World {
     func createTable(indexLagMilliseconds: Int) {
-        let definition = TableDefinition(
-            name: World.table,
-            key: KeySchema(partition: KeyAttribute("pk", .string), sort: KeyAttribute("sk", .string)),
-            globalIndexes: [
-                GlobalIndexDefinition(
-                    name: "DayMeters",
-                    key: KeySchema(partition: KeyAttribute("dayShard", .string), sort: KeyAttribute("meter", .string)),
-                    projection: .include([
-                        "value", "line", "key", "tag", "versionId", "eTag", "lastModified", "flow", "notActual",
-                        "missingIntervals",
-                    ]))
-            ],
-            streamEnabled: true)
+        let definition = TableDefinition.consumption(name: World.table)
         do {
             try dynamo.createTable(definition, at: scheduler.now)
         } catch {
