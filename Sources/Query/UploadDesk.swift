@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import Hashing
 import JSON
 import LambdaEvents
@@ -58,7 +59,7 @@ struct UploadDesk {
     /// has its versions paged, and its `status` is the newest version's on the page.
     func outcome(
         of text: String, tenant: String,
-        versions: (String) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+        versions: (String) throws(QueryFailure) -> (entries: [LedgerItem], nextToken: String?)
     ) throws(QueryFailure) -> APIGatewayResponse {
         let settings = try configured()
         guard let id = UploadID(text) else {
@@ -68,8 +69,9 @@ struct UploadDesk {
         return QueryHandler.json(
             200,
             [
-                "id": .string(id.text), "key": page.entries.first?["key"] ?? .null,
-                "status": page.entries.first?["status"] ?? "waiting", "versions": .array(page.entries),
+                "id": .string(id.text), "key": page.entries.first?.key.map(JSONValue.string) ?? .null,
+                "status": .string(page.entries.first?.status?.rawValue ?? "waiting"),
+                "versions": .array(page.entries.map(LedgerEntry.json)),
                 "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
             ])
     }

@@ -75,7 +75,7 @@ extension ObjectIngestor {
     func purgeRemovedVersions(
         bucket: String, key: String, tenant: String, sources: SourceStore, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) {
-        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
+        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && $0.purgedAt == nil }
         guard !retired.isEmpty else { return }
         let stored = try storedTags(bucket: bucket, key: key)
         let state = try sources.read(key: key)

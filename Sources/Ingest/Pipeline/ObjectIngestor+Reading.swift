@@ -10,7 +10,7 @@ extension ObjectIngestor {
     /// Validates, then (for a valid file) writes every reading and page; returns the counts.
     /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
     func readAndWrite(
-        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
+        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerItem, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         // Once a version is validated, every pass over it reads it with the settings it was validated with.
@@ -30,7 +30,7 @@ extension ObjectIngestor {
             }
             return stats
         }
-        if !progress.validated {
+        if progress.validated != true {
             let plan = fanOutPlan(for: version)
             let checked = try reader.validate(rules: rules, rangePlan: plan)
             if !checked.isValid {
@@ -49,7 +49,7 @@ extension ObjectIngestor {
         let writer = ReadingWriter(
             dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
             parallelism: configuration.writeParallelism, deadline: deadline,
-            alreadyWritten: progress.writtenMeterDays)
+            alreadyWritten: progress.writtenMeterDays ?? 0)
         let written: MeterFileResult
         do throws(IngestFailure) {
             written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in

@@ -17,7 +17,7 @@ extension ObjectIngestor {
         var outcome = ObjectOutcome(
             kind: .unassigned, tenant: Tenancy.unassigned, key: version.key, version: version, detail: reason)
         if entry.status != .unassigned { try ledger.recordUnassigned(version, reason: reason, now: now()) }
-        if entry.alerted {
+        if entry.alertedAt != nil {
             outcome.kind = .unchanged
         } else {
             try alert(
