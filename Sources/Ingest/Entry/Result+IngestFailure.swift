@@ -28,4 +28,10 @@ extension IngestFailure {
             }
         }
     }
+
+    /// Whether `write` was done: false when DynamoDB refused it because its condition did not hold.
+    static func conditionalWrite(_ write: () throws(AWSError) -> Void) throws(IngestFailure) -> Bool {
+        let done: Void? = try conditionalWrite(write)
+        return done != nil
+    }
 }

@@ -26,10 +26,8 @@ extension ObjectIngestor {
         let bodies = left.map {
             RangeWork(bucket: bucket, key: version.key, tag: version.tag, index: $0).json.serialized
         }
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try sqs.send(bodies, to: queue, group: tenant)
-        } catch {
-            throw .aws(error)
         }
         stats.rangesInFlight = left.count
         return stats

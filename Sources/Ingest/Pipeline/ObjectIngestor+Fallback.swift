@@ -27,21 +27,15 @@ extension ObjectIngestor {
         ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> Fallback {
         guard let rejectedID = rejected.versionID else { return .unchanged }
-        let history: [S3VersionEntry]
-        do throws(AWSError) {
-            history = try s3.versions(bucket: bucket, key: rejected.key)
-        } catch {
-            throw .aws(error)
+        let history = try IngestFailure.awsCall { () throws(AWSError) in
+            try s3.versions(bucket: bucket, key: rejected.key)
         }
         guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return .unchanged }
         let older = history[(position + 1)...]
         for entry in older.prefix(10) {
             if entry.isDeleteMarker { return .nothing }
-            let head: S3ObjectHead?
-            do throws(AWSError) {
-                head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
-            } catch {
-                throw .aws(error)
+            let head = try IngestFailure.awsCall { () throws(AWSError) in
+                try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
             }
             guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
             if counting?.identity.tag == version.tag { return .unchanged }
@@ -61,12 +55,10 @@ extension ObjectIngestor {
     /// The tags of the versions S3 holds of `key` (none in a bucket without versioning: there a replaced object is
     /// gone).
     func storedTags(bucket: String, key: String) throws(IngestFailure) -> Set<String> {
-        do throws(AWSError) {
-            return Set(
+        try IngestFailure.awsCall { () throws(AWSError) in
+            Set(
                 try s3.versions(bucket: bucket, key: key).filter { !$0.isDeleteMarker && $0.versionID != "null" }
                     .map { ObjectVersion.tag(versionID: $0.versionID) })
-        } catch {
-            throw .aws(error)
         }
     }
 

@@ -1,7 +1,6 @@
 import AWSServices
 import ConsumptionCore
 import ConsumptionTable
-import JSON
 import LambdaRuntime
 import Timekeeping
 
@@ -75,11 +74,8 @@ extension ObjectIngestor {
 
     /// What the tenant has set (`consumption tenants`); the defaults when nothing.
     func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
-        } catch {
-            throw .aws(error)
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
         }
         guard let item else { return TenantSettings() }
         guard let settings = TenantSettings(item: item) else {

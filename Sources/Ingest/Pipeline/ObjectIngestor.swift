@@ -260,18 +260,17 @@ public final class ObjectIngestor {
     /// the 403 a real refusal. After a 404 the listing tells a missing key from a missing bucket (`NoSuchBucket`,
     /// a wrong event), which a HEAD's bodiless answer cannot.
     func head(bucket: String, key: String) throws(IngestFailure) -> ObjectVersion? {
-        var head: S3ObjectHead?
-        do throws(AWSError) {
+        let head = try IngestFailure.awsCall { () throws(AWSError) -> S3ObjectHead? in
             do throws(AWSError) {
-                head = try s3.headObject(bucket: bucket, key: key)
+                let head = try s3.headObject(bucket: bucket, key: key)
                 if head == nil { _ = try hasObject(bucket: bucket, key: key) }
+                return head
             } catch {
                 guard case .service(let failure) = error, failure.status == 403,
                     try !hasObject(bucket: bucket, key: key)
                 else { throw error }
+                return nil
             }
-        } catch {
-            throw .aws(error)
         }
         guard let head else { return nil }
         guard let version = ObjectVersion(key: key, head: head) else {
