@@ -188,7 +188,9 @@ struct QueryStore {
 
     func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {
         try spend()
-        return try reading { () throws(AWSError) in try dynamo.getItem(table: table, key: key, consistent: consistent) }
+        return try QueryFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: table, key: key, consistent: consistent)
+        }
     }
 
     /// A Query page by page, as `DynamoDBClient.queryPages` reads it, each page charged to the budget: when the next
@@ -201,7 +203,7 @@ struct QueryStore {
         var refused = false
         // The pager sets a new `ExclusiveStartKey` before `onPage` exactly when DynamoDB says another page follows.
         var startKey = start ?? parameters["ExclusiveStartKey"]
-        let resume = try reading { () throws(AWSError) in
+        let resume = try QueryFailure.awsCall { () throws(AWSError) in
             try dynamo.queryPages(table: table, parameters: parameters, from: start, maxPages: maxPages) {
                 items, next in
                 guard onPage(items, &next) else { return false }
@@ -217,13 +219,5 @@ struct QueryStore {
 
     func spend() throws(QueryFailure) {
         guard budget.spend() else { throw .api(budget.refusal) }
-    }
-
-    func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
-        do throws(AWSError) {
-            return try body()
-        } catch {
-            throw .aws(error)
-        }
     }
 }

@@ -33,14 +33,11 @@ struct UploadDesk {
         }
         let id = UploadID(date: CalendarDate(daysSinceEpoch: now / 86_400), random: random)
         let key = id.keyPrefix(incomingPrefix: settings.incomingPrefix, tenant: tenant) + request.safeName
-        let post: PresignedPost
-        do throws(AWSError) {
-            post = try s3.presignedPost(
+        let post = try QueryFailure.awsCall { () throws(AWSError) in
+            try s3.presignedPost(
                 bucket: settings.bucket,
                 conditions: .init(key: key, contentType: request.contentType, maxBytes: request.size),
                 expires: settings.expirySeconds, date: .init(unixSeconds: now))
-        } catch {
-            throw .aws(error)
         }
         var fields: [String: JSONValue] = [:]
         for field in post.fields { fields[field.name] = .string(field.value) }
