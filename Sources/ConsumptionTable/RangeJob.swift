@@ -2,7 +2,7 @@ import ConsumptionCore
 import JSON
 
 /// A version too large for one invocation, written range by range by whichever invocations take the ranges: where
-/// each range starts, and which are written. It lives on the version's ledger item (`ranges`, `rangesDone`), so the
+/// each range starts, and which are written. It lives on the version's ledger item (`LedgerItem.job`), so the
 /// ledger and `GET /ingestions/{key}` show the progress while it runs.
 public struct RangeJob: Sendable, Equatable {
     /// In file order; range `i` ends where range `i + 1` starts, the last at the end of the object.
@@ -22,9 +22,9 @@ public struct RangeJob: Sendable, Equatable {
         starts[index].offset..<(index + 1 < starts.count ? starts[index + 1].offset : size)
     }
 
-    /// The ledger attributes, or nil when the item holds no job.
-    public init?(item: JSONValue) {
-        guard let list = item["ranges"]?["L"]?.arrayValue else { return nil }
+    /// The job a ledger item holds, or nil when it holds none.
+    init?(item: JSONValue) {
+        guard let list = item[LedgerItem.Attribute.ranges]?["L"]?.arrayValue else { return nil }
         var starts: [RangeStart] = []
         for entry in list {
             guard let fields = entry["M"], let offset = AttributeValues.integer(fields, "o"),
@@ -33,11 +33,12 @@ public struct RangeJob: Sendable, Equatable {
             starts.append(RangeStart(offset: offset, line: line, meterDay: meterDay))
         }
         self.starts = starts
-        done = Set((item["rangesDone"]?["NS"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { Int($0) } })
+        let done = item[LedgerItem.Attribute.rangesDone]?["NS"]?.arrayValue ?? []
+        self.done = Set(done.compactMap { $0.stringValue.flatMap { Int($0) } })
     }
 
     /// `ranges` as the ledger stores it: a list of `{o: offset, l: line, m: first meter-day}`.
-    public var rangesAttribute: JSONValue {
+    var rangesAttribute: JSONValue {
         [
             "L": .array(
                 starts.map { start in
@@ -49,5 +50,15 @@ public struct RangeJob: Sendable, Equatable {
                     ]
                 })
         ]
+    }
+
+    /// `rangesDone` as the ledger stores it: a number set.
+    var doneAttribute: JSONValue {
+        ["NS": .array(done.sorted().map { .string(String($0)) })]
+    }
+
+    /// The set `rangesDone` gains when range `index` is written (with `ADD`).
+    public static func doneAttribute(adding index: Int) -> JSONValue {
+        ["NS": [.string(String(index))]]
     }
 }

@@ -25,12 +25,13 @@ public struct VersionIdentity: Sendable, Equatable {
         key.utf8.elementsEqual(other.key.utf8) && tag == other.tag
     }
 
-    enum Attribute {
-        static let key = "key"
-        static let tag = "tag"
-        static let versionID = "versionId"
-        static let eTag = "eTag"
-        static let lastModified = "lastModified"
+    /// The names an item holds its reading's source under (a reading, a meter-day).
+    public enum Attribute {
+        public static let key = "key"
+        public static let tag = "tag"
+        public static let versionID = "versionId"
+        public static let eTag = "eTag"
+        public static let lastModified = "lastModified"
     }
 
     init?(item: JSONValue) {

@@ -6,3 +6,14 @@ enum QueryFailure: Error {
     case api(APIError)
     case aws(AWSError)
 }
+
+extension QueryFailure {
+    /// `body`'s value; an AWS error it throws, as a query failure: the one place one becomes the other.
+    static func awsCall<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
+        do throws(AWSError) {
+            return try body()
+        } catch {
+            throw .aws(error)
+        }
+    }
+}

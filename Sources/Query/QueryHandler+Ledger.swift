@@ -15,14 +15,15 @@ extension QueryHandler {
     func ingestionPage(_ query: QueryParameters, tenant: String) throws(QueryFailure)
         -> (entries: [JSONValue], nextToken: String?)
     {
-        let (status, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
-        if let status, LedgerStatus(rawValue: status) == nil {
+        let (text, limit) = try checked { () throws(APIError) in (try query.single("status"), try query.limit()) }
+        let status = text.flatMap(LedgerStatus.init(rawValue:))
+        if text != nil, status == nil {
             throw .api(
                 .badRequest(
                     "status", "'status' must be one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))"
                 ))
         }
-        let scope = "\(tenant)|ingestions|\(status ?? "")"
+        let scope = "\(tenant)|ingestions|\(status?.rawValue ?? "")"
         let start = try checked { () throws(APIError) -> JSONValue? in
             guard let token = try query.single("nextToken") else { return nil }
             return try tokens.decode(token, scope: scope)
@@ -34,7 +35,7 @@ extension QueryHandler {
     /// A page of the ledger entries of a key's versions, or of the keys under a prefix (an upload's one key, each
     /// post of its form a version), newest first within the page.
     func versionPage(_ query: QueryParameters, tenant: String, of versions: QueryStore.LedgerVersions)
-        throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+        throws(QueryFailure) -> (entries: [LedgerItem], nextToken: String?)
     {
         let limit = try checked { () throws(APIError) in try query.limit() }
         let scope = "\(tenant)|versions|\(versions.scope)"
@@ -43,6 +44,6 @@ extension QueryHandler {
             return try tokens.decode(token, scope: scope)
         }
         let page = try store.ledgerPage(tenant: tenant, of: versions, limit: limit, start: start)
-        return (page.entries.map(LedgerEntry.json), page.next.map { tokens.encode(scope: scope, position: $0) })
+        return (page.entries, page.next.map { tokens.encode(scope: scope, position: $0) })
     }
 }

@@ -170,7 +170,7 @@ public final class QueryHandler {
             }
             let counting = try store.countingVersion(tenant: tenant, key: key)
             var answer: [String: JSONValue] = [
-                "key": .string(key), "versions": .array(page.entries), "counting": .null,
+                "key": .string(key), "versions": .array(page.entries.map(LedgerEntry.json)), "counting": .null,
                 "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
             ]
             // Which version's readings count now: a rejected upload leaves the last valid one counting.

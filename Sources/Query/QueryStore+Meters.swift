@@ -42,7 +42,7 @@ extension QueryStore {
         for chunk in stride(from: 0, to: wanted.count, by: DynamoDBClient.batchGetLimit) {
             try spend()
             let keys = wanted[chunk..<min(wanted.count, chunk + DynamoDBClient.batchGetLimit)].map(\.key)
-            for item in try reading({ () throws(AWSError) in
+            for item in try QueryFailure.awsCall({ () throws(AWSError) in
                 try dynamo.batchGet(table: table, keys: keys, consistent: true)
             }) {
                 guard let found = ReadingItem(item: item) else { continue }

@@ -36,7 +36,7 @@ extension QueryStore {
             let keys = meters[chunk..<min(meters.count, chunk + DynamoDBClient.batchGetLimit)].map {
                 MeterDayItem.key(tenant: tenant, meter: $0, date: date)
             }
-            items += try reading { () throws(AWSError) in
+            items += try QueryFailure.awsCall { () throws(AWSError) in
                 try dynamo.batchGet(table: table, keys: Array(keys), consistent: true)
             }
         }

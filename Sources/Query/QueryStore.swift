@@ -106,8 +106,8 @@ struct QueryStore {
 
     /// One page of the ledger, optionally of one status; and where the next page starts. It holds at most `limit`
     /// entries, fewer when `ledgerPagesPerRequest` pages held no more of the status.
-    func ledger(tenant: String, status: String?, limit: Int, start: JSONValue?) throws(QueryFailure)
-        -> (entries: [JSONValue], next: JSONValue?)
+    func ledger(tenant: String, status: LedgerStatus?, limit: Int, start: JSONValue?) throws(QueryFailure)
+        -> (entries: [LedgerItem], next: JSONValue?)
     {
         var entries: [JSONValue] = []
         var values: [String: JSONValue] = [":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant))]
@@ -117,8 +117,8 @@ struct QueryStore {
         ]
         if let status {
             parameters["FilterExpression"] = "#status = :status"
-            parameters["ExpressionAttributeNames"] = ["#status": "status"]
-            values[":status"] = AttributeValues.string(status)
+            parameters["ExpressionAttributeNames"] = ["#status": .string(LedgerItem.Attribute.status)]
+            values[":status"] = AttributeValues.string(status.rawValue)
         }
         parameters["ExpressionAttributeValues"] = .object(values)
         var pagesRead = 0
@@ -136,7 +136,7 @@ struct QueryStore {
             if status == nil { next["Limit"] = .integer(limit - entries.count) }
             return entries.count < limit && pagesRead < Self.ledgerPagesPerRequest
         }
-        return (entries, cutAfter ?? resume)
+        return (entries.map(LedgerItem.init(item:)), cutAfter ?? resume)
     }
 
     /// One page of the ledger entries of a key's versions (`.key`: an object's, its sort keys start with the key
@@ -144,7 +144,7 @@ struct QueryStore {
     /// within the page, and where the next page starts. One Query page whatever the count: a key overwritten or a
     /// form posted thousands of times must not make one request read them all.
     func ledgerPage(tenant: String, of versions: LedgerVersions, limit: Int, start: JSONValue?) throws(QueryFailure)
-        -> (entries: [JSONValue], next: JSONValue?)
+        -> (entries: [LedgerItem], next: JSONValue?)
     {
         // One more than asked for: a next page is promised only when it holds something (else a last page would
         // come back empty, an upload's saying `waiting`).
@@ -164,8 +164,8 @@ struct QueryStore {
         let more = items.count > limit
         let kept = Array(items.prefix(limit))
         let next: JSONValue? = more ? kept.last.map { ["pk": $0["pk"] ?? .null, "sk": $0["sk"] ?? .null] } : nil
-        let entries = kept.filter { versions.holds(AttributeValues.string($0, "objectKey") ?? "") }.sorted {
-            (AttributeValues.string($0, "startedAt") ?? "") > (AttributeValues.string($1, "startedAt") ?? "")
+        let entries = kept.map(LedgerItem.init(item:)).filter { versions.holds($0.key ?? "") }.sorted {
+            ($0.startedAt ?? "") > ($1.startedAt ?? "")
         }
         return (entries, next)
     }
@@ -188,7 +188,9 @@ struct QueryStore {
 
     func getItem(_ key: JSONValue, consistent: Bool) throws(QueryFailure) -> JSONValue? {
         try spend()
-        return try reading { () throws(AWSError) in try dynamo.getItem(table: table, key: key, consistent: consistent) }
+        return try QueryFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: table, key: key, consistent: consistent)
+        }
     }
 
     /// A Query page by page, as `DynamoDBClient.queryPages` reads it, each page charged to the budget: when the next
@@ -201,7 +203,7 @@ struct QueryStore {
         var refused = false
         // The pager sets a new `ExclusiveStartKey` before `onPage` exactly when DynamoDB says another page follows.
         var startKey = start ?? parameters["ExclusiveStartKey"]
-        let resume = try reading { () throws(AWSError) in
+        let resume = try QueryFailure.awsCall { () throws(AWSError) in
             try dynamo.queryPages(table: table, parameters: parameters, from: start, maxPages: maxPages) {
                 items, next in
                 guard onPage(items, &next) else { return false }
@@ -217,13 +219,5 @@ struct QueryStore {
 
     func spend() throws(QueryFailure) {
         guard budget.spend() else { throw .api(budget.refusal) }
-    }
-
-    func reading<Value>(_ body: () throws(AWSError) -> Value) throws(QueryFailure) -> Value {
-        do throws(AWSError) {
-            return try body()
-        } catch {
-            throw .aws(error)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import AWSServices
 import ConsumptionCore
+import ConsumptionTable
 import Hashing
 import JSON
 import LambdaEvents
@@ -32,14 +33,11 @@ struct UploadDesk {
         }
         let id = UploadID(date: CalendarDate(daysSinceEpoch: now / 86_400), random: random)
         let key = id.keyPrefix(incomingPrefix: settings.incomingPrefix, tenant: tenant) + request.safeName
-        let post: PresignedPost
-        do throws(AWSError) {
-            post = try s3.presignedPost(
+        let post = try QueryFailure.awsCall { () throws(AWSError) in
+            try s3.presignedPost(
                 bucket: settings.bucket,
                 conditions: .init(key: key, contentType: request.contentType, maxBytes: request.size),
                 expires: settings.expirySeconds, date: .init(unixSeconds: now))
-        } catch {
-            throw .aws(error)
         }
         var fields: [String: JSONValue] = [:]
         for field in post.fields { fields[field.name] = .string(field.value) }
@@ -58,7 +56,7 @@ struct UploadDesk {
     /// has its versions paged, and its `status` is the newest version's on the page.
     func outcome(
         of text: String, tenant: String,
-        versions: (String) throws(QueryFailure) -> (entries: [JSONValue], nextToken: String?)
+        versions: (String) throws(QueryFailure) -> (entries: [LedgerItem], nextToken: String?)
     ) throws(QueryFailure) -> APIGatewayResponse {
         let settings = try configured()
         guard let id = UploadID(text) else {
@@ -68,8 +66,9 @@ struct UploadDesk {
         return QueryHandler.json(
             200,
             [
-                "id": .string(id.text), "key": page.entries.first?["key"] ?? .null,
-                "status": page.entries.first?["status"] ?? "waiting", "versions": .array(page.entries),
+                "id": .string(id.text), "key": page.entries.first?.key.map(JSONValue.string) ?? .null,
+                "status": .string(page.entries.first?.status?.rawValue ?? "waiting"),
+                "versions": .array(page.entries.map(LedgerEntry.json)),
                 "nextToken": page.nextToken.map(JSONValue.string) ?? .null,
             ])
     }

@@ -1,7 +1,6 @@
 import AWSServices
 import ConsumptionCore
 import ConsumptionTable
-import JSON
 
 /// How many upload forms a tenant was given this hour, and the bytes they declare: one counter item per tenant and
 /// hour (`T#<tenant>#QUOTA`, `uploads#<YYYY-MM-DDTHH>`), taken by one conditional update, so two requests at once
@@ -21,25 +20,31 @@ struct UploadQuota {
         guard bytes <= bytesPerHour else { throw .api(Self.refusal(retryAfter: retryAfter, limit: describe)) }
         let day = CalendarDate(daysSinceEpoch: hour / 24)
         let label = "uploads#\(day)T\(hour % 24 < 10 ? "0" : "")\(hour % 24)"
-        do throws(AWSError) {
-            _ = try dynamo.updateItem(
-                table: table, key: TableKeys.key(TableKeys.quotaPartition(tenant: tenant), label),
-                expression: [
-                    "UpdateExpression": "ADD files :one, #bytes :bytes",
-                    "ConditionExpression": "attribute_not_exists(files) OR (files < :files AND #bytes <= :room)",
-                    "ExpressionAttributeNames": ["#bytes": "bytes"],
-                    "ExpressionAttributeValues": [
-                        ":one": AttributeValues.number(1), ":bytes": AttributeValues.number(bytes),
-                        ":files": AttributeValues.number(filesPerHour),
-                        ":room": AttributeValues.number(bytesPerHour - bytes),
-                    ],
-                ])
-        } catch {
-            if error.isConditionFailed {
-                throw .api(Self.refusal(retryAfter: retryAfter, limit: describe))
+        var update = UpdateExpression()
+        update.add(Attribute.files, AttributeValues.number(1))
+        update.add(Attribute.bytes, AttributeValues.number(bytes))
+        let files = update.name(Attribute.files)
+        let taken = update.name(Attribute.bytes)
+        let room =
+            "attribute_not_exists(\(files)) OR (\(files) < \(update.value(AttributeValues.number(filesPerHour))) AND "
+            + "\(taken) <= \(update.value(AttributeValues.number(bytesPerHour - bytes))))"
+        let granted = try QueryFailure.awsCall { () throws(AWSError) -> Bool in
+            do throws(AWSError) {
+                _ = try dynamo.updateItem(
+                    table: table, key: TableKeys.key(TableKeys.quotaPartition(tenant: tenant), label),
+                    expression: update.request(condition: room))
+                return true
+            } catch  where error.isConditionFailed {
+                return false
             }
-            throw .aws(error)
         }
+        guard granted else { throw .api(Self.refusal(retryAfter: retryAfter, limit: describe)) }
+    }
+
+    /// The counter item's attributes: the forms given this hour, and the bytes they declare.
+    enum Attribute {
+        static let files = "files"
+        static let bytes = "bytes"
     }
 
     private var describe: String { "\(filesPerHour) files and \(bytesPerHour) bytes an hour" }

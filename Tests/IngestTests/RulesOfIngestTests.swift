@@ -1,6 +1,7 @@
 import AWSServices
 import ConsumptionCore
 import ConsumptionTable
+import JSON
 import LambdaRuntime
 import Testing
 
@@ -34,6 +35,21 @@ import Testing
         // Byte order: "Z" (0x5A) sorts before "a" (0x61), and "é" (0xC3 0xA9) after both.
         #expect(SourceRank(lastModified: 1, key: "Z", eTag: "") < SourceRank(lastModified: 1, key: "a", eTag: ""))
         #expect(SourceRank(lastModified: 1, key: "z", eTag: "") < SourceRank(lastModified: 1, key: "é", eTag: ""))
+    }
+
+    @Test func theConditionalWritesRankAsTheRuleDoesFieldByFieldInTheSameOrder() {
+        var values: [JSONValue] = []
+        let rank = SourceRank(lastModified: 100, key: "b", eTag: "\"1\"")
+        let below = rank.condition(
+            itemRanks: .below, name: { "#\($0)" },
+            value: { (value: JSONValue) in
+                values.append(value)
+                return ":\(values.count)"
+            })
+        #expect(below == "#lastModified < :1 OR (#lastModified = :1 AND (#key < :2 OR (#key = :2 AND #eTag < :3)))")
+        #expect(values == [["N": "100"], ["S": "b"], ["S": "\"1\""]])
+        let above = rank.condition(itemRanks: .above, name: { "#\($0)" }, value: { _ in ":v" })
+        #expect(above == "#lastModified > :v OR (#lastModified = :v AND (#key > :v OR (#key = :v AND #eTag > :v)))")
     }
 
     @Test func keysThatSwiftCallsEqualButS3KeepsApartAreTwoKeys() {

@@ -39,10 +39,10 @@ struct Checker {
                 sums[day, default: (0, 0)].meters += sum.meters
             } else if pk.hasSuffix("#SOURCE"), let source = SourceItem(item: item) {
                 sources.append(source)
-            } else if pk.hasSuffix("#LEDGER"), let key = AttributeValues.string(item, "objectKey"),
-                let version = AttributeValues.string(item, "versionId")
+            } else if pk.hasSuffix("#LEDGER"), case let entry = LedgerItem(item: item), let key = entry.key,
+                let version = entry.versionID
             {
-                ledger["\(key)@\(version)"] = AttributeValues.string(item, "status") ?? "none"
+                ledger["\(key)@\(version)"] = entry.status?.rawValue ?? "none"
             } else if pk.hasSuffix("#SETTLE") {
                 found.append("a settle job is left: \(AttributeValues.string(item, "sk") ?? "")")
             }

@@ -50,7 +50,7 @@ public struct AnalyticsRun {
             "ExpressionAttributeValues": [":pk": AttributeValues.string(TableKeys.analyticsPartition)],
             "ConsistentRead": true, "Limit": 100,
         ]
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
                 for item in items {
                     guard let mark = AnalyticsMark(item: item) else {
@@ -66,8 +66,6 @@ public struct AnalyticsRun {
                 }
                 return true
             }
-        } catch {
-            throw .aws(error)
         }
         return summary
     }

@@ -28,12 +28,9 @@ extension AnalyticsWriter {
                     tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value,
                     intervals: nil, line: counting.line, marks: counting.marks)
             }
-            let items: [JSONValue]
-            do throws(AWSError) {
-                items = try dynamo.batchGet(
+            let items = try IngestFailure.awsCall { () throws(AWSError) in
+                try dynamo.batchGet(
                     table: table, keys: wanted.map(\.key), maxInFlight: Self.readingCallsInFlight, deadline: deadline)
-            } catch {
-                throw .aws(error)
             }
             var stored: [String: ReadingItem] = [:]
             for item in items {
@@ -55,11 +52,8 @@ extension AnalyticsWriter {
 
     /// The tenant's market zone as its settings name it (nil: none set, every day 24 hours). One GetItem.
     func zone(tenant: String) throws(IngestFailure) -> ZoneRules? {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(table: table, key: TenantSettings.key(tenant: tenant))
-        } catch {
-            throw .aws(error)
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: table, key: TenantSettings.key(tenant: tenant))
         }
         guard let item else { return nil }
         guard let settings = TenantSettings(item: item) else {

@@ -92,13 +92,11 @@ public struct AnalyticsWriter {
             (layout.intervalsKey(tenant: tenant, date: date), intervals.finish()),
             (layout.dailyKey(tenant: tenant, date: date), daily.finish()),
         ]
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             for (key, body) in files {
                 try s3.putObject(
                     bucket: bucket, key: key, body: body, contentType: "text/tab-separated-values", deadline: deadline)
             }
-        } catch {
-            throw .aws(error)
         }
         return .written(meterDays: count, intervals: intervalCount, bytes: files.reduce(0) { $0 + $1.1.count })
     }
@@ -115,7 +113,7 @@ public struct AnalyticsWriter {
             ],
             "ProjectionExpression": "sk",
         ]
-        do throws(AWSError) {
+        return try IngestFailure.awsCall { () throws(AWSError) in
             var days: [CalendarDate] = []
             _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
                 for item in items {
@@ -126,18 +124,14 @@ public struct AnalyticsWriter {
                 return true
             }
             return days
-        } catch {
-            throw .aws(error)
         }
     }
 
     private func remove(tenant: String, date: CalendarDate) throws(IngestFailure) -> Outcome {
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try s3.deleteObject(bucket: bucket, key: layout.dailyKey(tenant: tenant, date: date))
             try s3.deleteObject(bucket: bucket, key: layout.meterDaysKey(tenant: tenant, date: date))
             try s3.deleteObject(bucket: bucket, key: layout.intervalsKey(tenant: tenant, date: date))
-        } catch {
-            throw .aws(error)
         }
         return .removed
     }

@@ -40,7 +40,7 @@ public struct DayMetersIndexer {
             ],
             "ExpressionAttributeValues": [":meterDay": AttributeValues.string(TableKeys.meterDayPrefix)],
         ]
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             _ = try dynamo.scanPages(table: table, parameters: parameters) { (items, _) throws(AWSError) in
                 var updates: [JSONValue] = []
                 var touched: [AnalyticsMark.Day] = []
@@ -64,8 +64,6 @@ public struct DayMetersIndexer {
             }
             let marks = AnalyticsMark.puts(days, token: token, markedAt: now)
             try dynamo.batchWrite(table: table, requests: marks, maxInFlight: parallelism, deadline: deadline)
-        } catch {
-            throw .aws(error)
         }
         summary.days = days.count
         return summary

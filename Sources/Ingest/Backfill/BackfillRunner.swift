@@ -26,13 +26,10 @@ public struct BackfillRunner {
         var token: String?
         var lastDone = request.startAfter
         for _ in 0..<1_000_000 {
-            let page: (objects: [S3ObjectSummary], nextToken: String?)
-            do throws(AWSError) {
-                page = try s3.listObjects(
+            let page = try IngestFailure.awsCall { () throws(AWSError) in
+                try s3.listObjects(
                     bucket: request.bucket, prefix: prefix, continuationToken: token,
                     startAfter: token == nil ? request.startAfter : nil)
-            } catch {
-                throw .aws(error)
             }
             for object in page.objects {
                 guard !deadline.hasPassed, summary.processed < request.limit ?? Int.max else {

@@ -15,12 +15,10 @@ struct SettleFanOut {
     /// nothing the first did not); returns how many.
     func send(_ job: SettleJob) throws(IngestFailure) -> Int {
         let left = (0..<job.parts).filter { !job.done.contains($0) }
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try sqs.send(
                 left.map { SettleWork(bucket: bucket, job: job, part: $0).json.serialized }, to: queueURL,
                 group: tenant)
-        } catch {
-            throw .aws(error)
         }
         return left.count
     }

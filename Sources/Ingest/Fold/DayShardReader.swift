@@ -21,25 +21,21 @@ struct DayShardReader {
                 ":from": AttributeValues.string("\(date)#"), ":to": AttributeValues.string("\(date)#~"),
             ],
         ]
-        do throws(AWSError) {
+        return try IngestFailure.awsCall { () throws(AWSError) in
             let items = try dynamo.query(table: table, parameters: parameters, maxPages: 10)
             var shards: [Int: DaySumItem] = [:]
             for shard in items.compactMap(DaySumItem.init(item:)) where shard.date == date {
                 shards[shard.shard] = shard
             }
             return shards
-        } catch {
-            throw .aws(error)
         }
     }
 
     /// One sum shard's item whole, `lane:` marks and all (a consistent read); nil when there is none.
     func sumShardItem(tenant: String, date: CalendarDate, shard: Int) throws(IngestFailure) -> JSONValue? {
-        do throws(AWSError) {
-            return try dynamo.getItem(
+        try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(
                 table: table, key: DaySumItem.key(tenant: tenant, date: date, shard: shard), consistent: true)
-        } catch {
-            throw .aws(error)
         }
     }
 
@@ -59,7 +55,7 @@ struct DayShardReader {
         ]
         var sums = StreamFolder.Delta()
         var corrupt: JSONValue?
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             _ = try dynamo.queryPages(table: table, parameters: parameters, maxPages: 100_000) { items, _ in
                 for item in items {
                     guard let day = MeterDayItem(item: item) else {
@@ -71,8 +67,6 @@ struct DayShardReader {
                 }
                 return !deadline.hasPassed
             }
-        } catch {
-            throw .aws(error)
         }
         if let corrupt { throw .corruptItem("DayMeters entry \(corrupt["pk"]?.serialized ?? "?") is no meter-day") }
         guard !deadline.hasPassed else { throw .deadlineNear }

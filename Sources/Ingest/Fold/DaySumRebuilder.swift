@@ -86,12 +86,10 @@ public struct DaySumRebuilder {
         }
         guard !rebuiltDays.isEmpty else { return repairs }
         guard let token = AnalyticsMark.newToken() else { throw .noRandomBytes }
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.batchWrite(
                 table: table, requests: AnalyticsMark.puts(rebuiltDays, token: token, markedAt: now), maxInFlight: 1,
                 deadline: deadline)
-        } catch {
-            throw .aws(error)
         }
         return repairs
     }
@@ -109,15 +107,13 @@ public struct DaySumRebuilder {
             var request = Self.rewrite(asRead: item, to: indexed, date: date, now: now)
             request["TableName"] = .string(table)
             request["Key"] = DaySumItem.key(tenant: tenant, date: date, shard: shard)
-            do throws(AWSError) {
+            let rewritten = try IngestFailure.conditionalWrite { () throws(AWSError) in
                 _ = try dynamo.call("UpdateItem", .object(request), deadline: deadline)
-                return Repair(date: date, shard: shard, attempts: attempt, outcome: .rebuilt(differences))
-            } catch  where error.isConditionFailed {
-                // Changed since it was read (a fold landed): read and sum again rather than overwrite it.
-                continue
-            } catch {
-                throw .aws(error)
             }
+            if rewritten {
+                return Repair(date: date, shard: shard, attempts: attempt, outcome: .rebuilt(differences))
+            }
+            // Changed since it was read (a fold landed): read and sum again rather than overwrite it.
         }
         return Repair(date: date, shard: shard, attempts: attempts, outcome: .keptChanging)
     }

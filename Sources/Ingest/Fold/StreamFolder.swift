@@ -192,25 +192,20 @@ public struct StreamFolder {
         throws(IngestFailure) -> (updates: Int, duplicates: Int)
     {
         for _ in 0..<8 {
-            let item: JSONValue?
-            do throws(AWSError) {
-                item = try dynamo.getItem(
+            let item = try IngestFailure.awsCall { () throws(AWSError) in
+                try dynamo.getItem(
                     table: table, key: DaySumItem.key(tenant: shard.tenant, date: shard.date, shard: shard.shard),
                     consistent: true)
-            } catch {
-                throw .aws(error)
             }
             let applied = item.flatMap { DaySumItem.appliedSequence($0, streamShard: streamShard) }
                 .flatMap(StreamSequence.init)
             let rest = changes.filter { change in applied.map { $0 < change.sequence } ?? true }
             guard !rest.isEmpty else { return (0, changes.count) }
             let update = request(shard, rest, streamShard: streamShard, applied: applied, now: now)
-            do throws(AWSError) {
+            let written = try IngestFailure.conditionalWrite { () throws(AWSError) in
                 _ = try dynamo.call("UpdateItem", update, deadline: deadline)
-                return (1, changes.count - rest.count)
-            } catch {
-                if !error.isConditionFailed { throw .aws(error) }
             }
+            if written { return (1, changes.count - rest.count) }
         }
         throw .corruptItem("sum shard \(shard.date)#\(shard.shard) kept moving under stream shard \(streamShard)")
     }

@@ -30,10 +30,8 @@ struct FileAlert {
     }
 
     func publish(with sns: SNSClient, topic: String) throws(IngestFailure) {
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try sns.publish(topic: topic, subject: subject, message: message.serialized)
-        } catch {
-            throw .aws(error)
         }
     }
 }

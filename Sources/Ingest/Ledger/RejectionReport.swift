@@ -1,4 +1,5 @@
 import ConsumptionCore
+import ConsumptionTable
 import JSON
 
 /// The report of a rejected file, stored beside the data so whoever dropped the file can see what to fix.
@@ -28,7 +29,7 @@ struct RejectionReport {
             ]
         }
         return [
-            "status": "rejected",
+            "status": .string(LedgerStatus.rejected.rawValue),
             "tenant": .string(tenant),
             "object": [
                 "bucket": .string(bucket), "key": .string(version.key),

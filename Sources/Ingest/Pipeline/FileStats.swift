@@ -1,6 +1,5 @@
 import ConsumptionCore
 import ConsumptionTable
-import JSON
 
 /// What reading one object version found: the counts for the ledger, the log line and the metrics.
 public struct FileStats: Sendable, Equatable {
@@ -35,22 +34,20 @@ public struct FileStats: Sendable, Equatable {
         skippedChannelDays = overall.skippedChannels
     }
 
-    /// The counts `ledgerAttributes` recorded, or nil when none were.
-    init?(ledgerItem item: JSONValue) {
-        guard let rows = AttributeValues.integer(item, "rows"),
-            let meterDays = AttributeValues.integer(item, "meterDays")
-        else { return nil }
+    /// The counts `recorded` set on a ledger item, or nil when none were.
+    init?(ledger item: LedgerItem) {
+        guard let rows = item.rows, let meterDays = item.meterDays else { return nil }
         self.rows = rows
         self.meterDays = meterDays
-        days = AttributeValues.integer(item, "days") ?? 0
-        bytes = AttributeValues.integer(item, "bytes") ?? 0
-        format = AttributeValues.string(item, "format")
-        errorCount = AttributeValues.integer(item, "errorCount") ?? 0
-        errorSummary = AttributeValues.string(item, "errorSummary")
-        reportKey = AttributeValues.string(item, "reportKey")
-        exportMeterDays = AttributeValues.integer(item, "exportMeterDays") ?? 0
-        skippedChannelDays = AttributeValues.integer(item, "skippedChannelDays") ?? 0
-        settings = TenantSettings(ledgerItem: item)
+        days = item.days ?? 0
+        bytes = item.bytes ?? 0
+        format = item.format
+        errorCount = item.errorCount ?? 0
+        errorSummary = item.errorSummary
+        reportKey = item.reportKey
+        exportMeterDays = item.exportMeterDays ?? 0
+        skippedChannelDays = item.skippedChannelDays ?? 0
+        settings = item.settings
     }
 
     static func summary(of report: ValidationReport) -> String {
@@ -63,32 +60,20 @@ public struct FileStats: Sendable, Equatable {
         return text
     }
 
-    var ledgerAttributes: [String: JSONValue] {
-        var attributes: [String: JSONValue] = [
-            "rows": AttributeValues.number(rows), "meterDays": AttributeValues.number(meterDays),
-            "days": AttributeValues.number(days), "bytes": AttributeValues.number(bytes),
-            "errorCount": AttributeValues.number(errorCount),
-        ]
-        if let format { attributes["format"] = AttributeValues.string(format) }
-        if let errorSummary { attributes["errorSummary"] = AttributeValues.string(errorSummary) }
-        if let reportKey { attributes["reportKey"] = AttributeValues.string(reportKey) }
-        if exportMeterDays > 0 { attributes["exportMeterDays"] = AttributeValues.number(exportMeterDays) }
-        if skippedChannelDays > 0 { attributes["skippedChannelDays"] = AttributeValues.number(skippedChannelDays) }
-        if let settings { attributes.merge(settings.ledgerAttributes) { _, new in new } }
-        return attributes
-    }
-}
-
-extension TenantSettings {
-    /// The settings a ledger item records a version was read with; nil before it was validated.
-    init?(ledgerItem item: JSONValue) {
-        guard let unit = AttributeValues.string(item, "unit").flatMap(EnergyUnit.init(name:)) else { return nil }
-        self.init(unit: unit, zone: AttributeValues.string(item, "zone"))
-    }
-
-    var ledgerAttributes: [String: JSONValue] {
-        var attributes = ["unit": AttributeValues.string(unit.rawValue)]
-        if let zone { attributes["zone"] = AttributeValues.string(zone) }
-        return attributes
+    /// What the ledger records of the counts (the NEM12 channel-days not counted only when there are some).
+    var recorded: LedgerItem {
+        var item = LedgerItem()
+        item.rows = rows
+        item.meterDays = meterDays
+        item.days = days
+        item.bytes = bytes
+        item.errorCount = errorCount
+        item.format = format
+        item.errorSummary = errorSummary
+        item.reportKey = reportKey
+        if exportMeterDays > 0 { item.exportMeterDays = exportMeterDays }
+        if skippedChannelDays > 0 { item.skippedChannelDays = skippedChannelDays }
+        item.settings = settings
+        return item
     }
 }

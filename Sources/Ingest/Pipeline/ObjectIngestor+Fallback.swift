@@ -27,21 +27,15 @@ extension ObjectIngestor {
         ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> Fallback {
         guard let rejectedID = rejected.versionID else { return .unchanged }
-        let history: [S3VersionEntry]
-        do throws(AWSError) {
-            history = try s3.versions(bucket: bucket, key: rejected.key)
-        } catch {
-            throw .aws(error)
+        let history = try IngestFailure.awsCall { () throws(AWSError) in
+            try s3.versions(bucket: bucket, key: rejected.key)
         }
         guard let position = history.firstIndex(where: { $0.versionID == rejectedID }) else { return .unchanged }
         let older = history[(position + 1)...]
         for entry in older.prefix(10) {
             if entry.isDeleteMarker { return .nothing }
-            let head: S3ObjectHead?
-            do throws(AWSError) {
-                head = try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
-            } catch {
-                throw .aws(error)
+            let head = try IngestFailure.awsCall { () throws(AWSError) in
+                try s3.headObject(bucket: bucket, key: rejected.key, versionID: entry.versionID)
             }
             guard let head, let version = ObjectVersion(key: rejected.key, head: head) else { continue }
             if counting?.identity.tag == version.tag { return .unchanged }
@@ -63,7 +57,7 @@ extension ObjectIngestor {
     func purgeRemovedVersions(
         bucket: String, key: String, tenant: String, sources: SourceStore, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) {
-        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && !$0.purged }
+        let retired = try ledger.entries(ofKey: key).filter { $0.status == .deleted && $0.purgedAt == nil }
         guard !retired.isEmpty else { return }
         let stored = try versions.storedTags(bucket: bucket, key: key)
         let state = try sources.read(key: key)

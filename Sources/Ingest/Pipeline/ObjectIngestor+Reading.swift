@@ -1,7 +1,6 @@
 import AWSServices
 import ConsumptionCore
 import ConsumptionTable
-import JSON
 import LambdaRuntime
 import Timekeeping
 
@@ -10,7 +9,7 @@ extension ObjectIngestor {
     /// Validates, then (for a valid file) writes every reading and page; returns the counts.
     /// An earlier attempt's progress skips the validation it finished and the readings it wrote.
     func readAndWrite(
-        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerStore.Entry, ledger: LedgerStore,
+        bucket: String, tenant: String, version: ObjectVersion, progress: LedgerItem, ledger: LedgerStore,
         deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         // Once a version is validated, every pass over it reads it with the settings it was validated with.
@@ -38,7 +37,7 @@ extension ObjectIngestor {
             }
             return stats
         }
-        if !progress.validated {
+        if progress.validated != true {
             let plan = fanOut?.plan(for: version)
             let checked = try reader.validate(rules: rules, rangePlan: plan)
             if !checked.isValid {
@@ -57,7 +56,7 @@ extension ObjectIngestor {
         let writer = ReadingWriter(
             dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
             parallelism: configuration.writeParallelism, deadline: deadline,
-            alreadyWritten: progress.writtenMeterDays)
+            alreadyWritten: progress.writtenMeterDays ?? 0)
         let written: MeterFileResult
         do throws(IngestFailure) {
             written = try reader.write(rules: rules, onMeterDay: writer.add) { () throws(IngestFailure) in
@@ -76,11 +75,8 @@ extension ObjectIngestor {
 
     /// What the tenant has set (`consumption tenants`); the defaults when nothing.
     func tenantSettings(_ tenant: String) throws(IngestFailure) -> TenantSettings {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
-        } catch {
-            throw .aws(error)
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: configuration.tableName, key: TenantSettings.key(tenant: tenant))
         }
         guard let item else { return TenantSettings() }
         guard let settings = TenantSettings(item: item) else {

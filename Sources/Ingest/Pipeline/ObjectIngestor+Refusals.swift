@@ -17,7 +17,7 @@ extension ObjectIngestor {
         var outcome = ObjectOutcome(
             kind: .unassigned, tenant: Tenancy.unassigned, key: version.key, version: version, detail: reason)
         if entry.status != .unassigned { try ledger.recordUnassigned(version, reason: reason, now: now()) }
-        if entry.alerted {
+        if entry.alertedAt != nil {
             outcome.kind = .unchanged
         } else {
             try alert(
@@ -45,12 +45,10 @@ extension ObjectIngestor {
         let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
         let report = RejectionReport(
             tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
-        do throws(AWSError) {
+        _ = try IngestFailure.awsCall { () throws(AWSError) in
             try s3.putObject(
                 bucket: bucket, key: reportKey, body: report.json.serializedBytes,
                 contentType: "application/json", deadline: deadline)
-        } catch {
-            throw .aws(error)
         }
         stats.reportKey = reportKey
         return stats

@@ -133,7 +133,7 @@ public final class ObjectIngestor {
             }
             if rejected {
                 outcome.kind = outcome.stats == nil ? .unchanged : .rejected
-                if !entry.alerted {
+                if entry.alertedAt == nil {
                     try alert(
                         FileAlert(
                             kind: .rejected, tenant: tenant, bucket: bucket, version: target,

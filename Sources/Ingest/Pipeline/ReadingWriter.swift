@@ -82,10 +82,8 @@ final class ReadingWriter {
     func flush() throws(IngestFailure) {
         guard !pending.isEmpty else { return }
         guard !deadline.hasPassed else { throw .deadlineNear }
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.batchWrite(table: table, requests: pending, maxInFlight: parallelism, deadline: deadline)
-        } catch {
-            throw .aws(error)
         }
         pending.removeAll(keepingCapacity: true)
         writtenMeterDays += pendingMeterDays

@@ -10,11 +10,8 @@ struct SourceStore {
     let tenant: String
 
     func read(key: String) throws(IngestFailure) -> SourceItem {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(table: table, key: SourceItem.key(tenant: tenant, key: key), consistent: true)
-        } catch {
-            throw .aws(error)
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(table: table, key: SourceItem.key(tenant: tenant, key: key), consistent: true)
         }
         guard let item else { return SourceItem(key: key) }
         guard let source = SourceItem(item: item) else { throw .corruptItem("source item of \(key) does not parse") }
@@ -24,22 +21,14 @@ struct SourceStore {
     /// Stores `next` if the item still has `switchCount` (that of the state it was derived from); false when
     /// another switch came first.
     func replace(_ next: SourceItem, expectedSwitchCount: Int, now: String) throws(IngestFailure) -> Bool {
-        let condition: JSONValue =
-            expectedSwitchCount == 0
-            ? [
-                "ConditionExpression": "attribute_not_exists(pk) OR switchCount = :expected",
-                "ExpressionAttributeValues": [":expected": AttributeValues.number(0)],
-            ]
-            : [
-                "ConditionExpression": "switchCount = :expected",
-                "ExpressionAttributeValues": [":expected": AttributeValues.number(expectedSwitchCount)],
-            ]
-        do throws(AWSError) {
+        let expected = "\(SourceItem.Attribute.switchCount) = :expected"
+        let condition: JSONValue = [
+            "ConditionExpression": .string(
+                expectedSwitchCount == 0 ? "attribute_not_exists(pk) OR \(expected)" : expected),
+            "ExpressionAttributeValues": [":expected": AttributeValues.number(expectedSwitchCount)],
+        ]
+        return try IngestFailure.conditionalWrite { () throws(AWSError) in
             try dynamo.putItem(table: table, item: next.item(tenant: tenant, updatedAt: now), condition: condition)
-            return true
-        } catch {
-            if error.isConditionFailed { return false }
-            throw .aws(error)
         }
     }
 
@@ -55,44 +44,33 @@ struct SourceStore {
     /// offers, and only while offers are pending. The lease's value is informative: a switch retires an old version
     /// no sooner than an offering lease given at that moment would end (`SourceItem.switched`).
     func holdSwitch(key: String, switchCount: Int, offeringUntil: Int?, now: String) throws(IngestFailure) -> Bool {
-        var values: [String: JSONValue] = [
-            ":expected": AttributeValues.number(switchCount), ":now": AttributeValues.string(now),
-        ]
-        var update = "SET \(SourceItem.Attribute.updatedAt) = :now"
-        var condition = "\(SourceItem.Attribute.switchCount) = :expected"
+        var update = UpdateExpression()
+        update.set(SourceItem.Attribute.updatedAt, AttributeValues.string(now))
+        var condition =
+            "\(update.name(SourceItem.Attribute.switchCount)) = \(update.value(AttributeValues.number(switchCount)))"
         if let offeringUntil {
-            values[":until"] = AttributeValues.number(offeringUntil)
-            update += ", \(SourceItem.Attribute.offeringUntil) = :until"
-            condition += " AND attribute_exists(\(SourceItem.Attribute.offered))"
+            update.set(SourceItem.Attribute.offeringUntil, AttributeValues.number(offeringUntil))
+            condition += " AND attribute_exists(\(update.name(SourceItem.Attribute.offered)))"
         }
-        do throws(AWSError) {
+        return try IngestFailure.conditionalWrite { () throws(AWSError) in
             _ = try dynamo.updateItem(
                 table: table, key: SourceItem.key(tenant: tenant, key: key),
-                expression: [
-                    "UpdateExpression": .string(update), "ConditionExpression": .string(condition),
-                    "ExpressionAttributeValues": .object(values),
-                ])
-            return true
-        } catch {
-            if error.isConditionFailed { return false }
-            throw .aws(error)
+                expression: update.request(condition: condition))
         }
     }
 
     /// The counting version's tag of each key, read consistently; keys compared as bytes.
     func countingTags(of keys: [ByteIdentity]) throws(IngestFailure) -> [ByteIdentity: String] {
-        do throws(AWSError) {
-            let items = try dynamo.batchGet(
+        let items = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.batchGet(
                 table: table, keys: keys.map { SourceItem.key(tenant: tenant, key: $0.text) }, consistent: true)
-            var tags: [ByteIdentity: String] = [:]
-            for item in items {
-                if let source = SourceItem(item: item), let counting = source.counting {
-                    tags[ByteIdentity(source.key)] = counting.identity.tag
-                }
-            }
-            return tags
-        } catch {
-            throw .aws(error)
         }
+        var tags: [ByteIdentity: String] = [:]
+        for item in items {
+            if let source = SourceItem(item: item), let counting = source.counting {
+                tags[ByteIdentity(source.key)] = counting.identity.tag
+            }
+        }
+        return tags
     }
 }

@@ -141,20 +141,15 @@ struct CompletenessCheck {
 
     /// Moves the roster's `checkedThrough` on to `day`, unless another run already did.
     private func markChecked(_ tenant: String, through day: CalendarDate) throws(IngestFailure) {
-        do throws(AWSError) {
-            _ = try dynamo.updateItem(
+        let through = AttributeValues.string(day.description)
+        var update = UpdateExpression()
+        update.set(RosterSummary.Attribute.checkedThrough, through)
+        let checked = update.name(RosterSummary.Attribute.checkedThrough)
+        let behind = "attribute_not_exists(\(checked)) OR \(checked) < \(update.value(through))"
+        _ = try IngestFailure.conditionalWrite { () throws(AWSError) in
+            try dynamo.updateItem(
                 table: table, key: RosterSummary.key(tenant: tenant),
-                expression: [
-                    "UpdateExpression": "SET #checked = :day",
-                    "ConditionExpression":
-                        "attribute_exists(pk) AND (attribute_not_exists(#checked) OR #checked < :day)",
-                    "ExpressionAttributeNames": ["#checked": .string(RosterSummary.Attribute.checkedThrough)],
-                    "ExpressionAttributeValues": [":day": AttributeValues.string(day.description)],
-                ])
-        } catch  where error.isConditionFailed {
-            return
-        } catch {
-            throw .aws(error)
+                expression: update.request(condition: "attribute_exists(pk) AND (\(behind))"))
         }
     }
 }

@@ -172,15 +172,14 @@ struct MeterDayRecomputer {
     static func settled(by source: VersionIdentity, _ update: inout UpdateExpression) -> String {
         let generation = update.name(MeterDayItem.Attribute.generation)
         let computed = update.name(MeterDayItem.Attribute.computed)
-        let key = update.name("key")
+        let key = update.name(VersionIdentity.Attribute.key)
         let sourceKey = update.value(AttributeValues.string(source.key))
-        let lastModified = update.name("lastModified")
-        let sourceLastModified = update.value(AttributeValues.number(source.lastModified))
-        let itself =
-            "(\(key) = \(sourceKey) AND \(update.name("tag")) = \(update.value(AttributeValues.string(source.tag))))"
-        let otherKeyRankedAbove =
-            "(\(key) <> \(sourceKey) AND (\(lastModified) > \(sourceLastModified) OR "
-            + "(\(lastModified) = \(sourceLastModified) AND \(key) > \(sourceKey))))"
+        let tag = update.name(VersionIdentity.Attribute.tag)
+        let itself = "(\(key) = \(sourceKey) AND \(tag) = \(update.value(AttributeValues.string(source.tag))))"
+        // Of another key: the ETags, which break ties within one key, never decide here.
+        let rankedAbove = source.rank.condition(
+            itemRanks: .above, name: { update.name($0) }, value: { update.value($0) })
+        let otherKeyRankedAbove = "(\(key) <> \(sourceKey) AND (\(rankedAbove)))"
         return "attribute_exists(\(update.name(MeterDayItem.Attribute.value))) AND "
             + "(attribute_not_exists(\(generation)) OR \(generation) = \(computed)) AND "
             + "(\(itself) OR \(otherKeyRankedAbove))"

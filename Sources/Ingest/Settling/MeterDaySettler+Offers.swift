@@ -77,23 +77,16 @@ extension MeterDaySettler {
             let generation = update.name(MeterDayItem.Attribute.generation)
             let computed = update.name(MeterDayItem.Attribute.computed)
             let value = update.name(MeterDayItem.Attribute.value)
-            let lastModified = update.name("lastModified")
-            let key = update.name("key")
-            let eTag = update.name("eTag")
-            let rankedBelow =
-                "\(lastModified) < \(update.value(AttributeValues.number(source.lastModified))) OR "
-                + "(\(lastModified) = \(update.value(AttributeValues.number(source.lastModified))) AND "
-                + "(\(key) < \(update.value(AttributeValues.string(source.key))) OR "
-                + "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
-                + "\(eTag) < \(update.value(AttributeValues.string(source.eTag))))))"
+            let rankedBelow = source.rank.condition(
+                itemRanks: .below, name: { update.name($0) }, value: { update.value($0) })
             // The version itself already there (an offer redone after a crash) is taken again: a write, not a
             // refusal and a read.
             let itself =
-                "(\(key) = \(update.value(AttributeValues.string(source.key))) AND "
-                + "\(update.name("tag")) = \(update.value(AttributeValues.string(source.tag))))"
+                "(\(update.name(VersionIdentity.Attribute.key)) = \(update.value(AttributeValues.string(source.key))) "
+                + "AND \(update.name(VersionIdentity.Attribute.tag)) = \(update.value(AttributeValues.string(source.tag))))"
             let condition =
                 "attribute_not_exists(pk) OR ((attribute_not_exists(\(generation)) OR \(generation) = \(computed)) "
-                + "AND (attribute_not_exists(\(value)) OR \(rankedBelow) OR \(itself)))"
+                + "AND (attribute_not_exists(\(value)) OR (\(rankedBelow)) OR \(itself)))"
             var request = update.request(condition: condition)
             request["TableName"] = .string(table)
             request["Key"] = MeterDayItem.key(tenant: tenant, meter: entry.meter, date: entry.date)

@@ -240,13 +240,10 @@ struct MeterDaySettler {
 
     /// A page of a version's meter-days; a page already deleted (its version retired meanwhile) is empty.
     func page(_ key: String, _ tag: String, _ number: Int) throws(IngestFailure) -> [VersionPage.Entry] {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(
                 table: table, key: VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number),
                 consistent: true)
-        } catch {
-            throw .aws(error)
         }
         guard let item else { return [] }
         guard let page = VersionPage(item: item) else { throw .corruptItem("page \(number) of \(key) does not parse") }
@@ -261,10 +258,8 @@ struct MeterDaySettler {
 
     func write(_ requests: [JSONValue]) throws(IngestFailure) {
         guard !requests.isEmpty else { return }
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.batchWrite(table: table, requests: requests, maxInFlight: parallelism, deadline: deadline)
-        } catch {
-            throw .aws(error)
         }
     }
 }

@@ -15,14 +15,11 @@ struct SettleJobStore {
     }
 
     func read(kind: SettleJob.Kind, key: String, tag: String, switchCount: Int) throws(IngestFailure) -> SettleJob? {
-        let item: JSONValue?
-        do throws(AWSError) {
-            item = try dynamo.getItem(
+        let item = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.getItem(
                 table: table,
                 key: SettleJob.key(tenant: tenant, kind: kind, key: key, tag: tag, switchCount: switchCount),
                 consistent: true)
-        } catch {
-            throw .aws(error)
         }
         guard let item else { return nil }
         guard let job = SettleJob(item: item) else { throw .corruptItem("settle job of \(key) does not parse") }
@@ -32,14 +29,12 @@ struct SettleJobStore {
     /// The job as stored, made as `job` if it is not there yet (the first to make it wins; its parts count).
     func readOrMake(_ job: SettleJob) throws(IngestFailure) -> SettleJob {
         if let stored = try read(job) { return stored }
-        do throws(AWSError) {
+        let made = try IngestFailure.conditionalWrite { () throws(AWSError) in
             try dynamo.putItem(
                 table: table, item: job.item(tenant: tenant),
                 condition: ["ConditionExpression": "attribute_not_exists(pk)"])
-            return job
-        } catch {
-            guard error.isConditionFailed else { throw .aws(error) }
         }
+        if made { return job }
         guard let stored = try read(job) else { throw .corruptItem("settle job of \(job.key) vanished as it was made") }
         return stored
     }
@@ -47,44 +42,37 @@ struct SettleJobStore {
     /// Part `index` is done; returns the job as it now stands (each part's invocation sees the others' too), or
     /// nil when the job is gone (finished, or superseded and deleted): never made again by a late part.
     func markPartDone(_ job: SettleJob, index: Int) throws(IngestFailure) -> SettleJob? {
-        let payload: [String: JSONValue] = [
-            "UpdateExpression": "ADD #done :index", "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": ["#done": .string(SettleJob.doneAttribute)],
-            "ExpressionAttributeValues": [":index": ["NS": [.string(String(index))]]], "ReturnValues": "ALL_NEW",
-        ]
-        do throws(AWSError) {
-            let item = try dynamo.updateItem(table: table, key: job.key(tenant: tenant), expression: payload)
-            guard let stored = item["Attributes"].flatMap(SettleJob.init(item:)) else {
-                throw AWSError.invalidResponse("the settle job of \(job.key) does not parse")
-            }
-            return stored
-        } catch {
-            if error.isConditionFailed { return nil }
-            throw .aws(error)
+        var update = UpdateExpression()
+        update.add(SettleJob.doneAttribute, ["NS": [.string(String(index))]])
+        let answer = try IngestFailure.conditionalWrite { () throws(AWSError) in
+            try send(update, job, returnValues: "ALL_NEW")
         }
+        guard let answer else { return nil }
+        guard let stored = answer["Attributes"].flatMap(SettleJob.init(item:)) else {
+            throw .aws(.invalidResponse("the settle job of \(job.key) does not parse"))
+        }
+        return stored
     }
 
     /// Part `index` has settled up to `position`; false when the job is gone (it finished, or its switch did).
     func recordProgress(_ job: SettleJob, part index: Int, position: Int) throws(IngestFailure) -> Bool {
-        let payload: [String: JSONValue] = [
-            "UpdateExpression": "SET #progress = :position", "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": ["#progress": .string(SettleJob.progressAttribute(part: index))],
-            "ExpressionAttributeValues": [":position": AttributeValues.number(position)],
-        ]
-        do throws(AWSError) {
-            _ = try dynamo.updateItem(table: table, key: job.key(tenant: tenant), expression: payload)
-            return true
-        } catch {
-            if error.isConditionFailed { return false }
-            throw .aws(error)
-        }
+        var update = UpdateExpression()
+        update.set(SettleJob.progressAttribute(part: index), AttributeValues.number(position))
+        return try IngestFailure.conditionalWrite { () throws(AWSError) in _ = try send(update, job) }
     }
 
     func delete(_ job: SettleJob) throws(IngestFailure) {
-        do throws(AWSError) {
+        try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.deleteItem(table: table, key: job.key(tenant: tenant))
-        } catch {
-            throw .aws(error)
         }
+    }
+
+    /// An update of the job's item while it exists: a job finished or superseded is never made again by a late part.
+    private func send(_ update: UpdateExpression, _ job: SettleJob, returnValues: String? = nil) throws(AWSError)
+        -> JSONValue
+    {
+        try dynamo.updateItem(
+            table: table, key: job.key(tenant: tenant),
+            expression: update.request(condition: "attribute_exists(pk)", returnValues: returnValues))
     }
 }

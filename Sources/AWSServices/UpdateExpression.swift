@@ -1,46 +1,56 @@
 import JSON
 
 /// An UpdateItem's `SET`/`REMOVE`/`ADD` clauses with every attribute name and value behind a placeholder (many
-/// natural names, such as `value`, `key`, `date` and `line`, are DynamoDB reserved words).
-struct UpdateExpression {
+/// natural names, such as `value`, `key`, `date`, `rows` and `status`, are DynamoDB reserved words).
+///
+/// Placeholders are numbered in the order they are asked for (`#n0`, `#n1`, ... and `:v0`, `:v1`, ...), and a
+/// condition uses the same ones: ask `name`/`value` for what it compares, then pass it to `request`.
+public struct UpdateExpression: Sendable {
     private var sets: [String] = []
     private var removes: [String] = []
     private var adds: [String] = []
-    private(set) var names: [String: JSONValue] = [:]
-    private(set) var values: [String: JSONValue] = [:]
+    public private(set) var names: [String: JSONValue] = [:]
+    public private(set) var values: [String: JSONValue] = [:]
 
-    mutating func name(_ attribute: String) -> String {
+    public init() {}
+
+    /// A new placeholder for `attribute`'s name.
+    public mutating func name(_ attribute: String) -> String {
         let placeholder = "#n\(names.count)"
         names[placeholder] = .string(attribute)
         return placeholder
     }
 
-    mutating func value(_ value: JSONValue) -> String {
+    /// A new placeholder for `value` (an attribute value: `{"S": ...}`, `{"N": ...}`).
+    public mutating func value(_ value: JSONValue) -> String {
         let placeholder = ":v\(values.count)"
         values[placeholder] = value
         return placeholder
     }
 
-    mutating func set(_ attribute: String, _ newValue: JSONValue) {
+    public mutating func set(_ attribute: String, _ newValue: JSONValue) {
         let name = name(attribute)
         sets.append("\(name) = \(value(newValue))")
     }
 
-    mutating func set(_ attributes: [String: JSONValue]) {
+    /// Sets each attribute, in the order of their names (so the same attributes make the same expression).
+    public mutating func set(_ attributes: [String: JSONValue]) {
         for (attribute, newValue) in attributes.sorted(by: { $0.key < $1.key }) { set(attribute, newValue) }
     }
 
-    mutating func remove(_ attribute: String) {
+    public mutating func remove(_ attribute: String) {
         removes.append(name(attribute))
     }
 
-    mutating func add(_ attribute: String, _ amount: JSONValue) {
+    /// Adds `amount` to a number, or its members to a set (`{"NS": [...]}`); the attribute is made if missing.
+    public mutating func add(_ attribute: String, _ amount: JSONValue) {
         let name = name(attribute)
         adds.append("\(name) \(value(amount))")
     }
 
-    /// The request members, with `condition` (written with placeholders from `name`/`value`) when given.
-    func request(condition: String? = nil, returnValues: String? = nil) -> [String: JSONValue] {
+    /// The request members, with `condition` (written with placeholders from `name`/`value`) when given, and
+    /// `returnValues` (`ALL_OLD`, `ALL_NEW`, `UPDATED_NEW`, ...) when given.
+    public func request(condition: String? = nil, returnValues: String? = nil) -> [String: JSONValue] {
         var clauses: [String] = []
         if !sets.isEmpty { clauses.append("SET " + sets.joined(separator: ", ")) }
         if !removes.isEmpty { clauses.append("REMOVE " + removes.joined(separator: ", ")) }
