@@ -231,7 +231,7 @@ enum ConsumptionGraph {
         ObjectType(
             name: "Ingestion", description: "What became of one version of one file.",
             fields: [
-                FieldDefinition("key", required("String")), FieldDefinition("version", required("String")),
+                FieldDefinition("key", required("String")), FieldDefinition("tag", required("String")),
                 FieldDefinition("versionId", .named("String")), FieldDefinition("status", required("IngestionStatus")),
                 FieldDefinition("format", .named("String")), FieldDefinition("rows", .named("Int")),
                 FieldDefinition("meterDays", .named("Int")), FieldDefinition("days", .named("Int")),

@@ -14,7 +14,7 @@ enum LedgerEntry {
             if let number { entry[name] = .integer(number) }
         }
         put("key", item.key)
-        put("version", item.tag)
+        put("tag", item.tag)
         put("versionId", item.versionID)
         put("eTag", item.eTag)
         put("status", item.status?.rawValue)

@@ -176,7 +176,7 @@ public final class QueryHandler {
             // Which version's readings count now: a rejected upload leaves the last valid one counting.
             if let counting {
                 answer["counting"] = [
-                    "version": .string(counting.tag), "versionId": counting.versionID.map(JSONValue.string) ?? .null,
+                    "tag": .string(counting.tag), "versionId": counting.versionID.map(JSONValue.string) ?? .null,
                     "eTag": .string(counting.eTag),
                 ]
             }

@@ -325,7 +325,7 @@ def test_the_ledger_lists_pages_filters_and_shows_one_object(data):
     assert "invalid-number" in rejected[0]["errorSummary"] and rejected[0]["reportKey"].startswith("reports/acme/")
     one = call(data, acme_v1("/ingestions/" + urllib.parse.quote("incoming/acme/april.csv", safe=""))).json
     assert one["versions"][0]["status"] == "ingested" and one["versions"][0]["meterDays"] == 120
-    assert one["counting"]["version"] == one["versions"][0]["version"]
+    assert one["counting"]["tag"] == one["versions"][0]["tag"]
     # Of an overwritten key, the newest version counts; a rejected new key has none that counts.
     fix = call(data, acme_v2("/ingestions/incoming/acme/fix.csv")).json
     assert fix["counting"]["versionId"] == fix["versions"][0]["versionId"]

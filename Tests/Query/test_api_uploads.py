@@ -94,14 +94,14 @@ def test_a_form_posted_again_and_again_lists_its_versions_a_page_at_a_time(site)
         query = {"limit": ["1"], **({"nextToken": [token]} if token else {})}
         page = call(site, v2(f"/uploads/{form['id']}", query=query, tenant="acme")).json
         assert len(page["versions"]) <= 1 and page["key"] == form["key"]
-        seen += [version["version"] for version in page["versions"]]
+        seen += [version["tag"] for version in page["versions"]]
         token = page["nextToken"]
         if token is None:
             break
     assert len(seen) == len(set(seen)) == 3
     whole = call(site, v2(f"/uploads/{form['id']}", tenant="acme")).json
     assert whole["nextToken"] is None and whole["status"] == "ingested"
-    assert sorted(version["version"] for version in whole["versions"]) == sorted(seen)
+    assert sorted(version["tag"] for version in whole["versions"]) == sorted(seen)
     # The object's own ledger resource pages its versions the same way.
     path = "/ingestions/" + urllib.parse.quote(form["key"], safe="")
     pages, token = [], None
@@ -113,7 +113,7 @@ def test_a_form_posted_again_and_again_lists_its_versions_a_page_at_a_time(site)
         if token is None:
             break
     assert [len(page["versions"]) for page in pages] == [2, 1]
-    assert sorted(v["version"] for page in pages for v in page["versions"]) == sorted(seen)
+    assert sorted(v["tag"] for page in pages for v in page["versions"]) == sorted(seen)
     assert pages[0]["counting"] == pages[1]["counting"] is not None
 
 

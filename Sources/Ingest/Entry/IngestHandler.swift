@@ -264,7 +264,8 @@ public final class IngestHandler {
             deadline: deadline)
         let outcome = try folder.fold(batch, now: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()))
         var fields: [String: JSONValue] = [
-            "shard": .string(batch.shardID), "records": .integer(outcome.records), "changes": .integer(outcome.changes),
+            "streamShard": .string(batch.shardID), "records": .integer(outcome.records),
+            "changes": .integer(outcome.changes),
             "updates": .integer(outcome.updates), "duplicates": .integer(outcome.duplicates),
             "marks": .integer(outcome.marks),
         ]

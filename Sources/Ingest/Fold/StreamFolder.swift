@@ -29,7 +29,7 @@ public struct StreamFolder {
 
     /// What one meter-day's record adds to its sum shard: `new - old`, consumption and export apart (a meter-day
     /// whose counting reading changes flow moves from one to the other), with the consumption's share that is not
-    /// actual readings and its incomplete meter-days. Deltas add up, so a shard's update is their sum.
+    /// actual readings and its incomplete meter-days. Deltas add up, so a sum shard's update is their sum.
     struct Delta {
         var value = ExactDecimal.zero
         var meters = 0
@@ -81,10 +81,11 @@ public struct StreamFolder {
         var delta: Delta
     }
 
+    /// A day sum shard (`DaySumItem`), apart from the stream shard the records come from.
     struct SumShard: Hashable {
         var tenant: String
         var date: CalendarDate
-        var shard: Int
+        var number: Int
     }
 
     /// What a batch did, for the log line.
@@ -132,25 +133,25 @@ public struct StreamFolder {
             // A recompute's bump, or an offer of the same value, changes no sum.
             guard !change.delta.isNone else { continue }
             outcome.changes += 1
-            let shard = SumShard(tenant: day.tenant, date: day.date, shard: TableKeys.shard(ofMeter: day.meter))
-            groups[shard, default: []].append(change)
+            let sumShard = SumShard(tenant: day.tenant, date: day.date, number: TableKeys.shard(ofMeter: day.meter))
+            groups[sumShard, default: []].append(change)
         }
         let order = Array(groups.keys)
-        let first = order.map { shard in
-            request(shard, groups[shard] ?? [], streamShard: event.shardID, applied: nil, now: now)
+        let first = order.map { sumShard in
+            request(sumShard, groups[sumShard] ?? [], streamShard: event.shardID, applied: nil, now: now)
         }
         var unapplied: [Change] = []
-        for (shard, answer) in zip(
+        for (sumShard, answer) in zip(
             order, dynamo.callAll("UpdateItem", first, maxInFlight: parallelism, deadline: deadline))
         {
-            let changes = groups[shard] ?? []
+            let changes = groups[sumShard] ?? []
             switch answer {
             case .success:
                 outcome.updates += 1
             case .failure(let error) where error.isConditionFailed:
                 do throws(IngestFailure) {
                     let (updates, duplicates) = try applyAfterRedelivery(
-                        shard, changes, streamShard: event.shardID, now: now)
+                        sumShard, changes, streamShard: event.shardID, now: now)
                     outcome.updates += updates
                     outcome.duplicates += duplicates
                 } catch {
@@ -188,32 +189,34 @@ public struct StreamFolder {
 
     /// Some of these records were applied before: read how far this stream shard got at the sum shard, and apply
     /// only the rest, conditioned on exactly that point (another delivery of the same records may race this one).
-    private func applyAfterRedelivery(_ shard: SumShard, _ changes: [Change], streamShard: String, now: String)
+    private func applyAfterRedelivery(_ sumShard: SumShard, _ changes: [Change], streamShard: String, now: String)
         throws(IngestFailure) -> (updates: Int, duplicates: Int)
     {
         for _ in 0..<8 {
             let item = try IngestFailure.awsCall { () throws(AWSError) in
                 try dynamo.getItem(
-                    table: table, key: DaySumItem.key(tenant: shard.tenant, date: shard.date, shard: shard.shard),
+                    table: table,
+                    key: DaySumItem.key(tenant: sumShard.tenant, date: sumShard.date, shard: sumShard.number),
                     consistent: true)
             }
             let applied = item.flatMap { DaySumItem.appliedSequence($0, streamShard: streamShard) }
                 .flatMap(StreamSequence.init)
             let rest = changes.filter { change in applied.map { $0 < change.sequence } ?? true }
             guard !rest.isEmpty else { return (0, changes.count) }
-            let update = request(shard, rest, streamShard: streamShard, applied: applied, now: now)
+            let update = request(sumShard, rest, streamShard: streamShard, applied: applied, now: now)
             let written = try IngestFailure.conditionalWrite { () throws(AWSError) in
                 _ = try dynamo.call("UpdateItem", update, deadline: deadline)
             }
             if written { return (1, changes.count - rest.count) }
         }
-        throw .corruptItem("sum shard \(shard.date)#\(shard.shard) kept moving under stream shard \(streamShard)")
+        throw .corruptItem(
+            "sum shard \(sumShard.date)#\(sumShard.number) kept moving under stream shard \(streamShard)")
     }
 
     /// The UpdateItem adding `changes` to a sum shard. `applied`: the point this stream shard is known to have
     /// reached there (nil: the changes must all be newer than whatever it reached).
     private func request(
-        _ shard: SumShard, _ changes: [Change], streamShard: String, applied: StreamSequence?, now: String
+        _ sumShard: SumShard, _ changes: [Change], streamShard: String, applied: StreamSequence?, now: String
     ) -> JSONValue {
         let sum = changes.map(\.delta).reduce(Delta(), +)
         let first = changes.map(\.sequence).min() ?? changes[0].sequence
@@ -230,7 +233,7 @@ public struct StreamFolder {
             update.add(DaySumItem.Attribute.exported, AttributeValues.number(sum.exported))
             update.add(DaySumItem.Attribute.exportMeters, AttributeValues.number(sum.exportMeters))
         }
-        update.set(DaySumItem.Attribute.date, AttributeValues.string(shard.date.description))
+        update.set(DaySumItem.Attribute.date, AttributeValues.string(sumShard.date.description))
         update.set(DaySumItem.Attribute.updatedAt, AttributeValues.string(now))
         update.set(DaySumItem.Attribute.lane(streamShard), AttributeValues.string(last.padded))
         let lane = update.name(DaySumItem.Attribute.lane(streamShard))
@@ -243,7 +246,7 @@ public struct StreamFolder {
         }
         var request = update.request(condition: condition)
         request["TableName"] = .string(table)
-        request["Key"] = DaySumItem.key(tenant: shard.tenant, date: shard.date, shard: shard.shard)
+        request["Key"] = DaySumItem.key(tenant: sumShard.tenant, date: sumShard.date, shard: sumShard.number)
         return .object(request)
     }
 }

@@ -24,7 +24,7 @@ struct FileAlert {
         [
             "kind": .string(kind.rawValue), "tenant": .string(tenant), "bucket": .string(bucket),
             "key": .string(version.key), "versionId": version.versionID.map(JSONValue.string) ?? .null,
-            "version": .string(version.tag), "eTag": .string(version.eTag), "summary": .string(summary),
+            "tag": .string(version.tag), "eTag": .string(version.eTag), "summary": .string(summary),
             "report": reportKey.map { .string("s3://\(bucket)/\($0)") } ?? .null,
         ]
     }

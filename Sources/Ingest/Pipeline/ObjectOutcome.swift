@@ -47,7 +47,8 @@ public struct ObjectOutcome: Sendable, Equatable {
         ]
         if let tenant { fields["tenant"] = .string(tenant) }
         if let version {
-            fields["version"] = .string(version.versionID ?? version.tag)
+            fields["tag"] = .string(version.tag)
+            if let versionID = version.versionID { fields["versionId"] = .string(versionID) }
             fields["eTag"] = .string(version.eTag)
         }
         if let stats {
