@@ -45,7 +45,7 @@ public struct ReadingItem: Sendable, Equatable {
     public var key: JSONValue {
         TableKeys.key(
             TableKeys.meterPartition(tenant: tenant, meter: meter),
-            TableKeys.readingSort(date: date, source: TableKeys.sourceID(ofKey: source.key), tag: source.tag))
+            TableKeys.readingSort(date: date, keyHash: TableKeys.keyHash(source.key), tag: source.tag))
     }
 
     public init?(item: JSONValue) {

@@ -46,7 +46,7 @@ public struct SettleJob: Sendable, Equatable {
     }
 
     public static func key(tenant: String, kind: Kind, key: String, tag: String, switchCount: Int) -> JSONValue {
-        let sort = "\(TableKeys.sourceID(ofKey: key))#\(kind.rawValue)#\(tag)#\(kind == .offer ? switchCount : 0)"
+        let sort = "\(TableKeys.keyHash(key))#\(kind.rawValue)#\(tag)#\(kind == .offer ? switchCount : 0)"
         return TableKeys.key(TableKeys.settlePartition(tenant: tenant), sort)
     }
 

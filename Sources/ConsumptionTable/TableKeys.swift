@@ -38,7 +38,8 @@ public enum TableKeys {
         return Int(hash % UInt32(shardCount))
     }
 
-    public static func sourceID(ofKey key: String) -> String {
+    /// A fixed-length name of an object key inside other keys (a key may be 1,024 bytes).
+    public static func keyHash(_ key: String) -> String {
         String(SHA256.hexHash(Array(key.utf8)).prefix(32))
     }
 
@@ -62,16 +63,16 @@ public enum TableKeys {
     public static let readingPrefix = "R#"
     public static let meterDayPrefix = "C#"
 
-    public static func readingSort(date: CalendarDate, source: String, tag: String) -> String {
-        "\(readingPrefix)\(date)#\(source)#\(tag)"
+    public static func readingSort(date: CalendarDate, keyHash: String, tag: String) -> String {
+        "\(readingPrefix)\(date)#\(keyHash)#\(tag)"
     }
 
     public static func meterDaySort(date: CalendarDate) -> String {
         "\(meterDayPrefix)\(date)"
     }
 
-    public static func pagePartition(tenant: String, source: String, tag: String, page: Int) -> String {
-        "T#\(tenant)#V#\(source)#\(tag)#\(page / VersionPage.pagesPerPartition)"
+    public static func pagePartition(tenant: String, keyHash: String, tag: String, page: Int) -> String {
+        "T#\(tenant)#V#\(keyHash)#\(tag)#\(page / VersionPage.pagesPerPartition)"
     }
 
     public static func pageSort(_ page: Int) -> String {

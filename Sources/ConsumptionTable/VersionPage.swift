@@ -37,7 +37,7 @@ public struct VersionPage: Sendable, Equatable {
 
     public static func key(tenant: String, sourceKey: String, tag: String, page: Int) -> JSONValue {
         TableKeys.key(
-            TableKeys.pagePartition(tenant: tenant, source: TableKeys.sourceID(ofKey: sourceKey), tag: tag, page: page),
+            TableKeys.pagePartition(tenant: tenant, keyHash: TableKeys.keyHash(sourceKey), tag: tag, page: page),
             TableKeys.pageSort(page))
     }
 

@@ -23,7 +23,7 @@ BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/daily-consumption-boundary"
 
 @pytest.fixture(scope="module")
 def expansion():
-    done = subprocess.run([str(SAM_BIN / "python"), str(Path(__file__).parent / "stack_expansion.py"), STAGE,
+    done = subprocess.run([str(SAM_BIN / "python"), str(ROOT / "tools" / "stack_expansion.py"), STAGE,
                            BOUNDARY_ARN], capture_output=True, text=True, timeout=300,
                           env={"PATH": os.environ["PATH"], "AWS_DEFAULT_REGION": "eu-west-1", "HOME": "/tmp"})
     assert done.returncode == 0, done.stderr

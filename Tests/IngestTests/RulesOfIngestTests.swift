@@ -61,7 +61,7 @@ import Testing
         #expect(nfc != nfd)
         #expect(nfd < nfc)  // "a" (0x61) sorts before 0xC3
         #expect(Set([ByteIdentity(composed), ByteIdentity(decomposed)]).count == 2)
-        #expect(TableKeys.sourceID(ofKey: composed) != TableKeys.sourceID(ofKey: decomposed))
+        #expect(TableKeys.keyHash(composed) != TableKeys.keyHash(decomposed))
     }
 
     @Test func lastModifiedIsReadAsS3WritesIt() {

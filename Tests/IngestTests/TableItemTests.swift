@@ -17,7 +17,7 @@ import Testing
         let date = CalendarDate(daysSinceEpoch: 19_844)
         #expect(TableKeys.meterPartition(tenant: "acme", meter: "a#b") == "T#acme#M#a#b")
         #expect(TableKeys.meterDaySort(date: date) == "C#2024-05-01")
-        #expect(TableKeys.readingSort(date: date, source: "s", tag: "t") == "R#2024-05-01#s#t")
+        #expect(TableKeys.readingSort(date: date, keyHash: "s", tag: "t") == "R#2024-05-01#s#t")
         #expect(TableKeys.totalsSort(date: date, shard: 12) == "2024-05-01#12")
         #expect(TableKeys.pageSort(42) == "00000042")
         #expect(TableKeys.parseMeterPartition("T#acme#M#a#b")! == ("acme", "a#b"))

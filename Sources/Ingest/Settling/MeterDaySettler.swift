@@ -253,7 +253,7 @@ struct MeterDaySettler {
     func readingKey(_ entry: VersionPage.Entry, key: String, tag: String) -> JSONValue {
         TableKeys.key(
             TableKeys.meterPartition(tenant: tenant, meter: entry.meter),
-            TableKeys.readingSort(date: entry.date, source: TableKeys.sourceID(ofKey: key), tag: tag))
+            TableKeys.readingSort(date: entry.date, keyHash: TableKeys.keyHash(key), tag: tag))
     }
 
     func write(_ requests: [JSONValue]) throws(IngestFailure) {

@@ -3,7 +3,7 @@
 each of its resource types from CloudFormation's resource schemas bundled with cfn-lint, and the IAM actions cfn-lint
 knows. Printed as one JSON document.
 
-  .venv-sam/bin/python Tests/Deployment/stack_expansion.py STAGE BOUNDARY_ARN
+  .venv-sam/bin/python tools/stack_expansion.py STAGE BOUNDARY_ARN
 """
 import json
 import os
@@ -13,7 +13,7 @@ from pathlib import Path
 import cfnlint
 from samtranslator.translator.transform import transform
 
-from template_model import load
+from template_yaml import load
 
 DATA = Path(cfnlint.__file__).parent / "data"
 
