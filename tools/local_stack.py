@@ -549,7 +549,11 @@ class LocalStack:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if self.command != "HEAD":
-                    self.wfile.write(body)
+                    try:
+                        self.wfile.write(body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        # The caller hung up (a browser that had what it needed): no one is left to answer.
+                        self.close_connection = True
 
             def handle_any(self):
                 length = int(self.headers.get("Content-Length") or 0)
