@@ -47,7 +47,7 @@ public struct SourceItem: Sendable, Equatable {
     /// Meter-days of the counting version offered so far; nil once all are.
     public var offered: Int?
     /// Until when (epoch milliseconds) an offer of the counting version may still land: while offers are under way,
-    /// the offering process's lease; once they are done, a lease from that moment.
+    /// the offering process's lease; once they are done, a lease from that moment (not yet read back: see `switched`).
     public var offeringUntil: Int?
     public var retiring: [Retiring] = []
     /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's work.
@@ -122,8 +122,8 @@ public struct SourceItem: Sendable, Equatable {
             // Offerers renew their leases with writes conditioned on the switch count, so every lease given before
             // this switch ends by `now` plus a lease's length (the stored `offeringUntil` may not be the latest:
             // parts of a fanned-out offer renew it concurrently); no lease is given after it. Once the offers are
-            // recorded done, `offeringUntil` bounds the leases still running (was: none waited for, so a part
-            // delivered twice could land an offer after the retire).
+            // recorded done, `offeringUntil` is meant to bound the leases still running, but it does not yet: its
+            // 13 digits read back as none (`AttributeValues.integer`), an open loss (docs/limits.md, seed 149341).
             let notBefore = max(offeringUntil ?? 0, offered == nil ? 0 : now + Self.offeringLeaseMilliseconds)
             state.retiring.append(
                 Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
