@@ -61,7 +61,7 @@ public struct LambdaLogger: Sendable {
 
     public func log(_ level: Level, _ message: String, _ fields: [String: JSONValue] = [:]) {
         guard level >= minimumLevel else { return }
-        let timestamp = WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())
+        let timestamp = WallClock.nowISO8601()
         if usesJSON {
             var object = fields
             object["timestamp"] = .string(timestamp)

@@ -18,6 +18,11 @@ public enum WallClock {
         while nanosleep(&request, &remaining) != 0 { request = remaining }
     }
 
+    /// Now as `iso8601(milliseconds:)` writes it: what items' `updatedAt` and logs carry.
+    public static func nowISO8601() -> String {
+        iso8601(milliseconds: nowMilliseconds())
+    }
+
     /// `2026-11-22T01:02:03.456Z`.
     public static func iso8601(milliseconds: Int) -> String {
         var seconds = time_t(milliseconds / 1000)

@@ -30,7 +30,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let table = try KeysTable.fromEnvironment()
-            let created = WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())
+            let created = WallClock.nowISO8601()
             try table.dynamo.putItem(
                 table: table.name, item: APIKeyItem(keyID: keyID, tenant: tenant, createdAt: created).item)
             print("\(keyID)\t\(tenant)")

@@ -29,7 +29,7 @@ struct ReindexCommand: ParsableCommand {
         let table = try KeysTable.fromEnvironment()
         let indexer = DayMetersIndexer(dynamo: table.dynamo, table: table.name, parallelism: parallelism)
         let summary = try indexer.run(
-            now: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()),
+            now: WallClock.nowISO8601(),
             deadline: Deadline.after(milliseconds: 24 * 3_600_000))
         print(summary.json.serialized)
     }

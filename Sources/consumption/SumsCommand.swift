@@ -102,7 +102,7 @@ struct SumsCommand: ParsableCommand {
             let deadline = Deadline.after(milliseconds: 24 * 3_600_000)
             let found = try rebuilder.check(tenant: days.tenant, range: days.from...days.to, deadline: deadline)
             let repairs = try rebuilder.rebuild(
-                tenant: days.tenant, found, now: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()),
+                tenant: days.tenant, found, now: WallClock.nowISO8601(),
                 deadline: deadline)
             for repair in repairs {
                 var line: [String: JSONValue] = [

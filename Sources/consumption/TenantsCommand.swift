@@ -136,7 +136,7 @@ struct TenantsCommand: ParsableCommand {
         edit(&settings)
         try table.dynamo.putItem(
             table: table.name,
-            item: settings.item(tenant: tenant, updatedAt: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()))
+            item: settings.item(tenant: tenant, updatedAt: WallClock.nowISO8601())
         )
         print("\(tenant)\t\(settings.summary)")
     }

@@ -262,7 +262,7 @@ public final class IngestHandler {
         let folder = StreamFolder(
             dynamo: dynamo, table: configuration.tableName, parallelism: configuration.writeParallelism,
             deadline: deadline)
-        let outcome = try folder.fold(batch, now: WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()))
+        let outcome = try folder.fold(batch, now: WallClock.nowISO8601())
         var fields: [String: JSONValue] = [
             "streamShard": .string(batch.shardID), "records": .integer(outcome.records),
             "changes": .integer(outcome.changes),

@@ -17,7 +17,7 @@ struct PartSettler {
             tenant: try configuration.tenant(ofWorkOn: work.key), bucket: work.bucket, deadline: deadline)
         var cost = MeterDayRecomputer.Cost()
         let part = try settler.settle(
-            part: work, now: { WallClock.iso8601(milliseconds: WallClock.nowMilliseconds()) }, cost: &cost)
+            part: work, now: WallClock.nowISO8601, cost: &cost)
         return WorkOutcome(done: part.settled, detail: part.detail, jobComplete: part.jobComplete)
     }
 

@@ -44,7 +44,7 @@ extension ObjectIngestor {
             // Marked ingested only once every range is written: the last range's writer comes back for the switch.
             if let ranges = stats.rangesInFlight { return .inFlight(ranges) }
             if stats.errorCount == 0 {
-                try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: now())
+                try ledger.finish(version, status: .ingested, durationMilliseconds: 0, now: WallClock.nowISO8601())
                 return .version(SourceItem.CountingVersion(identity: version.identity, meterDays: stats.meterDays))
             }
         }
@@ -67,7 +67,7 @@ extension ObjectIngestor {
                 state.counting?.identity.tag != version.tag, !state.retiring.contains(where: { $0.tag == version.tag })
             else { continue }
             try settler.purge(key: key, tag: version.tag, meterDays: entry.stats?.meterDays ?? 0)
-            try ledger.markPurged(key: key, tag: version.tag, now: now())
+            try ledger.markPurged(key: key, tag: version.tag, now: WallClock.nowISO8601())
         }
     }
 }

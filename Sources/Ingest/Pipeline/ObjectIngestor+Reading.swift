@@ -65,7 +65,7 @@ extension ObjectIngestor {
             try writer.finish()
         } catch .deadlineNear {
             try ledger.recordProgress(
-                version, writtenMeterDays: writer.writtenMeterDays, settings: settings, now: now())
+                version, writtenMeterDays: writer.writtenMeterDays, settings: settings, now: WallClock.nowISO8601())
             throw .deadlineNear
         }
         var stats = FileStats(result: written, meterDays: writer.meterDays)

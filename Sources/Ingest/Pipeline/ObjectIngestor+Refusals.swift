@@ -16,7 +16,9 @@ extension ObjectIngestor {
         let entry = try ledger.entry(of: version)
         var outcome = ObjectOutcome(
             kind: .unassigned, tenant: Tenancy.unassigned, key: version.key, version: version, detail: reason)
-        if entry.status != .unassigned { try ledger.recordUnassigned(version, reason: reason, now: now()) }
+        if entry.status != .unassigned {
+            try ledger.recordUnassigned(version, reason: reason, now: WallClock.nowISO8601())
+        }
         if entry.alertedAt != nil {
             outcome.kind = .unchanged
         } else {
@@ -32,7 +34,7 @@ extension ObjectIngestor {
     func alert(_ alert: FileAlert, ledger: LedgerStore) throws(IngestFailure) {
         guard let topic = configuration.alertTopicARN else { return }
         try alert.publish(with: sns, topic: topic)
-        try ledger.recordAlerted(alert.version, now: now())
+        try ledger.recordAlerted(alert.version, now: WallClock.nowISO8601())
     }
 
     /// Stores the report of a file that failed validation; nothing of it is written to the table.
@@ -44,7 +46,7 @@ extension ObjectIngestor {
         var stats = FileStats(result: checked, meterDays: 0)
         let reportKey = RejectionReport.key(for: version, tenant: tenant, configuration: configuration)
         let report = RejectionReport(
-            tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: now())
+            tenant: tenant, bucket: bucket, version: version, result: checked, createdAt: WallClock.nowISO8601())
         _ = try IngestFailure.awsCall { () throws(AWSError) in
             try s3.putObject(
                 bucket: bucket, key: reportKey, body: report.json.serializedBytes,

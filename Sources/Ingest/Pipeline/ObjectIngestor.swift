@@ -90,7 +90,7 @@ public final class ObjectIngestor {
                 continue
             } catch {
                 // Best effort: the failure may be DynamoDB's own, and the message's retry matters more than the note.
-                if let target { try? ledger.recordFailure(target, error, now: now()) }
+                if let target { try? ledger.recordFailure(target, error, now: WallClock.nowISO8601()) }
                 throw error
             }
         }
@@ -174,7 +174,7 @@ public final class ObjectIngestor {
         let retiring = state.retiring.map(\.tag)
         let settleStarted = WallClock.nowMilliseconds()
         var cost = MeterDayRecomputer.Cost()
-        let settlement = try settler.settle(&state, now: now, cost: &cost)
+        let settlement = try settler.settle(&state, now: WallClock.nowISO8601, cost: &cost)
         outcome.meterDaysRecomputed = cost.meterDays
         outcome.readingsRead = cost.readingsRead
         outcome.settleMilliseconds = WallClock.nowMilliseconds() - settleStarted
@@ -189,10 +189,11 @@ public final class ObjectIngestor {
         case .settled:
             break
         }
-        for tag in retiring { try ledger.markDeleted(key: key, tag: tag, now: now()) }
+        for tag in retiring { try ledger.markDeleted(key: key, tag: tag, now: WallClock.nowISO8601()) }
         if let target, outcome.kind == .ingested, state.counting?.identity.tag == target.tag {
             try ledger.finish(
-                target, status: .ingested, durationMilliseconds: WallClock.nowMilliseconds() - started, now: now())
+                target, status: .ingested, durationMilliseconds: WallClock.nowMilliseconds() - started,
+                now: WallClock.nowISO8601())
         }
         return outcome
     }
@@ -202,12 +203,12 @@ public final class ObjectIngestor {
     func ingest(
         _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
-        let progress = try ledger.start(version, now: now())
+        let progress = try ledger.start(version, now: WallClock.nowISO8601())
         let stats = try readAndWrite(
             bucket: bucket, tenant: tenant, version: version, progress: progress, ledger: ledger, deadline: deadline)
         try ledger.recordStats(version, stats)
         if stats.errorCount > 0 {
-            try ledger.finish(version, status: .rejected, durationMilliseconds: 0, now: now())
+            try ledger.finish(version, status: .rejected, durationMilliseconds: 0, now: WallClock.nowISO8601())
         }
         return stats
     }
@@ -226,16 +227,14 @@ public final class ObjectIngestor {
         var current = current
         for _ in 0..<20 {
             let next = current.switched(to: version, now: WallClock.nowMilliseconds())
-            if try sources.replace(next, expectedSwitchCount: current.switchCount, now: now()) { return next }
+            if try sources.replace(next, expectedSwitchCount: current.switchCount, now: WallClock.nowISO8601()) {
+                return next
+            }
             current = try sources.read(key: current.key)
             // Another process switched to the same version first (two events of one key at once): its switch
             // stands, and switching again would make its offers retract themselves for nothing.
             if current.counting?.identity.tag == version?.identity.tag { return current }
         }
         throw .objectChanging(current.key)
-    }
-
-    func now() -> String {
-        WallClock.iso8601(milliseconds: WallClock.nowMilliseconds())
     }
 }
