@@ -13,9 +13,13 @@ public enum AttributeValues {
         item[name]?["N"]?.stringValue.flatMap(ExactDecimal.init)
     }
 
-    /// Integers come back as `5`, or as `5.0` from some stores' `ADD`; both are 5.
+    /// Integers come back as `5`, or as `5.0` from some stores' `ADD`; both are 5. Any Int reads back, epoch
+    /// milliseconds included (was: through the meter files' decimal, whose 12 whole digits read a lease's 13 as
+    /// none).
     public static func integer(_ item: JSONValue, _ name: String) -> Int? {
-        guard let value = decimal(item, name), value.units % ExactDecimal.unitsPerWhole == 0 else { return nil }
+        guard let text = item[name]?["N"]?.stringValue else { return nil }
+        if let value = Int(text) { return value }
+        guard let value = ExactDecimal(text), value.units % ExactDecimal.unitsPerWhole == 0 else { return nil }
         return Int(exactly: value.units / ExactDecimal.unitsPerWhole)
     }
 

@@ -83,7 +83,9 @@ import Testing
         var state = SourceItem(key: "incoming/acme/a.csv")
         state.counting = .init(identity: source, meterDays: 2)
         state.offered = 1
-        state.offeringUntil = 123_456
+        // Epoch milliseconds, 13 digits: a lease as the settler writes it (read back as none when numbers went
+        // through the meter files' 12-digit decimal, seed 149341).
+        state.offeringUntil = 1_796_630_400_123
         state.retiring = [.init(tag: "x", meterDays: 4, done: 2, notBefore: 99)]
         state.switchCount = 2
         #expect(SourceItem(item: state.item(tenant: "acme", updatedAt: "now")) == state)
