@@ -20,6 +20,7 @@ extension AWSClient {
                 mayStart: { requests[batch[$0]].deadline.map { !$0.hasPassed } ?? true })
             var retry: [Int] = []
             for (index, outcome) in zip(pending, outcomes) {
+                countUnanswered(outcome)
                 switch Self.verdict(on: outcome, bodyDelivered: false) {
                 case .done(let response): results[index] = .success(response)
                 case .failed(let error): results[index] = .failure(error)

@@ -55,6 +55,9 @@ public final class AWSClient {
     private var signers: [String: SigV4Signer] = [:]
     /// Attempts made so far, retries included (for tests and metrics).
     public internal(set) var attempts = 0
+    /// Attempts whose answer never came (a timeout, a lost connection): each may still be applied later, within its
+    /// time limit, so a lease holder that saw one cannot say its writes have all landed.
+    public internal(set) var unanswered = 0
     /// A stream that moves no byte for this long fails as a (retryable) timeout.
     public var stallSeconds = 10
     /// When the current invocation ends (Lambda's deadline): no attempt is given longer than that, so no request
@@ -103,6 +106,7 @@ public final class AWSClient {
             } catch {
                 outcome = .failure(error)
             }
+            countUnanswered(outcome)
             let lastError: String
             switch Self.verdict(on: outcome, bodyDelivered: delivered) {
             case .done(let response): return response
@@ -118,6 +122,10 @@ public final class AWSClient {
             }
             MonotonicClock.sleep(milliseconds: delay)
         }
+    }
+
+    func countUnanswered(_ outcome: Result<HTTPResponse, HTTPError>) {
+        if case .failure(.transport) = outcome { unanswered += 1 }
     }
 
     /// What one attempt's outcome means: done, failed for good, or worth another try (and why).

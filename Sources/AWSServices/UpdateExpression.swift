@@ -1,6 +1,6 @@
 import JSON
 
-/// An UpdateItem's `SET`/`REMOVE`/`ADD` clauses with every attribute name and value behind a placeholder (many
+/// An UpdateItem's `SET`/`REMOVE`/`ADD`/`DELETE` clauses with every attribute name and value behind a placeholder (many
 /// natural names, such as `value`, `key`, `date`, `rows` and `status`, are DynamoDB reserved words).
 ///
 /// Placeholders are numbered in the order they are asked for (`#n0`, `#n1`, ... and `:v0`, `:v1`, ...), and a
@@ -9,6 +9,7 @@ public struct UpdateExpression: Sendable {
     private var sets: [String] = []
     private var removes: [String] = []
     private var adds: [String] = []
+    private var deletes: [String] = []
     public private(set) var names: [String: JSONValue] = [:]
     public private(set) var values: [String: JSONValue] = [:]
 
@@ -48,6 +49,12 @@ public struct UpdateExpression: Sendable {
         adds.append("\(name) \(value(amount))")
     }
 
+    /// Takes `members` (`{"SS": [...]}`) out of a set; a set left empty is removed.
+    public mutating func delete(_ attribute: String, _ members: JSONValue) {
+        let name = name(attribute)
+        deletes.append("\(name) \(value(members))")
+    }
+
     /// The request members, with `condition` (written with placeholders from `name`/`value`) when given, and
     /// `returnValues` (`ALL_OLD`, `ALL_NEW`, `UPDATED_NEW`, ...) when given.
     public func request(condition: String? = nil, returnValues: String? = nil) -> [String: JSONValue] {
@@ -55,6 +62,7 @@ public struct UpdateExpression: Sendable {
         if !sets.isEmpty { clauses.append("SET " + sets.joined(separator: ", ")) }
         if !removes.isEmpty { clauses.append("REMOVE " + removes.joined(separator: ", ")) }
         if !adds.isEmpty { clauses.append("ADD " + adds.joined(separator: ", ")) }
+        if !deletes.isEmpty { clauses.append("DELETE " + deletes.joined(separator: ", ")) }
         var request: [String: JSONValue] = ["UpdateExpression": .string(clauses.joined(separator: " "))]
         if !names.isEmpty { request["ExpressionAttributeNames"] = .object(names) }
         if !values.isEmpty { request["ExpressionAttributeValues"] = .object(values) }

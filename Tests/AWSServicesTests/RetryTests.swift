@@ -50,6 +50,8 @@ final class RetryTests {
         let response = try client.send(flaky(body, fail: 3, code: code, body: body))
         #expect(response.status == 200)
         #expect(client.attempts == 4)
+        // An error answer is an answer; a dropped connection may hide a request that was applied.
+        #expect(client.unanswered == (["reset", "truncate"].contains(body) ? 3 : 0))
     }
 
     @Test("validation errors and failed conditions are not retried", arguments: ["validation", "conditional"])

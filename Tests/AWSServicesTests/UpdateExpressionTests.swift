@@ -23,13 +23,14 @@ struct UpdateExpressionTests {
         #expect(update.names == ["#n0": "unit", "#n1": "zone"])
     }
 
-    @Test("SET, then REMOVE, then ADD, whatever order they were asked for in")
+    @Test("SET, then REMOVE, then ADD, then DELETE, whatever order they were asked for in")
     func clauseOrder() {
         var update = UpdateExpression()
+        update.delete("offerers", ["SS": ["a"]])
         update.add("attempts", ["N": "1"])
         update.remove("finishedAt")
         update.set("startedAt", ["S": "2024-06-01T00:00:00.000Z"])
-        #expect(update.request()["UpdateExpression"] == "SET #n2 = :v1 REMOVE #n1 ADD #n0 :v0")
+        #expect(update.request()["UpdateExpression"] == "SET #n3 = :v2 REMOVE #n2 ADD #n1 :v1 DELETE #n0 :v0")
     }
 
     @Test("a REMOVE alone has no values, so no ExpressionAttributeValues member (DynamoDB refuses an empty one)")
