@@ -163,7 +163,7 @@ let package = Package(
             name: "IngestTests",
             dependencies: [
                 "Ingest", "ConsumptionTable", "AWSServices", "AWSSigV4", "ConsumptionCore", "CurlHTTP", "JSON",
-                "LambdaEvents", "LambdaRuntime", "Timekeeping",
+                "LambdaEvents", "LambdaRuntime", "Timekeeping", "InMemoryWire", "InMemoryDynamoDB",
             ]
         ),
         .testTarget(

@@ -47,7 +47,8 @@ public struct SourceItem: Sendable, Equatable {
     /// Meter-days of the counting version offered so far; nil once all are.
     public var offered: Int?
     /// Until when (epoch milliseconds) an offer of the counting version may still land: while offers are under way,
-    /// the offering process's lease; once they are done, a lease from that moment (not yet read back: see `switched`).
+    /// the offering lease; once they are done, nil, or a lease from that moment when an offer may still be on its
+    /// way (`Attribute.offerers`).
     public var offeringUntil: Int?
     public var retiring: [Retiring] = []
     /// Bumped by every switch: the optimistic lock that keeps concurrent switches from losing each other's work.
@@ -63,6 +64,11 @@ public struct SourceItem: Sendable, Equatable {
         public static let meterDays = "meterDays"
         public static let offered = "offered"
         public static let offeringUntil = "offeringUntil"
+        /// A string set, written only by the offering's own updates (never by a whole item): the invocations
+        /// (Lambda's request ids) that offer the counting version, not in parts, and have not left with every
+        /// answer in hand. Each joins before its first offer; the one that finishes the offers ends the lease only
+        /// if it is the last one in it, and keeps a lease from then otherwise (another may still be sending).
+        public static let offerers = "offerers"
         public static let retiring = "retiring"
         public static let switchCount = "switchCount"
         public static let updatedAt = "updatedAt"
@@ -122,8 +128,7 @@ public struct SourceItem: Sendable, Equatable {
             // Offerers renew their leases with writes conditioned on the switch count, so every lease given before
             // this switch ends by `now` plus a lease's length (the stored `offeringUntil` may not be the latest:
             // parts of a fanned-out offer renew it concurrently); no lease is given after it. Once the offers are
-            // recorded done, `offeringUntil` is meant to bound the leases still running, but it does not yet: its
-            // 13 digits read back as none (`AttributeValues.integer`), an open loss (docs/limits.md, seed 149341).
+            // recorded done, none is renewed, and `offeringUntil` bounds what may still land (nil: nothing).
             let notBefore = max(offeringUntil ?? 0, offered == nil ? 0 : now + Self.offeringLeaseMilliseconds)
             state.retiring.append(
                 Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))

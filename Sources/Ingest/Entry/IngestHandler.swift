@@ -42,6 +42,7 @@ public final class IngestHandler {
         let deadline = context.metadata.deadline.earlier(by: configuration.deadlineMarginMilliseconds)
         // One client serves the whole process, one invocation at a time.
         dynamo.client.invocationDeadline = context.metadata.deadline
+        ingestor.begin(invocation: context.requestID)
         if let backfill = json["backfill"] {
             let request: BackfillRequest
             do throws(JSONDecodingError) {

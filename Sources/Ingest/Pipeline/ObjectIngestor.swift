@@ -28,6 +28,9 @@ public final class ObjectIngestor {
     /// A key that keeps changing under us gives up after this many rounds; the message is retried later.
     let maxRounds = 4
     var versions: KeyVersions { KeyVersions(s3: s3) }
+    /// Who this process offers as: the current invocation, set by the handler as each begins (one ingestor serves
+    /// the whole process, one invocation at a time); outside Lambda, the process.
+    var offerer: Offerer
 
     /// Where meter files lie: nothing else in the bucket is ingested.
     public var incomingPrefix: String { configuration.incomingPrefix }
@@ -40,6 +43,12 @@ public final class ObjectIngestor {
         self.dynamo = dynamo
         self.sns = sns
         self.sqs = sqs
+        offerer = Offerer(name: "process-\(UInt64.random(in: 0...UInt64.max))", client: dynamo.client)
+    }
+
+    /// Starts an invocation: it offers as Lambda's request id.
+    public func begin(invocation requestID: String) {
+        offerer = Offerer(name: requestID, client: dynamo.client)
     }
 
     /// With `purging` (an event saying S3 removed something of the key), the readings of versions S3 deleted for
@@ -174,7 +183,7 @@ public final class ObjectIngestor {
         let retiring = state.retiring.map(\.tag)
         let settleStarted = WallClock.nowMilliseconds()
         var cost = MeterDayRecomputer.Cost()
-        let settlement = try settler.settle(&state, now: WallClock.nowISO8601, cost: &cost)
+        let settlement = try settler.settle(&state, offerer: offerer, now: WallClock.nowISO8601, cost: &cost)
         outcome.meterDaysRecomputed = cost.meterDays
         outcome.readingsRead = cost.readingsRead
         outcome.settleMilliseconds = WallClock.nowMilliseconds() - settleStarted

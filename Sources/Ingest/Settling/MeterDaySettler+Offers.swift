@@ -7,6 +7,78 @@ import Timekeeping
 /// A version's offers: each meter-day of its pages takes it where it ranks above what counts, within the offering
 /// lease; a refusal that may hide a recompute starts one.
 extension MeterDaySettler {
+    /// Offers the counting version's meter-days from `state.offered` on, as one of its offerers; false when a later
+    /// switch came. Any number of invocations may offer at once (a duplicate delivery, two events of the key):
+    /// offers are idempotent.
+    ///
+    /// An offer is a blind write: a switch after ours must not have run its retire before our last offers landed.
+    /// The progress write after the last round is conditioned on our switch still standing, so a switch came either
+    /// before it (it failed: our offers are retracted) or after it (its retire follows every offer, once the lease it
+    /// leaves has ended). Each offerer joins the switch's offerers before its first offer and leaves them when it
+    /// stops with every answer in hand, so the one that records the offers done ends the lease only when no other
+    /// offerer may still be sending (seed 149341: the first of two offerers to finish recorded a lease that read
+    /// back as none, and the second's slow offer landed after an overwrite's retire).
+    func offerRemaining(
+        _ state: inout SourceItem, as offerer: Offerer, now: () -> String, cost: inout MeterDayRecomputer.Cost
+    ) throws(IngestFailure) -> Bool {
+        guard let counting = state.counting, let start = state.offered else { return true }
+        let source = counting.identity
+        let (key, switchCount) = (state.key, state.switchCount)
+        var lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+        var end = SourceStore.OffersEnd.notPending
+        do {
+            guard
+                try sources.recordOffers(
+                    key: key, switchCount: switchCount, offerer: offerer.name, offered: start, until: lease, now: now())
+            else { return try offersStopped(&state, retracting: nil, cost: &cost) }
+            let walked = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
+                (entries, done) throws(IngestFailure) -> Bool in
+                try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+                state.offered = done
+                // Done or not, an offer whose answer was lost may still land within a lease from now.
+                lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
+                // The last round's progress is the finish, below.
+                guard done < counting.meterDays else { return true }
+                return try sources.recordOffers(
+                    key: key, switchCount: switchCount, offerer: offerer.name, offered: done, until: lease, now: now())
+            }
+            if walked {
+                end = try sources.finishOffers(
+                    key: key, switchCount: switchCount, offerer: offerer.name, alone: offerer.allAnswered,
+                    until: lease, now: now())
+            }
+        } catch {
+            // Stopped by its deadline or a failed call: with every answer in hand, none of its offers is left to land.
+            if offerer.allAnswered {
+                try? sources.leaveOffers(key: key, switchCount: switchCount, offerer: offerer.name, now: now())
+            }
+            throw error
+        }
+        let sent = 0..<(state.offered ?? counting.meterDays)
+        state.offered = nil
+        switch end {
+        case .leaseEnded: state.offeringUntil = nil
+        case .leaseKept(let until): state.offeringUntil = until
+        case .notPending: return try offersStopped(&state, retracting: sent, cost: &cost)
+        }
+        return true
+    }
+
+    /// After an offering write found the offers no longer pending: false when a later switch came (the offers sent,
+    /// `retracting`, are retracted); true when another offerer recorded them done (`state` is now that record, its
+    /// lease kept for ours, which it found among the offerers). False, to start over, for anything else.
+    private func offersStopped(
+        _ state: inout SourceItem, retracting sent: Range<Int>?, cost: inout MeterDayRecomputer.Cost
+    ) throws(IngestFailure) -> Bool {
+        let stored = try sources.read(key: state.key)
+        guard stored.switchCount == state.switchCount else {
+            if let sent, let counting = state.counting { try retract(counting.identity, sent, cost: &cost) }
+            return false
+        }
+        state = stored
+        return stored.offered == nil
+    }
+
     /// Offers one part's meter-days for the switch `switchCount`; false when a later switch came (the part's
     /// offers are then retracted).
     /// The part resumes at `start`; `saving` records how far it got after each round (false: the job is gone).

@@ -40,9 +40,9 @@ struct MeterDaySettler {
 
     /// Settles `state`'s pending work. Near the deadline it records how far it got and throws, so the next attempt
     /// resumes there.
-    func settle(_ state: inout SourceItem, now: () -> String, cost: inout MeterDayRecomputer.Cost)
-        throws(IngestFailure) -> Settlement
-    {
+    func settle(
+        _ state: inout SourceItem, offerer: Offerer, now: () -> String, cost: inout MeterDayRecomputer.Cost
+    ) throws(IngestFailure) -> Settlement {
         if let counting = state.counting, let start = state.offered {
             let source = counting.identity
             if let fanOut, counting.meterDays - start > fanOut.partMeterDays {
@@ -65,30 +65,7 @@ struct MeterDaySettler {
                 guard try sources.recordProgress(state, now: now()) else { return .superseded }
                 try jobs.delete(job)
             } else {
-                let finished = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
-                    (entries, done) throws(IngestFailure) -> Bool in
-                    // Offers are sent only well inside the lease (a request lives up to 30 s), which each round
-                    // renews.
-                    var lease = state.offeringUntil ?? 0
-                    if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
-                        lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
-                        state.offeringUntil = lease
-                        guard try sources.recordProgress(state, now: now()) else { return false }
-                    }
-                    try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
-                    // Done or not, an offer whose answer was lost may still land within a lease from now.
-                    state.offered = done < counting.meterDays ? done : nil
-                    state.offeringUntil = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
-                    return try sources.recordProgress(state, now: now())
-                }
-                // An offer is a blind write: a switch after ours must not have run its retire before our last
-                // offers landed. The progress write after the last round is conditioned on our switch still
-                // standing, so a switch came either before it (it failed: our offers are retracted) or after it
-                // (its retire follows every offer).
-                guard finished else {
-                    try retract(source, 0..<(state.offered ?? counting.meterDays), cost: &cost)
-                    return .superseded
-                }
+                guard try offerRemaining(&state, as: offerer, now: now, cost: &cost) else { return .superseded }
             }
         }
         while let retiring = state.retiring.first {
