@@ -261,3 +261,41 @@ extension RegressionTests {
         #expect(overwriteBesideARejection.passed, "\(overwriteBesideARejection)")
     }
 }
+
+extension RegressionTests {
+    /// Seed 3500 of `make sim`: three receives of a settle part die within its first round, before recording any
+    /// progress; its rounds halve with each receive, so a later one records progress and goes on in a fresh message
+    /// (was: the fifth receive progressed, died, and the part went to the DLQ with the key half counted).
+    @Test func aPartWhoseReceivesDieBeforeTheirFirstRoundIsRecordedSavesSooner() {
+        let report = Simulation.run(
+            seed: 3500,
+            workload: Workload(steps: [
+                (
+                    5000,
+                    .put(
+                        key: "incoming/acme/big.csv",
+                        file: .init(
+                            layout: "dailyValues", gzip: false, invalid: false, meters: 1250, days: 2,
+                            seed: 18_082_390_436_644_164_288))
+                ),
+                (
+                    5000,
+                    .put(
+                        key: "incoming/globex/a.csv",
+                        file: .init(
+                            layout: "wide", gzip: false, invalid: false, meters: 2, days: 1,
+                            seed: 8_642_506_775_890_407_232))
+                ),
+                (
+                    65000,
+                    .put(
+                        key: "incoming/acme/c.csv.gz",
+                        file: .init(
+                            layout: "wide", gzip: true, invalid: false, meters: 2, days: 1,
+                            seed: 12_378_788_645_963_785_989))
+                ),
+            ]),
+            options: .init(faults: FaultPlan(perMillion: [.serverError: 20000, .crashBefore: 1000, .crashAfter: 1000])))
+        #expect(report.passed, "\(report)")
+    }
+}

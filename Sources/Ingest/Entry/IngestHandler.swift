@@ -137,7 +137,8 @@ public final class IngestHandler {
                 } else if let part = body["settle"] {
                     let work = try SettleWork(json: part)
                     let outcome = try reconcilingWhenComplete(
-                        try parts.settle(work, deadline: deadline), work.bucket, work.key, deadline)
+                        try parts.settle(work, receive: message.receiveCount, deadline: deadline), work.bucket,
+                        work.key, deadline)
                     report(
                         outcome, outcome.done ? "part settled" : "part skipped",
                         [

@@ -11,10 +11,13 @@ struct PartSettler {
     let dynamo: DynamoDBClient
     let sqs: SQSClient
 
-    func settle(_ work: SettleWork, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
-        let settler = MeterDaySettler(
+    /// `receive` counts the receives of the part's message: one past the first means every earlier one died before
+    /// recording progress (one that recorded any was continued in a fresh message), so rounds halve with each.
+    func settle(_ work: SettleWork, receive: Int, deadline: Deadline) throws(IngestFailure) -> WorkOutcome {
+        var settler = MeterDaySettler(
             configuration: configuration, dynamo: dynamo, sqs: sqs, versions: KeyVersions(s3: s3),
             tenant: try configuration.tenant(ofWorkOn: work.key), bucket: work.bucket, deadline: deadline)
+        settler.roundHalvings = min(max(0, receive - 1), 6)
         var cost = MeterDayRecomputer.Cost()
         let part = try settler.settle(
             part: work, now: WallClock.nowISO8601, cost: &cost)
