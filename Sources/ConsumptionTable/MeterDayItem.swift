@@ -10,13 +10,14 @@ import JSON
 /// (`generation != computed`), so a recompute that read the table before the offer can never store over it.
 public struct MeterDayItem: Sendable, Equatable {
     public struct Counting: Sendable, Equatable {
-        public var source: VersionIdentity
+        /// The version the reading comes from.
+        public var version: VersionIdentity
         public var value: ExactDecimal
         public var line: Int
         public var marks: ReadingMarks
 
-        public init(source: VersionIdentity, value: ExactDecimal, line: Int, marks: ReadingMarks = .init()) {
-            self.source = source
+        public init(version: VersionIdentity, value: ExactDecimal, line: Int, marks: ReadingMarks = .init()) {
+            self.version = version
             self.value = value
             self.line = line
             self.marks = marks
@@ -66,10 +67,10 @@ public struct MeterDayItem: Sendable, Equatable {
         else { return nil }
         self.init(tenant: partition.tenant, meter: partition.meter, date: date, counting: nil)
         if let value = AttributeValues.decimal(item, Attribute.value) {
-            guard let source = VersionIdentity(item: item) else { return nil }
+            guard let version = VersionIdentity(item: item) else { return nil }
             guard let marks = ReadingMarks(item: item) else { return nil }
             counting = Counting(
-                source: source, value: value, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks)
+                version: version, value: value, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks)
         }
         generation = AttributeValues.integer(item, Attribute.generation) ?? 0
         computed = AttributeValues.integer(item, Attribute.computed) ?? 0
@@ -80,7 +81,7 @@ public struct MeterDayItem: Sendable, Equatable {
     public static func countingAttributes(_ counting: Counting, tenant: String, meter: String, date: CalendarDate)
         -> [String: JSONValue]
     {
-        var attributes = counting.source.attributes
+        var attributes = counting.version.attributes
         attributes[Attribute.dayShard] = AttributeValues.string(
             TableKeys.dayShard(tenant: tenant, date: date, shard: TableKeys.shard(ofMeter: meter)))
         attributes[Attribute.meter] = AttributeValues.string(meter)
@@ -94,7 +95,7 @@ public struct MeterDayItem: Sendable, Equatable {
     /// The counting attributes `counting` leaves out, which an offer or a recompute must remove (a reading of
     /// another version may have set them).
     public static func absentAttributes(of counting: Counting) -> [String] {
-        (counting.source.versionID == nil ? ["versionId"] : []) + counting.marks.absentAttributeNames
+        (counting.version.versionID == nil ? ["versionId"] : []) + counting.marks.absentAttributeNames
     }
 
     /// What a recompute removes when no reading counts any more.

@@ -8,7 +8,7 @@ public struct ReadingItem: Sendable, Equatable {
     public var tenant: String
     public var meter: String
     public var date: CalendarDate
-    public var source: VersionIdentity
+    public var version: VersionIdentity
     public var value: ExactDecimal
     /// The interval values, in time order (wide files, and NEM12 days without gaps).
     public var intervals: [ExactDecimal]?
@@ -19,14 +19,14 @@ public struct ReadingItem: Sendable, Equatable {
     public var marks: ReadingMarks
 
     public init(
-        tenant: String, meter: String, date: CalendarDate, source: VersionIdentity, value: ExactDecimal,
+        tenant: String, meter: String, date: CalendarDate, version: VersionIdentity, value: ExactDecimal,
         intervals: [ExactDecimal]?, line: Int, marks: ReadingMarks = .init(), qualities: [QualityFlag]? = nil
     ) {
         self.marks = marks
         self.tenant = tenant
         self.meter = meter
         self.date = date
-        self.source = source
+        self.version = version
         self.value = value
         self.intervals = intervals
         self.line = line
@@ -45,12 +45,12 @@ public struct ReadingItem: Sendable, Equatable {
     public var key: JSONValue {
         TableKeys.key(
             TableKeys.meterPartition(tenant: tenant, meter: meter),
-            TableKeys.readingSort(date: date, keyHash: TableKeys.keyHash(source.key), tag: source.tag))
+            TableKeys.readingSort(date: date, keyHash: TableKeys.keyHash(version.key), tag: version.tag))
     }
 
     public init?(item: JSONValue) {
         guard let pk = AttributeValues.string(item, "pk"), let partition = TableKeys.parseMeterPartition(pk),
-            let date = AttributeValues.date(item, Attribute.date), let source = VersionIdentity(item: item),
+            let date = AttributeValues.date(item, Attribute.date), let version = VersionIdentity(item: item),
             let value = AttributeValues.decimal(item, Attribute.value)
         else { return nil }
         var intervals: [ExactDecimal]?
@@ -69,13 +69,13 @@ public struct ReadingItem: Sendable, Equatable {
         }
         guard let marks = ReadingMarks(item: item) else { return nil }
         self.init(
-            tenant: partition.tenant, meter: partition.meter, date: date, source: source, value: value,
+            tenant: partition.tenant, meter: partition.meter, date: date, version: version, value: value,
             intervals: intervals, line: AttributeValues.integer(item, Attribute.line) ?? 0, marks: marks,
             qualities: qualities)
     }
 
     public var item: JSONValue {
-        var item = source.attributes
+        var item = version.attributes
         item.merge(key.objectValue ?? [:]) { _, new in new }
         item[Attribute.meter] = AttributeValues.string(meter)
         item[Attribute.date] = AttributeValues.string(date.description)

@@ -18,7 +18,7 @@ public struct VersionIdentity: Sendable, Equatable {
         self.lastModified = lastModified
     }
 
-    public var rank: SourceRank { SourceRank(lastModified: lastModified, key: key, eTag: eTag) }
+    public var rank: VersionRank { VersionRank(lastModified: lastModified, key: key, eTag: eTag) }
 
     /// Byte equality of key and tag: the same version of the same object.
     public func isSameVersion(as other: VersionIdentity) -> Bool {

@@ -35,7 +35,7 @@ extension QueryStore {
         let (days, next) = try countingDays(tenant: tenant, meter: meter, range: range, start: start, limit: limit)
         let wanted = days.map {
             ReadingItem(
-                tenant: tenant, meter: meter, date: $0.date, source: $0.counting.source, value: $0.counting.value,
+                tenant: tenant, meter: meter, date: $0.date, version: $0.counting.version, value: $0.counting.value,
                 intervals: nil, line: $0.counting.line, marks: $0.counting.marks)
         }
         var stored: [CalendarDate: ReadingItem] = [:]
@@ -92,7 +92,7 @@ extension QueryStore {
             let counting = MeterDayItem(item: item)?.counting
         else { return nil }
         let reading = ReadingItem(
-            tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value, intervals: nil,
+            tenant: tenant, meter: meter, date: date, version: counting.version, value: counting.value, intervals: nil,
             line: counting.line)
         let stored = try getItem(reading.key, consistent: true).flatMap(ReadingItem.init(item:))
         return MeterReading(day: date, counting: counting, intervals: stored?.intervals)
@@ -103,8 +103,8 @@ extension QueryStore {
 extension QueryStore.MeterReading {
     init(day: CalendarDate, counting: MeterDayItem.Counting, intervals: [ExactDecimal]?) {
         self.init(
-            date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.source.key,
-            versionID: counting.source.versionID, eTag: counting.source.eTag,
-            lastModified: counting.source.lastModified, line: counting.line, marks: counting.marks)
+            date: day, value: counting.value, intervals: intervals?.map(\.description), key: counting.version.key,
+            versionID: counting.version.versionID, eTag: counting.version.eTag,
+            lastModified: counting.version.lastModified, line: counting.line, marks: counting.marks)
     }
 }

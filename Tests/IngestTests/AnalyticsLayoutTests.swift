@@ -28,9 +28,9 @@ import Testing
     }
 
     @Test func aMeterDayRowSaysWhatTheAPISaysAndWhereItComesFrom() {
-        let source = VersionIdentity(key: "incoming/acme/a.csv", tag: "t", versionID: "v1", eTag: "e", lastModified: 1)
+        let version = VersionIdentity(key: "incoming/acme/a.csv", tag: "t", versionID: "v1", eTag: "e", lastModified: 1)
         let counting = MeterDayItem.Counting(
-            source: source, value: ExactDecimal("1.5")!, line: 7,
+            version: version, value: ExactDecimal("1.5")!, line: 7,
             marks: ReadingMarks(flow: .export, notActual: ExactDecimal("0.25")!, missingIntervals: 2))
         #expect(
             AnalyticsLayout.meterDayRow(meter: "NMI1/B1", date: date, counting) == [
@@ -42,9 +42,9 @@ import Testing
     }
 
     func reading(_ date: String, _ values: [String]?, qualities: [QualityFlag]? = nil) -> ReadingItem {
-        let source = VersionIdentity(key: "incoming/acme/a.csv", tag: "t", versionID: "v1", eTag: "e", lastModified: 1)
+        let version = VersionIdentity(key: "incoming/acme/a.csv", tag: "t", versionID: "v1", eTag: "e", lastModified: 1)
         return ReadingItem(
-            tenant: "acme", meter: "NMI1/E1", date: CalendarDate(date)!, source: source, value: ExactDecimal("1")!,
+            tenant: "acme", meter: "NMI1/E1", date: CalendarDate(date)!, version: version, value: ExactDecimal("1")!,
             intervals: values?.map { ExactDecimal($0)! }, line: 3, marks: ReadingMarks(flow: .consumption),
             qualities: qualities)
     }
@@ -106,9 +106,9 @@ import Testing
     }
 
     @Test func aDayIsWrittenOnlyWhenItsIndexedRowsAddUpToItsSums() {
-        let source = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
+        let version = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
         let rows = [ExactDecimal("1.5")!, ExactDecimal("2")!].map {
-            StreamFolder.Delta(from: nil, to: MeterDayItem.Counting(source: source, value: $0, line: 2))
+            StreamFolder.Delta(from: nil, to: MeterDayItem.Counting(version: version, value: $0, line: 2))
         }.reduce(StreamFolder.Delta(), +)
         var item = DaySumItem.key(tenant: "acme", date: date, shard: 3).objectValue!
         item["total"] = AttributeValues.number(ExactDecimal("3.5")!)

@@ -26,20 +26,20 @@ import Testing
     }
 }
 
-@Suite struct SourceRankTests {
+@Suite struct VersionRankTests {
     @Test func laterLastModifiedThenGreaterKeyInByteOrderThenGreaterETagWins() {
-        let base = SourceRank(lastModified: 100, key: "b", eTag: "\"1\"")
-        #expect(base < SourceRank(lastModified: 101, key: "a", eTag: "\"0\""))
-        #expect(base < SourceRank(lastModified: 100, key: "c", eTag: "\"0\""))
-        #expect(base < SourceRank(lastModified: 100, key: "b", eTag: "\"2\""))
+        let base = VersionRank(lastModified: 100, key: "b", eTag: "\"1\"")
+        #expect(base < VersionRank(lastModified: 101, key: "a", eTag: "\"0\""))
+        #expect(base < VersionRank(lastModified: 100, key: "c", eTag: "\"0\""))
+        #expect(base < VersionRank(lastModified: 100, key: "b", eTag: "\"2\""))
         // Byte order: "Z" (0x5A) sorts before "a" (0x61), and "é" (0xC3 0xA9) after both.
-        #expect(SourceRank(lastModified: 1, key: "Z", eTag: "") < SourceRank(lastModified: 1, key: "a", eTag: ""))
-        #expect(SourceRank(lastModified: 1, key: "z", eTag: "") < SourceRank(lastModified: 1, key: "é", eTag: ""))
+        #expect(VersionRank(lastModified: 1, key: "Z", eTag: "") < VersionRank(lastModified: 1, key: "a", eTag: ""))
+        #expect(VersionRank(lastModified: 1, key: "z", eTag: "") < VersionRank(lastModified: 1, key: "é", eTag: ""))
     }
 
     @Test func theConditionalWritesRankAsTheRuleDoesFieldByFieldInTheSameOrder() {
         var values: [JSONValue] = []
-        let rank = SourceRank(lastModified: 100, key: "b", eTag: "\"1\"")
+        let rank = VersionRank(lastModified: 100, key: "b", eTag: "\"1\"")
         let below = rank.condition(
             itemRanks: .below, name: { "#\($0)" },
             value: { (value: JSONValue) in
@@ -56,8 +56,8 @@ import Testing
         let composed = "incoming/acme/M\u{E4}rz.csv"
         let decomposed = "incoming/acme/Ma\u{308}rz.csv"
         #expect(composed == decomposed)  // Swift's canonical equivalence: the trap
-        let nfc = SourceRank(lastModified: 1, key: composed, eTag: "e")
-        let nfd = SourceRank(lastModified: 1, key: decomposed, eTag: "e")
+        let nfc = VersionRank(lastModified: 1, key: composed, eTag: "e")
+        let nfd = VersionRank(lastModified: 1, key: decomposed, eTag: "e")
         #expect(nfc != nfd)
         #expect(nfd < nfc)  // "a" (0x61) sorts before 0xC3
         #expect(Set([ByteIdentity(composed), ByteIdentity(decomposed)]).count == 2)

@@ -8,18 +8,18 @@ import Testing
 /// A sum shard against what its index partition's meter-days add up to, field by field.
 @Suite struct SumDifferenceTests {
     let date = CalendarDate("2024-05-03")!
-    let source = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
+    let version = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
 
     /// The meter-days of one partition as the fold sums them: two consumption meters (one estimated and missing
     /// intervals) and one export channel.
     var indexed: StreamFolder.Delta {
         [
-            MeterDayItem.Counting(source: source, value: ExactDecimal("1.5")!, line: 2),
+            MeterDayItem.Counting(version: version, value: ExactDecimal("1.5")!, line: 2),
             MeterDayItem.Counting(
-                source: source, value: ExactDecimal("2")!, line: 3,
+                version: version, value: ExactDecimal("2")!, line: 3,
                 marks: ReadingMarks(notActual: ExactDecimal("0.5")!, missingIntervals: 1)),
             MeterDayItem.Counting(
-                source: source, value: ExactDecimal("0.25")!, line: 4, marks: ReadingMarks(flow: .export)),
+                version: version, value: ExactDecimal("0.25")!, line: 4, marks: ReadingMarks(flow: .export)),
         ].map { StreamFolder.Delta(from: nil, to: $0) }.reduce(StreamFolder.Delta(), +)
     }
 

@@ -27,14 +27,14 @@ import Testing
 
 @Suite struct TableItemTests {
     let date = CalendarDate(daysSinceEpoch: 19_844)
-    let source = VersionIdentity(
+    let version = VersionIdentity(
         key: "incoming/acme/a.csv", tag: "0123456789abcdef", versionID: "v1", eTag: "\"e\"", lastModified: 7)
 
     @Test func aSwitchRetiresThePreviousVersionAndOffersTheNextFromItsFirstPage() {
         var old = SourceItem(key: "k")
-        old.counting = .init(identity: source, meterDays: 3)
+        old.counting = .init(identity: version, meterDays: 3)
         old.switchCount = 4
-        var nextIdentity = source
+        var nextIdentity = version
         nextIdentity.tag = "fedcba9876543210"
         let switched = old.switched(to: .init(identity: nextIdentity, meterDays: 1), now: 1_000)
         #expect(switched.counting?.identity.tag == "fedcba9876543210")
@@ -81,7 +81,7 @@ import Testing
 
     @Test func everyItemReadsBackAsItWasWritten() throws {
         var state = SourceItem(key: "incoming/acme/a.csv")
-        state.counting = .init(identity: source, meterDays: 2)
+        state.counting = .init(identity: version, meterDays: 2)
         state.offered = 1
         // Epoch milliseconds, 13 digits: a lease as the settler writes it (read back as none when numbers went
         // through the meter files' 12-digit decimal, seed 149341).
@@ -91,7 +91,7 @@ import Testing
         #expect(SourceItem(item: state.item(tenant: "acme", updatedAt: "now")) == state)
 
         let reading = ReadingItem(
-            tenant: "acme", meter: "m#1", date: date, source: source, value: ExactDecimal("1.5")!,
+            tenant: "acme", meter: "m#1", date: date, version: version, value: ExactDecimal("1.5")!,
             intervals: [ExactDecimal("0.5")!, ExactDecimal("1")!], line: 9)
         #expect(ReadingItem(item: reading.item) == reading)
         var estimated = reading
@@ -101,7 +101,7 @@ import Testing
 
         var item = MeterDayItem.key(tenant: "acme", meter: "m#1", date: date).objectValue!
         let counting = MeterDayItem.countingAttributes(
-            .init(source: source, value: ExactDecimal("2")!, line: 3), tenant: "acme", meter: "m#1", date: date)
+            .init(version: version, value: ExactDecimal("2")!, line: 3), tenant: "acme", meter: "m#1", date: date)
         item.merge(counting) { $1 }
         let day = try #require(MeterDayItem(item: .object(item)))
         #expect(day.meter == "m#1" && day.tenant == "acme" && day.counting?.value == ExactDecimal("2"))
@@ -150,17 +150,17 @@ import Testing
         #expect(VersionPage(encoded: "2024-05-01\t1\t3\tsideways\tm\n") == nil)
 
         let reading = ReadingItem(
-            tenant: "acme", meter: "6123456789/B1", date: date, source: source, value: ExactDecimal("2")!,
+            tenant: "acme", meter: "6123456789/B1", date: date, version: version, value: ExactDecimal("2")!,
             intervals: nil, line: 5, marks: marks)
         #expect(ReadingItem(item: reading.item)?.marks == marks)
-        let counting = MeterDayItem.Counting(source: source, value: ExactDecimal("2")!, line: 5, marks: marks)
+        let counting = MeterDayItem.Counting(version: version, value: ExactDecimal("2")!, line: 5, marks: marks)
         var item = MeterDayItem.key(tenant: "acme", meter: "6123456789/B1", date: date).objectValue!
         item.merge(MeterDayItem.countingAttributes(counting, tenant: "acme", meter: "6123456789/B1", date: date)) {
             $1
         }
         #expect(MeterDayItem(item: .object(item))?.counting?.marks == marks)
         // A plain reading taking over removes every mark another left.
-        let plain = MeterDayItem.Counting(source: source, value: ExactDecimal("1")!, line: 3)
+        let plain = MeterDayItem.Counting(version: version, value: ExactDecimal("1")!, line: 3)
         #expect(MeterDayItem.absentAttributes(of: plain) == ReadingMarks.attributeNames)
         #expect(MeterDayItem.absentAttributes(of: counting).isEmpty)
         // A plain file's items carry no mark at all.
@@ -189,23 +189,23 @@ import Testing
         func day(_ counting: VersionIdentity?, generation: Int = 0, computed: Int = 0) -> MeterDayItem {
             var item = MeterDayItem(
                 tenant: "t", meter: "m", date: date,
-                counting: counting.map { .init(source: $0, value: ExactDecimal("1")!, line: 1) })
+                counting: counting.map { .init(version: $0, value: ExactDecimal("1")!, line: 1) })
             item.generation = generation
             item.computed = computed
             return item
         }
-        var later = source
+        var later = version
         later.key = "incoming/acme/b.csv"
         later.lastModified = 8
-        var olderSameKey = source
+        var olderSameKey = version
         olderSameKey.tag = "1111111111111111"
         olderSameKey.lastModified = 9
-        #expect(MeterDaySettler.offerIsSettled(day(source), by: source))
-        #expect(MeterDaySettler.offerIsSettled(day(later), by: source))
-        #expect(!MeterDaySettler.offerIsSettled(day(later, generation: 2, computed: 1), by: source))
-        #expect(!MeterDaySettler.offerIsSettled(day(olderSameKey), by: source))
-        #expect(!MeterDaySettler.offerIsSettled(day(nil), by: source))
-        #expect(!MeterDaySettler.offerIsSettled(day(source), by: later))  // `later` outranks what is there
+        #expect(MeterDaySettler.offerIsSettled(day(version), by: version))
+        #expect(MeterDaySettler.offerIsSettled(day(later), by: version))
+        #expect(!MeterDaySettler.offerIsSettled(day(later, generation: 2, computed: 1), by: version))
+        #expect(!MeterDaySettler.offerIsSettled(day(olderSameKey), by: version))
+        #expect(!MeterDaySettler.offerIsSettled(day(nil), by: version))
+        #expect(!MeterDaySettler.offerIsSettled(day(version), by: later))  // `later` outranks what is there
     }
 
     @Test("a roster's summary round-trips, alert times read as HH:MM, and a day's shortfalls name what is missing")
@@ -216,11 +216,11 @@ import Testing
         #expect(RosterSummary.minutes("09:30") == 570 && RosterSummary.minutes("00:00") == 0)
         #expect(["9:30", "24:00", "12:60", "12-30", ""].allSatisfy { RosterSummary.minutes($0) == nil })
         let date = CalendarDate("2024-06-01")!
-        let source = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
+        let version = VersionIdentity(key: "k", tag: "t", versionID: nil, eTag: "e", lastModified: 1)
         func item(_ meter: String, missing: Int) -> JSONValue {
             var item = MeterDayItem.key(tenant: "acme", meter: meter, date: date).objectValue!
             let counting = MeterDayItem.Counting(
-                source: source, value: ExactDecimal("1")!, line: 2,
+                version: version, value: ExactDecimal("1")!, line: 2,
                 marks: ReadingMarks(notActual: .zero, missingIntervals: missing))
             item.merge(MeterDayItem.countingAttributes(counting, tenant: "acme", meter: meter, date: date)) { $1 }
             return .object(item)

@@ -39,7 +39,7 @@ import Testing
             let meter = "m\(number)"
             let value = ExactDecimal("\(number).25")!
             let counting = MeterDayItem.Counting(
-                source: VersionIdentity(
+                version: VersionIdentity(
                     key: "incoming/acme/a.csv", tag: "v1", versionID: "v1", eTag: "e", lastModified: 1),
                 value: value, line: number + 1)
             var item = MeterDayItem.countingAttributes(counting, tenant: "acme", meter: meter, date: Self.date)

@@ -22,7 +22,7 @@ struct Checker {
                 let expected = oracle.owners[name]
                 let actual = meterDay.counting.map {
                     Oracle.Owner(
-                        key: $0.source.key, versionID: $0.source.versionID ?? "",
+                        key: $0.version.key, versionID: $0.version.versionID ?? "",
                         thousandths: Self.thousandths($0.value))
                 }
                 if actual != expected {

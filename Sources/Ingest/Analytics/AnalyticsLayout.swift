@@ -54,8 +54,8 @@ public struct AnalyticsLayout: Sendable {
     static func meterDayRow(meter: String, date: CalendarDate, _ counting: MeterDayItem.Counting) -> [String] {
         [
             meter, date.description, counting.value.description, "kWh", counting.marks.flow.rawValue,
-            counting.marks.notActual.description, String(counting.marks.missingIntervals), counting.source.key,
-            counting.source.versionID ?? "", String(counting.line),
+            counting.marks.notActual.description, String(counting.marks.missingIntervals), counting.version.key,
+            counting.version.versionID ?? "", String(counting.line),
         ]
     }
 
@@ -74,7 +74,7 @@ public struct AnalyticsLayout: Sendable {
             let day = IntervalDay(date: reading.date, values: values, qualities: reading.qualities, zone: zone)
         else { return [] }
         let (meter, date, minutes) = (reading.meter, reading.date.description, String(day.minutes))
-        let (flow, key, version) = (reading.marks.flow.rawValue, reading.source.key, reading.source.versionID ?? "")
+        let (flow, key, version) = (reading.marks.flow.rawValue, reading.version.key, reading.version.versionID ?? "")
         return day.intervals.enumerated().map { index, interval in
             [
                 meter, date, String(index + 1), interval.start, interval.startUTC ?? "", minutes,

@@ -25,7 +25,7 @@ extension AnalyticsWriter {
             guard !deadline.hasPassed else { throw .deadlineNear }
             let wanted = named[start..<min(named.count, start + round)].map { meter, counting in
                 ReadingItem(
-                    tenant: tenant, meter: meter, date: date, source: counting.source, value: counting.value,
+                    tenant: tenant, meter: meter, date: date, version: counting.version, value: counting.value,
                     intervals: nil, line: counting.line, marks: counting.marks)
             }
             let items = try IngestFailure.awsCall { () throws(AWSError) in

@@ -31,7 +31,7 @@ struct RangeWriter {
                 return WorkOutcome(done: false, detail: "a newer version replaced this one")
             }
             let writer = ReadingWriter(
-                dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
+                dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version.identity,
                 parallelism: configuration.writeParallelism, deadline: deadline,
                 firstMeterDay: job.starts[work.index].meterDay)
             let reader = PinnedObjectReader(

@@ -54,7 +54,7 @@ extension ObjectIngestor {
             }
         }
         let writer = ReadingWriter(
-            dynamo: dynamo, table: configuration.tableName, tenant: tenant, source: version.identity,
+            dynamo: dynamo, table: configuration.tableName, tenant: tenant, version: version.identity,
             parallelism: configuration.writeParallelism, deadline: deadline,
             alreadyWritten: progress.writtenMeterDays ?? 0)
         let written: MeterFileResult

@@ -13,7 +13,7 @@ final class ReadingWriter {
     private let dynamo: DynamoDBClient
     private let table: String
     private let tenant: String
-    private let source: VersionIdentity
+    private let version: VersionIdentity
     private let parallelism: Int
     private let deadline: Deadline
     private var pending: [JSONValue] = []
@@ -32,7 +32,7 @@ final class ReadingWriter {
     /// pages are: a page is written whole, when it is full). `firstMeterDay`: for one range of a file, the index of
     /// its first meter-day in the file (a multiple of the page capacity, so its pages are the file's own).
     init(
-        dynamo: DynamoDBClient, table: String, tenant: String, source: VersionIdentity, parallelism: Int,
+        dynamo: DynamoDBClient, table: String, tenant: String, version: VersionIdentity, parallelism: Int,
         deadline: Deadline, firstMeterDay: Int = 0, alreadyWritten: Int = 0
     ) {
         meterDays = firstMeterDay
@@ -41,7 +41,7 @@ final class ReadingWriter {
         self.dynamo = dynamo
         self.table = table
         self.tenant = tenant
-        self.source = source
+        self.version = version
         self.parallelism = parallelism
         self.deadline = deadline
     }
@@ -54,14 +54,14 @@ final class ReadingWriter {
         if page.entries.count == VersionPage.capacity { closePage() }
         guard meterDays > writtenMeterDays else { return }
         let reading = ReadingItem(
-            tenant: tenant, meter: day.meter, date: day.date, source: source, value: day.value,
+            tenant: tenant, meter: day.meter, date: day.date, version: version, value: day.value,
             intervals: day.intervals, line: day.line, marks: ReadingMarks(day), qualities: day.qualities)
         pending.append(["PutRequest": ["Item": reading.item]])
         pendingMeterDays += 1
     }
 
     private func closePage() {
-        let key = VersionPage.key(tenant: tenant, sourceKey: source.key, tag: source.tag, page: pages)
+        let key = VersionPage.key(tenant: tenant, sourceKey: version.key, tag: version.tag, page: pages)
         pending.append(["PutRequest": ["Item": page.item(key: key)]])
         pages += 1
         page = VersionPage()

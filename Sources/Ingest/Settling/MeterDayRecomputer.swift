@@ -82,7 +82,7 @@ struct MeterDayRecomputer {
             update.add(MeterDayItem.Attribute.generation, AttributeValues.number(1))
             let condition: String
             switch bump {
-            case .unlessSettled(let source): condition = "NOT (\(Self.settled(by: source, &update)))"
+            case .unlessSettled(let version): condition = "NOT (\(Self.settled(by: version, &update)))"
             case .whilePending: condition = Self.pending(&update)
             }
             var request = update.request(condition: condition, returnValues: "UPDATED_NEW")
@@ -108,7 +108,7 @@ struct MeterDayRecomputer {
         let meterDays = meterDays.filter { !settled.contains($0) }
         guard !meterDays.isEmpty else { return [] }
         let readings = try readAll(meterDays)
-        let keys = Set(readings.values.flatMap { $0.map { ByteIdentity($0.source.key) } })
+        let keys = Set(readings.values.flatMap { $0.map { ByteIdentity($0.version.key) } })
         let counting = try sources.countingTags(of: Array(keys))
 
         var stores: [JSONValue] = []
@@ -116,8 +116,8 @@ struct MeterDayRecomputer {
             let found = readings[day] ?? []
             cost.readingsRead += found.count
             var best: ReadingItem?
-            for reading in found where counting[ByteIdentity(reading.source.key)] == reading.source.tag {
-                if let current = best, !(current.source.rank < reading.source.rank) { continue }
+            for reading in found where counting[ByteIdentity(reading.version.key)] == reading.version.tag {
+                if let current = best, !(current.version.rank < reading.version.rank) { continue }
                 best = reading
             }
             var update = UpdateExpression()
@@ -125,7 +125,7 @@ struct MeterDayRecomputer {
             update.set(MeterDayItem.Attribute.computed, AttributeValues.number(generations[day] ?? 0))
             if let best {
                 let counting = MeterDayItem.Counting(
-                    source: best.source, value: best.value, line: best.line, marks: best.marks)
+                    version: best.version, value: best.value, line: best.line, marks: best.marks)
                 update.set(
                     MeterDayItem.countingAttributes(
                         counting, tenant: tenant, meter: day.meter.text, date: day.date))
@@ -169,15 +169,15 @@ struct MeterDayRecomputer {
 
     /// The condition that `source`'s offer is settled on a meter-day: `MeterDaySettler.offerIsSettled` as a
     /// condition expression, so the write that would start a recompute decides it atomically.
-    static func settled(by source: VersionIdentity, _ update: inout UpdateExpression) -> String {
+    static func settled(by version: VersionIdentity, _ update: inout UpdateExpression) -> String {
         let generation = update.name(MeterDayItem.Attribute.generation)
         let computed = update.name(MeterDayItem.Attribute.computed)
         let key = update.name(VersionIdentity.Attribute.key)
-        let sourceKey = update.value(AttributeValues.string(source.key))
+        let sourceKey = update.value(AttributeValues.string(version.key))
         let tag = update.name(VersionIdentity.Attribute.tag)
-        let itself = "(\(key) = \(sourceKey) AND \(tag) = \(update.value(AttributeValues.string(source.tag))))"
+        let itself = "(\(key) = \(sourceKey) AND \(tag) = \(update.value(AttributeValues.string(version.tag))))"
         // Of another key: the ETags, which break ties within one key, never decide here.
-        let rankedAbove = source.rank.condition(
+        let rankedAbove = version.rank.condition(
             itemRanks: .above, name: { update.name($0) }, value: { update.value($0) })
         let otherKeyRankedAbove = "(\(key) <> \(sourceKey) AND (\(rankedAbove)))"
         return "attribute_exists(\(update.name(MeterDayItem.Attribute.value))) AND "

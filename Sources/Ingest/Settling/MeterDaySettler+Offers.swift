@@ -22,7 +22,7 @@ extension MeterDaySettler {
         _ state: inout SourceItem, as offerer: Offerer, now: () -> String, cost: inout MeterDayRecomputer.Cost
     ) throws(IngestFailure) -> Bool {
         guard let counting = state.counting, let start = state.offered else { return true }
-        let source = counting.identity
+        let version = counting.identity
         let (key, switchCount) = (state.key, state.switchCount)
         var lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
         var end = SourceStore.OffersEnd.notPending
@@ -31,9 +31,9 @@ extension MeterDaySettler {
                 try sources.recordOffers(
                     key: key, switchCount: switchCount, offerer: offerer.name, offered: start, until: lease, now: now())
             else { return try offersStopped(&state, retracting: nil, cost: &cost) }
-            let walked = try walk(source.key, source.tag, from: start, to: counting.meterDays) {
+            let walked = try walk(version.key, version.tag, from: start, to: counting.meterDays) {
                 (entries, done) throws(IngestFailure) -> Bool in
-                try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+                try offer(entries, from: version, deadline: offerDeadline(lease), cost: &cost)
                 state.offered = done
                 // Done or not, an offer whose answer was lost may still land within a lease from now.
                 lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
@@ -83,31 +83,31 @@ extension MeterDaySettler {
     /// offers are then retracted).
     /// The part resumes at `start`; `saving` records how far it got after each round (false: the job is gone).
     func offer(
-        part meterDays: Range<Int>, from start: Int, of source: VersionIdentity, switchCount: Int,
+        part meterDays: Range<Int>, from start: Int, of version: VersionIdentity, switchCount: Int,
         now: () -> String, cost: inout MeterDayRecomputer.Cost,
         saving: (Int) throws(IngestFailure) -> Bool
     ) throws(IngestFailure) -> Bool {
         var lease = 0
-        _ = try walk(source.key, source.tag, from: start, to: meterDays.upperBound) {
+        _ = try walk(version.key, version.tag, from: start, to: meterDays.upperBound) {
             (entries, done) throws(IngestFailure) -> Bool in
             if Deadline(epochMilliseconds: lease).isWithin(milliseconds: Self.offerWindowMilliseconds) {
                 lease = WallClock.nowMilliseconds() + SourceItem.offeringLeaseMilliseconds
                 guard
                     try sources.holdSwitch(
-                        key: source.key, switchCount: switchCount, offeringUntil: lease, now: now())
+                        key: version.key, switchCount: switchCount, offeringUntil: lease, now: now())
                 else { return false }
             }
-            try offer(entries, from: source, deadline: offerDeadline(lease), cost: &cost)
+            try offer(entries, from: version, deadline: offerDeadline(lease), cost: &cost)
             return try saving(done)
         }
         // Cut short, the part's job is gone: done by other invocations (a part delivered twice), or dropped for a
         // later switch. Its offers stand while the switch it was for does; only a later switch retracts them (was:
         // retracted whenever cut short, and a retraction stopped by the deadline left recomputes pending forever).
         // Finished or not, the same confirmation decides.
-        if try sources.holdSwitch(key: source.key, switchCount: switchCount, offeringUntil: nil, now: now()) {
+        if try sources.holdSwitch(key: version.key, switchCount: switchCount, offeringUntil: nil, now: now()) {
             return true
         }
-        try retract(source, meterDays, cost: &cost)
+        try retract(version, meterDays, cost: &cost)
         return false
     }
 
@@ -135,27 +135,27 @@ extension MeterDaySettler {
     /// there, or a lower-ranked reading does, and no recompute is pending. When it is refused, the meter-day is read:
     /// a pending recompute, or an older version of the same key counting there, means it must be recomputed.
     func offer(
-        _ entries: [VersionPage.Entry], from source: VersionIdentity, deadline: Deadline,
+        _ entries: [VersionPage.Entry], from version: VersionIdentity, deadline: Deadline,
         cost: inout MeterDayRecomputer.Cost
     ) throws(IngestFailure) {
         guard !deadline.hasPassed else { throw .deadlineNear }
         let requests: [JSONValue] = entries.map { entry in
             var update = UpdateExpression()
             let counting = MeterDayItem.Counting(
-                source: source, value: entry.value, line: entry.line, marks: entry.marks)
+                version: version, value: entry.value, line: entry.line, marks: entry.marks)
             update.set(
                 MeterDayItem.countingAttributes(counting, tenant: tenant, meter: entry.meter, date: entry.date))
             for name in MeterDayItem.absentAttributes(of: counting) { update.remove(name) }
             let generation = update.name(MeterDayItem.Attribute.generation)
             let computed = update.name(MeterDayItem.Attribute.computed)
             let value = update.name(MeterDayItem.Attribute.value)
-            let rankedBelow = source.rank.condition(
+            let rankedBelow = version.rank.condition(
                 itemRanks: .below, name: { update.name($0) }, value: { update.value($0) })
             // The version itself already there (an offer redone after a crash) is taken again: a write, not a
             // refusal and a read.
             let itself =
-                "(\(update.name(VersionIdentity.Attribute.key)) = \(update.value(AttributeValues.string(source.key))) "
-                + "AND \(update.name(VersionIdentity.Attribute.tag)) = \(update.value(AttributeValues.string(source.tag))))"
+                "(\(update.name(VersionIdentity.Attribute.key)) = \(update.value(AttributeValues.string(version.key))) "
+                + "AND \(update.name(VersionIdentity.Attribute.tag)) = \(update.value(AttributeValues.string(version.tag))))"
             let condition =
                 "attribute_not_exists(pk) OR ((attribute_not_exists(\(generation)) OR \(generation) = \(computed)) "
                 + "AND (attribute_not_exists(\(value)) OR (\(rankedBelow)) OR \(itself)))"
@@ -187,19 +187,19 @@ extension MeterDaySettler {
             guard let item = try answer.orIngestFailure()["Item"], let day = MeterDayItem(item: item) else {
                 throw .corruptItem("meter-day \(entry.meter) on \(entry.date) refused an offer but does not parse")
             }
-            if !Self.offerIsSettled(day, by: source) {
+            if !Self.offerIsSettled(day, by: version) {
                 recompute.append(MeterDay(meter: ByteIdentity(entry.meter), date: entry.date))
             }
         }
-        try recomputer.recompute(recompute, offered: source, cost: &cost)
+        try recomputer.recompute(recompute, offered: version, cost: &cost)
     }
 
     /// Whether a refused offer can be left as it is: no recompute is pending, and the meter-day holds the offered
     /// version itself or a better-ranked reading of another key. Anything else may hide a recompute that read the
     /// table before the offering version counted (a pending one, or one that stored after the refusal).
-    static func offerIsSettled(_ day: MeterDayItem, by source: VersionIdentity) -> Bool {
+    static func offerIsSettled(_ day: MeterDayItem, by version: VersionIdentity) -> Bool {
         guard !day.isRecomputing, let counting = day.counting else { return false }
-        if counting.source.isSameVersion(as: source) { return true }
-        return !counting.source.key.utf8.elementsEqual(source.key.utf8) && source.rank < counting.source.rank
+        if counting.version.isSameVersion(as: version) { return true }
+        return !counting.version.key.utf8.elementsEqual(version.key.utf8) && version.rank < counting.version.rank
     }
 }

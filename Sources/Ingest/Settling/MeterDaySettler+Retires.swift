@@ -43,12 +43,12 @@ extension MeterDaySettler {
     }
 
     /// Retires the meter-days `meterDays` of a version whose offers may have landed after it stopped counting.
-    func retract(_ source: VersionIdentity, _ meterDays: Range<Int>, cost: inout MeterDayRecomputer.Cost)
+    func retract(_ version: VersionIdentity, _ meterDays: Range<Int>, cost: inout MeterDayRecomputer.Cost)
         throws(IngestFailure)
     {
-        _ = try walk(source.key, source.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
+        _ = try walk(version.key, version.tag, from: meterDays.lowerBound, to: meterDays.upperBound) {
             (entries, _) throws(IngestFailure) -> Bool in
-            try retire(entries, key: source.key, tag: source.tag, cost: &cost)
+            try retire(entries, key: version.key, tag: version.tag, cost: &cost)
             return true
         }
     }

@@ -48,10 +48,10 @@ struct MeterDaySettler {
         _ state: inout SourceItem, offerer: Offerer, now: () -> String, cost: inout MeterDayRecomputer.Cost
     ) throws(IngestFailure) -> Settlement {
         if let counting = state.counting, let start = state.offered {
-            let source = counting.identity
+            let version = counting.identity
             if let fanOut, counting.meterDays - start > fanOut.partMeterDays {
                 let wanted = SettleJob(
-                    kind: .offer, key: state.key, tag: source.tag, switchCount: state.switchCount,
+                    kind: .offer, key: state.key, tag: version.tag, switchCount: state.switchCount,
                     meterDays: counting.meterDays, partMeterDays: fanOut.partMeterDays)
                 guard
                     let job = try pendingJob(

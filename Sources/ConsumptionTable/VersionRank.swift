@@ -1,7 +1,7 @@
 /// How readings of the same meter and day from different objects are ordered; the greatest counts (rule d).
 /// Keys and ETags are compared as UTF-8 bytes, never with Swift's `String` equality (canonical equivalence would
 /// make `März` in NFC and NFD one key, where S3 has two).
-public struct SourceRank: Comparable, Hashable, Sendable {
+public struct VersionRank: Comparable, Hashable, Sendable {
     public var lastModified: Int
     public var key: String
     public var eTag: String
@@ -12,13 +12,13 @@ public struct SourceRank: Comparable, Hashable, Sendable {
         self.eTag = eTag
     }
 
-    public static func < (lhs: SourceRank, rhs: SourceRank) -> Bool {
+    public static func < (lhs: VersionRank, rhs: VersionRank) -> Bool {
         if lhs.lastModified != rhs.lastModified { return lhs.lastModified < rhs.lastModified }
         if !lhs.key.utf8.elementsEqual(rhs.key.utf8) { return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8) }
         return lhs.eTag.utf8.lexicographicallyPrecedes(rhs.eTag.utf8)
     }
 
-    public static func == (lhs: SourceRank, rhs: SourceRank) -> Bool {
+    public static func == (lhs: VersionRank, rhs: VersionRank) -> Bool {
         lhs.lastModified == rhs.lastModified && lhs.key.utf8.elementsEqual(rhs.key.utf8)
             && lhs.eTag.utf8.elementsEqual(rhs.eTag.utf8)
     }

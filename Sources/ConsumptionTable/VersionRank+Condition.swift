@@ -1,9 +1,9 @@
 import JSON
 
 /// Rule (d) as a DynamoDB condition, so that a conditional write ranks readings exactly as `<` does: DynamoDB
-/// compares numbers as numbers and strings as UTF-8 bytes, as `SourceRank` does. The attributes compared are those
+/// compares numbers as numbers and strings as UTF-8 bytes, as `VersionRank` does. The attributes compared are those
 /// an item holds its reading's source in (`VersionIdentity`).
-extension SourceRank {
+extension VersionRank {
     public enum Order: Sendable {
         case below, above
     }
