@@ -35,9 +35,9 @@ public struct VersionPage: Sendable, Equatable {
         self.entries = entries
     }
 
-    public static func key(tenant: String, sourceKey: String, tag: String, page: Int) -> JSONValue {
+    public static func key(tenant: String, objectKey: String, tag: String, page: Int) -> JSONValue {
         TableKeys.key(
-            TableKeys.pagePartition(tenant: tenant, keyHash: TableKeys.keyHash(sourceKey), tag: tag, page: page),
+            TableKeys.pagePartition(tenant: tenant, keyHash: TableKeys.keyHash(objectKey), tag: tag, page: page),
             TableKeys.pageSort(page))
     }
 

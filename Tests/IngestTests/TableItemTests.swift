@@ -169,7 +169,7 @@ import Testing
 
     @Test func aVersionsPagesAreSpreadOverPartitionKeysAHundredPagesEach() {
         func partition(_ page: Int) -> String? {
-            VersionPage.key(tenant: "acme", sourceKey: "incoming/acme/big.csv", tag: "t1", page: page)["pk"]?["S"]?
+            VersionPage.key(tenant: "acme", objectKey: "incoming/acme/big.csv", tag: "t1", page: page)["pk"]?["S"]?
                 .stringValue
         }
         #expect(partition(0) == partition(99))

@@ -61,7 +61,7 @@ final class ReadingWriter {
     }
 
     private func closePage() {
-        let key = VersionPage.key(tenant: tenant, sourceKey: version.key, tag: version.tag, page: pages)
+        let key = VersionPage.key(tenant: tenant, objectKey: version.key, tag: version.tag, page: pages)
         pending.append(["PutRequest": ["Item": page.item(key: key)]])
         pages += 1
         page = VersionPage()

@@ -173,13 +173,13 @@ struct MeterDayRecomputer {
         let generation = update.name(MeterDayItem.Attribute.generation)
         let computed = update.name(MeterDayItem.Attribute.computed)
         let key = update.name(VersionIdentity.Attribute.key)
-        let sourceKey = update.value(AttributeValues.string(version.key))
+        let versionKey = update.value(AttributeValues.string(version.key))
         let tag = update.name(VersionIdentity.Attribute.tag)
-        let itself = "(\(key) = \(sourceKey) AND \(tag) = \(update.value(AttributeValues.string(version.tag))))"
+        let itself = "(\(key) = \(versionKey) AND \(tag) = \(update.value(AttributeValues.string(version.tag))))"
         // Of another key: the ETags, which break ties within one key, never decide here.
         let rankedAbove = version.rank.condition(
             itemRanks: .above, name: { update.name($0) }, value: { update.value($0) })
-        let otherKeyRankedAbove = "(\(key) <> \(sourceKey) AND (\(rankedAbove)))"
+        let otherKeyRankedAbove = "(\(key) <> \(versionKey) AND (\(rankedAbove)))"
         return "attribute_exists(\(update.name(MeterDayItem.Attribute.value))) AND "
             + "(attribute_not_exists(\(generation)) OR \(generation) = \(computed)) AND "
             + "(\(itself) OR \(otherKeyRankedAbove))"

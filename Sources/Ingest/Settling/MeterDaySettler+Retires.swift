@@ -74,7 +74,7 @@ extension MeterDaySettler {
             / VersionPage.capacity
         try write(
             pages.map { number in
-                ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number)]]
+                ["DeleteRequest": ["Key": VersionPage.key(tenant: tenant, objectKey: key, tag: tag, page: number)]]
             })
     }
 }

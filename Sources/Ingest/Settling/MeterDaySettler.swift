@@ -223,7 +223,7 @@ struct MeterDaySettler {
     func page(_ key: String, _ tag: String, _ number: Int) throws(IngestFailure) -> [VersionPage.Entry] {
         let item = try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.getItem(
-                table: table, key: VersionPage.key(tenant: tenant, sourceKey: key, tag: tag, page: number),
+                table: table, key: VersionPage.key(tenant: tenant, objectKey: key, tag: tag, page: number),
                 consistent: true)
         }
         guard let item else { return [] }
