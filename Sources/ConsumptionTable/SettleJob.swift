@@ -1,9 +1,11 @@
 import JSON
 
 /// The settling of a version too large for one invocation, done in parts by whichever invocations take them: its
-/// meter-days offered after it starts counting (one job per switch to it), or retired after it stops. A part is
-/// `partMeterDays` consecutive meter-days of the version's pages (whole pages: parts share none). The item lives
-/// while the work does; the invocation that finds every part done records it on the source item and deletes it.
+/// meter-days offered after it starts counting (one job per switch to it), or retired after it stops (one per switch
+/// that retires it). A part is `partMeterDays` consecutive meter-days of the version's pages (whole pages: parts share
+/// none). The item lives while the work does: the invocation that finds every part done records the step on the
+/// source item, then deletes it; one that died between the two, or a step a later switch replaced after its last part,
+/// leaves it to the sweep (`MeterDaySettler.sweepJobs`).
 public struct SettleJob: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// Offering the counting version's meter-days, for the switch `switchCount` of the source item.
@@ -15,7 +17,8 @@ public struct SettleJob: Sendable, Equatable {
     public var kind: Kind
     public var key: String
     public var tag: String
-    /// The switch the offers are for (0 for a retire: a version is retired once per time it stops counting).
+    /// The switch the offers are for, or the switch that retired the version: a step of a switch, once over, is
+    /// never pending again (switch counts only grow), so a job left behind is never mistaken for a later one's.
     public var switchCount: Int
     public var meterDays: Int
     public var partMeterDays: Int
@@ -31,7 +34,7 @@ public struct SettleJob: Sendable, Equatable {
         self.kind = kind
         self.key = key
         self.tag = tag
-        self.switchCount = kind == .offer ? switchCount : 0
+        self.switchCount = switchCount
         self.meterDays = meterDays
         self.partMeterDays = partMeterDays
         self.done = done
@@ -46,12 +49,32 @@ public struct SettleJob: Sendable, Equatable {
     }
 
     public static func key(tenant: String, kind: Kind, key: String, tag: String, switchCount: Int) -> JSONValue {
-        let sort = "\(TableKeys.keyHash(key))#\(kind.rawValue)#\(tag)#\(kind == .offer ? switchCount : 0)"
+        let sort = "\(prefix(ofKey: key))\(kind.rawValue)#\(tag)#\(switchCount)"
         return TableKeys.key(TableKeys.settlePartition(tenant: tenant), sort)
     }
 
     public func key(tenant: String) -> JSONValue {
         Self.key(tenant: tenant, kind: kind, key: key, tag: tag, switchCount: switchCount)
+    }
+
+    /// What the sort keys of one object key's jobs start with.
+    public static func prefix(ofKey key: String) -> String { "\(TableKeys.keyHash(key))#" }
+
+    /// Whether `state` (the job's source item) still has the job's step to do. Once it has not, it never has
+    /// again, and the job's item is garbage.
+    public func isPending(in state: SourceItem) -> Bool {
+        switch kind {
+        case .offer:
+            state.switchCount == switchCount && state.offered != nil && state.counting?.identity.tag == tag
+        case .retire:
+            retire(in: state) != nil
+        }
+    }
+
+    /// The retire a retire job is for, while `state` still has it pending.
+    public func retire(in state: SourceItem) -> SourceItem.Retiring? {
+        guard kind == .retire else { return nil }
+        return state.retiring.first { $0.tag == tag && $0.switchCount == switchCount }
     }
 
     enum Attribute {

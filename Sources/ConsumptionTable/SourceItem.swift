@@ -28,12 +28,16 @@ public struct SourceItem: Sendable, Equatable {
         public var meterDays: Int
         public var done: Int
         public var notBefore: Int
+        /// The switch that retired the version: a version restored and then retired again is a new retire, whose
+        /// parts (`SettleJob`) owe nothing to the earlier one's.
+        public var switchCount: Int
 
-        public init(tag: String, meterDays: Int, done: Int, notBefore: Int = 0) {
+        public init(tag: String, meterDays: Int, done: Int, notBefore: Int = 0, switchCount: Int) {
             self.tag = tag
             self.meterDays = meterDays
             self.done = done
             self.notBefore = notBefore
+            self.switchCount = switchCount
         }
     }
 
@@ -91,10 +95,13 @@ public struct SourceItem: Sendable, Equatable {
         }
         for entry in (AttributeValues.string(item, Attribute.retiring) ?? "").split(separator: ",") {
             let parts = entry.split(separator: ":")
-            guard parts.count == 4, let meterDays = Int(parts[1]), let done = Int(parts[2]),
-                let notBefore = Int(parts[3])
+            guard parts.count == 5, let meterDays = Int(parts[1]), let done = Int(parts[2]),
+                let notBefore = Int(parts[3]), let switchCount = Int(parts[4])
             else { return nil }
-            retiring.append(Retiring(tag: String(parts[0]), meterDays: meterDays, done: done, notBefore: notBefore))
+            retiring.append(
+                Retiring(
+                    tag: String(parts[0]), meterDays: meterDays, done: done, notBefore: notBefore,
+                    switchCount: switchCount))
         }
     }
 
@@ -108,7 +115,8 @@ public struct SourceItem: Sendable, Equatable {
         if let offeringUntil { item[Attribute.offeringUntil] = AttributeValues.number(offeringUntil) }
         if !retiring.isEmpty {
             item[Attribute.retiring] = AttributeValues.string(
-                retiring.map { "\($0.tag):\($0.meterDays):\($0.done):\($0.notBefore)" }.joined(separator: ","))
+                retiring.map { "\($0.tag):\($0.meterDays):\($0.done):\($0.notBefore):\($0.switchCount)" }.joined(
+                    separator: ","))
         }
         return .object(item)
     }
@@ -131,7 +139,9 @@ public struct SourceItem: Sendable, Equatable {
             // recorded done, none is renewed, and `offeringUntil` bounds what may still land (nil: nothing).
             let notBefore = max(offeringUntil ?? 0, offered == nil ? 0 : now + Self.offeringLeaseMilliseconds)
             state.retiring.append(
-                Retiring(tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore))
+                Retiring(
+                    tag: old.identity.tag, meterDays: old.meterDays, done: 0, notBefore: notBefore,
+                    switchCount: switchCount + 1))
         }
         state.switchCount = switchCount + 1
         return state

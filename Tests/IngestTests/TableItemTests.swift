@@ -39,14 +39,17 @@ import Testing
         let switched = old.switched(to: .init(identity: nextIdentity, meterDays: 1), now: 1_000)
         #expect(switched.counting?.identity.tag == "fedcba9876543210")
         #expect(switched.offered == 0)
-        #expect(switched.retiring == [.init(tag: "0123456789abcdef", meterDays: 3, done: 0)])
+        #expect(switched.retiring == [.init(tag: "0123456789abcdef", meterDays: 3, done: 0, switchCount: 5)])
         #expect(switched.switchCount == 5)
         #expect(switched.offeringUntil == 1_000 + SourceItem.offeringLeaseMilliseconds)
         // Switching back to a retiring version takes it off the list: its readings must stay. The version left
         // behind was still being offered: its retire waits until any lease given before this switch has ended —
         // one given just now, or a later one stored.
         let back = switched.switched(to: old.counting, now: 2_000)
-        #expect(back.retiring == [.init(tag: "fedcba9876543210", meterDays: 1, done: 0, notBefore: 62_000)])
+        #expect(
+            back.retiring == [
+                .init(tag: "fedcba9876543210", meterDays: 1, done: 0, notBefore: 62_000, switchCount: 6)
+            ])
         var renewed = switched
         renewed.offeringUntil = 90_000
         #expect(renewed.switched(to: old.counting, now: 2_000).retiring.first?.notBefore == 90_000)
@@ -68,7 +71,8 @@ import Testing
             SettleJob(item: job.item(tenant: "acme"))
                 == SettleJob(
                     kind: .offer, key: job.key, tag: "t", switchCount: 7, meterDays: 2_500, partMeterDays: 1_000))
-        // Offers are one job per switch; a retire one per version, whatever switch is asked.
+        // One job per switch: the offers of a switch, or the retire by the switch that retired the version (one
+        // restored and retired again is retired anew, owing nothing to the first retire's parts).
         #expect(
             job.key(tenant: "acme")
                 != SettleJob.key(tenant: "acme", kind: .offer, key: job.key, tag: "t", switchCount: 8))
@@ -76,7 +80,32 @@ import Testing
             kind: .retire, key: job.key, tag: "t", switchCount: 7, meterDays: 1, partMeterDays: 1_000)
         #expect(
             retire.key(tenant: "acme")
-                == SettleJob.key(tenant: "acme", kind: .retire, key: job.key, tag: "t", switchCount: 3))
+                != SettleJob.key(tenant: "acme", kind: .retire, key: job.key, tag: "t", switchCount: 9))
+    }
+
+    @Test func aJobIsPendingOnlyWhileItsSwitchsStepIs() {
+        func job(_ kind: SettleJob.Kind, switchCount: Int) -> SettleJob {
+            SettleJob(
+                kind: kind, key: "incoming/acme/a.csv", tag: version.tag, switchCount: switchCount, meterDays: 2_000,
+                partMeterDays: 1_000)
+        }
+        var state = SourceItem(key: "incoming/acme/a.csv")
+        state.counting = .init(identity: version, meterDays: 2_000)
+        state.switchCount = 7
+        state.offered = 0
+        #expect(job(.offer, switchCount: 7).isPending(in: state))
+        #expect(!job(.offer, switchCount: 6).isPending(in: state))
+        state.offered = nil
+        #expect(!job(.offer, switchCount: 7).isPending(in: state))
+
+        let retired = state.switched(to: nil, now: 1_000)
+        #expect(job(.retire, switchCount: 8).isPending(in: retired))
+        #expect(job(.retire, switchCount: 8).retire(in: retired)?.meterDays == 2_000)
+        // The version restored, then retired again: the first retire's job is over for good.
+        let again = retired.switched(to: state.counting, now: 2_000).switched(to: nil, now: 3_000)
+        #expect(!job(.retire, switchCount: 8).isPending(in: again))
+        #expect(job(.retire, switchCount: 10).isPending(in: again))
+        #expect(!job(.offer, switchCount: 10).isPending(in: again))
     }
 
     @Test func everyItemReadsBackAsItWasWritten() throws {
@@ -86,7 +115,7 @@ import Testing
         // Epoch milliseconds, 13 digits: a lease as the settler writes it (read back as none when numbers went
         // through the meter files' 12-digit decimal, seed 149341).
         state.offeringUntil = 1_796_630_400_123
-        state.retiring = [.init(tag: "x", meterDays: 4, done: 2, notBefore: 99)]
+        state.retiring = [.init(tag: "x", meterDays: 4, done: 2, notBefore: 99, switchCount: 2)]
         state.switchCount = 2
         #expect(SourceItem(item: state.item(tenant: "acme", updatedAt: "now")) == state)
 

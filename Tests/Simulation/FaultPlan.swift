@@ -1,3 +1,4 @@
+import InMemoryWire
 import TestSupport
 
 /// What can go wrong with one request, and how often (parts per million of requests). Drawn per request from the
@@ -21,9 +22,35 @@ public struct FaultPlan: Sendable {
     }
 
     public var perMillion: [Kind: Int]
+    /// Faults put on chosen requests rather than drawn: what pins a path a drawn schedule found and a change of the
+    /// code's requests would no longer reach.
+    public var pinned: [Pinned]
 
-    public init(perMillion: [Kind: Int] = [:]) {
+    /// A fault on the `occurrence`th request (from 1) whose DynamoDB operation (`X-Amz-Target`'s, as
+    /// `DeleteItem`) is `operation` and whose body holds `containing`.
+    public struct Pinned: Sendable {
+        public var kind: Kind
+        public var operation: String
+        public var containing: String
+        public var occurrence: Int
+
+        public init(_ kind: Kind, operation: String, containing: String, occurrence: Int = 1) {
+            self.kind = kind
+            self.operation = operation
+            self.containing = containing
+            self.occurrence = occurrence
+        }
+
+        func matches(_ request: WireRequest) -> Bool {
+            let target = request.headers.first { $0.name.lowercased() == "x-amz-target" }?.value ?? ""
+            return target.hasSuffix(".\(operation)")
+                && String(decoding: request.body, as: UTF8.self).contains(containing)
+        }
+    }
+
+    public init(perMillion: [Kind: Int] = [:], pinned: [Pinned] = []) {
         self.perMillion = perMillion
+        self.pinned = pinned
     }
 
     /// No fault at all.

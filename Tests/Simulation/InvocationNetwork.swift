@@ -82,7 +82,7 @@ final class InvocationNetwork: HTTPTransport {
         guard let wire = WireRequest(request) else {
             throw .transport(TransportFailure(kind: .invalidRequest, code: 3, message: "bad URL \(request.url)"))
         }
-        let fault = world.drawFault()
+        let fault = world.drawFault(for: wire)
         if fault == .crashBefore {
             kill("crashed before a request")
             throw Self.gone

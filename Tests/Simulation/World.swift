@@ -22,6 +22,8 @@ final class World: @unchecked Sendable {
     var injected: [FaultPlan.Kind: Int] = [:]
     /// Requests applied or refused so far.
     var requests = 0
+    /// How many requests each pinned fault has matched so far.
+    var pinnedSeen: [Int: Int] = [:]
     var tasks: [SimulatedTask] = []
     /// Tasks started and not yet finished.
     var liveTasks = 0
@@ -66,8 +68,15 @@ final class World: @unchecked Sendable {
         slow ? Int.random(in: 5_000...40_000, using: &random) : Int.random(in: 1...30, using: &random)
     }
 
-    func drawFault() -> FaultPlan.Kind? {
+    func drawFault(for request: WireRequest) -> FaultPlan.Kind? {
         requests += 1
+        for (index, pin) in faults.pinned.enumerated() where pin.matches(request) {
+            pinnedSeen[index, default: 0] += 1
+            if pinnedSeen[index] == pin.occurrence {
+                injected[pin.kind, default: 0] += 1
+                return pin.kind
+            }
+        }
         guard let kind = faults.draw(using: &random) else { return nil }
         injected[kind, default: 0] += 1
         return kind

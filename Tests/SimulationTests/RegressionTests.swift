@@ -299,3 +299,58 @@ extension RegressionTests {
         #expect(report.passed, "\(report)")
     }
 }
+
+extension RegressionTests {
+    static let big = Workload.FileSpec(
+        layout: "dailyValues", gzip: false, invalid: false, meters: 1250, days: 2, seed: 42)
+
+    /// Seeds 27760 and 45660 of `make sim`: the invocation that records a fanned-out step done dies before it deletes
+    /// the step's job; the redelivered message sweeps the key's jobs whose step is over (was: the job's item left for
+    /// good; a retire's, keyed by its version alone, would have been taken for the version's next retire).
+    @Test(arguments: ["#offer#", "#retire#"])
+    func aJobLeftByAnInvocationThatDiedAfterRecordingItsStepIsSwept(kind: String) {
+        let report = Simulation.run(
+            seed: 27760,
+            workload: Workload(steps: [
+                (0, .put(key: "incoming/acme/big.csv", file: Self.big)),
+                (
+                    600_000,
+                    .put(
+                        key: "incoming/acme/big.csv",
+                        file: .init(layout: "wide", gzip: false, invalid: false, meters: 2, days: 1, seed: 7))
+                ),
+            ]),
+            options: .init(
+                faults: FaultPlan(pinned: [.init(.crashBefore, operation: "DeleteItem", containing: kind)])))
+        #expect(report.injected[.crashBefore] == 1, "the crash pinned before the job's delete happened")
+        #expect(report.passed, "\(report)")
+    }
+}
+
+extension RegressionTests {
+    /// A large version's retire completes its parts, but the invocation that did the last dies before the key is
+    /// reconciled; the version is restored meanwhile (the restore drops the retire), then overwritten again. The
+    /// first retire's job, complete and over, is swept when the restored version's offers complete (was: left for
+    /// good); the second retire is settled by a job of its own (`TableItemTests.aJobIsPendingOnlyWhileItsSwitchsStepIs`:
+    /// keyed by the version alone, it would have found the first's job complete and skipped).
+    @Test func aVersionRestoredWhileItsRetireWasEndingIsRetiredAnew() {
+        let small = { (seed: UInt64) in
+            Workload.FileSpec(layout: "wide", gzip: false, invalid: false, meters: 2, days: 1, seed: seed)
+        }
+        let report = Simulation.run(
+            seed: 61,
+            workload: Workload(steps: [
+                (0, .put(key: "incoming/acme/big.csv", file: Self.big)),
+                (600_000, .put(key: "incoming/acme/big.csv", file: small(8))),
+                (720_000, .deleteNewest(key: "incoming/acme/big.csv")),
+                (780_000, .put(key: "incoming/acme/big.csv", file: small(9))),
+            ]),
+            options: .init(
+                faults: FaultPlan(pinned: [
+                    // The offers' three parts, then the retire's: the third of these is its last.
+                    .init(.crashAfter, operation: "UpdateItem", containing: "partsDone", occurrence: 6)
+                ])))
+        #expect(report.injected[.crashAfter] == 1, "the crash pinned after the retire's last part happened")
+        #expect(report.passed, "\(report)")
+    }
+}

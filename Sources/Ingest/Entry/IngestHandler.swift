@@ -80,7 +80,7 @@ public final class IngestHandler {
                 errorMessage: "neither an SQS batch, an S3 notification nor a backfill: \(error)")
         }
         // A direct S3 invocation is asynchronous: throwing makes Lambda retry it, then send it to its DLQ.
-        try handle(notification, context: context, deadline: deadline)
+        try handle(notification, redelivered: false, context: context, deadline: deadline)
         return Array("{}".utf8)
     }
 
@@ -146,7 +146,10 @@ public final class IngestHandler {
                             "part": .integer(work.part),
                         ], context: context)
                 } else {
-                    try handle(try S3Notification(json: body), context: context, deadline: deadline)
+                    try handle(
+                        try S3Notification(json: body), redelivered: message.receiveCount > 1 || continuations > 0,
+                        context: context,
+                        deadline: deadline)
                 }
             } catch let failure as IngestFailure
                 where failure.isDeadline && continuations < Continuation.limit && continueLater(body, continuations)
@@ -211,7 +214,7 @@ public final class IngestHandler {
     {
         guard outcome.jobComplete else { return outcome }
         var outcome = outcome
-        outcome.reconciled = try ingestor.reconcile(bucket: bucket, key: key, deadline: deadline)
+        outcome.reconciled = try ingestor.reconcile(bucket: bucket, key: key, deadline: deadline, sweepingJobs: true)
         return outcome
     }
 
@@ -281,9 +284,11 @@ public final class IngestHandler {
         return DynamoDBStreamResponse(resumeFrom: outcome.resumeFrom)
     }
 
-    private func handle(_ notification: S3Notification, context: LambdaContext, deadline: Deadline)
-        throws(IngestFailure)
-    {
+    /// `redelivered`: the message came before (or continues one cut short), and an invocation of it may have died
+    /// between recording a settle step done and deleting its job; the keys' jobs whose step is over are swept.
+    private func handle(
+        _ notification: S3Notification, redelivered: Bool, context: LambdaContext, deadline: Deadline
+    ) throws(IngestFailure) {
         switch notification {
         case .testEvent(let bucket):
             context.logger.info("S3 test event skipped", ["bucket": .string(bucket)])
@@ -291,7 +296,7 @@ public final class IngestHandler {
             for record in records where record.isCreated || record.isRemoved || record.isExpired {
                 let outcome = try ingestor.reconcile(
                     bucket: record.bucket, key: record.key, deadline: deadline,
-                    purging: record.isRemoved || record.isExpired)
+                    purging: record.isRemoved || record.isExpired, sweepingJobs: redelivered)
                 OutcomeReporter(logger: context.logger, metrics: metrics).report(outcome)
             }
         }

@@ -52,10 +52,12 @@ public final class ObjectIngestor {
     }
 
     /// With `purging` (an event saying S3 removed something of the key), the readings of versions S3 deleted for
-    /// good go too.
-    public func reconcile(bucket: String, key: String, deadline: Deadline, purging: Bool = false)
-        throws(IngestFailure) -> ObjectOutcome
-    {
+    /// good go too. With `sweepingJobs` (a message delivered before, whose invocation may have died between
+    /// recording a step done and deleting its job; or a job's last piece just done), so do the key's settle jobs
+    /// whose step is over.
+    public func reconcile(
+        bucket: String, key: String, deadline: Deadline, purging: Bool = false, sweepingJobs: Bool = false
+    ) throws(IngestFailure) -> ObjectOutcome {
         let started = WallClock.nowMilliseconds()
         let tenant: String
         switch Tenancy.place(
@@ -92,6 +94,10 @@ public final class ObjectIngestor {
                     try purgeRemovedVersions(
                         bucket: bucket, key: key, tenant: tenant, sources: sources, ledger: ledger,
                         deadline: deadline)
+                }
+                if sweepingJobs {
+                    outcome.jobsSwept = try settler(tenant: tenant, bucket: bucket, deadline: deadline).sweepJobs(
+                        of: key)
                 }
                 outcome.durationMilliseconds = WallClock.nowMilliseconds() - started
                 return outcome
@@ -179,8 +185,12 @@ public final class ObjectIngestor {
         // (or, for a rejected target, the version whose rejection was decided).
         guard try versions.current(bucket: bucket, key: key)?.tag == target?.tag else { throw .objectChanging(key) }
 
+        // Marked before they are settled: the versions stopped counting at their switch, and a mark after the settling
+        // would be lost to an invocation that died between recording the retire and marking.
+        for retiring in state.retiring {
+            try ledger.markDeleted(key: key, tag: retiring.tag, now: WallClock.nowISO8601())
+        }
         let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
-        let retiring = state.retiring.map(\.tag)
         let settleStarted = WallClock.nowMilliseconds()
         var cost = MeterDayRecomputer.Cost()
         let settlement = try settler.settle(&state, offerer: offerer, now: WallClock.nowISO8601, cost: &cost)
@@ -198,7 +208,6 @@ public final class ObjectIngestor {
         case .settled:
             break
         }
-        for tag in retiring { try ledger.markDeleted(key: key, tag: tag, now: WallClock.nowISO8601()) }
         if let target, outcome.kind == .ingested, state.counting?.identity.tag == target.tag {
             try ledger.finish(
                 target, status: .ingested, durationMilliseconds: WallClock.nowMilliseconds() - started,

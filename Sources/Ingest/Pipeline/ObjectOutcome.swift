@@ -28,6 +28,8 @@ public struct ObjectOutcome: Sendable, Equatable {
     /// Of the duration: reading and writing the file, then settling its meter-days.
     public var readWriteMilliseconds = 0
     public var settleMilliseconds = 0
+    /// Settle jobs of the key deleted because their step was over (`MeterDaySettler.sweepJobs`).
+    public var jobsSwept = 0
     public var detail: String?
 
     init(kind: Kind, tenant: String?, key: String, version: ObjectVersion? = nil, detail: String? = nil) {
@@ -62,6 +64,7 @@ public struct ObjectOutcome: Sendable, Equatable {
             if let summary = stats.errorSummary { fields["errors"] = .string(summary) }
             if let report = stats.reportKey { fields["report"] = .string(report) }
         }
+        if jobsSwept > 0 { fields["jobsSwept"] = .integer(jobsSwept) }
         if let detail { fields["detail"] = .string(detail) }
         return fields
     }

@@ -123,9 +123,9 @@ extension MeterDaySettler {
 
     /// A version still offered when it stopped counting may have offers landing until its lease ends: its retire
     /// waits for that (or, past the invocation's deadline, is left for the retry).
-    func waitForOffersToEnd(_ retiring: SourceItem.Retiring) throws(IngestFailure) {
-        guard retiring.notBefore > 0 else { return }
-        let start = Deadline(epochMilliseconds: retiring.notBefore + Self.clockMarginMilliseconds)
+    func waitForOffersToEnd(notBefore: Int) throws(IngestFailure) {
+        guard notBefore > 0 else { return }
+        let start = Deadline(epochMilliseconds: notBefore + Self.clockMarginMilliseconds)
         guard !start.hasPassed else { return }
         guard start < deadline else { throw .deadlineNear }
         WallClock.sleep(milliseconds: start.remainingMilliseconds)

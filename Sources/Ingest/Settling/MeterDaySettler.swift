@@ -53,14 +53,7 @@ struct MeterDaySettler {
                 let wanted = SettleJob(
                     kind: .offer, key: state.key, tag: version.tag, switchCount: state.switchCount,
                     meterDays: counting.meterDays, partMeterDays: fanOut.partMeterDays)
-                guard
-                    let job = try pendingJob(
-                        wanted,
-                        stillPending: {
-                            $0.switchCount == wanted.switchCount && $0.offered != nil
-                                && $0.counting?.identity.tag == wanted.tag
-                        })
-                else { return .superseded }
+                guard let job = try pendingJob(wanted) else { return .superseded }
                 guard job.isComplete else { return .inParts(try fanOut.send(job)) }
                 // A part delivered twice may still be sending offers under a lease renewed before this record;
                 // none is renewed after it (a renewal needs offers pending), so every one ends by a lease from now.
@@ -75,19 +68,16 @@ struct MeterDaySettler {
         while let retiring = state.retiring.first {
             if let fanOut, retiring.meterDays - retiring.done > fanOut.partMeterDays {
                 let wanted = SettleJob(
-                    kind: .retire, key: state.key, tag: retiring.tag, switchCount: 0,
+                    kind: .retire, key: state.key, tag: retiring.tag, switchCount: retiring.switchCount,
                     meterDays: retiring.meterDays, partMeterDays: fanOut.partMeterDays)
-                guard
-                    let job = try pendingJob(
-                        wanted, stillPending: { $0.retiring.contains(where: { $0.tag == wanted.tag }) })
-                else { return .superseded }
+                guard let job = try pendingJob(wanted) else { return .superseded }
                 guard job.isComplete else { return .inParts(try fanOut.send(job)) }
                 state.retiring.removeFirst()
                 guard try sources.recordProgress(state, now: now()) else { return .superseded }
                 try jobs.delete(job)
                 continue
             }
-            try waitForOffersToEnd(retiring)
+            try waitForOffersToEnd(notBefore: retiring.notBefore)
             let key = state.key
             let keeps = try stillStored(key, retiring.tag)
             let finished = try walk(key, retiring.tag, from: retiring.done, to: retiring.meterDays) {
@@ -111,16 +101,28 @@ struct MeterDaySettler {
     /// of the source item; a step that is no longer pending deletes the job and gives nil (the caller starts over
     /// from the new state). A step can only be recorded done after its job is complete, so a job made after the
     /// step was recorded always meets that read.
-    private func pendingJob(_ wanted: SettleJob, stillPending: (SourceItem) -> Bool) throws(IngestFailure)
-        -> SettleJob?
-    {
+    private func pendingJob(_ wanted: SettleJob) throws(IngestFailure) -> SettleJob? {
         let job = try jobs.readOrMake(wanted)
         guard !job.isComplete else { return job }
-        guard stillPending(try sources.read(key: wanted.key)) else {
+        guard job.isPending(in: try sources.read(key: wanted.key)) else {
             try jobs.delete(job)
             return nil
         }
         return job
+    }
+
+    /// Deletes the key's jobs whose step is over: one whose invocation died between recording the step done and
+    /// deleting the job, or one whose step a later switch replaced after its last part was done. Returns how many.
+    /// The jobs are listed before the source item is read: a job's step was pending before the job was made, and a
+    /// step over at that read is over for good (switch counts only grow), so no job still wanted is deleted; and
+    /// none deleted is made again (`pendingJob` confirms against a fresh read; parts only update a job that exists).
+    func sweepJobs(of key: String) throws(IngestFailure) -> Int {
+        let stored = try jobs.jobs(ofKey: key)
+        guard !stored.isEmpty else { return 0 }
+        let state = try sources.read(key: key)
+        let over = stored.filter { !$0.isPending(in: state) }
+        for job in over { try jobs.delete(job) }
+        return over.count
     }
 
     /// What taking one part did: whether this invocation settled it, why not, and whether every part is now done.
@@ -146,17 +148,16 @@ struct MeterDaySettler {
             return PartOutcome(settled: false, detail: "settled before", jobComplete: job.isComplete)
         }
         let state = try sources.read(key: work.key)
+        guard job.isPending(in: state) else {
+            // The step is over (recorded done, or replaced by a later switch): no part of it will ever be done, and
+            // its item goes.
+            try jobs.delete(job)
+            return PartOutcome(settled: false, detail: "the \(job.kind.rawValue) these parts are for is over")
+        }
         let meterDays = job.meterDays(of: work.part)
         switch job.kind {
         case .offer:
-            guard state.switchCount == job.switchCount, state.offered != nil, let counting = state.counting,
-                counting.identity.tag == job.tag
-            else {
-                // No part of a job whose switch is gone will ever be done: its item goes.
-                try jobs.delete(job)
-                return PartOutcome(settled: false, detail: "a later switch replaced the one these offers were for")
-            }
-            guard
+            guard let counting = state.counting,
                 try offer(
                     part: meterDays, from: job.resumePosition(of: work.part), of: counting.identity,
                     switchCount: job.switchCount, now: now, cost: &cost,
@@ -167,10 +168,7 @@ struct MeterDaySettler {
                 return PartOutcome(settled: false, detail: "a later switch came while offering: offers retracted")
             }
         case .retire:
-            guard let retiring = state.retiring.first(where: { $0.tag == job.tag }) else {
-                return PartOutcome(settled: false, detail: "the version is retired")
-            }
-            try waitForOffersToEnd(retiring)
+            try waitForOffersToEnd(notBefore: job.retire(in: state)?.notBefore ?? 0)
             let keeps = try stillStored(work.key, job.tag)
             let finished = try walk(
                 work.key, job.tag, from: job.resumePosition(of: work.part), to: meterDays.upperBound

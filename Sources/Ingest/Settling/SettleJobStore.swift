@@ -26,6 +26,29 @@ struct SettleJobStore {
         return job
     }
 
+    /// Every job of `objectKey` (matched as bytes: a key whose hash collides is left out).
+    func jobs(ofKey objectKey: String) throws(IngestFailure) -> [SettleJob] {
+        let items = try IngestFailure.awsCall { () throws(AWSError) in
+            try dynamo.query(
+                table: table,
+                parameters: [
+                    "ConsistentRead": true, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                    "ExpressionAttributeValues": [
+                        ":pk": AttributeValues.string(TableKeys.settlePartition(tenant: tenant)),
+                        ":prefix": AttributeValues.string(SettleJob.prefix(ofKey: objectKey)),
+                    ],
+                ])
+        }
+        var jobs: [SettleJob] = []
+        for item in items {
+            guard let job = SettleJob(item: item) else {
+                throw .corruptItem("a settle job of \(objectKey) does not parse")
+            }
+            if job.key.utf8.elementsEqual(objectKey.utf8) { jobs.append(job) }
+        }
+        return jobs
+    }
+
     /// The job as stored, made as `job` if it is not there yet (the first to make it wins; its parts count).
     func readOrMake(_ job: SettleJob) throws(IngestFailure) -> SettleJob {
         if let stored = try read(job) { return stored }
