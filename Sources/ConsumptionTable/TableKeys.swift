@@ -150,6 +150,17 @@ public enum TableKeys {
     /// The one table-wide partition: which tenant each API key id belongs to.
     public static let apiKeyPartition = "APIKEYS"
 
+    /// A Query's members for the items of `partition` whose sort key starts with `prefix`, read consistently (a
+    /// prefix matches bytes: a caller whose prefix can end inside a longer name checks what comes back).
+    public static func prefixQuery(partition: String, sortKeyPrefix prefix: String) -> [String: JSONValue] {
+        [
+            "ConsistentRead": true, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": [
+                ":pk": AttributeValues.string(partition), ":prefix": AttributeValues.string(prefix),
+            ],
+        ]
+    }
+
     /// A DynamoDB key value.
     public static func key(_ pk: String, _ sk: String) -> JSONValue {
         ["pk": ["S": .string(pk)], "sk": ["S": .string(sk)]]

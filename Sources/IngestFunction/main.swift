@@ -9,12 +9,7 @@ Lambda.run { logger in
     let environment = Environment.current()
     var configuration = try IngestConfiguration.fromEnvironment(environment)
     try configuration.loadZones()
-    let aws: AWSConfiguration
-    do throws(AWSError) {
-        aws = try AWSConfiguration.fromEnvironment(environment)
-    } catch {
-        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
-    }
+    let aws = try LambdaError.configuration { () throws(AWSError) in try AWSConfiguration.fromEnvironment(environment) }
     let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
     let client = AWSClient(configuration: aws, http: http)
     client.stallSeconds = configuration.stallSeconds

@@ -20,6 +20,22 @@ public struct LambdaError: Error, Equatable, Sendable {
         ]
     }
 
+    /// Configuration missing or unusable at start-up: the init error, so Lambda sends the function no event.
+    public static func invalidConfiguration(_ message: String) -> LambdaError {
+        LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: message)
+    }
+
+    /// What `read` gives; the error it throws (a configuration's own) is reported as the init error.
+    public static func configuration<Value, Failure: Error & CustomStringConvertible>(
+        _ read: () throws(Failure) -> Value
+    ) throws(LambdaError) -> Value {
+        do {
+            return try read()
+        } catch {
+            throw invalidConfiguration(error.description)
+        }
+    }
+
     /// What the runtime reports for an error that does not say its own type.
     public static func unnamed(_ error: any Error) -> LambdaError {
         if let named = error as? LambdaErrorConvertible { return named.lambdaError }

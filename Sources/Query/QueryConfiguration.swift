@@ -44,16 +44,18 @@ public struct QueryConfiguration: Sendable {
     }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(LambdaError) -> QueryConfiguration {
-        func invalid(_ message: String) -> LambdaError {
-            LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: message)
+        guard let table = environment["TABLE_NAME"], !table.isEmpty else {
+            throw LambdaError.invalidConfiguration("TABLE_NAME must be set")
         }
-        guard let table = environment["TABLE_NAME"], !table.isEmpty else { throw invalid("TABLE_NAME must be set") }
         let secret = environment["TOKEN_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         let secretARN = environment["TOKEN_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }
         guard secretARN != nil || secret != nil else {
-            throw invalid("TOKEN_SECRET_ARN (or, for local runs, TOKEN_SECRET) must be set: it signs page tokens")
+            throw LambdaError.invalidConfiguration(
+                "TOKEN_SECRET_ARN (or, for local runs, TOKEN_SECRET) must be set: it signs page tokens")
         }
-        if let secret, secret.utf8.count < 16 { throw invalid("TOKEN_SECRET must be at least 16 characters") }
+        if let secret, secret.utf8.count < 16 {
+            throw LambdaError.invalidConfiguration("TOKEN_SECRET must be at least 16 characters")
+        }
         let root = environment["LAMBDA_TASK_ROOT"] ?? "."
         let openAPIPath = environment["OPENAPI_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(root)/openapi.json"
         let schemaPath =
@@ -63,21 +65,23 @@ public struct QueryConfiguration: Sendable {
         var cacheSeconds = 60
         if let text = environment["API_KEY_CACHE_SECONDS"], !text.isEmpty {
             guard let seconds = Int(text), (0...3600).contains(seconds) else {
-                throw invalid("API_KEY_CACHE_SECONDS=\(text) is not valid: expected an integer in 0...3600")
+                throw LambdaError.invalidConfiguration(
+                    "API_KEY_CACHE_SECONDS=\(text) is not valid: expected an integer in 0...3600")
             }
             cacheSeconds = seconds
         }
         var lifetime = 86_400
         if let text = environment["TOKEN_TTL_SECONDS"], !text.isEmpty {
             guard let seconds = Int(text), (1...2_592_000).contains(seconds) else {
-                throw invalid("TOKEN_TTL_SECONDS=\(text) is not valid: expected an integer in 1...2592000")
+                throw LambdaError.invalidConfiguration(
+                    "TOKEN_TTL_SECONDS=\(text) is not valid: expected an integer in 1...2592000")
             }
             lifetime = seconds
         }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(LambdaError) -> Int {
             guard let text = environment[name], !text.isEmpty else { return fallback }
             guard let value = Int(text), range.contains(value) else {
-                throw invalid(
+                throw LambdaError.invalidConfiguration(
                     "\(name)=\(text) is not valid: expected an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
@@ -86,7 +90,8 @@ public struct QueryConfiguration: Sendable {
         if let bucket = environment["BUCKET_NAME"], !bucket.isEmpty {
             let prefix = environment["INCOMING_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "incoming/"
             guard prefix.hasSuffix("/"), !prefix.hasPrefix("/") else {
-                throw invalid("INCOMING_PREFIX=\(prefix) is not valid: expected a key prefix ending in '/'")
+                throw LambdaError.invalidConfiguration(
+                    "INCOMING_PREFIX=\(prefix) is not valid: expected a key prefix ending in '/'")
             }
             uploads = Uploads(
                 bucket: bucket, incomingPrefix: prefix,
@@ -108,10 +113,9 @@ public struct QueryConfiguration: Sendable {
 
     /// Reads every market zone's TZif file; one missing or broken fails the init.
     public mutating func loadZones() throws(LambdaError) {
-        do throws(MarketZones.LoadFailure) {
-            zones = try MarketZones.load(from: zoneinfoDirectories, read: TaskFile.contents(of:))
-        } catch {
-            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
+        let directories = zoneinfoDirectories
+        zones = try LambdaError.configuration { () throws(MarketZones.LoadFailure) in
+            try MarketZones.load(from: directories, read: TaskFile.contents(of:))
         }
     }
 }

@@ -149,14 +149,9 @@ struct QueryStore {
         // One more than asked for: a next page is promised only when it holds something (else a last page would
         // come back empty, an upload's saying `waiting`).
         var items: [JSONValue] = []
-        let parameters: [String: JSONValue] = [
-            "ConsistentRead": true, "Limit": .integer(limit + 1),
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": [
-                ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                ":prefix": AttributeValues.string(versions.sortPrefix),
-            ],
-        ]
+        var parameters = TableKeys.prefixQuery(
+            partition: TableKeys.ledgerPartition(tenant: tenant), sortKeyPrefix: versions.sortPrefix)
+        parameters["Limit"] = .integer(limit + 1)
         _ = try queryPages(parameters, from: start, maxPages: 1) { page, _ in
             items += page
             return false

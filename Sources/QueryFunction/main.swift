@@ -10,26 +10,15 @@ Lambda.run { logger in
     let environment = Environment.current()
     var configuration = try QueryConfiguration.fromEnvironment(environment)
     try configuration.loadZones()
-    let aws: AWSConfiguration
-    do throws(AWSError) {
-        aws = try AWSConfiguration.fromEnvironment(environment)
-    } catch {
-        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
-    }
+    let aws = try LambdaError.configuration { () throws(AWSError) in try AWSConfiguration.fromEnvironment(environment) }
     guard let document = TaskFile.contents(of: configuration.openAPIPath) else {
-        throw LambdaError(
-            errorType: RuntimeErrorType.invalidConfiguration,
-            errorMessage: "cannot read the OpenAPI document at \(configuration.openAPIPath)")
+        throw LambdaError.invalidConfiguration("cannot read the OpenAPI document at \(configuration.openAPIPath)")
     }
     guard let schema = TaskFile.contents(of: configuration.graphQLSchemaPath) else {
-        throw LambdaError(
-            errorType: RuntimeErrorType.invalidConfiguration,
-            errorMessage: "cannot read the GraphQL schema at \(configuration.graphQLSchemaPath)")
+        throw LambdaError.invalidConfiguration("cannot read the GraphQL schema at \(configuration.graphQLSchemaPath)")
     }
     guard let page = TaskFile.contents(of: configuration.dashboardPath) else {
-        throw LambdaError(
-            errorType: RuntimeErrorType.invalidConfiguration,
-            errorMessage: "cannot read the dashboard at \(configuration.dashboardPath)")
+        throw LambdaError.invalidConfiguration("cannot read the dashboard at \(configuration.dashboardPath)")
     }
     let http = try CurlHTTPClient(configuration: .lambda(environment: environment))
     let client = AWSClient(configuration: aws, http: http)
@@ -47,7 +36,7 @@ Lambda.run { logger in
 func tokenSecrets(_ configuration: QueryConfiguration, client: AWSClient) throws(LambdaError) -> [[UInt8]] {
     if let secret = configuration.tokenSecret { return [secret] }
     guard let arn = configuration.tokenSecretARN else {
-        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "no page-token secret")
+        throw LambdaError.invalidConfiguration("no page-token secret")
     }
     let manager = SecretsManagerClient(client: client)
     var secrets: [[UInt8]] = []
@@ -56,23 +45,19 @@ func tokenSecrets(_ configuration: QueryConfiguration, client: AWSClient) throws
         do throws(AWSError) {
             text = try manager.secretString(arn, stage: stage)
         } catch {
-            throw LambdaError(
-                errorType: RuntimeErrorType.invalidConfiguration,
-                errorMessage: "cannot read the page-token secret (\(stage)): \(error)")
+            throw LambdaError.invalidConfiguration("cannot read the page-token secret (\(stage)): \(error)")
         }
         guard let text else { continue }
         // The template generates `{"token": "..."}`; a secret set by hand may be the plain value.
         let token = (try? JSONParser.parse(Array(text.utf8)))?["token"]?.stringValue ?? text
         guard token.utf8.count >= 16 else {
-            throw LambdaError(
-                errorType: RuntimeErrorType.invalidConfiguration,
-                errorMessage: "the page-token secret (\(stage)) is shorter than 16 characters")
+            throw LambdaError.invalidConfiguration("the page-token secret (\(stage)) is shorter than 16 characters")
         }
         secrets.append(Array(token.utf8))
     }
     guard !secrets.isEmpty else {
-        throw LambdaError(
-            errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "the page-token secret has no current value"
+        throw LambdaError.invalidConfiguration(
+            "the page-token secret has no current value"
         )
     }
     return secrets

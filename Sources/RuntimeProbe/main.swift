@@ -13,7 +13,7 @@ struct ProbeFailure: LambdaErrorConvertible {
 
 Lambda.run { logger in
     if Environment.current()["PROBE_FAIL_INIT"] == "1" {
-        throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "PROBE_FAIL_INIT is set")
+        throw LambdaError.invalidConfiguration("PROBE_FAIL_INIT is set")
     }
     return { context, event in
         let fields = try JSONFields(try JSONParser.parse(event))

@@ -62,9 +62,7 @@ public struct IngestConfiguration: Sendable, Equatable {
             return text
         }
         func invalid(_ name: String, _ expected: String) -> LambdaError {
-            LambdaError(
-                errorType: RuntimeErrorType.invalidConfiguration,
-                errorMessage: "\(name)=\(environment[name] ?? "") is not valid: expected \(expected)")
+            LambdaError.invalidConfiguration("\(name)=\(environment[name] ?? "") is not valid: expected \(expected)")
         }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(LambdaError) -> Int {
             guard let text = value(name) else { return fallback }
@@ -116,7 +114,7 @@ public struct IngestConfiguration: Sendable, Equatable {
         }
 
         guard let tableName = value("TABLE_NAME") else {
-            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: "TABLE_NAME must be set")
+            throw LambdaError.invalidConfiguration("TABLE_NAME must be set")
         }
         let incoming = try prefix("INCOMING_PREFIX", default: "incoming/")
         let reports = try prefix("REPORTS_PREFIX", default: "reports/")
@@ -176,10 +174,9 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// Reads the TZif file of every zone a tenant may set (`MarketZones.supported`); one missing or broken fails the
     /// init, not the files of the tenant who set it.
     public mutating func loadZones() throws(LambdaError) {
-        do throws(MarketZones.LoadFailure) {
-            zones = try MarketZones.load(from: zoneinfoDirectories, read: TaskFile.contents(of:))
-        } catch {
-            throw LambdaError(errorType: RuntimeErrorType.invalidConfiguration, errorMessage: error.description)
+        let directories = zoneinfoDirectories
+        zones = try LambdaError.configuration { () throws(MarketZones.LoadFailure) in
+            try MarketZones.load(from: directories, read: TaskFile.contents(of:))
         }
     }
 

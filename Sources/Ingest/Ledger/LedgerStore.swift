@@ -149,13 +149,9 @@ struct LedgerStore {
         let items = try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.query(
                 table: table,
-                parameters: [
-                    "ConsistentRead": true, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                    "ExpressionAttributeValues": [
-                        ":pk": AttributeValues.string(TableKeys.ledgerPartition(tenant: tenant)),
-                        ":prefix": AttributeValues.string(TableKeys.ledgerKeyPrefix(objectKey) + "#"),
-                    ],
-                ])
+                parameters: TableKeys.prefixQuery(
+                    partition: TableKeys.ledgerPartition(tenant: tenant),
+                    sortKeyPrefix: TableKeys.ledgerKeyPrefix(objectKey) + "#"))
         }
         return items.map(LedgerItem.init(item:)).filter { $0.version?.key.utf8.elementsEqual(objectKey.utf8) == true }
     }

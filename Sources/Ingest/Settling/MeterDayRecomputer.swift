@@ -209,14 +209,11 @@ struct MeterDayRecomputer {
         var readings: [MeterDay: [ReadingItem]] = [:]
         var queries: [MeterDay: [String: JSONValue]] = [:]
         for day in meterDays {
-            queries[day] = [
-                "TableName": .string(table), "ConsistentRead": true,
-                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
-                "ExpressionAttributeValues": [
-                    ":pk": AttributeValues.string(TableKeys.meterPartition(tenant: tenant, meter: day.meter.text)),
-                    ":day": AttributeValues.string("\(TableKeys.readingPrefix)\(day.date)#"),
-                ],
-            ]
+            var query = TableKeys.prefixQuery(
+                partition: TableKeys.meterPartition(tenant: tenant, meter: day.meter.text),
+                sortKeyPrefix: "\(TableKeys.readingPrefix)\(day.date)#")
+            query["TableName"] = .string(table)
+            queries[day] = query
         }
         for _ in 0..<10_000 where !queries.isEmpty {
             let order = Array(queries.keys)

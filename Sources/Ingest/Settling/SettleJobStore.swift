@@ -31,13 +31,10 @@ struct SettleJobStore {
         let items = try IngestFailure.awsCall { () throws(AWSError) in
             try dynamo.query(
                 table: table,
-                parameters: [
-                    "ConsistentRead": true, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                    "ExpressionAttributeValues": [
-                        ":pk": AttributeValues.string(TableKeys.settlePartition(tenant: tenant)),
-                        ":prefix": AttributeValues.string(SettleJob.prefix(ofKey: objectKey)),
-                    ],
-                ])
+                parameters: TableKeys.prefixQuery(
+                    partition: TableKeys.settlePartition(tenant: tenant),
+                    sortKeyPrefix: SettleJob.prefix(ofKey: objectKey)
+                ))
         }
         var jobs: [SettleJob] = []
         for item in items {
