@@ -1,7 +1,7 @@
 /// Streaming gzip decompression over zlib. Concatenated members (as `cat a.gz b.gz` makes) are read one after
-/// another, as gzip(1) does.
-final class GzipInflater {
-    enum Failure: Error {
+/// another, as gzip(1) does. Public for the tools that read what ingest writes gzipped (the analytics layer).
+public final class GzipInflater {
+    public enum Failure: Error {
         case corrupt(String)
         case truncated
         /// More output than `maxOutputBytes`.
@@ -14,12 +14,14 @@ final class GzipInflater {
     private var member: Inflater?
     private var memberEnded = false
 
-    init(maxOutputBytes: Int, maxRatio: Int) {
+    public init(maxOutputBytes: Int, maxRatio: Int) {
         budget = InflationBudget(maxOutputBytes: maxOutputBytes, maxRatio: maxRatio)
     }
 
     /// Inflates `input`, handing each piece of output to `handle`.
-    func inflate(_ input: UnsafeBufferPointer<UInt8>, _ handle: (UnsafeBufferPointer<UInt8>) -> Void) throws(Failure) {
+    public func inflate(_ input: UnsafeBufferPointer<UInt8>, _ handle: (UnsafeBufferPointer<UInt8>) -> Void)
+        throws(Failure)
+    {
         guard let base = input.baseAddress else { return }
         var offset = 0
         do throws(Inflater.Failure) {
@@ -53,7 +55,7 @@ final class GzipInflater {
     }
 
     /// Checks the stream ended where the data did.
-    func finish() throws(Failure) {
+    public func finish() throws(Failure) {
         if member != nil || !memberEnded { throw .truncated }
     }
 }

@@ -8,6 +8,8 @@ struct Checker {
     let oracle: Oracle
     let tableItems: [JSONValue]
     let indexItems: [JSONValue]
+    /// The analytics layer's files (`World.analyticsFiles`).
+    let analyticsFiles: [String: [UInt8]]
 
     func mismatches() -> [String] {
         var found: [String] = []
@@ -75,6 +77,7 @@ struct Checker {
             }
         }
         found += indexMismatches()
+        found += analyticsMismatches()
         return found
     }
 
@@ -99,6 +102,84 @@ struct Checker {
             found.append("index \(name): missing")
         }
         return found
+    }
+
+    /// The analytics layer holds, for each day on which meter-days count, the day's total and its meter-days as the
+    /// oracle has them (the files of `AnalyticsLayout`), and no file for any other day.
+    private func analyticsMismatches() -> [String] {
+        var found: [String] = []
+        var daily: [String: (thousandths: Int, meters: Int)] = [:]
+        var owners: [MeterDayName: Oracle.Owner] = [:]
+        var meterDayFiles = Set<String>()
+        for (key, bytes) in analyticsFiles {
+            // <prefix><tenant>/daily/date=<date>/daily.tsv.gz, <prefix><tenant>/meter_days/month=<month>/<date>.tsv.gz
+            let parts = key.dropFirst(World.analyticsPrefix.count).split(separator: "/").map(String.init)
+            guard parts.count == 4, let rows = Self.rows(bytes), rows.count >= 1 else {
+                found.append("analytics \(key): not a gzipped table")
+                continue
+            }
+            let tenant = parts[0]
+            switch parts[1] {
+            case "daily":
+                let day = "\(tenant)/\(parts[2].dropFirst("date=".count))"
+                guard rows.count == 2, rows[1].count >= 2, let total = ExactDecimal(rows[1][0]),
+                    let meters = Int(rows[1][1])
+                else {
+                    found.append("analytics \(key): not one row of totals")
+                    continue
+                }
+                daily[day] = (Self.thousandths(total), meters)
+            case "meter_days":
+                meterDayFiles.insert("\(tenant)/\(parts[3].prefix(10))")
+                for row in rows.dropFirst() {
+                    guard row.count >= 9, let value = ExactDecimal(row[2]) else {
+                        found.append("analytics \(key): a row without its columns: \(row.joined(separator: " "))")
+                        continue
+                    }
+                    owners[MeterDayName(tenant: tenant, meter: row[0], date: row[1])] = Oracle.Owner(
+                        key: row[7], versionID: row[8], thousandths: Self.thousandths(value))
+                }
+            default:
+                continue
+            }
+        }
+        let expected = oracle.dayTotals
+        for day in Set(expected.keys).union(daily.keys).sorted() {
+            let (actual, wanted) = (daily[day], expected[day])
+            guard actual?.thousandths != wanted?.thousandths || actual?.meters != wanted?.meters else { continue }
+            found.append(
+                "analytics day \(day): "
+                    + (actual.map { "\(MeterFile.decimal($0.thousandths)) over \($0.meters) meters" } ?? "no file")
+                    + ", oracle "
+                    + (wanted.map { "\(MeterFile.decimal($0.thousandths)) over \($0.meters)" } ?? "nothing"))
+        }
+        for day in Set(expected.keys).symmetricDifference(meterDayFiles).sorted() {
+            found.append("analytics meter-days of \(day): \(meterDayFiles.contains(day) ? "a file" : "no file")")
+        }
+        for name in Set(oracle.owners.keys).union(owners.keys).sorted() where owners[name] != oracle.owners[name] {
+            found.append(
+                "analytics meter-day \(name): \(owners[name].map(String.init(describing:)) ?? "no row"), oracle "
+                    + "\(oracle.owners[name].map(String.init(describing:)) ?? "nothing")")
+        }
+        return found
+    }
+
+    /// A gzipped tab-separated file's rows, fields as written (the simulation's keys and meter ids hold nothing
+    /// `AnalyticsLayout` escapes); nil when it does not inflate.
+    static func rows(_ bytes: [UInt8]) -> [[String]]? {
+        var text: [UInt8] = []
+        let inflater = GzipInflater(maxOutputBytes: 1 << 30, maxRatio: 1_000_000)
+        do throws(GzipInflater.Failure) {
+            try bytes.withUnsafeBufferPointer { (input) throws(GzipInflater.Failure) in
+                try inflater.inflate(input) { text += $0 }
+            }
+            try inflater.finish()
+        } catch {
+            return nil
+        }
+        return String(decoding: text, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// An exact amount in thousandths (the workload's values have three decimals at most).

@@ -9,7 +9,9 @@ public struct Simulation {
     public struct Options: Sendable {
         public var faults: FaultPlan?
         public var maxSkewMilliseconds = 2_000
-        public var indexLagMilliseconds = 500
+        /// How far the DayMeters index lags the table; nil: drawn by seed (mostly half a second, at times minutes:
+        /// an index throttled behind its table, which holds the analytics runs' days unsettled).
+        public var indexLagMilliseconds: Int?
         /// Stream batches wait up to this long more before they are handed over.
         public var streamLagMilliseconds = 0
         /// template.yaml's default (`IngestTimeout`); the queues' visibility timeout is six times it.
@@ -53,12 +55,16 @@ public struct Simulation {
     /// The start of every run's virtual time: 2024-06-01, after the workload's dates and inside the date window.
     static let epoch = 1_717_200_000_000
 
-    /// The workload and fault plan a seed draws.
-    public static func drawn(seed: UInt64, large: Bool) -> (workload: Workload, faults: FaultPlan) {
+    /// The workload, fault plan and index lag a seed draws.
+    public static func drawn(seed: UInt64, large: Bool) -> (
+        workload: Workload, faults: FaultPlan, indexLagMilliseconds: Int
+    ) {
         var random = TestRandom(seed: seed)
         var drawing = random.split()
         let workload = Workload.drawn(using: &drawing, large: large)
-        return (workload, FaultPlan.drawn(using: &drawing))
+        let faults = FaultPlan.drawn(using: &drawing)
+        let indexLag = drawing.chance(200_000) ? Int.random(in: 30_000...600_000, using: &drawing) : 500
+        return (workload, faults, indexLag)
     }
 
     public static func run(seed: UInt64, workload: Workload? = nil, options: Options = Options()) -> Report {
@@ -69,7 +75,7 @@ public struct Simulation {
         let faults = options.faults ?? drawn.faults
         let world = World(
             seed: random.next(), start: epoch, faults: faults, maxSkewMilliseconds: options.maxSkewMilliseconds,
-            indexLagMilliseconds: options.indexLagMilliseconds,
+            indexLagMilliseconds: options.indexLagMilliseconds ?? drawn.indexLagMilliseconds,
             visibilityTimeoutSeconds: 6 * options.functionTimeoutMilliseconds / 1000)
         let host = FunctionHost(
             world: world, configuration: configuration(), timeoutMilliseconds: options.functionTimeoutMilliseconds)
@@ -83,10 +89,12 @@ public struct Simulation {
             world: world, host: host, queue: World.workQueue, batchSize: 1, maxConcurrency: options.maxConcurrency)
         let stream = StreamMapping(
             world: world, host: host, batchSize: options.foldBatchSize, lagMilliseconds: options.streamLagMilliseconds)
+        let schedule = ScheduleMapping(world: world, host: host, everyMilliseconds: 15 * 60_000)
         notifications.start()
         ingest.start()
         work.start()
         stream.start()
+        schedule.start()
         var played = 0
         for step in workload.steps {
             world.scheduler.at(epoch + step.afterMilliseconds) {
@@ -98,15 +106,18 @@ public struct Simulation {
         let quiesced = world.scheduler.run(until: last + 20 * 3_600_000, maxSteps: 5_000_000) {
             // Cheapest first: the stream's check reads every stream shard.
             played == workload.steps.count && world.pendingNotifications == 0 && world.scheduler.now > last
-                && world.liveTasks == 0 && notifications.isIdle && ingest.isIdle && work.isIdle && stream.isIdle
+                && world.liveTasks == 0 && world.analyticsMarksLeft() == 0 && notifications.isIdle && ingest.isIdle
+                && work.isIdle && stream.isIdle
         }
         // The index follows the table after its lag; then everything is read as it stands.
         world.settleIndex()
         var mismatches: [String] = []
         if quiesced {
             let oracle = Oracle(histories: world.histories(), tenantOf: World.tenant(ofKey:))
-            mismatches = Checker(oracle: oracle, tableItems: world.tableItems(), indexItems: world.indexItems())
-                .mismatches()
+            mismatches = Checker(
+                oracle: oracle, tableItems: world.tableItems(), indexItems: world.indexItems(),
+                analyticsFiles: world.analyticsFiles()
+            ).mismatches()
             mismatches += world.lostStreamRecords
             for queue in [World.notificationDeadLetterQueue, World.ingestDeadLetterQueue, World.workDeadLetterQueue] {
                 for body in world.messageBodies(queue: queue) {
@@ -129,7 +140,8 @@ public struct Simulation {
             "NOTIFICATION_QUEUE_ARN": "arn:aws:sqs:us-east-1:\(World.account):\(World.notificationQueue)",
             "INGEST_QUEUE_URL": World.queueURL(World.ingestQueue),
             "ALERT_TOPIC_ARN": World.alertTopic, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-            "ZONEINFO_DIR": "/usr/share/zoneinfo",
+            "ZONEINFO_DIR": "/usr/share/zoneinfo", "ANALYTICS_BUCKET": World.bucket,
+            "ANALYTICS_PREFIX": World.analyticsPrefix,
         ]
         do {
             var configuration = try IngestConfiguration.fromEnvironment(environment)

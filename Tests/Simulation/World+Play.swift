@@ -10,6 +10,8 @@ extension World {
     static let workDeadLetterQueue = "work-dlq"
     static let alertTopic = "arn:aws:sns:us-east-1:123456789012:file-alerts"
     static let incomingPrefix = "incoming/"
+    /// template.yaml's: the analytics layer in the meter bucket, beside the meter files.
+    static let analyticsPrefix = "analytics/"
 
     static func queueURL(_ name: String) -> String { "http://sqs.sim/\(account)/\(name)" }
 

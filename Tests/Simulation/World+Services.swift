@@ -1,3 +1,4 @@
+import ConsumptionTable
 import InMemoryDynamoDB
 import InMemoryMessaging
 import InMemoryS3
@@ -144,5 +145,23 @@ extension World {
 
     func indexItems() -> [JSONValue] {
         dynamo.indexEntries(in: World.table, index: "DayMeters")
+    }
+}
+
+// MARK: The analytics layer, as the oracle reads it
+
+extension World {
+    /// Days the stream fold marked that no scheduled run has written since.
+    func analyticsMarksLeft() -> Int {
+        dynamo.itemCount(in: World.table, partition: TableKeys.analyticsPartition)
+    }
+
+    /// The analytics layer's files as they stand: key, then bytes.
+    func analyticsFiles() -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for key in s3Keys() where key.hasPrefix(World.analyticsPrefix) {
+            if let bytes = try? s3.bytes(bucket: World.bucket, key: key) { files[key] = bytes }
+        }
+        return files
     }
 }

@@ -7,8 +7,8 @@ import Timekeeping
 /// Writes one tenant's day to the analytics layer (`AnalyticsLayout`): the day's totals from its sum shards (as the
 /// API reads them), its meter-days from the `DayMeters` index, and the intervals of the readings those meter-days
 /// name (`AnalyticsWriter+Intervals`), whole files put again each time, so writing a day twice writes the same
-/// bytes. Costs a GetItem of the tenant's settings (its zone), one Query of the sum shards, `shardCount` Queries of
-/// the index (a page per 1 MB, about 4,000 meter-days), one BatchGetItem per 100 meter-days (their readings, read
+/// bytes. Costs a GetItem of the tenant's settings (its zone), one Query of the sum shards, a Query of the index per
+/// sum shard holding meter-days (at most `shardCount`; a page per 1 MB, about 4,000 meter-days), one BatchGetItem per 100 meter-days (their readings, read
 /// eventually consistently), and three PUTs (or DELETEs, when no meter-day counts on the day any more).
 ///
 /// The two sources are kept apart and in step by different paths (the stream fold, the index), so a day is written
@@ -60,7 +60,9 @@ public struct AnalyticsWriter {
         intervals.append(AnalyticsLayout.line(AnalyticsLayout.intervalColumns))
         var count = 0
         var intervalCount = 0
-        for shard in 0..<TableKeys.shardCount {
+        // A shard whose sums hold no meter-day needs no Query: rows the index may still hold there (it lags) are of
+        // meter-days that no longer count, and one that counts anew reaches the sums, and marks the day again.
+        for shard in 0..<TableKeys.shardCount where shards[shard].map({ DayTotal($0).hasData }) ?? false {
             var named: [(meter: String, counting: MeterDayItem.Counting)] = []
             let indexed = try reader.forEachIndexed(tenant: tenant, date: date, shard: shard, deadline: deadline) {
                 item in

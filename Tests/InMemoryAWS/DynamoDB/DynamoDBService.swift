@@ -132,6 +132,11 @@ public final class DynamoDBService: InMemoryService {
         tables[tableName]?.items.all.map { AttributeValue.json($0.item) } ?? []
     }
 
+    /// How many items a partition (a string key) holds.
+    public func itemCount(in tableName: String, partition: String) -> Int {
+        tables[tableName]?.items.partitions[.string(Array(partition.utf8))]?.count ?? 0
+    }
+
     /// The item at `key` (wire form), nil when absent.
     public func item(in tableName: String, key: JSONValue) -> JSONValue? {
         guard let table = tables[tableName], let primaryKey = try? table.key(fromJSON: key) else { return nil }
