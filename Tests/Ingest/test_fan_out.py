@@ -326,7 +326,7 @@ def test_a_newer_version_during_the_offers_wins_and_the_old_offers_are_retired(s
     stack.put("incoming/acme/big.csv", wide_file([("m1", "2024-05-01", ["1"] * 48)]))
     assert settlers[1].invoke(sqs_event(stack.messages()))["json"] == {"batchItemFailures": []}
     work_through(settlers, parts[1:], stack=stack)
-    assert any("a later switch replaced the one these offers were for" in worker.log_text() for worker in settlers)
+    assert any("the offer these parts are for is over" in worker.log_text() for worker in settlers)
     # The old version's retire waits out the offering lease (a minute) in parts of its own.
     steps = work_until_done(stack, settlers)
     assert [{kind for kind, _ in step} for step in steps] == [{"retire"}]
