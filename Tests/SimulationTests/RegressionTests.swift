@@ -331,8 +331,8 @@ extension RegressionTests {
     /// A large version's retire completes its parts, but the invocation that did the last dies before the key is
     /// reconciled; the version is restored meanwhile (the restore drops the retire), then overwritten again. The
     /// first retire's job, complete and over, is swept when the restored version's offers complete (was: left for
-    /// good); the second retire is settled by a job of its own (`TableItemTests.aJobIsPendingOnlyWhileItsSwitchsStepIs`:
-    /// keyed by the version alone, it would have found the first's job complete and skipped).
+    /// good); the second retire is settled by a job of its own (keyed by the version alone, it would have found the
+    /// first's job complete and skipped: `TableItemTests.aJobIsPendingOnlyWhileItsSwitchsStepIs`).
     @Test func aVersionRestoredWhileItsRetireWasEndingIsRetiredAnew() {
         let small = { (seed: UInt64) in
             Workload.FileSpec(layout: "wide", gzip: false, invalid: false, meters: 2, days: 1, seed: seed)

@@ -8,8 +8,9 @@ import Timekeeping
 /// API reads them), its meter-days from the `DayMeters` index, and the intervals of the readings those meter-days
 /// name (`AnalyticsWriter+Intervals`), whole files put again each time, so writing a day twice writes the same
 /// bytes. Costs a GetItem of the tenant's settings (its zone), one Query of the sum shards, a Query of the index per
-/// sum shard holding meter-days (at most `shardCount`; a page per 1 MB, about 4,000 meter-days), one BatchGetItem per 100 meter-days (their readings, read
-/// eventually consistently), and three PUTs (or DELETEs, when no meter-day counts on the day any more).
+/// sum shard holding meter-days (at most `shardCount`; a page per 1 MB, about 4,000 meter-days), one BatchGetItem
+/// per 100 meter-days (their readings, read eventually consistently), and three PUTs (or DELETEs, when no meter-day
+/// counts on the day any more).
 ///
 /// The two sources are kept apart and in step by different paths (the stream fold, the index), so a day is written
 /// only when they agree shard by shard: the rows of index partition `s` add up to sum shard `s`. Otherwise it is
