@@ -23,6 +23,7 @@ extension LedgerItem {
         lastErrorAt = string(Attribute.lastErrorAt)
         alertedAt = string(Attribute.alertedAt)
         purgedAt = string(Attribute.purgedAt)
+        decidedBySwitch = integer(Attribute.decidedBySwitch)
         validated = item[Attribute.validated]?["BOOL"]?.boolValue
         writtenMeterDays = integer(Attribute.writtenMeterDays)
         job = RangeJob(item: item)
@@ -66,6 +67,7 @@ extension LedgerItem {
         put(Attribute.lastErrorAt, lastErrorAt)
         put(Attribute.alertedAt, alertedAt)
         put(Attribute.purgedAt, purgedAt)
+        put(Attribute.decidedBySwitch, decidedBySwitch)
         if let validated { attributes[Attribute.validated] = ["BOOL": .bool(validated)] }
         put(Attribute.writtenMeterDays, writtenMeterDays)
         if let job {

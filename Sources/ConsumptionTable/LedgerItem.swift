@@ -34,6 +34,9 @@ public struct LedgerItem: Sendable, Equatable {
     public var alertedAt: String?
     /// The readings and pages of a retired version were deleted after S3 deleted the version for good.
     public var purgedAt: String?
+    /// The key's switch (its source item's switch count) that made the version count (`ingested`) or stop counting
+    /// (`deleted`): of two such marks, only that of the later switch is written, whatever order they land in.
+    public var decidedBySwitch: Int?
 
     /// The file passed validation in an earlier attempt (the same bytes: the version is the same).
     public var validated: Bool?
@@ -86,6 +89,7 @@ public struct LedgerItem: Sendable, Equatable {
         public static let lastErrorAt = "lastErrorAt"
         public static let alertedAt = "alertedAt"
         public static let purgedAt = "purgedAt"
+        public static let decidedBySwitch = "decidedBySwitch"
         public static let validated = "validated"
         public static let writtenMeterDays = "writtenMeterDays"
         /// The job's range starts (a list of `{o: offset, l: line, m: first meter-day}`).

@@ -11,8 +11,10 @@ struct ProductExpressionTests {
         arguments: [
             ("ADD rangesDone :index", "attribute_exists(ranges)", [":index": ["NS": ["1"]]], [:]),
             (
-                "SET #status = :deleted, deletedAt = :now", "attribute_exists(pk)",
-                [":deleted": Harness.s("deleted"), ":now": Harness.s("t")], ["#status": "status"]
+                "SET #n0 = :v0, #n1 = :v1, #n2 = :v2",
+                "attribute_exists(pk) AND (attribute_not_exists(#n2) OR #n2 <= :v3)",
+                [":v0": Harness.s("deleted"), ":v1": Harness.s("t"), ":v2": Harness.n("3"), ":v3": Harness.n("3")],
+                ["#n0": "status", "#n1": "deletedAt", "#n2": "decidedBySwitch"]
             ),
             ("ADD #done :index", "attribute_exists(pk)", [":index": ["NS": ["2"]]], ["#done": "done"]),
             (

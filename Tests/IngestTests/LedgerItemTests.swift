@@ -24,6 +24,7 @@ struct LedgerItemTests {
         item.lastErrorAt = "2024-06-01T00:00:00.500Z"
         item.alertedAt = "2024-06-01T00:00:02.000Z"
         item.purgedAt = "2024-06-03T00:00:00.000Z"
+        item.decidedBySwitch = 3
         item.validated = true
         item.writtenMeterDays = 12
         item.job = RangeJob(

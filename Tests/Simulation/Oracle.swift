@@ -29,10 +29,16 @@ struct Oracle {
     private(set) var counting: [String: String] = [:]
     /// The status each key's newest version must have on the ledger.
     private(set) var newestStatus: [String: (versionID: String, status: String)] = [:]
+    /// What each uploaded version meant, by VersionId (S3's are unique across keys), S3 holding it still or not.
+    let uploaded: [String: MeterFile]
+    /// The versions S3 holds of each key at the end.
+    private(set) var held: [String: Set<String>] = [:]
 
-    init(histories: [String: [Entry]], tenantOf: (String) -> String?) {
+    init(histories: [String: [Entry]], uploaded: [String: MeterFile], tenantOf: (String) -> String?) {
+        self.uploaded = uploaded
         var ranks: [MeterDayName: (seconds: Int, key: [UInt8], eTag: [UInt8])] = [:]
         for (key, history) in histories {
+            held[key] = Set(history.filter { !$0.isDeleteMarker }.map(\.versionID))
             guard let tenant = tenantOf(key), let newest = history.first, !newest.isDeleteMarker else { continue }
             newestStatus[key] = (newest.versionID, newest.file?.invalid == false ? "ingested" : "rejected")
             let valid = history.prefix { !$0.isDeleteMarker }.first { $0.file?.invalid == false }
@@ -45,6 +51,18 @@ struct Oracle {
                 owners[name] = Owner(key: key, versionID: version.versionID, thousandths: thousandths)
             }
         }
+    }
+
+    /// The statuses a ledger entry of a key's version may end with, once the ledger has one: `ingested` for the
+    /// version the key counts; for any other, `rejected` if it is invalid and was judged so, `deleted` if it stopped
+    /// counting or S3 removed it, and `processing` while S3 holds it and no attempt finished it (superseded
+    /// first; a restore would take it up again).
+    func ledgerStatuses(key: String, versionID: String) -> Set<String> {
+        if counting[key] == versionID { return ["ingested"] }
+        var statuses: Set<String> = ["deleted"]
+        if uploaded[versionID]?.invalid == true { statuses.insert("rejected") }
+        if held[key]?.contains(versionID) == true { statuses.insert("processing") }
+        return statuses
     }
 
     /// The expected day totals: per tenant and date, the sum of the owned meter-days and how many there are.

@@ -113,7 +113,7 @@ public struct Simulation {
         world.settleIndex()
         var mismatches: [String] = []
         if quiesced {
-            let oracle = Oracle(histories: world.histories(), tenantOf: World.tenant(ofKey:))
+            let oracle = Oracle(histories: world.histories(), uploaded: world.files, tenantOf: World.tenant(ofKey:))
             mismatches = Checker(
                 oracle: oracle, tableItems: world.tableItems(), indexItems: world.indexItems(),
                 analyticsFiles: world.analyticsFiles()

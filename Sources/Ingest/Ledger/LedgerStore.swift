@@ -83,18 +83,33 @@ struct LedgerStore {
         try record(stats.recorded, version.key, version.tag)
     }
 
-    /// The final word on a version; what an attempt cut short left for the next one goes.
-    func finish(_ version: ObjectVersion, status: Status, durationMilliseconds: Int, now: String) throws(IngestFailure)
+    /// The final word on a version; what an attempt cut short left for the next one goes. A rejection is final
+    /// whenever it lands.
+    func reject(_ version: ObjectVersion, now: String) throws(IngestFailure) {
+        var recorded = LedgerItem()
+        recorded.status = .rejected
+        recorded.finishedAt = now
+        recorded.durationMilliseconds = 0
+        try record(recorded, version.key, version.tag, removing: Self.attemptFields)
+    }
+
+    /// The version counts since the key's switch `switchCount`: marked `ingested`, unless a later switch has
+    /// already marked it `deleted` (an invocation slowed after its switch lands here after the next one's retire).
+    func finishIngested(key objectKey: String, tag: String, switchCount: Int, durationMilliseconds: Int, now: String)
+        throws(IngestFailure)
     {
         var recorded = LedgerItem()
-        recorded.status = status
+        recorded.status = .ingested
         recorded.finishedAt = now
         recorded.durationMilliseconds = durationMilliseconds
-        try record(
-            recorded, version.key, version.tag,
-            removing: [
-                LedgerItem.Attribute.lastError, LedgerItem.Attribute.validated, LedgerItem.Attribute.writtenMeterDays,
-            ])
+        recorded.decidedBySwitch = switchCount
+        var update = UpdateExpression()
+        update.set(recorded.attributes)
+        for name in Self.attemptFields { update.remove(name) }
+        let condition = Self.notDecidedAfter(switchCount, in: &update)
+        _ = try IngestFailure.conditionalWrite { () throws(AWSError) in
+            try send(update, objectKey, tag, condition: condition)
+        }
     }
 
     /// Why the last attempt failed; the status stays `processing`, so a version stuck in the DLQ says why.
@@ -123,17 +138,32 @@ struct LedgerStore {
         try record(recorded, version.key, version.tag)
     }
 
-    /// A version whose object was deleted: its readings no longer count. A version the ledger does not hold is left
+    /// The version stopped counting at the key's switch `switchCount` (its object deleted or overwritten): marked
+    /// `deleted`, unless a later switch made it count again (a restore). A version the ledger does not hold is left
     /// so.
-    func markDeleted(key objectKey: String, tag: String, now: String) throws(IngestFailure) {
+    func markDeleted(key objectKey: String, tag: String, switchCount: Int, now: String) throws(IngestFailure) {
         var recorded = LedgerItem()
         recorded.status = .deleted
         recorded.deletedAt = now
+        recorded.decidedBySwitch = switchCount
         var update = UpdateExpression()
         update.set(recorded.attributes)
+        let condition = "attribute_exists(pk) AND (\(Self.notDecidedAfter(switchCount, in: &update)))"
         _ = try IngestFailure.conditionalWrite { () throws(AWSError) in
-            try send(update, objectKey, tag, condition: "attribute_exists(pk)")
+            try send(update, objectKey, tag, condition: condition)
         }
+    }
+
+    /// What an attempt cut short leaves for the next one: gone once the version is final.
+    private static let attemptFields = [
+        LedgerItem.Attribute.lastError, LedgerItem.Attribute.validated, LedgerItem.Attribute.writtenMeterDays,
+    ]
+
+    /// The condition that no switch after `switchCount` has marked the version: switch counts only grow, so the
+    /// later switch's mark stands whichever lands last.
+    private static func notDecidedAfter(_ switchCount: Int, in update: inout UpdateExpression) -> String {
+        let decided = update.name(LedgerItem.Attribute.decidedBySwitch)
+        return "attribute_not_exists(\(decided)) OR \(decided) <= \(update.value(AttributeValues.number(switchCount)))"
     }
 
     /// A retired version's readings and pages are gone, S3 having deleted the version.

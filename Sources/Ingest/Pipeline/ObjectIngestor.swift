@@ -157,11 +157,13 @@ public final class ObjectIngestor {
                 }
                 // A rejected version never counts, and does not erase the key's last valid version: that one counts.
                 switch try lastValidVersion(
-                    before: target, counting: state.counting, bucket: bucket, tenant: tenant, ledger: ledger,
-                    deadline: deadline)
+                    before: target, state: state, bucket: bucket, tenant: tenant, ledger: ledger, deadline: deadline)
                 {
                 case .version(let fallback):
                     state = try switchSource(from: state, sources: sources, to: fallback)
+                    try ledger.finishIngested(
+                        key: fallback.identity.key, tag: fallback.identity.tag, switchCount: state.switchCount,
+                        durationMilliseconds: 0, now: WallClock.nowISO8601())
                     outcome.detail =
                         "the last valid version counts: \(fallback.identity.versionID ?? fallback.identity.tag)"
                 case .nothing where state.counting != nil:
@@ -188,7 +190,8 @@ public final class ObjectIngestor {
         // Marked before they are settled: the versions stopped counting at their switch, and a mark after the settling
         // would be lost to an invocation that died between recording the retire and marking.
         for retiring in state.retiring {
-            try ledger.markDeleted(key: key, tag: retiring.tag, now: WallClock.nowISO8601())
+            try ledger.markDeleted(
+                key: key, tag: retiring.tag, switchCount: retiring.switchCount, now: WallClock.nowISO8601())
         }
         let settler = settler(tenant: tenant, bucket: bucket, deadline: deadline)
         let settleStarted = WallClock.nowMilliseconds()
@@ -209,8 +212,9 @@ public final class ObjectIngestor {
             break
         }
         if let target, outcome.kind == .ingested, state.counting?.identity.tag == target.tag {
-            try ledger.finish(
-                target, status: .ingested, durationMilliseconds: WallClock.nowMilliseconds() - started,
+            try ledger.finishIngested(
+                key: target.key, tag: target.tag, switchCount: state.switchCount,
+                durationMilliseconds: WallClock.nowMilliseconds() - started,
                 now: WallClock.nowISO8601())
         }
         return outcome
@@ -226,7 +230,7 @@ public final class ObjectIngestor {
             bucket: bucket, tenant: tenant, version: version, progress: progress, ledger: ledger, deadline: deadline)
         try ledger.recordStats(version, stats)
         if stats.errorCount > 0 {
-            try ledger.finish(version, status: .rejected, durationMilliseconds: 0, now: WallClock.nowISO8601())
+            try ledger.reject(version, now: WallClock.nowISO8601())
         }
         return stats
     }

@@ -63,6 +63,20 @@ extension MeterDaySettler {
         try deletePages(of: key, tag: tag, 0..<meterDays)
     }
 
+    /// How many meter-days a version's pages hold, read from its first page until one is missing or not full: what
+    /// a purge can reach of a version whose count was never recorded (its attempt died mid-write; a page is written
+    /// when full, so its readings past the last full page are on none).
+    func pagedMeterDays(key: String, tag: String) throws(IngestFailure) -> Int {
+        var meterDays = 0
+        // S3's largest object (5 TB) holds fewer pages than this at 20 bytes or more a meter-day.
+        for number in 0..<250_000_000 {
+            let entries = try page(key, tag, number)
+            meterDays += entries.count
+            if entries.count < VersionPage.capacity { break }
+        }
+        return meterDays
+    }
+
     func deleteReadings(_ entries: [VersionPage.Entry], key: String, tag: String) throws(IngestFailure) {
         try write(entries.map { ["DeleteRequest": ["Key": readingKey($0, key: key, tag: tag)]] })
     }
