@@ -99,6 +99,19 @@ struct Checker {
                 "source \(source.key): work still pending (offered \(source.offered.map(String.init) ?? "-"), "
                     + "retiring \(source.retiring.count))")
         }
+        var counted = Set<String>()
+        for source in sources {
+            let actual = source.counting?.identity.versionID
+            counted.insert(source.key)
+            if actual != oracle.counting[source.key] {
+                found.append(
+                    "source \(source.key): counts \(actual ?? "nothing"), oracle \(oracle.counting[source.key] ?? "nothing")"
+                )
+            }
+        }
+        for key in Set(oracle.counting.keys).subtracting(counted).sorted() {
+            found.append("source \(key): no item, oracle counts \(oracle.counting[key] ?? "")")
+        }
         for (version, actual) in ledger.sorted(by: { $0.key < $1.key }) {
             let expected = oracle.ledgerStatuses(key: version.key, versionID: version.versionID)
             if !expected.contains(actual) {
