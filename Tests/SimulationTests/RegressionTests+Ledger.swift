@@ -46,3 +46,21 @@ extension RegressionTests {
         #expect(report.passed, "\(report)")
     }
 }
+
+extension RegressionTests {
+    /// Seed 620349: the attempt's `processing` mark is slowed until after the version's deletion was purged; its read
+    /// then finds the version gone. The attempt closes the entry `deleted` itself (was: `processing` for good, as
+    /// the purge had listed the key's entries before the mark landed).
+    @Test func aVersionDeletedWhileItsFirstMarkWasInFlightIsMarkedDeleted() {
+        let report = Simulation.run(
+            seed: 620_349,
+            workload: Workload(steps: [
+                (0, .put(key: "incoming/acme/a.csv", file: Self.small(4))),
+                (4_000, .deleteNewest(key: "incoming/acme/a.csv")),
+            ]),
+            options: .init(
+                faults: FaultPlan(pinned: [.init(.slow, operation: "UpdateItem", containing: #"{"S":"processing"}"#)])))
+        #expect(report.injected[.slow] == 1, "the slow request pinned on the mark `processing` happened")
+        #expect(report.passed, "\(report)")
+    }
+}

@@ -226,8 +226,23 @@ public final class ObjectIngestor {
         _ version: ObjectVersion, bucket: String, tenant: String, ledger: LedgerStore, deadline: Deadline
     ) throws(IngestFailure) -> FileStats {
         let progress = try ledger.start(version, now: WallClock.nowISO8601())
-        let stats = try readAndWrite(
-            bucket: bucket, tenant: tenant, version: version, progress: progress, ledger: ledger, deadline: deadline)
+        let stats: FileStats
+        do throws(IngestFailure) {
+            stats = try readAndWrite(
+                bucket: bucket, tenant: tenant, version: version, progress: progress, ledger: ledger,
+                deadline: deadline)
+        } catch .objectChanging(let code) where code == "NoSuchVersion" || code == "NoSuchKey" {
+            // Gone for good, it can never count. The removal's purge closes such an entry, but may have listed the
+            // key's entries before this attempt's mark landed: closed here too, unless the version counts (its
+            // retire marks it).
+            let state = try SourceStore(dynamo: dynamo, table: configuration.tableName, tenant: tenant).read(
+                key: version.key)
+            if state.counting?.identity.tag != version.tag {
+                try ledger.markDeleted(
+                    key: version.key, tag: version.tag, switchCount: state.switchCount, now: WallClock.nowISO8601())
+            }
+            throw .objectChanging(code)
+        }
         try ledger.recordStats(version, stats)
         if stats.errorCount > 0 {
             try ledger.reject(version, now: WallClock.nowISO8601())
